@@ -1,0 +1,1 @@
+"""opsbot's core: the operations center's rules, records and services, free of Slack."""

@@ -1,0 +1,48 @@
+"""The append-only audit trail: who did what to which record, when, with the before and after."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Index, String, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from opsbot.db import Base, BigId, UTCDateTime
+
+SYSTEM = "system"
+
+
+class AuditEntry(Base):
+    """Rows are only ever inserted; the migration adds triggers that refuse UPDATE and DELETE."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_subject", "subject", "id"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    actor: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(64))
+    subject: Mapped[str] = mapped_column(String(64))
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+def record(
+    session: Session,
+    *,
+    at: datetime,
+    actor: str,
+    action: str,
+    subject: str,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """Add an audit row to the caller's transaction. `actor` is a Slack user id or `system`."""
+    entry = AuditEntry(at=at, actor=actor, action=action, subject=subject, before=before, after=after)
+    session.add(entry)
+    return entry
+
+
+def history(session: Session, subject: str) -> list[AuditEntry]:
+    return list(session.scalars(select(AuditEntry).where(AuditEntry.subject == subject).order_by(AuditEntry.id)))

@@ -1,0 +1,252 @@
+"""The center file: units, people, channels and the business calendar, validated by pydantic.
+
+Every problem is reported with the path of the field it is in (`people[3].reports_to`), all at once,
+so an admin fixes the file in one pass.
+"""
+
+from __future__ import annotations
+
+from datetime import date, time
+from pathlib import Path
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+
+from opsbot.roles import Role
+
+SlackUserId = Annotated[str, StringConstraints(pattern=r"^[UW][A-Z0-9]{2,}$")]
+SlackChannelId = Annotated[str, StringConstraints(pattern=r"^[CGD][A-Z0-9]{2,}$")]
+Key = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]*$", max_length=40)]
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Unit(Strict):
+    key: Key
+    name: str = Field(min_length=1, max_length=80)
+    children: tuple[Unit, ...] = ()
+
+
+class Person(Strict):
+    slack_id: SlackUserId
+    name: str = Field(min_length=1, max_length=80)
+    role: Role
+    unit: Key
+    reports_to: SlackUserId | None = None
+
+    @field_validator("unit")
+    @classmethod
+    def _unit_known(cls, value: str, info: ValidationInfo) -> str:
+        known = (info.context or {}).get("unit_keys")
+        if known is not None and value not in known:
+            raise ValueError(f"unknown unit {value!r}; units are: {', '.join(sorted(known))}")
+        return value
+
+    @field_validator("reports_to")
+    @classmethod
+    def _superior_known(cls, value: str | None, info: ValidationInfo) -> str | None:
+        known = (info.context or {}).get("person_ids")
+        if value is not None and known is not None and value not in known:
+            raise ValueError(f"unknown person {value!r}: reports_to must name someone in people")
+        return value
+
+
+class WorkingHours(Strict):
+    start: time
+    end: time
+
+    @model_validator(mode="after")
+    def _ordered(self) -> WorkingHours:
+        if self.end <= self.start:
+            raise ValueError("end must be after start")
+        return self
+
+
+class Calendar(Strict):
+    timezone: str
+    working_days: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri")
+    hours: WorkingHours = WorkingHours(start=time(9), end=time(18))
+    holidays: tuple[date, ...] = ()
+    # Make-up working days that fall on a weekend (调休), common in the center's calendar.
+    extra_working_days: tuple[date, ...] = ()
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone_exists(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r} (use an IANA name such as Asia/Shanghai)") from None
+        return value
+
+    @field_validator("working_days")
+    @classmethod
+    def _weekday_names(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        wrong = [day for day in value if day not in WEEKDAYS]
+        if wrong:
+            raise ValueError(f"unknown day(s) {', '.join(wrong)}; use {', '.join(WEEKDAYS)}")
+        if not value:
+            raise ValueError("at least one working day is needed")
+        return value
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+class Channels(Strict):
+    """Where each kind of message goes, by purpose. Extra purposes are allowed for later workflows."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+
+    intake: SlackChannelId
+    approvals: SlackChannelId
+    problems: SlackChannelId
+    risk: SlackChannelId
+    leadership: SlackChannelId
+    announcements: SlackChannelId
+
+    @model_validator(mode="after")
+    def _extra_are_channels(self) -> Channels:
+        for purpose, channel in (self.model_extra or {}).items():
+            if not isinstance(channel, str) or not channel[:1] in ("C", "G") or not channel.isalnum():
+                raise ValueError(f"{purpose}: {channel!r} is not a Slack channel id (C… or G…)")
+        return self
+
+    def by_purpose(self) -> dict[str, str]:
+        return {name: getattr(self, name) for name in type(self).model_fields} | dict(self.model_extra or {})
+
+
+class Center(Strict):
+    name: str = Field(min_length=1, max_length=80)
+    calendar: Calendar
+    units: tuple[Unit, ...] = Field(min_length=1)
+    people: tuple[Person, ...] = Field(min_length=1)
+    channels: Channels
+    # Admins may reload the center file and see delivery problems; they need not be in `people`.
+    admins: tuple[SlackUserId, ...] = ()
+
+    @model_validator(mode="after")
+    def _one_organisation(self) -> Center:
+        problems = organisation_problems(self)
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    def all_units(self) -> list[tuple[Unit, str | None]]:
+        """Every unit with its parent's key, parents first."""
+        found: list[tuple[Unit, str | None]] = []
+
+        def walk(unit: Unit, parent: str | None) -> None:
+            found.append((unit, parent))
+            for child in unit.children:
+                walk(child, unit.key)
+
+        for root in self.units:
+            walk(root, None)
+        return found
+
+
+def organisation_problems(center: Center) -> list[str]:
+    """Whole-file rules: unique keys and ids, one top of the reporting tree, no reporting loops."""
+    problems = []
+    keys = [unit.key for unit, _ in center.all_units()]
+    duplicates = sorted({key for key in keys if keys.count(key) > 1})
+    if duplicates:
+        problems.append(f"units: duplicate unit key(s) {', '.join(duplicates)}")
+    ids = [person.slack_id for person in center.people]
+    duplicates = sorted({pid for pid in ids if ids.count(pid) > 1})
+    if duplicates:
+        problems.append(f"people: duplicate slack_id(s) {', '.join(duplicates)}")
+    tops = [person.slack_id for person in center.people if person.reports_to is None]
+    if len(tops) != 1:
+        problems.append(
+            f"people: exactly one person must have no reports_to (the top of the center); found {len(tops)}"
+            + (f": {', '.join(tops)}" if tops else "")
+        )
+    superior = {person.slack_id: person.reports_to for person in center.people}
+    for person in center.people:
+        seen = {person.slack_id}
+        current = superior.get(person.slack_id)
+        while current is not None:
+            if current in seen:
+                problems.append(f"people: reporting loop through {person.slack_id} ({person.name})")
+                break
+            seen.add(current)
+            current = superior.get(current)
+    return problems
+
+
+class CenterFileError(Exception):
+    """The center file cannot be used; `problems` lists every one as `path: message`."""
+
+    def __init__(self, source: str, problems: list[str]) -> None:
+        super().__init__(f"{source}: {len(problems)} problem(s)")
+        self.source = source
+        self.problems = problems
+
+
+def load_center(path: Path) -> Center:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise CenterFileError(str(path), [f"cannot read the file: {exc.strerror}"]) from None
+    return parse_center(text, source=str(path))
+
+
+def parse_center(text: str, *, source: str = "<center file>") -> Center:
+    try:
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise CenterFileError(source, [f"not valid YAML: {exc}"]) from None
+    if not isinstance(raw, dict):
+        raise CenterFileError(source, ["the file must be a mapping with name, calendar, units, people, channels"])
+    # Cross references are checked per field (so each error keeps its path) against what the file names.
+    context = {"unit_keys": _unit_keys(raw.get("units")), "person_ids": _person_ids(raw.get("people"))}
+    try:
+        return Center.model_validate(raw, context=context)
+    except ValidationError as exc:
+        raise CenterFileError(source, [_describe(error) for error in exc.errors()]) from None
+
+
+def _describe(error: Any) -> str:
+    path = ""
+    for part in error["loc"]:
+        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
+    message = error["msg"].removeprefix("Value error, ")
+    if error["type"] == "string_pattern_mismatch":
+        message = f"{error['input']!r} is not the expected form ({error['ctx']['pattern']})"
+    return f"{path or '(top level)'}: {message}"
+
+
+def _unit_keys(units: object) -> set[str]:
+    keys: set[str] = set()
+    stack = list(units) if isinstance(units, list) else []
+    while stack:
+        unit = stack.pop()
+        if isinstance(unit, dict):
+            if isinstance(unit.get("key"), str):
+                keys.add(unit["key"])
+            if isinstance(unit.get("children"), list):
+                stack.extend(unit["children"])
+    return keys
+
+
+def _person_ids(people: object) -> set[str]:
+    if not isinstance(people, list):
+        return set()
+    return {p["slack_id"] for p in people if isinstance(p, dict) and isinstance(p.get("slack_id"), str)}

@@ -1,0 +1,211 @@
+"""The outbox: notifications recorded in the same transaction as the change that caused them.
+
+A delivery worker (on the Slack side) claims rows, sends them and marks them. Rows to one channel (or one
+person) go out in the order they were recorded, one at a time, so a card is posted before it is updated and
+before replies go into its thread. A claim is a lease: a worker that dies mid-send leaves the row to be
+claimed again once the lease runs out, and the next worker first checks whether the message already reached
+Slack before sending it again.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, func, or_, select, update
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from opsbot.db import Base, BigId, UTCDateTime, insert_ignoring_conflict
+
+# With backoff doubling to a 5-minute cap, twelve attempts ride out about 20 minutes of Slack being away.
+MAX_ATTEMPTS = 12
+
+
+class Status(enum.StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+class Method(enum.StrEnum):
+    MESSAGE = "message"  # post, or update the message kept under message_key
+    HOME = "home"  # publish a person's App Home view
+
+
+class Notification(Base):
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_status_channel", "status", "channel", "id"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # A channel id (C…, G…) or a person's Slack id (U…), whose direct messages it then goes to.
+    channel: Mapped[str] = mapped_column(String(32))
+    method: Mapped[str] = mapped_column(String(16), default=Method.MESSAGE)
+    kind: Mapped[str] = mapped_column(String(64))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    idempotency_key: Mapped[str] = mapped_column(String(200), unique=True)
+    # A living message: the first delivery posts it, later ones with the same key update it in place.
+    message_key: Mapped[str | None] = mapped_column(String(120))
+    # Post into the thread of the living message with this key.
+    thread_key: Mapped[str | None] = mapped_column(String(120))
+    status: Mapped[str] = mapped_column(String(16), default=Status.PENDING)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_error: Mapped[str | None] = mapped_column(Text)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    slack_ts: Mapped[str | None] = mapped_column(String(32))
+
+
+class PostedMessage(Base):
+    """Where a living message ended up, so later notifications can update it or reply in its thread."""
+
+    __tablename__ = "posted_messages"
+
+    key: Mapped[str] = mapped_column(String(120), primary_key=True)
+    channel: Mapped[str] = mapped_column(String(32))
+    ts: Mapped[str] = mapped_column(String(32))
+    outbox_id: Mapped[int] = mapped_column(ForeignKey("outbox.id"))
+
+
+def notify(
+    session: Session,
+    *,
+    now: datetime,
+    to: str,
+    kind: str,
+    payload: dict[str, Any],
+    key: str,
+    message_key: str | None = None,
+    thread_key: str | None = None,
+    method: Method = Method.MESSAGE,
+) -> bool:
+    """Record a notification in the caller's transaction; False if one with this idempotency key exists."""
+    return insert_ignoring_conflict(
+        session,
+        Notification,
+        created_at=now,
+        channel=to,
+        method=method,
+        kind=kind,
+        payload=payload,
+        idempotency_key=key,
+        message_key=message_key,
+        thread_key=thread_key,
+        status=Status.PENDING,
+        attempts=0,
+        next_attempt_at=now,
+    )
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A claimed row, detached from the session that claimed it."""
+
+    id: int
+    channel: str
+    method: str
+    kind: str
+    payload: dict[str, Any]
+    message_key: str | None
+    thread_key: str | None
+    attempts: int
+    created_at: datetime
+
+    @property
+    def is_retry(self) -> bool:
+        """An earlier attempt may have reached Slack: look before sending again."""
+        return self.attempts > 1
+
+
+def claim_due(
+    session: Session, *, now: datetime, lease: timedelta, limit: int = 50, skip_channels: frozenset[str] = frozenset()
+) -> list[Claim]:
+    """Lease the oldest undelivered row of each channel, if it is due. Safe with several workers."""
+    heads = (
+        select(func.min(Notification.id))
+        .where(Notification.status.in_([Status.PENDING, Status.SENDING]))
+        .group_by(Notification.channel)
+    )
+    due = or_(
+        (Notification.status == Status.PENDING) & (Notification.next_attempt_at <= now),
+        (Notification.status == Status.SENDING) & (Notification.lease_until <= now),
+    )
+    query = select(Notification).where(Notification.id.in_(heads), due).order_by(Notification.id).limit(limit)
+    if skip_channels:
+        query = query.where(Notification.channel.not_in(skip_channels))
+    rows = list(session.scalars(query.with_for_update(skip_locked=True)))
+    claims = []
+    for row in rows:
+        row.status = Status.SENDING
+        row.lease_until = now + lease
+        row.attempts += 1
+        claims.append(
+            Claim(
+                id=row.id,
+                channel=row.channel,
+                method=row.method,
+                kind=row.kind,
+                payload=row.payload,
+                message_key=row.message_key,
+                thread_key=row.thread_key,
+                attempts=row.attempts,
+                created_at=row.created_at,
+            )
+        )
+    session.flush()
+    return claims
+
+
+def posted_message(session: Session, key: str) -> PostedMessage | None:
+    return session.get(PostedMessage, key)
+
+
+def mark_sent(session: Session, claim: Claim, *, now: datetime, channel: str, ts: str | None) -> None:
+    session.execute(
+        update(Notification)
+        .where(Notification.id == claim.id)
+        .values(status=Status.SENT, sent_at=now, slack_ts=ts, lease_until=None, last_error=None)
+    )
+    if claim.message_key and ts and posted_message(session, claim.message_key) is None:
+        session.add(PostedMessage(key=claim.message_key, channel=channel, ts=ts, outbox_id=claim.id))
+
+
+def mark_retry(session: Session, claim: Claim, *, now: datetime, error: str) -> Status:
+    """Put the row back for a later attempt with exponential backoff, or fail it after MAX_ATTEMPTS."""
+    if claim.attempts >= MAX_ATTEMPTS:
+        return mark_failed(session, claim, error=f"gave up after {claim.attempts} attempts: {error}")
+    delay = timedelta(seconds=min(2 ** (claim.attempts - 1), 300))
+    session.execute(
+        update(Notification)
+        .where(Notification.id == claim.id)
+        .values(status=Status.PENDING, next_attempt_at=now + delay, lease_until=None, last_error=error)
+    )
+    return Status.PENDING
+
+
+def mark_failed(session: Session, claim: Claim, *, error: str) -> Status:
+    session.execute(
+        update(Notification)
+        .where(Notification.id == claim.id)
+        .values(status=Status.FAILED, lease_until=None, last_error=error)
+    )
+    return Status.FAILED
+
+
+def release(session: Session, claim: Claim, *, now: datetime) -> None:
+    """Give a claim back untried (e.g. the channel is paced); the attempt does not count."""
+    session.execute(
+        update(Notification)
+        .where(Notification.id == claim.id)
+        .values(status=Status.PENDING, lease_until=None, attempts=claim.attempts - 1, next_attempt_at=now)
+    )
+
+
+def backlog(session: Session) -> dict[str, int]:
+    """How many rows are in each status: for health checks and the console."""
+    rows = session.execute(select(Notification.status, func.count()).group_by(Notification.status))
+    return {status: count for status, count in rows}

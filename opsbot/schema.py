@@ -1,0 +1,7 @@
+"""Every table of opsbot, gathered on one MetaData for Alembic and the schema tests."""
+
+from opsbot import announcements, audit, directory, inbound, numbering, outbox, sweeps
+from opsbot.db import Base
+
+MODULES = (announcements, audit, directory, inbound, numbering, outbox, sweeps)
+metadata = Base.metadata

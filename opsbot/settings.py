@@ -1,0 +1,121 @@
+"""Settings from the environment (and a `.env` file), validated once at start-up."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+EXAMPLE_CENTER = Path(__file__).resolve().parent.parent / "examples" / "center.yaml"
+SLACK_API_URL = "https://slack.com/api/"
+
+
+class SettingsError(Exception):
+    """A missing or malformed setting; the message is one line naming the variable."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
+
+    slack_bot_token: SecretStr | None = Field(None, alias="SLACK_BOT_TOKEN")
+    slack_signing_secret: SecretStr | None = Field(None, alias="SLACK_SIGNING_SECRET")
+    slack_app_token: SecretStr | None = Field(None, alias="SLACK_APP_TOKEN")
+    slack_api_url: str = Field(SLACK_API_URL, alias="SLACK_API_URL")
+    database_url: str = Field("sqlite:///opsbot.db", alias="DATABASE_URL")
+    config_path: Path = Field(EXAMPLE_CENTER, alias="OPSBOT_CONFIG")
+    port: int = Field(3000, alias="PORT", ge=1, le=65535)
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = Field("INFO", alias="LOG_LEVEL")
+    # FULL survives a power cut; NORMAL is faster and may lose the last commits (DESIGN.md, "Speed").
+    sqlite_synchronous: Literal["FULL", "NORMAL"] = Field("FULL", alias="OPSBOT_SQLITE_SYNCHRONOUS")
+    web_threads: int = Field(8, alias="WEB_THREADS", ge=1, le=256)
+
+    @field_validator("slack_bot_token")
+    @classmethod
+    def _bot_token_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not value.get_secret_value().startswith("xoxb-"):
+            raise ValueError("must be a bot token starting with xoxb-")
+        return value
+
+    @field_validator("slack_app_token")
+    @classmethod
+    def _app_token_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not value.get_secret_value().startswith("xapp-"):
+            raise ValueError("must be an app-level token starting with xapp-")
+        return value
+
+    @field_validator("slack_api_url")
+    @classmethod
+    def _api_url_shape(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must be an http(s) URL such as https://slack.com/api/")
+        return value if value.endswith("/") else value + "/"
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url_shape(cls, value: str) -> str:
+        try:
+            url = make_url(value)
+        except ArgumentError:
+            raise ValueError("is not a database URL (e.g. sqlite:///opsbot.db)") from None
+        if url.get_backend_name() not in ("sqlite", "postgresql"):
+            raise ValueError("must be an sqlite:/// or postgresql+psycopg:// URL")
+        if url.get_backend_name() == "postgresql" and url.get_driver_name() != "psycopg":
+            raise ValueError("PostgreSQL URLs must use the psycopg 3 driver: postgresql+psycopg://…")
+        return value
+
+    @field_validator("config_path")
+    @classmethod
+    def _config_exists(cls, value: Path) -> Path:
+        if not value.is_file():
+            raise ValueError(f"no center file at {value}")
+        return value
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value
+
+    @property
+    def has_slack_credentials(self) -> bool:
+        return self.slack_bot_token is not None
+
+    @property
+    def socket_mode(self) -> bool:
+        return self.slack_app_token is not None
+
+    def require_slack(self) -> None:
+        """Check what `serve` needs: a bot token, and a signing secret (HTTP) or an app token (Socket Mode)."""
+        if self.slack_bot_token is None:
+            raise SettingsError(
+                "SLACK_BOT_TOKEN is not set: serve needs the bot token (run `python bot.py console` to try "
+                "opsbot without Slack)"
+            )
+        if not self.socket_mode and self.slack_signing_secret is None:
+            raise SettingsError(
+                "SLACK_SIGNING_SECRET is not set: serving HTTP needs the app's signing secret "
+                "(or set SLACK_APP_TOKEN for Socket Mode)"
+            )
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read the settings, turning a validation failure into one line per bad variable."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        lines = []
+        for error in exc.errors():
+            name = _alias(str(error["loc"][0])) if error["loc"] else "settings"
+            given = error.get("input")
+            secret = name.endswith(("TOKEN", "SECRET"))
+            shown = f" (got {given!r})" if isinstance(given, str) and not secret else ""
+            lines.append(f"{name}: {error['msg'].removeprefix('Value error, ')}{shown}")
+        raise SettingsError("; ".join(lines)) from None
+
+
+def _alias(field_name: str) -> str:
+    field = Settings.model_fields.get(field_name)
+    return field.alias if field is not None and field.alias else field_name
