@@ -54,8 +54,12 @@ class Posted:
     channel: str
 
 
-def may_announce(directory: Directory, slack_id: str) -> bool:
-    return directory.member(slack_id).role.rank >= MIN_ROLE.rank
+def ensure_may_announce(directory: Directory, slack_id: str) -> None:
+    person = directory.member(slack_id)
+    if person.role.rank < MIN_ROLE.rank:
+        raise NotAllowed(
+            f"Only supervisors, group leaders and above post announcements; you are a {person.role.title}."
+        )
 
 
 def announce(
@@ -69,11 +73,7 @@ def announce(
     now: datetime,
     year: int,
 ) -> Posted:
-    person = directory.member(author)
-    if person.role.rank < MIN_ROLE.rank:
-        raise NotAllowed(
-            f"Only supervisors, group leaders and above post announcements; you are a {person.role.title}."
-        )
+    ensure_may_announce(directory, author)
     purpose = purpose.strip().lstrip("#").lower()
     if purpose not in channels:
         raise InvalidInput(

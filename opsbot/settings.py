@@ -32,6 +32,10 @@ class Settings(BaseSettings):
     # FULL survives a power cut; NORMAL is faster and may lose the last commits (DESIGN.md, "Speed").
     sqlite_synchronous: Literal["FULL", "NORMAL"] = Field("FULL", alias="OPSBOT_SQLITE_SYNCHRONOUS")
     web_threads: int = Field(8, alias="WEB_THREADS", ge=1, le=256)
+    # How long a delivery worker owns a row it is sending before another may take it over.
+    delivery_lease_seconds: int = Field(120, alias="OPSBOT_DELIVERY_LEASE_SECONDS", ge=1)
+    # Slack allows about one message a second per channel; 0 turns pacing off (tests, the console).
+    channel_posts_per_second: float = Field(1.0, alias="OPSBOT_CHANNEL_POSTS_PER_SECOND", ge=0)
 
     @field_validator("slack_bot_token")
     @classmethod
@@ -87,8 +91,12 @@ class Settings(BaseSettings):
     def socket_mode(self) -> bool:
         return self.slack_app_token is not None
 
+    def require_token(self, why: str) -> None:
+        if self.slack_bot_token is None:
+            raise SettingsError(f"SLACK_BOT_TOKEN is not set: {why}")
+
     def require_slack(self) -> None:
-        """Check what `serve` needs: a bot token, and a signing secret (HTTP) or an app token (Socket Mode)."""
+        """Check what `serve` needs: a bot token, and a signing secret (HTTP) or an app token (Socket)."""
         if self.slack_bot_token is None:
             raise SettingsError(
                 "SLACK_BOT_TOKEN is not set: serve needs the bot token (run `python bot.py console` to try "

@@ -1,0 +1,262 @@
+"""opsbot's composition root: reads the settings, builds the database, the Bolt app, the delivery worker
+and the scheduler, and starts the chosen mode. The only module that knows both `opsbot` and `handlers`."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from slack_bolt import App
+from slack_bolt.error import BoltError
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from handlers.app import build_app, renderers, web_client
+from handlers.delivery import Deliverer, DeliveryLoop, Pacer
+from handlers.edge import Edge
+from handlers.web import WebServer, wsgi_app
+from opsbot.center import Center, CenterFileError, load_center
+from opsbot.clock import Clock, SystemClock
+from opsbot.db import Database
+from opsbot.directory import sync_directory
+from opsbot.migrate import current_revision, head_revision, upgrade_to_head
+from opsbot.scheduler import build_scheduler
+from opsbot.settings import Settings, SettingsError, load_settings
+from opsbot.sweeps import FOUNDATION_SWEEPS, run_due_sweeps
+
+log = logging.getLogger("opsbot")
+SWEEPS = FOUNDATION_SWEEPS
+
+
+class StartupError(Exception):
+    """Start-up cannot go on; the message says what to fix. Exit status 2."""
+
+
+@dataclass
+class Bot:
+    """Everything one process runs, wired together."""
+
+    settings: Settings
+    db: Database
+    center: Center
+    clock: Clock
+    deliverer: Deliverer
+    delivery: DeliveryLoop
+    app: App | None = None
+    background: list[Any] = field(default_factory=list)
+
+    def start_worker(self) -> None:
+        """Delivery and the scheduler inside this process (the one-process default)."""
+        scheduler = build_scheduler(self.db, self.clock, SWEEPS, blocking=False)
+        scheduler.start()
+        self.background.append(scheduler)
+        self.delivery.start()
+
+    def stop(self) -> None:
+        for scheduler in self.background:
+            scheduler.shutdown(wait=False)
+        self.delivery.stop()
+        self.db.dispose()
+
+
+def open_database(settings: Settings) -> Database:
+    """Connect; bring a SQLite file to the current schema; refuse a PostgreSQL database that is behind."""
+    db = Database(settings.database_url, sqlite_synchronous=settings.sqlite_synchronous)
+    try:
+        if db.is_sqlite:
+            upgrade_to_head(db)
+        elif current_revision(db) != head_revision():
+            raise StartupError("the database schema is not current: run `python bot.py migrate` first")
+    except OperationalError as exc:
+        raise StartupError(f"DATABASE_URL: cannot use the database: {exc.orig}") from None
+    return db
+
+
+def read_center(path: Path) -> Center:
+    try:
+        return load_center(path)
+    except CenterFileError as exc:
+        raise StartupError(
+            f"OPSBOT_CONFIG: {exc.source} has {len(exc.problems)} problem(s); run `python bot.py config check "
+            f"{exc.source}` to see them"
+        ) from None
+
+
+def sync_center(db: Database, center: Center, clock: Clock) -> None:
+    for attempt in range(2):
+        try:
+            with db.transaction() as session:
+                report = sync_directory(session, center, now=clock.now())
+            break
+        except IntegrityError:
+            if attempt:  # another process loaded the same file at the same moment; its result stands
+                raise
+    if not report.unchanged:
+        log.info("directory: %d added, %d changed, %d deactivated", report.added, report.changed,
+                 report.deactivated)
+
+
+def build_bot(settings: Settings, *, clock: Clock | None = None, with_app: bool = True) -> Bot:
+    """The process's parts; `with_app=False` for processes that only deliver and sweep."""
+    clock = clock or SystemClock()
+    center = read_center(settings.config_path)
+    db = open_database(settings)
+    sync_center(db, center, clock)
+    bot_token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else ""
+    secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else ""
+    client = web_client(bot_token, settings.slack_api_url)
+    deliverer = Deliverer(
+        db, client, clock, renderers(),
+        lease=timedelta(seconds=settings.delivery_lease_seconds),
+        pacer=Pacer(per_second=settings.channel_posts_per_second),
+    )
+    delivery = DeliveryLoop(deliverer)
+    bot = Bot(settings=settings, db=db, center=center, clock=clock, deliverer=deliverer, delivery=delivery)
+    if with_app:
+        edge = Edge(db=db, clock=clock, center=center, wake_delivery=delivery.wake)
+        try:
+            bot.app = build_app(edge, client=client, signing_secret=secret)
+        except BoltError as exc:
+            raise StartupError(f"SLACK_BOT_TOKEN: Slack did not accept it ({exc})") from None
+    return bot
+
+
+# ----------------------------------------------------------------------------------------------- modes
+
+
+def serve(settings: Settings, *, worker: bool | None) -> None:
+    settings.require_slack()
+    bot = build_bot(settings)
+    if worker if worker is not None else bot.db.is_sqlite:
+        bot.start_worker()
+    assert bot.app is not None
+    if settings.socket_mode:
+        from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+        assert settings.slack_app_token is not None
+        log.info("serving Slack over Socket Mode")
+        SocketModeHandler(bot.app, settings.slack_app_token.get_secret_value()).start()
+        return
+    server = WebServer(wsgi_app(bot.app, bot.db), host="0.0.0.0", port=settings.port,  # noqa: S104
+                       threads=settings.web_threads)
+    log.info("serving Slack on port %d at /slack/events (health: /healthz)", settings.port)
+    server.serve()
+
+
+def worker(settings: Settings) -> None:
+    settings.require_token("the worker sends opsbot's messages")
+    bot = build_bot(settings, with_app=False)
+    scheduler = build_scheduler(bot.db, bot.clock, SWEEPS, blocking=True)
+    bot.delivery.start()
+
+    def shut_down(_signum: int, _frame: Any) -> None:
+        scheduler.shutdown(wait=False)
+
+    signal.signal(signal.SIGTERM, shut_down)
+    log.info("worker running: %d sweep(s), outbox delivery", len(SWEEPS))
+    try:
+        scheduler.start()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        bot.delivery.stop()
+
+
+def tick(settings: Settings) -> None:
+    settings.require_token("tick sends what is due")
+    bot = build_bot(settings, with_app=False)
+    ran = run_due_sweeps(bot.db, SWEEPS, bot.clock)
+    report = bot.deliverer.drain()
+    done = ", ".join(f"{name}: {'not due' if count is None else count}" for name, count in ran.items())
+    print(f"sweeps: {done or 'none'}")
+    print(f"outbox: {report.sent} sent, {report.retrying} to retry, {report.failed} failed")
+
+
+def migrate(settings: Settings) -> None:
+    db = Database(settings.database_url, sqlite_synchronous=settings.sqlite_synchronous)
+    try:
+        upgrade_to_head(db)
+    except OperationalError as exc:
+        raise StartupError(f"DATABASE_URL: cannot use the database: {exc.orig}") from None
+    sync_center(db, read_center(settings.config_path), SystemClock())
+    print(f"database at revision {current_revision(db)}; directory loaded from {settings.config_path}")
+
+
+def config_check(path: Path) -> int:
+    try:
+        center = load_center(path)
+    except CenterFileError as exc:
+        print(f"{exc.source}: {len(exc.problems)} problem(s)", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return 2
+    units = len(center.all_units())
+    print(f"{path}: OK ({center.name}: {units} units, {len(center.people)} people, "
+          f"{len(center.channels.by_purpose())} channels)")
+    return 0
+
+
+def console(settings: Settings) -> int:
+    from fakeslack.console import run_console
+
+    return run_console(settings, build_bot)
+
+
+# ------------------------------------------------------------------------------------------------- CLI
+
+
+def parser() -> argparse.ArgumentParser:
+    cli = argparse.ArgumentParser(
+        prog="python bot.py",
+        description="opsbot: a Slack app that runs an operations center. With no command: `serve` when "
+        "Slack credentials are set, otherwise the `console`.",
+    )
+    commands = cli.add_subparsers(dest="command", metavar="COMMAND")
+    serve_cli = commands.add_parser("serve", help="serve Slack over HTTP (or Socket Mode with SLACK_APP_TOKEN)")
+    serve_cli.add_argument("--worker", dest="worker", action="store_true", default=None,
+                           help="also deliver and run sweeps in this process (the default on SQLite)")
+    serve_cli.add_argument("--no-worker", dest="worker", action="store_false",
+                           help="leave delivery and sweeps to a separate `worker` process")
+    commands.add_parser("console", help="try opsbot in the terminal against a local fake Slack")
+    commands.add_parser("worker", help="run the scheduler and deliver the outbox, without HTTP")
+    commands.add_parser("migrate", help="bring the database to the current schema and load the center file")
+    commands.add_parser("tick", help="run every due sweep and deliver the outbox once, then exit")
+    config_cli = commands.add_parser("config", help="work with center files")
+    config_commands = config_cli.add_subparsers(dest="config_command", metavar="ACTION", required=True)
+    check = config_commands.add_parser("check", help="validate a center file and print every problem")
+    check.add_argument("file", type=Path)
+    return cli
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    if args.command == "config":
+        return config_check(args.file)
+    try:
+        settings = load_settings()
+        logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        command = args.command or ("serve" if settings.has_slack_credentials else "console")
+        if command == "serve":
+            serve(settings, worker=args.worker)
+        elif command == "console":
+            return console(settings)
+        elif command == "worker":
+            worker(settings)
+        elif command == "migrate":
+            migrate(settings)
+        elif command == "tick":
+            tick(settings)
+    except (SettingsError, StartupError) as exc:
+        print(f"opsbot: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

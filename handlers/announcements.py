@@ -1,0 +1,126 @@
+"""Announcements at the edge: `/ops announce`, its modal, the card, and the "Mark as read" button."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+
+from handlers.blocks import Message, actions, button, context, escape, header, section, select_input, text_input
+from handlers.catalogue import CommandHelp
+from handlers.edge import Edge
+from opsbot import announcements
+from opsbot.errors import OpsError
+from opsbot.home import publish_home
+
+COMPOSE = "announcement.compose"
+MARK_READ = "announcement.read"
+PURPOSE = "purpose"
+TEXT = "text"
+
+HELP = (
+    CommandHelp("/ops announce [channel] [text]",
+                "Post an announcement to a center channel (supervisors and above). Without text, opens a form."),
+)
+
+
+def post(edge: Edge, body: Mapping[str, Any], purpose: str, text: str) -> Message:
+    """Post now, from the slash command; answers the confirmation to show the author."""
+    user = body["user_id"]
+    posted = edge.change(body, lambda session, directory: announcements.announce(
+        session, directory=directory, channels=edge.channels, author=user, purpose=purpose, text=text,
+        now=edge.now(), year=edge.year(),
+    ))
+    return Message(text=f"Posted {posted.number} to <#{posted.channel}>. Staff can mark it as read on the card.")
+
+
+def check_author(edge: Edge, user: str) -> None:
+    """Refuse before the form opens, not after it is filled in."""
+    edge.read(lambda _session, directory: announcements.ensure_may_announce(directory, user))
+
+
+def open_compose(edge: Edge, client: WebClient, body: Mapping[str, Any], purpose: str | None) -> None:
+    """Open the form; called after the ack (a lazy listener), within the trigger_id's 3 seconds. The ack
+    has already told a person who may not announce why."""
+    try:
+        check_author(edge, body["user_id"])
+    except OpsError:
+        return
+    client.views_open(trigger_id=body["trigger_id"], view=compose_view(edge.channels, purpose))
+
+
+def compose_view(channels: Mapping[str, str], purpose: str | None) -> dict[str, Any]:
+    options = [(name, f"#{name}") for name in sorted(channels)]
+    return {
+        "type": "modal",
+        "callback_id": COMPOSE,
+        "title": {"type": "plain_text", "text": "New announcement"},
+        "submit": {"type": "plain_text", "text": "Post"},
+        "close": {"type": "plain_text", "text": "Cancel"},
+        "blocks": [
+            select_input(PURPOSE, "Channel", options, initial=purpose),
+            text_input(TEXT, "Announcement", multiline=True, max_length=announcements.MAX_TEXT,
+                       placeholder="What everyone in the channel should know"),
+        ],
+    }
+
+
+def register(app: App, edge: Edge) -> None:
+    @app.view(COMPOSE)
+    def submit_announcement(ack: Ack, body: dict[str, Any]) -> None:
+        values = body["view"]["state"]["values"]
+        purpose = values[PURPOSE][PURPOSE]["selected_option"]["value"]
+        text = values[TEXT][TEXT]["value"] or ""
+        user = body["user"]["id"]
+        edge.change(body, lambda session, directory: announcements.announce(
+            session, directory=directory, channels=edge.channels, author=user, purpose=purpose, text=text,
+            now=edge.now(), year=edge.year(),
+        ))
+        ack()
+
+    @app.action(MARK_READ)
+    def mark_read(ack: Ack, body: dict[str, Any]) -> None:
+        number = body["actions"][0]["value"]
+        user = body["user"]["id"]
+        from_home = body.get("view", {}).get("type") == "home"
+
+        def read(session: Any, directory: Any) -> None:
+            announcements.acknowledge(session, directory=directory, number=number, reader=user, now=edge.now())
+            if from_home:
+                publish_home(session, directory=directory, slack_id=user, now=edge.now(),
+                             key=f"read:{number}")
+
+        edge.change(body, read)
+        ack()
+
+
+def card(payload: Mapping[str, Any]) -> Message:
+    """The living card in the channel: the text, who posted it, and who has read it so far."""
+    readers = payload["readers"]
+    read_line = (
+        f"Read by {len(readers)}: {', '.join(readers)}" if readers else "No one has marked it as read yet."
+    )
+    blocks = [
+        header(f"📣 Announcement {payload['number']}"),
+        section(escape(payload["text"])),
+        context(f"From *{escape(payload['author_name'])}* · {posted_at(payload['posted_at'])}"),
+        section(read_line, accessory=button("Mark as read", MARK_READ, payload["number"])),
+    ]
+    return Message(text=f"Announcement {payload['number']} from {payload['author_name']}: {payload['text']}",
+                   blocks=blocks)
+
+
+def posted_at(iso: str) -> str:
+    """A time Slack shows in each reader's own time zone, with a UTC fallback."""
+    moment = datetime.fromisoformat(iso)
+    return f"<!date^{int(moment.timestamp())}^{{date_short_pretty}} {{time}}|{moment:%Y-%m-%d %H:%M} UTC>"
+
+
+def read_button(number: str) -> dict[str, Any]:
+    return actions(button("Mark as read", MARK_READ, number))
+
+
+RENDERERS = {"announcement.card": card}

@@ -1,0 +1,63 @@
+"""The Bolt app: one App, each module's listeners registered on it, one error handler."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+
+from slack_bolt import App
+from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+    ServerErrorRetryHandler,
+)
+
+from handlers import announcements, home, ops
+from handlers.catalogue import CommandHelp
+from handlers.delivery import Renderer
+from handlers.edge import Edge, handle_error
+
+MODULES = (ops, announcements, home)
+
+
+def catalogue() -> list[CommandHelp]:
+    return [entry for module in MODULES for entry in module.HELP]
+
+
+def renderers() -> Mapping[str, Renderer]:
+    found: dict[str, Renderer] = {}
+    for module in MODULES:
+        found.update(getattr(module, "RENDERERS", {}))
+    return found
+
+
+def web_client(token: str, base_url: str) -> WebClient:
+    """slack_sdk's client with its own retry handlers: a 429 waits the Retry-After Slack gives; server
+    errors and dropped connections back off and try again."""
+    return WebClient(
+        token=token,
+        base_url=base_url,
+        timeout=10,
+        retry_handlers=[
+            ConnectionErrorRetryHandler(max_retry_count=2),
+            RateLimitErrorRetryHandler(max_retry_count=2),
+            ServerErrorRetryHandler(max_retry_count=2),
+        ],
+    )
+
+
+def build_app(edge: Edge, *, client: WebClient, signing_secret: str) -> App:
+    """`process_before_response`: each listener does its one transaction and answers in the ack itself,
+    which spares Bolt's 10 ms ack polling; Slack calls that must follow the ack run as lazy listeners."""
+    app = App(
+        client=client,
+        signing_secret=signing_secret,
+        process_before_response=True,
+        logger=logging.getLogger("opsbot.bolt"),
+    )
+    app.error(handle_error)
+    ops.register(app, edge, catalogue())
+    announcements.register(app, edge)
+    home.register(app, edge)
+    return app

@@ -1,0 +1,257 @@
+"""Delivery of the outbox through slack_sdk: claim, render, send, mark — never one row twice.
+
+slack_sdk's retry handlers absorb short trouble inside one call (a 429 waits its Retry-After; 5xx and
+connection errors back off). What outlasts them puts the row back with a longer backoff; after
+`outbox.MAX_ATTEMPTS` it is marked failed and logged. Before a row is sent again, the channel is searched for
+a message carrying the row's id in its metadata, so a send whose answer was lost is not doubled.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackRequestError
+
+from handlers.blocks import Message
+from opsbot import outbox
+from opsbot.clock import Clock
+from opsbot.db import Database
+
+log = logging.getLogger(__name__)
+
+METADATA_EVENT = "opsbot_outbox"
+TRANSIENT_ERRORS = {"ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout"}
+# How far back in a channel to look for a message whose answer was lost.
+RECONCILE_DEPTH = 1000
+
+Renderer = Callable[[Mapping[str, Any]], Any]
+
+
+@dataclass
+class Pacer:
+    """Per-channel token bucket: Slack lets an app post about one message a second to a channel, with short
+    bursts. Keeps each worker within that."""
+
+    per_second: float = 1.0
+    burst: float = 3.0
+    _tokens: dict[str, float] = field(default_factory=dict)
+    _seen: dict[str, float] = field(default_factory=dict)
+
+    def _refill(self, channel: str, now: float) -> float:
+        tokens = self._tokens.get(channel, self.burst)
+        elapsed = now - self._seen.get(channel, now)
+        return min(self.burst, tokens + elapsed * self.per_second)
+
+    def ready(self, channel: str) -> bool:
+        return self.per_second <= 0 or self._refill(channel, time.monotonic()) >= 1.0
+
+    def take(self, channel: str) -> None:
+        if self.per_second <= 0:
+            return
+        now = time.monotonic()
+        self._tokens[channel] = self._refill(channel, now) - 1.0
+        self._seen[channel] = now
+
+    def paced(self, channels: set[str]) -> frozenset[str]:
+        return frozenset(channel for channel in channels if not self.ready(channel))
+
+
+@dataclass
+class Report:
+    sent: int = 0
+    retrying: int = 0
+    failed: int = 0
+
+    @property
+    def handled(self) -> int:
+        return self.sent + self.retrying + self.failed
+
+
+class Deliverer:
+    def __init__(
+        self,
+        db: Database,
+        client: WebClient,
+        clock: Clock,
+        renderers: Mapping[str, Renderer],
+        *,
+        lease: timedelta = timedelta(minutes=2),
+        pacer: Pacer | None = None,
+    ) -> None:
+        self.db = db
+        self.client = client
+        self.clock = clock
+        self.renderers = renderers
+        self.lease = lease
+        self.pacer = pacer or Pacer()
+        self._dm_channels: dict[str, str] = {}
+        self._recent_channels: set[str] = set()
+
+    def deliver_once(self, limit: int = 50) -> Report:
+        """Claim what is due (one row per channel) and send it."""
+        with self.db.transaction() as session:
+            claims = outbox.claim_due(
+                session, now=self.clock.now(), lease=self.lease, limit=limit,
+                skip_channels=self.pacer.paced(self._recent_channels),
+            )
+        report = Report()
+        for claim in claims:
+            status = self._deliver(claim)
+            if status is outbox.Status.SENT:
+                report.sent += 1
+            elif status is outbox.Status.FAILED:
+                report.failed += 1
+            else:
+                report.retrying += 1
+        return report
+
+    def drain(self, *, max_rounds: int = 1000) -> Report:
+        """Deliver until nothing is due now (for `tick`, and tests)."""
+        total = Report()
+        for _ in range(max_rounds):
+            report = self.deliver_once()
+            total.sent += report.sent
+            total.retrying += report.retrying
+            total.failed += report.failed
+            if report.handled == 0:
+                if not self._recent_channels or not self.pacer.paced(self._recent_channels):
+                    break
+                time.sleep(0.2)  # only paced channels are left: wait for their next token
+        return total
+
+    def _deliver(self, claim: outbox.Claim) -> outbox.Status:
+        self.pacer.take(claim.channel)
+        self._recent_channels.add(claim.channel)
+        try:
+            channel, ts = self._send(claim)
+        except SlackApiError as exc:
+            error = str(exc.response.get("error", "unknown_error"))
+            if exc.response.status_code == 429 or exc.response.status_code >= 500 or error in TRANSIENT_ERRORS:
+                return self._retry(claim, f"slack answered {exc.response.status_code} {error}")
+            return self._fail(claim, f"slack refused it: {error} {exc.response.get('response_metadata', '')}")
+        except (OSError, SlackRequestError) as exc:
+            return self._retry(claim, f"could not reach slack: {exc}")
+        except Exception as exc:  # a rendering bug must not stall the channel behind it
+            log.exception("outbox row %s (%s) could not be rendered", claim.id, claim.kind)
+            return self._fail(claim, f"rendering failed: {exc!r}")
+        with self.db.transaction() as session:
+            outbox.mark_sent(session, claim, now=self.clock.now(), channel=channel, ts=ts)
+        return outbox.Status.SENT
+
+    def _send(self, claim: outbox.Claim) -> tuple[str, str | None]:
+        rendered = self.renderers[claim.kind](claim.payload)
+        if claim.method == outbox.Method.HOME:
+            self.client.views_publish(user_id=claim.channel, view=rendered)
+            return claim.channel, None
+        assert isinstance(rendered, Message)
+        with self.db.reading() as session:
+            living = outbox.posted_message(session, claim.message_key) if claim.message_key else None
+            parent = outbox.posted_message(session, claim.thread_key) if claim.thread_key else None
+        if living is not None:
+            self.client.chat_update(channel=living.channel, ts=living.ts, text=rendered.text,
+                                    blocks=rendered.blocks or None)
+            return living.channel, living.ts
+        channel = self._conversation(claim.channel)
+        thread_ts = parent.ts if parent is not None else None
+        if claim.is_retry:
+            found = self._already_posted(channel, claim.id, thread_ts)
+            if found is not None:
+                log.info("outbox row %s had reached slack before (ts %s); not sending it again", claim.id, found)
+                return channel, found
+        answer = self.client.chat_postMessage(
+            channel=channel,
+            text=rendered.text,
+            blocks=rendered.blocks or None,
+            thread_ts=thread_ts,
+            metadata={"event_type": METADATA_EVENT, "event_payload": {"outbox_id": claim.id}},
+            unfurl_links=False,
+            unfurl_media=False,
+        )
+        return str(answer["channel"]), str(answer["ts"])
+
+    def _conversation(self, target: str) -> str:
+        """A person's id becomes the bot's direct-message channel with them, so their messages can be
+        searched like any channel's."""
+        if not target.startswith(("U", "W")):
+            return target
+        if target not in self._dm_channels:
+            self._dm_channels[target] = self.client.conversations_open(users=target)["channel"]["id"]
+        return self._dm_channels[target]
+
+    def _already_posted(self, channel: str, outbox_id: int, thread_ts: str | None) -> str | None:
+        cursor = None
+        seen = 0
+        while seen < RECONCILE_DEPTH:
+            if thread_ts:
+                page = self.client.conversations_replies(channel=channel, ts=thread_ts, cursor=cursor, limit=200,
+                                                         include_all_metadata=True)
+            else:
+                page = self.client.conversations_history(channel=channel, cursor=cursor, limit=200,
+                                                         include_all_metadata=True)
+            messages = page.get("messages") or []
+            for message in messages:
+                metadata = message.get("metadata") or {}
+                if (metadata.get("event_type") == METADATA_EVENT
+                        and metadata.get("event_payload", {}).get("outbox_id") == outbox_id):
+                    return str(message["ts"])
+            seen += len(messages)
+            cursor = (page.get("response_metadata") or {}).get("next_cursor")
+            if not cursor or not messages:
+                return None
+        return None
+
+    def _retry(self, claim: outbox.Claim, error: str) -> outbox.Status:
+        with self.db.transaction() as session:
+            status = outbox.mark_retry(session, claim, now=self.clock.now(), error=error)
+        if status is outbox.Status.FAILED:
+            log.error("outbox row %s to %s failed for good: %s", claim.id, claim.channel, error)
+        else:
+            log.warning("outbox row %s to %s will be retried: %s", claim.id, claim.channel, error)
+        return status
+
+    def _fail(self, claim: outbox.Claim, error: str) -> outbox.Status:
+        with self.db.transaction() as session:
+            outbox.mark_failed(session, claim, error=error)
+        log.error("outbox row %s (%s) to %s failed: %s", claim.id, claim.kind, claim.channel, error)
+        return outbox.Status.FAILED
+
+
+class DeliveryLoop:
+    """Delivers in a background thread: at once when woken by a change in this process, otherwise by polling
+    (for rows written by other processes and for retries coming due)."""
+
+    def __init__(self, deliverer: Deliverer, *, poll_seconds: float = 0.5) -> None:
+        self.deliverer = deliverer
+        self.poll_seconds = poll_seconds
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="opsbot-delivery", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self._stop.set()
+        self._wake.set()
+        self._thread.join(timeout)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                report = self.deliverer.deliver_once()
+            except Exception:
+                log.exception("delivery round failed; trying again shortly")
+                report = Report()
+            if report.handled == 0:
+                self._wake.wait(self.poll_seconds)
+                self._wake.clear()

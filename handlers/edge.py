@@ -1,0 +1,145 @@
+"""What every listener shares: the unit of work with redelivery protection, and the one error path that
+turns a refusal from the core into something the person sees."""
+
+from __future__ import annotations
+
+import json
+import logging
+import uuid
+from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, TypeVar
+
+from slack_bolt import BoltResponse
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from slack_sdk.webhook import WebhookClient
+from sqlalchemy.orm import Session
+
+from opsbot.center import Center
+from opsbot.clock import Clock
+from opsbot.db import Database
+from opsbot.directory import Directory, load_directory
+from opsbot.errors import OpsError
+from opsbot.inbound import first_delivery
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+class Redelivered(Exception):
+    """Slack sent a request we already acted on; it is acknowledged and ignored."""
+
+
+@dataclass
+class Edge:
+    """The core as the listeners see it."""
+
+    db: Database
+    clock: Clock
+    center: Center
+    # Nudges the in-process delivery loop after a change recorded notifications.
+    wake_delivery: Callable[[], None] = lambda: None
+
+    @property
+    def channels(self) -> Mapping[str, str]:
+        return self.center.channels.by_purpose()
+
+    def now(self) -> datetime:
+        return self.clock.now()
+
+    def year(self) -> int:
+        return self.clock.now().astimezone(self.center.calendar.zone).year
+
+    def change(self, body: Mapping[str, Any], work: Callable[[Session, Directory], T]) -> T:
+        """Run `work` in one transaction together with the request's redelivery key."""
+        key = delivery_key(body)
+        with self.db.transaction() as session:
+            if key is not None and not first_delivery(session, key, now=self.clock.now()):
+                raise Redelivered(key)
+            result = work(session, load_directory(session))
+        self.wake_delivery()
+        return result
+
+    def read(self, work: Callable[[Session, Directory], T]) -> T:
+        with self.db.reading() as session:
+            return work(session, load_directory(session))
+
+
+def delivery_key(body: Mapping[str, Any]) -> str | None:
+    """What identifies one delivery of a request, the same on every redelivery of it: the Events API's
+    event_id; for commands and interactions the trigger_id Slack mints for each user action."""
+    if "event_id" in body:
+        return f"event:{body['event_id']}"
+    kind = body.get("type") or ("command" if "command" in body else None)
+    if body.get("trigger_id"):
+        return f"{kind}:{body['trigger_id']}"
+    actions = body.get("actions") or []
+    if actions and actions[0].get("action_ts"):
+        return f"{kind}:{body.get('user', {}).get('id')}:{actions[0]['action_ts']}"
+    return None
+
+
+# Replies that need a Slack call of their own (after a button press) go out after the ack.
+_after_ack = ThreadPoolExecutor(max_workers=4, thread_name_prefix="opsbot-reply")
+
+
+def handle_error(error: Exception, body: dict[str, Any], response: BoltResponse, client: WebClient) -> BoltResponse:
+    """The one error path (Bolt's `@app.error`): refusals become a message to the person who caused them;
+    anything else is logged with a reference they can quote to an admin."""
+    if isinstance(error, Redelivered):
+        log.info("ignored a redelivered request (%s)", error)
+        return BoltResponse(status=200, body="")
+    if isinstance(error, OpsError):
+        message = error.message
+    else:
+        reference = uuid.uuid4().hex[:8]
+        log.exception("request failed (reference %s)", reference, exc_info=error)
+        message = (
+            f"Something went wrong inside opsbot and nothing was changed. Please try again; if it keeps "
+            f"happening, give an admin the reference `{reference}`."
+        )
+    kind = body.get("type")
+    if kind == "view_submission":
+        return BoltResponse(status=200, body=_view_errors(body, error, message))
+    if kind == "block_actions":
+        _after_ack.submit(_tell_clicker, client, body, message)
+        return BoltResponse(status=200, body="")
+    return BoltResponse(status=200, body={"response_type": "ephemeral", "text": message})
+
+
+def _view_errors(body: Mapping[str, Any], error: Exception, message: str) -> str:
+    inputs = [block["block_id"] for block in body["view"]["blocks"] if block.get("type") == "input"]
+    field = getattr(error, "field", None)
+    target = field if field in inputs else (inputs[0] if inputs else None)
+    if target is None:
+        return json.dumps({"response_action": "update", "view": _notice_view(message)})
+    return json.dumps({"response_action": "errors", "errors": {target: message}})
+
+
+def _notice_view(message: str) -> dict[str, Any]:
+    return {
+        "type": "modal",
+        "title": {"type": "plain_text", "text": "opsbot"},
+        "close": {"type": "plain_text", "text": "Close"},
+        "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": message}}],
+    }
+
+
+def _tell_clicker(client: WebClient, body: Mapping[str, Any], message: str) -> None:
+    """After a button press the ack carries no message: reply with an ephemeral through the response_url,
+    or, from the App Home (which has none), with a direct message."""
+    user = body["user"]["id"]
+    try:
+        if body.get("response_url"):
+            answer = WebhookClient(body["response_url"], retry_handlers=client.retry_handlers).send(
+                text=message, response_type="ephemeral", replace_original=False
+            )
+            if answer.status_code != 200:
+                log.error("response_url refused the reply to %s: %s %s", user, answer.status_code, answer.body)
+        else:
+            client.chat_postMessage(channel=user, text=message)
+    except (SlackApiError, OSError):
+        log.exception("could not tell %s: %s", user, message)

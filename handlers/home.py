@@ -1,0 +1,69 @@
+"""The App Home "My work" tab."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from slack_bolt import App
+
+from handlers.announcements import posted_at, read_button
+from handlers.blocks import context, divider, escape, fit, header, section
+from handlers.edge import Edge
+from opsbot.home import publish_home
+
+HELP = ()
+
+
+def register(app: App, edge: Edge) -> None:
+    @app.event("app_home_opened")
+    def home_opened(event: dict[str, Any], body: dict[str, Any]) -> None:
+        if event.get("tab") != "home":
+            return
+        user = event["user"]
+        edge.change(body, lambda session, directory: publish_home(
+            session, directory=directory, slack_id=user, now=edge.now(), key=body.get("event_id", "opened")
+        ))
+
+
+def home_view(payload: Mapping[str, Any]) -> dict[str, Any]:
+    if not payload["known"]:
+        blocks = [
+            header("My work"),
+            section(
+                "You are not in this center's directory yet, so there is no work to show. Ask an admin to add "
+                f"you to the center file (your Slack id is `{payload['slack_id']}`)."
+            ),
+        ]
+        return {"type": "home", "blocks": blocks}
+    superior = f" · reports to {escape(payload['superior'])}" if payload["superior"] else ""
+    blocks = [
+        header("My work"),
+        context(f"*{escape(payload['name'])}* · {payload['role']} · {escape(payload['unit'])}{superior}"),
+    ]
+    for part in payload["sections"]:
+        blocks.append(divider())
+        blocks.extend(SECTION_VIEWS[part["kind"]](part))
+    blocks.append(divider())
+    blocks.append(context("Type `/ops help` in any channel to see every opsbot command."))
+    return {"type": "home", "blocks": blocks}
+
+
+def announcements_section(part: Mapping[str, Any]) -> list[dict[str, Any]]:
+    items = part["items"]
+    if not items:
+        return [section("*Announcements*\nYou have read every announcement. ✓")]
+    blocks = [section(f"*Announcements you have not marked as read* ({len(items)})")]
+    for item in items:
+        blocks.append(section(
+            f"*{item['number']}* from {escape(item['author_name'])} · {posted_at(item['posted_at'])}\n"
+            f"{escape(fit(item['text'], 300))}"
+        ))
+        blocks.append(read_button(item["number"]))
+    return blocks
+
+
+SECTION_VIEWS: dict[str, Callable[[Mapping[str, Any]], list[dict[str, Any]]]] = {
+    "announcements": announcements_section,
+}
+RENDERERS = {"home": home_view}

@@ -1,0 +1,83 @@
+"""`/ops`: help, who am I, and the subcommands of the shared pieces (announcements)."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+
+from handlers import announcements
+from handlers.blocks import Message
+from handlers.catalogue import CommandHelp, help_message
+from handlers.edge import Edge
+from opsbot.errors import InvalidInput
+
+COMMAND = "/ops"
+HELP = (
+    CommandHelp("/ops help", "List every opsbot command (this list)."),
+    CommandHelp("/ops whoami", "Show your place in the center: role, unit and whom you report to."),
+)
+
+
+def split(text: str) -> tuple[str, str]:
+    """`announce leadership  Meeting at 3` → ("announce", "leadership  Meeting at 3")."""
+    head, _, rest = text.strip().partition(" ")
+    return head.lower(), rest.strip()
+
+
+def whoami(edge: Edge, user: str) -> Message:
+    def describe(_session: Any, directory: Any) -> Message:
+        person = directory.member(user)
+        unit = directory.units.get(person.unit)
+        superior = directory.get(person.reports_to) if person.reports_to else None
+        line = f"You are *{person.name}*, {person.role.title} in {unit.name if unit else person.unit}."
+        line += f" You report to {superior.name} ({superior.role.title})." if superior else " You lead the center."
+        return Message(text=line)
+
+    return edge.read(describe)
+
+
+def register(app: App, edge: Edge, catalogue: Iterable[CommandHelp]) -> None:
+    guide = help_message(catalogue)
+
+    def unknown(sub: str) -> Message:
+        known = sorted(SUBCOMMANDS)
+        guess = difflib.get_close_matches(sub, known, n=1)
+        hint = f" Did you mean `/ops {guess[0]}`?" if guess else ""
+        raise InvalidInput(
+            f"I don't know `/ops {sub}`.{hint} Type `/ops help` to see every command "
+            f"(`/ops` understands: {', '.join(known)})."
+        )
+
+    def announce(body: dict[str, Any], rest: str) -> Message | None:
+        purpose, _, text = rest.partition(" ")
+        if not text.strip():
+            announcements.check_author(edge, body["user_id"])
+            return None  # the form opens instead (lazy listener below)
+        return announcements.post(edge, body, purpose, text)
+
+    SUBCOMMANDS: dict[str, Callable[[dict[str, Any], str], Message | None]] = {
+        "help": lambda _body, _rest: guide,
+        "whoami": lambda body, _rest: whoami(edge, body["user_id"]),
+        "announce": announce,
+    }
+
+    def answer(ack: Ack, body: dict[str, Any]) -> None:
+        sub, rest = split(body.get("text", ""))
+        handler = SUBCOMMANDS.get(sub or "help") or (lambda _body, _rest: unknown(sub))
+        reply = handler(body, rest)
+        if reply is None:
+            ack()
+        else:
+            ack(text=reply.text, blocks=reply.blocks or None, response_type="ephemeral")
+
+    def open_form(client: WebClient, body: dict[str, Any]) -> None:
+        sub, rest = split(body.get("text", ""))
+        purpose, _, text = rest.partition(" ")
+        if sub == "announce" and not text.strip():
+            announcements.open_compose(edge, client, body, purpose.lstrip("#").lower() or None)
+
+    app.command(COMMAND)(ack=answer, lazy=[open_form])

@@ -1,0 +1,73 @@
+"""The App Home "My work" tab: what a person has to do, gathered from every workflow.
+
+Each workflow contributes a section of plain data; the Slack side renders it. The tab is published through
+the outbox like any other message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from opsbot import outbox
+from opsbot.announcements import Announcement, AnnouncementRead
+from opsbot.directory import Directory, Member
+
+# How many unread announcements the tab lists.
+UNREAD_SHOWN = 5
+
+Section = Callable[[Session, Directory, Member, datetime], dict[str, Any] | None]
+
+
+def unread_announcements(session: Session, directory: Directory, person: Member, now: datetime
+                         ) -> dict[str, Any] | None:
+    read = select(AnnouncementRead.announcement_id).where(AnnouncementRead.reader == person.slack_id)
+    rows = session.scalars(
+        select(Announcement).where(Announcement.id.not_in(read)).order_by(Announcement.id.desc()).limit(UNREAD_SHOWN)
+    ).all()
+    return {
+        "kind": "announcements",
+        "items": [
+            {"number": row.number, "author_name": directory.name_of(row.author), "text": row.text,
+             "purpose": row.purpose, "posted_at": row.created_at.isoformat()}
+            for row in rows
+        ],
+    }
+
+
+# Later workflows (cases, approvals, …) add their sections here.
+SECTIONS: tuple[Section, ...] = (unread_announcements,)
+
+
+def my_work(session: Session, directory: Directory, slack_id: str, now: datetime) -> dict[str, Any]:
+    person = directory.get(slack_id)
+    if person is None:
+        return {"known": False, "slack_id": slack_id}
+    superior = directory.get(person.reports_to) if person.reports_to else None
+    unit = directory.units.get(person.unit)
+    return {
+        "known": True,
+        "slack_id": slack_id,
+        "name": person.name,
+        "role": person.role.title,
+        "unit": unit.name if unit else person.unit,
+        "superior": superior.name if superior else None,
+        "sections": [found for section in SECTIONS if (found := section(session, directory, person, now))],
+    }
+
+
+def publish_home(session: Session, *, directory: Directory, slack_id: str, now: datetime, key: str) -> None:
+    """Queue a fresh "My work" tab for the person; `key` makes the same request publish once."""
+    outbox.notify(
+        session,
+        now=now,
+        to=slack_id,
+        kind="home",
+        payload=my_work(session, directory, slack_id, now),
+        key=f"home:{slack_id}:{key}",
+        method=outbox.Method.HOME,
+    )
