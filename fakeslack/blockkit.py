@@ -109,8 +109,11 @@ def validate_view(view: Any) -> list[str]:
 
 
 def validate_metadata(metadata: Any) -> bool:
-    return (isinstance(metadata, dict) and isinstance(metadata.get("event_type"), str)
-            and isinstance(metadata.get("event_payload"), dict))
+    return (
+        isinstance(metadata, dict)
+        and isinstance(metadata.get("event_type"), str)
+        and isinstance(metadata.get("event_payload"), dict)
+    )
 
 
 def block_elements(block: dict[str, Any]) -> list[dict[str, Any]]:
@@ -129,8 +132,9 @@ def with_ids(blocks: list[dict[str, Any]]) -> list[dict[str, Any]]:
         block = {**block}
         block.setdefault("block_id", random_id("", 5))
         if block.get("type") == "actions":
-            block["elements"] = [{**e, "action_id": e.get("action_id") or random_id("", 5)}
-                                 for e in block.get("elements", [])]
+            block["elements"] = [
+                {**e, "action_id": e.get("action_id") or random_id("", 5)} for e in block.get("elements", [])
+            ]
         for key in ("accessory", "element"):
             if isinstance(block.get(key), dict) and block[key].get("type") not in ("image", None):
                 block[key] = {**block[key], "action_id": block[key].get("action_id") or random_id("", 5)}
@@ -149,8 +153,10 @@ def find_element(blocks: list[dict[str, Any]], action_id: str) -> tuple[dict[str
     for block, element in iter_elements(blocks):
         if element.get("action_id") == action_id:
             return block, element
-    raise LookupError(f"no element with action_id {action_id!r}; present: "
-                      f"{[e.get('action_id') for _, e in iter_elements(blocks)]}")
+    raise LookupError(
+        f"no element with action_id {action_id!r}; present: "
+        f"{[e.get('action_id') for _, e in iter_elements(blocks)]}"
+    )
 
 
 def all_options(element: dict[str, Any]) -> list[dict[str, Any]]:

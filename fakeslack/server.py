@@ -67,7 +67,7 @@ class _Handler(BaseHTTPRequestHandler):
     server: SlackHTTPServer
     protocol_version = "HTTP/1.0"  # one request per connection, so go_down leaves nothing half-open
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - keep stderr clean in tests
+    def log_message(self, format: str, *args: Any) -> None:  # keep test output clean
         pass
 
     def do_GET(self) -> None:
@@ -76,8 +76,13 @@ class _Handler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         self._dispatch()
 
-    def _send(self, status: int, body: str, ctype: str = "application/json; charset=utf-8",
-              headers: dict[str, str] | None = None) -> None:
+    def _send(
+        self,
+        status: int,
+        body: str,
+        ctype: str = "application/json; charset=utf-8",
+        headers: dict[str, str] | None = None,
+    ) -> None:
         data = body.encode()
         self.send_response(status)
         self.send_header("Content-Type", ctype)
@@ -120,7 +125,8 @@ class _Handler(BaseHTTPRequestHandler):
             srv.record(ApiCall(method, _public(args), False, error, fail.status))
             self._send(fail.status, json.dumps({"ok": False, "error": error}), headers=headers)
             return
-        status, body = srv.api.call(method, dict(args), self.headers.get("Authorization"))
+        # `call` decodes JSON-in-a-string arguments in place, so the record shows blocks as sent, decoded.
+        status, body = srv.api.call(method, args, self.headers.get("Authorization"))
         srv.record(ApiCall(method, _public(args), bool(body.get("ok")), body.get("error"), status))
         if srv.faults.take(method, "drop"):
             self.close_connection = True  # the effect happened; the client never hears about it
@@ -165,8 +171,12 @@ class ServerRunner:
             return self.port
         self._server = SlackHTTPServer(self.port, self.api, self.store, self.faults)
         self.port = self._server.server_address[1]
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
-                                        name=f"fakeslack:{self.port}", daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name=f"fakeslack:{self.port}",
+            daemon=True,
+        )
         self._thread.start()
         return self.port
 

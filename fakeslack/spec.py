@@ -10,12 +10,23 @@ from typing import Any
 # The 2020 spec predates message metadata and lacks conversations.history/replies altogether.
 _ADDITIONS: dict[str, dict[str, Any]] = {
     "conversations.history": {
-        "verb": "get", "required": ["channel"],
+        "verb": "get",
+        "required": ["channel"],
         "known": ["channel", "cursor", "inclusive", "latest", "limit", "oldest", "include_all_metadata"],
     },
     "conversations.replies": {
-        "verb": "get", "required": ["channel", "ts"],
-        "known": ["channel", "ts", "cursor", "inclusive", "latest", "limit", "oldest", "include_all_metadata"],
+        "verb": "get",
+        "required": ["channel", "ts"],
+        "known": [
+            "channel",
+            "ts",
+            "cursor",
+            "inclusive",
+            "latest",
+            "limit",
+            "oldest",
+            "include_all_metadata",
+        ],
     },
 }
 _EXTRA_KNOWN: dict[str, list[str]] = {

@@ -157,11 +157,14 @@ class Store:
             self.triggers[token] = Trigger(user=user, created=time.monotonic())
         return token
 
-    def mint_response_url(self, base: str, user: str, channel: str, source_ts: str | None = None,
-                          source_ephemeral: bool = False) -> str:
+    def mint_response_url(
+        self, base: str, user: str, channel: str, source_ts: str | None = None, source_ephemeral: bool = False
+    ) -> str:
         token = secrets.token_urlsafe(24)
         with self.lock:
-            self.response_urls[token] = ResponseUrl(user, channel, time.monotonic(), source_ts, source_ephemeral)
+            self.response_urls[token] = ResponseUrl(
+                user, channel, time.monotonic(), source_ts, source_ephemeral
+            )
         return f"{base}response/{token}"
 
     def record_error(self, text: str) -> None:

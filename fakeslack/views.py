@@ -31,25 +31,45 @@ class Views:
         if problems:
             raise SlackApiError("invalid_arguments", [f"[ERROR] {p}" for p in problems])
 
-    def _raw(self, view: dict[str, Any], view_id: str, root_id: str, previous_id: str | None) -> dict[str, Any]:
+    def _raw(
+        self, view: dict[str, Any], view_id: str, root_id: str, previous_id: str | None
+    ) -> dict[str, Any]:
         return {
-            "id": view_id, "team_id": self.team_id, "type": view["type"],
+            "id": view_id,
+            "team_id": self.team_id,
+            "type": view["type"],
             "blocks": with_ids(view.get("blocks", [])),
-            "private_metadata": view.get("private_metadata", ""), "callback_id": view.get("callback_id", ""),
-            "state": {"values": {}}, "hash": _new_hash(),
-            "title": view.get("title"), "close": view.get("close"), "submit": view.get("submit"),
+            "private_metadata": view.get("private_metadata", ""),
+            "callback_id": view.get("callback_id", ""),
+            "state": {"values": {}},
+            "hash": _new_hash(),
+            "title": view.get("title"),
+            "close": view.get("close"),
+            "submit": view.get("submit"),
             "clear_on_close": bool(view.get("clear_on_close", False)),
             "notify_on_close": bool(view.get("notify_on_close", False)),
-            "previous_view_id": previous_id, "root_view_id": root_id, "app_id": self.app_id,
-            "external_id": view.get("external_id", ""), "app_installed_team_id": self.team_id,
+            "previous_view_id": previous_id,
+            "root_view_id": root_id,
+            "app_id": self.app_id,
+            "external_id": view.get("external_id", ""),
+            "app_installed_team_id": self.team_id,
             "bot_id": self.bot_id,
         }
 
     @staticmethod
     def _as_view(raw: dict[str, Any]) -> View:
-        return View(id=raw["id"], hash=raw["hash"], type=raw["type"], callback_id=raw["callback_id"] or None,
-                    private_metadata=raw["private_metadata"], title=raw["title"], blocks=raw["blocks"],
-                    external_id=raw["external_id"] or None, errors={}, raw=raw)
+        return View(
+            id=raw["id"],
+            hash=raw["hash"],
+            type=raw["type"],
+            callback_id=raw["callback_id"] or None,
+            private_metadata=raw["private_metadata"],
+            title=raw["title"],
+            blocks=raw["blocks"],
+            external_id=raw["external_id"] or None,
+            errors={},
+            raw=raw,
+        )
 
     def _store_view(self, user: str, raw: dict[str, Any]) -> View:
         view = self._as_view(raw)
@@ -115,8 +135,13 @@ class Views:
         with self.store.lock:
             if not args.get("view_id") and not args.get("external_id"):
                 raise SlackApiError("invalid_arguments", ["[ERROR] view_id or external_id is required"])
-            current = self.store.views.get(str(args.get("view_id"))) if args.get("view_id") else next(
-                (v for v in self.store.views.values() if v.external_id == args["external_id"]), None)
+            current = (
+                self.store.views.get(str(args.get("view_id")))
+                if args.get("view_id")
+                else next(
+                    (v for v in self.store.views.values() if v.external_id == args["external_id"]), None
+                )
+            )
             if current is None:
                 raise SlackApiError("not_found")
             if args.get("hash") and args["hash"] != current.hash:

@@ -49,7 +49,9 @@ class WebApi:
         }
 
     # ---- dispatch -------------------------------------------------------------------------------------
-    def call(self, method: str, args: dict[str, Any], authorization: str | None) -> tuple[int, dict[str, Any]]:
+    def call(
+        self, method: str, args: dict[str, Any], authorization: str | None
+    ) -> tuple[int, dict[str, Any]]:
         """(HTTP status, JSON body) for one API call."""
         try:
             if method not in self.handlers:
@@ -66,7 +68,9 @@ class WebApi:
             if "channel" in missing:
                 raise SlackApiError("channel_not_found")
             if missing:
-                raise SlackApiError("invalid_arguments", [f"[ERROR] missing required field: {m}" for m in missing])
+                raise SlackApiError(
+                    "invalid_arguments", [f"[ERROR] missing required field: {m}" for m in missing]
+                )
             with self.store.lock:
                 return 200, {"ok": True, **self.handlers[method](args)}
         except SlackApiError as exc:
@@ -113,13 +117,24 @@ class WebApi:
                 raise SlackApiError("invalid_blocks", [f"[ERROR] {p}" for p in problems])
 
     def _message(self, channel: str, args: dict[str, Any]) -> Message:
-        return Message(channel=channel, ts=self.store.next_ts(), user=self.bot_user_id,
-                       text=str(args.get("text") or ""), blocks=with_ids(args.get("blocks") or []),
-                       metadata=args.get("metadata"), thread_ts=args.get("thread_ts"))
+        return Message(
+            channel=channel,
+            ts=self.store.next_ts(),
+            user=self.bot_user_id,
+            text=str(args.get("text") or ""),
+            blocks=with_ids(args.get("blocks") or []),
+            metadata=args.get("metadata"),
+            thread_ts=args.get("thread_ts"),
+        )
 
     def message_json(self, msg: Message, include_metadata: bool = True) -> dict[str, Any]:
-        out: dict[str, Any] = {"type": "message", "user": msg.user, "text": msg.text, "ts": msg.ts,
-                               "team": self.team_id}
+        out: dict[str, Any] = {
+            "type": "message",
+            "user": msg.user,
+            "text": msg.text,
+            "ts": msg.ts,
+            "team": self.team_id,
+        }
         if msg.user == self.bot_user_id:
             out.update(bot_id=self.bot_id, app_id=self.app_id)
         if msg.blocks:
@@ -136,9 +151,15 @@ class WebApi:
 
     # ---- methods --------------------------------------------------------------------------------------
     def auth_test(self, args: dict[str, Any]) -> dict[str, Any]:
-        return {"url": "https://opsbot-test.slack.com/", "team": "opsbot-test", "user": "opsbot",
-                "team_id": self.team_id, "user_id": self.bot_user_id, "bot_id": self.bot_id,
-                "is_enterprise_install": False}
+        return {
+            "url": "https://opsbot-test.slack.com/",
+            "team": "opsbot-test",
+            "user": "opsbot",
+            "team_id": self.team_id,
+            "user_id": self.bot_user_id,
+            "bot_id": self.bot_id,
+            "is_enterprise_install": False,
+        }
 
     def post_message(self, args: dict[str, Any]) -> dict[str, Any]:
         channel = self.resolve_channel(args["channel"])
@@ -217,8 +238,15 @@ class WebApi:
         user = self.store.dm_user(channel)
         if user:
             return {"channel": {"id": channel, "is_im": True, "user": user}}
-        return {"channel": {"id": channel, "name": self.store.channels[channel], "is_channel": True,
-                            "is_im": False, "is_member": True}}
+        return {
+            "channel": {
+                "id": channel,
+                "name": self.store.channels[channel],
+                "is_channel": True,
+                "is_im": False,
+                "is_member": True,
+            }
+        }
 
     @staticmethod
     def _page(items: list[Any], args: dict[str, Any]) -> tuple[list[Any], dict[str, Any]]:
@@ -234,7 +262,7 @@ class WebApi:
                 start = int(base64.b64decode(str(args["cursor"])).decode().removeprefix("offset:"))
             except ValueError:
                 raise SlackApiError("invalid_cursor") from None
-        page = items[start:start + limit]
+        page = items[start : start + limit]
         more = start + limit < len(items)
         meta = {"next_cursor": base64.b64encode(f"offset:{start + limit}".encode()).decode() if more else ""}
         return page, {"has_more": more, "response_metadata": meta}
@@ -273,9 +301,18 @@ class WebApi:
         if user not in self.store.users:
             raise SlackApiError("user_not_found")
         real = self.store.users[user]
-        return {"user": {"id": user, "team_id": self.team_id, "name": real.lower().replace(" ", "."),
-                         "real_name": real, "tz": "Asia/Shanghai", "is_bot": False, "deleted": False,
-                         "profile": {"real_name": real, "display_name": real}}}
+        return {
+            "user": {
+                "id": user,
+                "team_id": self.team_id,
+                "name": real.lower().replace(" ", "."),
+                "real_name": real,
+                "tz": "Asia/Shanghai",
+                "is_bot": False,
+                "deleted": False,
+                "profile": {"real_name": real, "display_name": real},
+            }
+        }
 
     # ---- responses shown to a user: response_url posts and command acks ---------------------------------
     def respond(self, token: str, payload: Any) -> tuple[int, str]:
@@ -298,14 +335,23 @@ class WebApi:
                 return 400, exc.code
             return 200, "ok"
 
-    def show_response(self, user: str, channel: str, payload: dict[str, Any], source_ts: str | None = None,
-                      source_ephemeral: bool = False) -> None:
+    def show_response(
+        self,
+        user: str,
+        channel: str,
+        payload: dict[str, Any],
+        source_ts: str | None = None,
+        source_ephemeral: bool = False,
+    ) -> None:
         """Show a response_url post or an ack body as Slack would."""
         with self.store.lock:
             source = None
             if source_ts:
-                source = (self.store.find_ephemeral(user, source_ts) if source_ephemeral
-                          else self.store.find_message(channel, source_ts))
+                source = (
+                    self.store.find_ephemeral(user, source_ts)
+                    if source_ephemeral
+                    else self.store.find_message(channel, source_ts)
+                )
             if _truthy(payload.get("delete_original")) and source is not None:
                 holder = self.store.ephemerals[user] if source_ephemeral else self.store.messages[channel]
                 if source in holder:
@@ -317,8 +363,9 @@ class WebApi:
                 source.blocks = with_ids(payload.get("blocks") or [])
                 source.edits += 1
                 return
-            msg = self._message(channel, {"text": payload.get("text"), "blocks": payload.get("blocks"),
-                                          "thread_ts": payload.get("thread_ts")})
+            msg = self._message(
+                channel, {"text": payload.get("text"), "blocks": payload.get("blocks"), "thread_ts": None}
+            )
             if payload.get("response_type") == "in_channel":
                 self.store.messages.setdefault(channel, []).append(msg)
             else:

@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import BigInteger, DateTime, Engine, Integer, MetaData, create_engine, event, text
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import CursorResult, Dialect, make_url
+from sqlalchemy.engine import Dialect, make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -55,9 +55,10 @@ def insert_ignoring_conflict(session: Session, model: type[Base], **values: Any)
     """INSERT … ON CONFLICT DO NOTHING in the caller's transaction; True if the row was inserted.
     On PostgreSQL a concurrent insert of the same key waits for the other transaction, then does nothing."""
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    result = session.execute(dialect.insert(model).values(**values).on_conflict_do_nothing())
-    assert isinstance(result, CursorResult)
-    return result.rowcount == 1
+    key = model.__table__.primary_key.columns.values()[0]
+    # RETURNING, not rowcount: psycopg reports no rowcount for this statement through the ORM.
+    statement = dialect.insert(model).values(**values).on_conflict_do_nothing().returning(key)
+    return session.execute(statement).first() is not None
 
 
 class Database:

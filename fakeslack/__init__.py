@@ -1,0 +1,6 @@
+"""A local fake Slack, as strict as Slack, for opsbot's tests and console mode."""
+
+from fakeslack.fake import FakeSlack
+from fakeslack.state import ApiCall, Message, Reply, View
+
+__all__ = ["ApiCall", "FakeSlack", "Message", "Reply", "View"]

@@ -1,0 +1,89 @@
+import threading
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from opsbot import outbox
+from opsbot.outbox import Notification, Status
+
+LEASE = timedelta(seconds=30)
+
+
+def add(db, clock, to, key, **extra):
+    with db.transaction() as session:
+        return outbox.notify(session, now=clock.now(), to=to, kind="test", payload={"n": key}, key=key, **extra)
+
+
+def claim(db, clock, **extra):
+    with db.transaction() as session:
+        return outbox.claim_due(session, now=clock.now(), lease=LEASE, **extra)
+
+
+def test_the_same_idempotency_key_is_recorded_once(db, clock):
+    assert add(db, clock, "C1", "k1")
+    assert not add(db, clock, "C1", "k1")
+
+
+def test_one_row_per_channel_at_a_time_in_order(db, clock):
+    for key, channel in [("a1", "C1"), ("b1", "C2"), ("a2", "C1")]:
+        add(db, clock, channel, key)
+    first = claim(db, clock)
+    assert [c.payload["n"] for c in first] == ["a1", "b1"]
+    assert claim(db, clock) == []  # a1 is being sent: a2 waits behind it
+    with db.transaction() as session:
+        outbox.mark_sent(session, first[0], now=clock.now(), channel="C1", ts="1.1")
+    assert [c.payload["n"] for c in claim(db, clock)] == ["a2"]
+
+
+def test_a_lapsed_lease_is_claimed_again_as_a_retry(db, clock):
+    add(db, clock, "C1", "a1")
+    (first,) = claim(db, clock)
+    assert not first.is_retry
+    clock.advance(LEASE + timedelta(seconds=1))
+    (again,) = claim(db, clock)
+    assert again.id == first.id and again.is_retry
+
+
+def test_retries_back_off_and_end_in_failure(db, clock):
+    add(db, clock, "C1", "a1")
+    for attempt in range(1, outbox.MAX_ATTEMPTS + 1):
+        (row,) = claim(db, clock)
+        assert row.attempts == attempt
+        with db.transaction() as session:
+            status = outbox.mark_retry(session, row, now=clock.now(), error="slack answered 503")
+        if attempt < outbox.MAX_ATTEMPTS:
+            assert status is Status.PENDING
+            assert claim(db, clock) == []  # not due yet
+            clock.advance(timedelta(minutes=6))
+    assert status is Status.FAILED
+    with db.reading() as session:
+        row = session.scalars(select(Notification)).one()
+    assert row.status == Status.FAILED and "gave up after" in row.last_error
+
+
+def test_paced_channels_are_skipped(db, clock):
+    add(db, clock, "C1", "a1")
+    add(db, clock, "C2", "b1")
+    assert [c.channel for c in claim(db, clock, skip_channels=frozenset({"C1"}))] == ["C2"]
+
+
+def test_concurrent_claimers_never_share_a_row(db, clock):
+    for n in range(60):
+        add(db, clock, f"C{n % 30}", f"k{n}")
+    claimed: list[int] = []
+    start = threading.Barrier(6)
+
+    def worker():
+        start.wait()
+        for _ in range(20):
+            for row in claim(db, clock, limit=5):
+                claimed.append(row.id)
+                with db.transaction() as session:
+                    outbox.mark_sent(session, row, now=clock.now(), channel=row.channel, ts="1.0")
+
+    threads = [threading.Thread(target=worker) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(claimed) == list(range(1, 61))
