@@ -112,7 +112,7 @@ def build_bot(settings: Settings, *, clock: Clock | None = None, with_app: bool 
     secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else ""
     client = web_client(bot_token, settings.slack_api_url)
     deliverer = Deliverer(
-        db, client, clock, renderers(),
+        db, web_client(bot_token, settings.slack_api_url, for_delivery=True), clock, renderers(),
         lease=timedelta(seconds=settings.delivery_lease_seconds),
         pacer=Pacer(per_second=settings.channel_posts_per_second),
     )

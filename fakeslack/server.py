@@ -173,7 +173,7 @@ class ServerRunner:
         self.port = self._server.server_address[1]
         self._thread = threading.Thread(
             target=self._server.serve_forever,
-            kwargs={"poll_interval": 0.05},
+            kwargs={"poll_interval": 0.01},
             name=f"fakeslack:{self.port}",
             daemon=True,
         )

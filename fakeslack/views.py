@@ -142,7 +142,8 @@ class Views:
                     (v for v in self.store.views.values() if v.external_id == args["external_id"]), None
                 )
             )
-            if current is None:
+            live = {v for stack in self.store.stacks.values() for v in stack} | set(self.store.homes.values())
+            if current is None or current.id not in live:  # a closed modal can no longer be updated
                 raise SlackApiError("not_found")
             if args.get("hash") and args["hash"] != current.hash:
                 raise SlackApiError("hash_conflict")
@@ -155,6 +156,8 @@ class Views:
         with self.store.lock:
             old = self.store.views[view_id].raw
             raw = self._raw(view_json, view_id, old["root_view_id"], old["previous_view_id"])
+            if "external_id" not in view_json:  # an update that does not mention it keeps it
+                raw["external_id"] = old["external_id"]
             view = self._as_view(raw)
             self.store.views[view_id] = view
             return view

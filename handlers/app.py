@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from typing import Any
 
 from slack_bolt import App
 from slack_sdk import WebClient
+from slack_sdk.http_retry import RetryHandler
 from slack_sdk.http_retry.builtin_handlers import (
     ConnectionErrorRetryHandler,
     RateLimitErrorRetryHandler,
@@ -32,19 +34,24 @@ def renderers() -> Mapping[str, Renderer]:
     return found
 
 
-def web_client(token: str, base_url: str) -> WebClient:
-    """slack_sdk's client with its own retry handlers: a 429 waits the Retry-After Slack gives; server
-    errors and dropped connections back off and try again."""
-    return WebClient(
-        token=token,
-        base_url=base_url,
-        timeout=10,
-        retry_handlers=[
-            ConnectionErrorRetryHandler(max_retry_count=2),
-            RateLimitErrorRetryHandler(max_retry_count=2),
-            ServerErrorRetryHandler(max_retry_count=2),
-        ],
-    )
+class RefusedConnectionRetryHandler(ConnectionErrorRetryHandler):
+    """Retries only a refused connection: that request never reached Slack, so trying again cannot post a
+    message twice. A reset or a 5xx may come after Slack acted; the outbox retries those itself, after
+    looking in the channel for the message."""
+
+    def _can_retry(self, *, error: Exception | None = None, **_: Any) -> bool:
+        return isinstance(getattr(error, "reason", error), ConnectionRefusedError)
+
+
+def web_client(token: str, base_url: str, *, for_delivery: bool = False) -> WebClient:
+    """slack_sdk's client with its built-in retry handlers: a 429 waits the Retry-After Slack gives, and
+    connection and server errors back off and try again (for delivery, only where that is safe)."""
+    handlers: list[RetryHandler] = [RateLimitErrorRetryHandler(max_retry_count=2)]
+    if for_delivery:
+        handlers.append(RefusedConnectionRetryHandler(max_retry_count=2))
+    else:
+        handlers += [ConnectionErrorRetryHandler(max_retry_count=2), ServerErrorRetryHandler(max_retry_count=2)]
+    return WebClient(token=token, base_url=base_url, timeout=10, retry_handlers=handlers)
 
 
 def build_app(edge: Edge, *, client: WebClient, signing_secret: str) -> App:

@@ -50,6 +50,9 @@ class Bot:
     answer: Callable[[Received], tuple[int, str, str]] = lambda r: (200, "", "text/plain")
     url: str = ""
 
+    def reply_json(self, body: dict[str, Any], status: int = 200) -> None:
+        self.answer = lambda r: (status, json.dumps(body), "application/json")
+
 
 @pytest.fixture
 def bot() -> Iterator[Bot]:
@@ -65,7 +68,9 @@ def bot() -> Iterator[Bot]:
             headers = dict(self.headers.items())
             got = Received(self.path, headers, body, verifier.is_valid_request(body, headers))
             state.received.append(got)
-            status, text, ctype = state.answer(got) if got.verified else (401, "invalid signature", "text/plain")
+            status, text, ctype = (
+                state.answer(got) if got.verified else (401, "invalid signature", "text/plain")
+            )
             data = text.encode()
             self.send_response(status)
             self.send_header("Content-Type", ctype)
@@ -74,7 +79,7 @@ def bot() -> Iterator[Bot]:
             self.wfile.write(data)
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True)
     thread.start()
     state.url = f"http://127.0.0.1:{server.server_address[1]}/slack/events"
     yield state
@@ -93,7 +98,3 @@ def fake(bot: Bot) -> Iterator[FakeSlack]:
 def client(fake: FakeSlack) -> WebClient:
     # No retry handlers: each test sees exactly what the fake answered.
     return WebClient(token=TOKEN, base_url=fake.api_url, retry_handlers=[], timeout=5)
-
-
-def json_answer(body: dict[str, Any], status: int = 200) -> Callable[[Received], tuple[int, str, str]]:
-    return lambda r: (status, json.dumps(body), "application/json")

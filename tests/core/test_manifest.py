@@ -1,0 +1,26 @@
+from pathlib import Path
+
+import yaml
+
+from handlers.app import catalogue
+
+MANIFEST = yaml.safe_load((Path(__file__).resolve().parents[2] / "manifest.yaml").read_text())
+
+
+def test_the_manifest_declares_every_command_opsbot_answers():
+    declared = {command["command"] for command in MANIFEST["features"]["slash_commands"]}
+    assert declared == {entry.command for entry in catalogue()}
+
+
+def test_every_url_is_the_events_endpoint():
+    urls = [command["url"] for command in MANIFEST["features"]["slash_commands"]]
+    urls += [MANIFEST["settings"]["event_subscriptions"]["request_url"],
+             MANIFEST["settings"]["interactivity"]["request_url"]]
+    assert all(url.endswith("/slack/events") for url in urls)
+
+
+def test_the_scopes_cover_the_web_api_methods_opsbot_calls():
+    scopes = set(MANIFEST["oauth_config"]["scopes"]["bot"])
+    needed = {"commands", "chat:write", "im:write", "channels:history", "im:history", "groups:history"}
+    assert needed <= scopes
+    assert MANIFEST["settings"]["event_subscriptions"]["bot_events"] == ["app_home_opened"]

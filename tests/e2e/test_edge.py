@@ -1,0 +1,96 @@
+"""The Slack edge as Slack sees it: signed requests in, answers and Web API calls out."""
+
+import json
+import time
+import urllib.request
+
+import pytest
+
+from tests.e2e.conftest import STRANGER
+
+CLERK = "U0ZHENGHAO"  # a specialist in the intake group
+
+
+def test_ops_help_answers_in_the_ack_with_every_command(running):
+    reply = running.slack.command(CLERK, "/ops", "help")
+    assert reply.status == 200
+    assert reply.json["response_type"] == "ephemeral"
+    listed = json.dumps(reply.json["blocks"])
+    for usage in ("/ops help", "/ops whoami", "/ops announce [channel] [text]"):
+        assert usage in listed
+    (shown,) = running.slack.ephemerals(CLERK)
+    assert "opsbot commands" in shown.text
+    assert running.slack.errors == []
+
+
+def test_ops_with_no_text_is_help(running):
+    assert "/ops whoami" in running.slack.command(CLERK, "/ops", "").json["text"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("frobnicate", "I don't know `/ops frobnicate`."),
+        ("anounce leadership hi", "Did you mean `/ops announce`?"),
+        ("WHOAMI", "You are *Zheng Hao*"),
+    ],
+)
+def test_unknown_subcommands_say_what_to_type(running, text, expected):
+    reply = running.slack.command(CLERK, "/ops", text)
+    assert reply.status == 200
+    assert expected in reply.json["text"]
+    if "know" in expected:
+        assert "/ops help" in reply.json["text"]
+
+
+def test_whoami_and_the_stranger(running):
+    reply = running.slack.command(CLERK, "/ops", "whoami")
+    assert reply.json["text"] == (
+        "You are *Zheng Hao*, specialist in Intake and Handling Group. You report to Wu Fang (group leader)."
+    )
+    stranger = running.slack.command(STRANGER, "/ops", "whoami")
+    assert stranger.status == 200
+    assert "not in this center's directory" in stranger.json["text"]
+    assert STRANGER in stranger.json["text"]
+
+
+@pytest.mark.parametrize(
+    "tamper",
+    [
+        {"signature": "v0=" + "0" * 64},
+        {"timestamp": str(int(time.time()) - 6 * 60)},
+        {"sign": False},
+    ],
+    ids=["forged signature", "stale timestamp", "missing headers"],
+)
+def test_unsigned_or_stale_requests_are_refused_and_change_nothing(running, tamper):
+    before = running.row_counts()
+    reply = running.slack.command("U0SUNLI", "/ops", "announce leadership Meeting at 3", **tamper)
+    assert reply.status == 401
+    time.sleep(0.2)
+    assert running.row_counts() == before
+    assert running.slack.messages("C0LEADERS") == []
+
+
+def test_healthz_reports_the_database(running):
+    with urllib.request.urlopen(f"http://127.0.0.1:{running.server.port}/healthz", timeout=5) as answer:
+        body = json.loads(answer.read())
+    assert answer.status == 200
+    assert body["status"] == "ok" and body["database"] == "ok"
+
+
+def test_home_tab_is_published_once_for_a_redelivered_event(running):
+    event = {"type": "app_home_opened", "user": CLERK, "channel": "D0HOME", "tab": "home"}
+    first = running.slack.event(event, event_id="Ev0HOME1")
+    retry = running.slack.event(event, event_id="Ev0HOME1", retry_num=1)
+    assert first.status == retry.status == 200
+    home = running.slack.wait_for(lambda: running.slack.home(CLERK))
+    assert "My work" in json.dumps(home.blocks)
+    time.sleep(0.5)
+    assert len(running.slack.calls_to("views.publish")) == 1
+
+
+def test_the_stranger_home_says_how_to_get_in(running):
+    running.slack.event({"type": "app_home_opened", "user": STRANGER, "channel": "D0HOME2", "tab": "home"})
+    home = running.slack.wait_for(lambda: running.slack.home(STRANGER))
+    assert "not in this center's directory" in json.dumps(home.blocks)
