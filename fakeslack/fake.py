@@ -244,6 +244,10 @@ class FakeSlack:
     def delay_next(self, method: str, seconds: float, times: int = 1) -> None:
         self._faults.add(method, Fault("delay", times, seconds=seconds))
 
+    def hold_answer_next(self, method: str, seconds: float, times: int = 1) -> None:
+        """Perform the call's effect, then wait before answering it."""
+        self._faults.add(method, Fault("hold", times, seconds=seconds))
+
     def go_down(self) -> None:
         self._runner.stop()
 

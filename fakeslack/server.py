@@ -16,7 +16,7 @@ from fakeslack.webapi import WebApi
 
 @dataclass
 class Fault:
-    kind: str  # "fail", "drop", "delay"
+    kind: str  # "fail", "drop", "delay", "hold"
     times: int
     status: int = 200
     retry_after: int | None = None
@@ -131,6 +131,9 @@ class _Handler(BaseHTTPRequestHandler):
         if srv.faults.take(method, "drop"):
             self.close_connection = True  # the effect happened; the client never hears about it
             return
+        hold = srv.faults.take(method, "hold")
+        if hold:
+            time.sleep(hold.seconds)  # the effect happened; the answer is late (a caller may die waiting)
         self._send(status, json.dumps(body))
 
 
