@@ -83,8 +83,8 @@ def read_center(path: Path) -> Center:
         return load_center(path)
     except CenterFileError as exc:
         raise StartupError(
-            f"OPSBOT_CONFIG: {exc.source} has {len(exc.problems)} problem(s); run `python bot.py config check "
-            f"{exc.source}` to see them"
+            f"OPSBOT_CONFIG: {exc.source} has {len(exc.problems)} problem(s); "
+            f"run `python bot.py config check {exc.source}` to see them"
         ) from None
 
 
@@ -98,8 +98,12 @@ def sync_center(db: Database, center: Center, clock: Clock) -> None:
             if attempt:  # another process loaded the same file at the same moment; its result stands
                 raise
     if not report.unchanged:
-        log.info("directory: %d added, %d changed, %d deactivated", report.added, report.changed,
-                 report.deactivated)
+        log.info(
+            "directory: %d added, %d changed, %d deactivated",
+            report.added,
+            report.changed,
+            report.deactivated,
+        )
 
 
 def build_bot(settings: Settings, *, clock: Clock | None = None, with_app: bool = True) -> Bot:
@@ -112,7 +116,10 @@ def build_bot(settings: Settings, *, clock: Clock | None = None, with_app: bool 
     secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else ""
     client = web_client(bot_token, settings.slack_api_url)
     deliverer = Deliverer(
-        db, web_client(bot_token, settings.slack_api_url, for_delivery=True), clock, renderers(),
+        db,
+        web_client(bot_token, settings.slack_api_url, for_delivery=True),
+        clock,
+        renderers(),
         lease=timedelta(seconds=settings.delivery_lease_seconds),
         pacer=Pacer(per_second=settings.channel_posts_per_second),
     )
@@ -143,8 +150,12 @@ def serve(settings: Settings, *, worker: bool | None) -> None:
         log.info("serving Slack over Socket Mode")
         SocketModeHandler(bot.app, settings.slack_app_token.get_secret_value()).start()
         return
-    server = WebServer(wsgi_app(bot.app, bot.db), host="0.0.0.0", port=settings.port,  # noqa: S104
-                       threads=settings.web_threads)
+    server = WebServer(
+        wsgi_app(bot.app, bot.db),
+        host="0.0.0.0",
+        port=settings.port,
+        threads=settings.web_threads,
+    )
     log.info("serving Slack on port %d at /slack/events (health: /healthz)", settings.port)
     server.serve()
 
@@ -197,8 +208,10 @@ def config_check(path: Path) -> int:
             print(f"  {problem}", file=sys.stderr)
         return 2
     units = len(center.all_units())
-    print(f"{path}: OK ({center.name}: {units} units, {len(center.people)} people, "
-          f"{len(center.channels.by_purpose())} channels)")
+    print(
+        f"{path}: OK ({center.name}: {units} units, {len(center.people)} people, "
+        f"{len(center.channels.by_purpose())} channels)"
+    )
     return 0
 
 
@@ -218,11 +231,22 @@ def parser() -> argparse.ArgumentParser:
         "Slack credentials are set, otherwise the `console`.",
     )
     commands = cli.add_subparsers(dest="command", metavar="COMMAND")
-    serve_cli = commands.add_parser("serve", help="serve Slack over HTTP (or Socket Mode with SLACK_APP_TOKEN)")
-    serve_cli.add_argument("--worker", dest="worker", action="store_true", default=None,
-                           help="also deliver and run sweeps in this process (the default on SQLite)")
-    serve_cli.add_argument("--no-worker", dest="worker", action="store_false",
-                           help="leave delivery and sweeps to a separate `worker` process")
+    serve_cli = commands.add_parser(
+        "serve", help="serve Slack over HTTP (or Socket Mode with SLACK_APP_TOKEN)"
+    )
+    serve_cli.add_argument(
+        "--worker",
+        dest="worker",
+        action="store_true",
+        default=None,
+        help="also deliver and run sweeps in this process (the default on SQLite)",
+    )
+    serve_cli.add_argument(
+        "--no-worker",
+        dest="worker",
+        action="store_false",
+        help="leave delivery and sweeps to a separate `worker` process",
+    )
     commands.add_parser("console", help="try opsbot in the terminal against a local fake Slack")
     commands.add_parser("worker", help="run the scheduler and deliver the outbox, without HTTP")
     commands.add_parser("migrate", help="bring the database to the current schema and load the center file")
@@ -240,7 +264,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return config_check(args.file)
     try:
         settings = load_settings()
-        logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        logging.basicConfig(
+            level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+        )
         command = args.command or ("serve" if settings.has_slack_credentials else "console")
         if command == "serve":
             serve(settings, worker=args.worker)

@@ -9,7 +9,17 @@ from typing import Any
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
-from handlers.blocks import Message, actions, button, context, escape, header, section, select_input, text_input
+from handlers.blocks import (
+    Message,
+    actions,
+    button,
+    context,
+    escape,
+    header,
+    section,
+    select_input,
+    text_input,
+)
 from handlers.catalogue import CommandHelp
 from handlers.edge import Edge
 from opsbot import announcements
@@ -22,19 +32,32 @@ PURPOSE = "purpose"
 TEXT = "text"
 
 HELP = (
-    CommandHelp("/ops announce [channel] [text]",
-                "Post an announcement to a center channel (supervisors and above). Without text, opens a form."),
+    CommandHelp(
+        "/ops announce [channel] [text]",
+        "Post an announcement to a center channel (supervisors and above). Without text, opens a form.",
+    ),
 )
 
 
 def post(edge: Edge, body: Mapping[str, Any], purpose: str, text: str) -> Message:
     """Post now, from the slash command; answers the confirmation to show the author."""
     user = body["user_id"]
-    posted = edge.change(body, lambda session, directory: announcements.announce(
-        session, directory=directory, channels=edge.channels, author=user, purpose=purpose, text=text,
-        now=edge.now(), year=edge.year(),
-    ))
-    return Message(text=f"Posted {posted.number} to <#{posted.channel}>. Staff can mark it as read on the card.")
+    posted = edge.change(
+        body,
+        lambda session, directory: announcements.announce(
+            session,
+            directory=directory,
+            channels=edge.channels,
+            author=user,
+            purpose=purpose,
+            text=text,
+            now=edge.now(),
+            year=edge.year(),
+        ),
+    )
+    return Message(
+        text=f"Posted {posted.number} to <#{posted.channel}>. Staff can mark it as read on the card."
+    )
 
 
 def check_author(edge: Edge, user: str) -> None:
@@ -62,8 +85,13 @@ def compose_view(channels: Mapping[str, str], purpose: str | None) -> dict[str, 
         "close": {"type": "plain_text", "text": "Cancel"},
         "blocks": [
             select_input(PURPOSE, "Channel", options, initial=purpose),
-            text_input(TEXT, "Announcement", multiline=True, max_length=announcements.MAX_TEXT,
-                       placeholder="What everyone in the channel should know"),
+            text_input(
+                TEXT,
+                "Announcement",
+                multiline=True,
+                max_length=announcements.MAX_TEXT,
+                placeholder="What everyone in the channel should know",
+            ),
         ],
     }
 
@@ -75,10 +103,19 @@ def register(app: App, edge: Edge) -> None:
         purpose = values[PURPOSE][PURPOSE]["selected_option"]["value"]
         text = values[TEXT][TEXT]["value"] or ""
         user = body["user"]["id"]
-        edge.change(body, lambda session, directory: announcements.announce(
-            session, directory=directory, channels=edge.channels, author=user, purpose=purpose, text=text,
-            now=edge.now(), year=edge.year(),
-        ))
+        edge.change(
+            body,
+            lambda session, directory: announcements.announce(
+                session,
+                directory=directory,
+                channels=edge.channels,
+                author=user,
+                purpose=purpose,
+                text=text,
+                now=edge.now(),
+                year=edge.year(),
+            ),
+        )
         ack()
 
     @app.action(MARK_READ)
@@ -88,10 +125,13 @@ def register(app: App, edge: Edge) -> None:
         from_home = body.get("view", {}).get("type") == "home"
 
         def read(session: Any, directory: Any) -> None:
-            announcements.acknowledge(session, directory=directory, number=number, reader=user, now=edge.now())
+            announcements.acknowledge(
+                session, directory=directory, number=number, reader=user, now=edge.now()
+            )
             if from_home:
-                publish_home(session, directory=directory, slack_id=user, now=edge.now(),
-                             key=f"read:{number}")
+                publish_home(
+                    session, directory=directory, slack_id=user, now=edge.now(), key=f"read:{number}"
+                )
 
         edge.change(body, read)
         ack()
@@ -109,8 +149,10 @@ def card(payload: Mapping[str, Any]) -> Message:
         context(f"From *{escape(payload['author_name'])}* · {posted_at(payload['posted_at'])}"),
         section(read_line, accessory=button("Mark as read", MARK_READ, payload["number"])),
     ]
-    return Message(text=f"Announcement {payload['number']} from {payload['author_name']}: {payload['text']}",
-                   blocks=blocks)
+    return Message(
+        text=f"Announcement {payload['number']} from {payload['author_name']}: {payload['text']}",
+        blocks=blocks,
+    )
 
 
 def posted_at(iso: str) -> str:

@@ -50,7 +50,10 @@ def web_client(token: str, base_url: str, *, for_delivery: bool = False) -> WebC
     if for_delivery:
         handlers.append(RefusedConnectionRetryHandler(max_retry_count=2))
     else:
-        handlers += [ConnectionErrorRetryHandler(max_retry_count=2), ServerErrorRetryHandler(max_retry_count=2)]
+        handlers += [
+            ConnectionErrorRetryHandler(max_retry_count=2),
+            ServerErrorRetryHandler(max_retry_count=2),
+        ]
     return WebClient(token=token, base_url=base_url, timeout=10, retry_handlers=handlers)
 
 

@@ -46,8 +46,9 @@ def escape(text: str) -> str:
 
 
 def section(text: str, *, accessory: ButtonElement | None = None) -> dict[str, Any]:
-    return SectionBlock(text=MarkdownTextObject(text=fit(text, SectionBlock.text_max_length)),
-                        accessory=accessory).to_dict()
+    return SectionBlock(
+        text=MarkdownTextObject(text=fit(text, SectionBlock.text_max_length)), accessory=accessory
+    ).to_dict()
 
 
 def fields(*pairs: tuple[str, str]) -> dict[str, Any]:
@@ -76,18 +77,27 @@ def actions(*elements: ButtonElement, block_id: str | None = None) -> dict[str, 
 
 
 def text_input(
-    block_id: str, label: str, *, multiline: bool = False, max_length: int | None = None, placeholder: str = "",
+    block_id: str,
+    label: str,
+    *,
+    multiline: bool = False,
+    max_length: int | None = None,
+    placeholder: str = "",
     initial: str | None = None,
 ) -> dict[str, Any]:
     element = PlainTextInputElement(
-        action_id=block_id, multiline=multiline, max_length=max_length,
-        placeholder=placeholder or None, initial_value=initial,
+        action_id=block_id,
+        multiline=multiline,
+        max_length=max_length,
+        placeholder=placeholder or None,
+        initial_value=initial,
     )
     return InputBlock(block_id=block_id, label=label, element=element).to_dict()
 
 
-def select_input(block_id: str, label: str, options: list[tuple[str, str]], *, initial: str | None = None
-                 ) -> dict[str, Any]:
+def select_input(
+    block_id: str, label: str, options: list[tuple[str, str]], *, initial: str | None = None
+) -> dict[str, Any]:
     choices = [Option(value=value, text=text) for value, text in options]
     chosen = next((option for option in choices if option.value == initial), None)
     element = StaticSelectElement(action_id=block_id, options=choices, initial_option=chosen)

@@ -32,6 +32,8 @@ TRANSIENT_ERRORS = {"ratelimited", "internal_error", "fatal_error", "service_una
 RECONCILE_DEPTH = 1000
 
 Renderer = Callable[[Mapping[str, Any]], Any]
+# What `_deliver` answers when the row will be retried because Slack could not be reached at all.
+UNREACHABLE = object()
 
 
 @dataclass
@@ -98,12 +100,22 @@ class Deliverer:
         """Claim what is due (one row per channel) and send it."""
         with self.db.transaction() as session:
             claims = outbox.claim_due(
-                session, now=self.clock.now(), lease=self.lease, limit=limit,
+                session,
+                now=self.clock.now(),
+                lease=self.lease,
+                limit=limit,
                 skip_channels=self.pacer.paced(self._recent_channels),
             )
         report = Report()
-        for claim in claims:
+        for index, claim in enumerate(claims):
             status = self._deliver(claim)
+            if status is UNREACHABLE:
+                # Slack cannot be reached: hand the rest back untried rather than wait on each in turn.
+                with self.db.transaction() as session:
+                    for untried in claims[index + 1 :]:
+                        outbox.release(session, untried, now=self.clock.now())
+                report.retrying += 1
+                break
             if status is outbox.Status.SENT:
                 report.sent += 1
             elif status is outbox.Status.FAILED:
@@ -126,18 +138,23 @@ class Deliverer:
                 time.sleep(0.2)  # only paced channels are left: wait for their next token
         return total
 
-    def _deliver(self, claim: outbox.Claim) -> outbox.Status:
+    def _deliver(self, claim: outbox.Claim) -> outbox.Status | object:
         self.pacer.take(claim.channel)
         self._recent_channels.add(claim.channel)
         try:
             channel, ts = self._send(claim)
         except SlackApiError as exc:
             error = str(exc.response.get("error", "unknown_error"))
-            if exc.response.status_code == 429 or exc.response.status_code >= 500 or error in TRANSIENT_ERRORS:
+            if (
+                exc.response.status_code == 429
+                or exc.response.status_code >= 500
+                or error in TRANSIENT_ERRORS
+            ):
                 return self._retry(claim, f"slack answered {exc.response.status_code} {error}")
             return self._fail(claim, f"slack refused it: {error} {exc.response.get('response_metadata', '')}")
         except (OSError, SlackRequestError) as exc:
-            return self._retry(claim, f"could not reach slack: {exc}")
+            status = self._retry(claim, f"could not reach slack: {exc}")
+            return UNREACHABLE if status is outbox.Status.PENDING else status
         except Exception as exc:  # a rendering bug must not stall the channel behind it
             log.exception("outbox row %s (%s) could not be rendered", claim.id, claim.kind)
             return self._fail(claim, f"rendering failed: {exc!r}")
@@ -155,15 +172,18 @@ class Deliverer:
             living = outbox.posted_message(session, claim.message_key) if claim.message_key else None
             parent = outbox.posted_message(session, claim.thread_key) if claim.thread_key else None
         if living is not None:
-            self.client.chat_update(channel=living.channel, ts=living.ts, text=rendered.text,
-                                    blocks=rendered.blocks or None)
+            self.client.chat_update(
+                channel=living.channel, ts=living.ts, text=rendered.text, blocks=rendered.blocks or None
+            )
             return living.channel, living.ts
         channel = self._conversation(claim.channel)
         thread_ts = parent.ts if parent is not None else None
         if claim.is_retry:
             found = self._already_posted(channel, claim.id, thread_ts)
             if found is not None:
-                log.info("outbox row %s had reached slack before (ts %s); not sending it again", claim.id, found)
+                log.info(
+                    "outbox row %s had reached slack before (ts %s); not sending it again", claim.id, found
+                )
                 return channel, found
         answer = self.client.chat_postMessage(
             channel=channel,
@@ -190,16 +210,20 @@ class Deliverer:
         seen = 0
         while seen < RECONCILE_DEPTH:
             if thread_ts:
-                page = self.client.conversations_replies(channel=channel, ts=thread_ts, cursor=cursor, limit=200,
-                                                         include_all_metadata=True)
+                page = self.client.conversations_replies(
+                    channel=channel, ts=thread_ts, cursor=cursor, limit=200, include_all_metadata=True
+                )
             else:
-                page = self.client.conversations_history(channel=channel, cursor=cursor, limit=200,
-                                                         include_all_metadata=True)
+                page = self.client.conversations_history(
+                    channel=channel, cursor=cursor, limit=200, include_all_metadata=True
+                )
             messages = page.get("messages") or []
             for message in messages:
                 metadata = message.get("metadata") or {}
-                if (metadata.get("event_type") == METADATA_EVENT
-                        and metadata.get("event_payload", {}).get("outbox_id") == outbox_id):
+                if (
+                    metadata.get("event_type") == METADATA_EVENT
+                    and metadata.get("event_payload", {}).get("outbox_id") == outbox_id
+                ):
                     return str(message["ts"])
             seen += len(messages)
             cursor = (page.get("response_metadata") or {}).get("next_cursor")
@@ -243,7 +267,8 @@ class DeliveryLoop:
     def stop(self, timeout: float = 10.0) -> None:
         self._stop.set()
         self._wake.set()
-        self._thread.join(timeout)
+        if self._thread.is_alive():
+            self._thread.join(timeout)
 
     def _run(self) -> None:
         while not self._stop.is_set():

@@ -86,7 +86,9 @@ def delivery_key(body: Mapping[str, Any]) -> str | None:
 _after_ack = ThreadPoolExecutor(max_workers=4, thread_name_prefix="opsbot-reply")
 
 
-def handle_error(error: Exception, body: dict[str, Any], response: BoltResponse, client: WebClient) -> BoltResponse:
+def handle_error(
+    error: Exception, body: dict[str, Any], response: BoltResponse, client: WebClient
+) -> BoltResponse:
     """The one error path (Bolt's `@app.error`): refusals become a message to the person who caused them;
     anything else is logged with a reference they can quote to an admin."""
     if isinstance(error, Redelivered):
@@ -138,7 +140,9 @@ def _tell_clicker(client: WebClient, body: Mapping[str, Any], message: str) -> N
                 text=message, response_type="ephemeral", replace_original=False
             )
             if answer.status_code != 200:
-                log.error("response_url refused the reply to %s: %s %s", user, answer.status_code, answer.body)
+                log.error(
+                    "response_url refused the reply to %s: %s %s", user, answer.status_code, answer.body
+                )
         else:
             client.chat_postMessage(channel=user, text=message)
     except (SlackApiError, OSError):

@@ -21,9 +21,16 @@ def register(app: App, edge: Edge) -> None:
         if event.get("tab") != "home":
             return
         user = event["user"]
-        edge.change(body, lambda session, directory: publish_home(
-            session, directory=directory, slack_id=user, now=edge.now(), key=body.get("event_id", "opened")
-        ))
+        edge.change(
+            body,
+            lambda session, directory: publish_home(
+                session,
+                directory=directory,
+                slack_id=user,
+                now=edge.now(),
+                key=body.get("event_id", "opened"),
+            ),
+        )
 
 
 def home_view(payload: Mapping[str, Any]) -> dict[str, Any]:
@@ -31,8 +38,8 @@ def home_view(payload: Mapping[str, Any]) -> dict[str, Any]:
         blocks = [
             header("My work"),
             section(
-                "You are not in this center's directory yet, so there is no work to show. Ask an admin to add "
-                f"you to the center file (your Slack id is `{payload['slack_id']}`)."
+                "You are not in this center's directory yet, so there is no work to show. "
+                f"Ask an admin to add you to the center file (your Slack id is `{payload['slack_id']}`)."
             ),
         ]
         return {"type": "home", "blocks": blocks}
@@ -55,10 +62,12 @@ def announcements_section(part: Mapping[str, Any]) -> list[dict[str, Any]]:
         return [section("*Announcements*\nYou have read every announcement. ✓")]
     blocks = [section(f"*Announcements you have not marked as read* ({len(items)})")]
     for item in items:
-        blocks.append(section(
-            f"*{item['number']}* from {escape(item['author_name'])} · {posted_at(item['posted_at'])}\n"
-            f"{escape(fit(item['text'], 300))}"
-        ))
+        blocks.append(
+            section(
+                f"*{item['number']}* from {escape(item['author_name'])} · {posted_at(item['posted_at'])}\n"
+                f"{escape(fit(item['text'], 300))}"
+            )
+        )
         blocks.append(read_button(item["number"]))
     return blocks
 

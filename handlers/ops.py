@@ -34,7 +34,11 @@ def whoami(edge: Edge, user: str) -> Message:
         unit = directory.units.get(person.unit)
         superior = directory.get(person.reports_to) if person.reports_to else None
         line = f"You are *{person.name}*, {person.role.title} in {unit.name if unit else person.unit}."
-        line += f" You report to {superior.name} ({superior.role.title})." if superior else " You lead the center."
+        line += (
+            f" You report to {superior.name} ({superior.role.title})."
+            if superior
+            else " You lead the center."
+        )
         return Message(text=line)
 
     return edge.read(describe)

@@ -30,7 +30,9 @@ def wsgi_app(app: App, db: Database) -> Callable[[dict[str, Any], StartResponse]
         if environ.get("PATH_INFO") == "/healthz" and environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
             status, body = health(db)
             payload = json.dumps(body).encode()
-            start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(payload)))])
+            start_response(
+                status, [("Content-Type", "application/json"), ("Content-Length", str(len(payload)))]
+            )
             return [payload]
         return slack(environ, start_response)
 
@@ -51,8 +53,14 @@ class WebServer:
     """waitress on a host and port; `start()` serves in a thread (console, tests), `serve()` blocks."""
 
     def __init__(self, application: Callable[..., Any], *, host: str, port: int, threads: int) -> None:
-        self._server = create_server(application, host=host, port=port, threads=threads,
-                                     ident="opsbot", clear_untrusted_proxy_headers=True)
+        self._server = create_server(
+            application,
+            host=host,
+            port=port,
+            threads=threads,
+            ident="opsbot",
+            clear_untrusted_proxy_headers=True,
+        )
         self._thread: threading.Thread | None = None
 
     @property

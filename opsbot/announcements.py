@@ -96,7 +96,11 @@ def announce(
     session.add(row)
     session.flush()
     audit.record(
-        session, at=now, actor=author, action="announcement.posted", subject=number,
+        session,
+        at=now,
+        actor=author,
+        action="announcement.posted",
+        subject=number,
         after={"purpose": purpose, "channel": row.channel, "text": text},
     )
     _send_card(session, row, directory=directory, readers=[], now=now)
@@ -110,9 +114,14 @@ def acknowledge(session: Session, *, directory: Directory, number: str, reader: 
     row = session.scalars(select(Announcement).where(Announcement.number == number)).one_or_none()
     if row is None:
         raise NotFound(f"There is no announcement {number}.")
-    count = session.scalar(
-        select(func.count()).select_from(AnnouncementRead).where(AnnouncementRead.announcement_id == row.id)
-    ) or 0
+    count = (
+        session.scalar(
+            select(func.count())
+            .select_from(AnnouncementRead)
+            .where(AnnouncementRead.announcement_id == row.id)
+        )
+        or 0
+    )
     inserted = insert_ignoring_conflict(
         session, AnnouncementRead, announcement_id=row.id, reader=reader, read_at=now, position=count + 1
     )
@@ -131,7 +140,9 @@ def acknowledge(session: Session, *, directory: Directory, number: str, reader: 
     return len(readers)
 
 
-def _send_card(session: Session, row: Announcement, *, directory: Directory, readers: list[str], now: datetime) -> None:
+def _send_card(
+    session: Session, row: Announcement, *, directory: Directory, readers: list[str], now: datetime
+) -> None:
     payload: dict[str, Any] = {
         "number": row.number,
         "author": row.author,

@@ -45,4 +45,6 @@ def record(
 
 
 def history(session: Session, subject: str) -> list[AuditEntry]:
-    return list(session.scalars(select(AuditEntry).where(AuditEntry.subject == subject).order_by(AuditEntry.id)))
+    return list(
+        session.scalars(select(AuditEntry).where(AuditEntry.subject == subject).order_by(AuditEntry.id))
+    )

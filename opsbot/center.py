@@ -90,7 +90,9 @@ class Calendar(Strict):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown time zone {value!r} (use an IANA name such as Asia/Shanghai)") from None
+            raise ValueError(
+                f"unknown time zone {value!r} (use an IANA name such as Asia/Shanghai)"
+            ) from None
         return value
 
     @field_validator("working_days")
@@ -123,7 +125,7 @@ class Channels(Strict):
     @model_validator(mode="after")
     def _extra_are_channels(self) -> Channels:
         for purpose, channel in (self.model_extra or {}).items():
-            if not isinstance(channel, str) or not channel[:1] in ("C", "G") or not channel.isalnum():
+            if not isinstance(channel, str) or channel[:1] not in ("C", "G") or not channel.isalnum():
                 raise ValueError(f"{purpose}: {channel!r} is not a Slack channel id (C… or G…)")
         return self
 
@@ -214,7 +216,9 @@ def parse_center(text: str, *, source: str = "<center file>") -> Center:
     except yaml.YAMLError as exc:
         raise CenterFileError(source, [f"not valid YAML: {exc}"]) from None
     if not isinstance(raw, dict):
-        raise CenterFileError(source, ["the file must be a mapping with name, calendar, units, people, channels"])
+        raise CenterFileError(
+            source, ["the file must be a mapping with name, calendar, units, people, channels"]
+        )
     # Cross references are checked per field (so each error keeps its path) against what the file names.
     context = {"unit_keys": _unit_keys(raw.get("units")), "person_ids": _person_ids(raw.get("people"))}
     try:

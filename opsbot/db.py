@@ -76,7 +76,9 @@ class Database:
         if self.is_sqlite:
             _tune_sqlite(self.engine, sqlite_synchronous)
         self._changes = sessionmaker(self.engine, expire_on_commit=False)
-        self._reads = sessionmaker(self.engine.execution_options(opsbot_read_only=True), expire_on_commit=False)
+        self._reads = sessionmaker(
+            self.engine.execution_options(opsbot_read_only=True), expire_on_commit=False
+        )
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:

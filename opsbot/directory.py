@@ -99,7 +99,9 @@ class Directory:
         return path
 
     def members_of(self, unit: str) -> list[Member]:
-        return sorted((p for p in self.people.values() if p.unit == unit), key=lambda p: (-p.role.rank, p.name))
+        return sorted(
+            (p for p in self.people.values() if p.unit == unit), key=lambda p: (-p.role.rank, p.name)
+        )
 
     def holders(self, role: Role, unit: str) -> list[Member]:
         return [person for person in self.members_of(unit) if person.role == role]
@@ -129,7 +131,11 @@ def load_directory(session: Session) -> Directory:
     }
     people = {
         row.slack_id: Member(
-            slack_id=row.slack_id, name=row.name, role=Role(row.role), unit=row.unit_key, reports_to=row.reports_to
+            slack_id=row.slack_id,
+            name=row.name,
+            role=Role(row.role),
+            unit=row.unit_key,
+            reports_to=row.reports_to,
         )
         for row in session.scalars(select(PersonRow).where(PersonRow.active))
     }
@@ -147,7 +153,9 @@ class SyncReport:
         return not (self.added or self.changed or self.deactivated)
 
 
-def sync_directory(session: Session, center: Center, *, now: datetime, actor: str = audit.SYSTEM) -> SyncReport:
+def sync_directory(
+    session: Session, center: Center, *, now: datetime, actor: str = audit.SYSTEM
+) -> SyncReport:
     """Make the directory match the center file. Idempotent: a second run changes nothing and audits nothing.
     People and units missing from the file are deactivated, never deleted, so old records still name them."""
     counts = {"added": 0, "changed": 0, "deactivated": 0}
@@ -155,7 +163,9 @@ def sync_directory(session: Session, center: Center, *, now: datetime, actor: st
     def upsert(row: UnitRow | PersonRow | None, subject: str, wanted: dict[str, object], make: type) -> None:
         if row is None:
             session.add(make(**wanted, active=True))
-            audit.record(session, at=now, actor=actor, action="directory.added", subject=subject, after=wanted)
+            audit.record(
+                session, at=now, actor=actor, action="directory.added", subject=subject, after=wanted
+            )
             counts["added"] += 1
             return
         before = {name: getattr(row, name) for name in wanted} | {"active": row.active}
@@ -164,7 +174,13 @@ def sync_directory(session: Session, center: Center, *, now: datetime, actor: st
             for name, value in after.items():
                 setattr(row, name, value)
             audit.record(
-                session, at=now, actor=actor, action="directory.changed", subject=subject, before=before, after=after
+                session,
+                at=now,
+                actor=actor,
+                action="directory.changed",
+                subject=subject,
+                before=before,
+                after=after,
             )
             counts["changed"] += 1
 
@@ -173,14 +189,25 @@ def sync_directory(session: Session, center: Center, *, now: datetime, actor: st
             ident = row.key if isinstance(row, UnitRow) else row.slack_id
             if row.active and ident not in keep:
                 row.active = False
-                audit.record(session, at=now, actor=actor, action="directory.deactivated",
-                             subject=f"{subject_of}:{ident}", before={"active": True}, after={"active": False})
+                audit.record(
+                    session,
+                    at=now,
+                    actor=actor,
+                    action="directory.deactivated",
+                    subject=f"{subject_of}:{ident}",
+                    before={"active": True},
+                    after={"active": False},
+                )
                 counts["deactivated"] += 1
 
     units = {row.key: row for row in session.scalars(select(UnitRow))}
     for unit, parent in center.all_units():
-        upsert(units.get(unit.key), f"unit:{unit.key}", {"key": unit.key, "name": unit.name, "parent_key": parent},
-               UnitRow)
+        upsert(
+            units.get(unit.key),
+            f"unit:{unit.key}",
+            {"key": unit.key, "name": unit.name, "parent_key": parent},
+            UnitRow,
+        )
     session.flush()
     people = {row.slack_id: row for row in session.scalars(select(PersonRow))}
     for person in center.people:

@@ -23,17 +23,26 @@ UNREAD_SHOWN = 5
 Section = Callable[[Session, Directory, Member, datetime], dict[str, Any] | None]
 
 
-def unread_announcements(session: Session, directory: Directory, person: Member, now: datetime
-                         ) -> dict[str, Any] | None:
+def unread_announcements(
+    session: Session, directory: Directory, person: Member, now: datetime
+) -> dict[str, Any] | None:
     read = select(AnnouncementRead.announcement_id).where(AnnouncementRead.reader == person.slack_id)
     rows = session.scalars(
-        select(Announcement).where(Announcement.id.not_in(read)).order_by(Announcement.id.desc()).limit(UNREAD_SHOWN)
+        select(Announcement)
+        .where(Announcement.id.not_in(read))
+        .order_by(Announcement.id.desc())
+        .limit(UNREAD_SHOWN)
     ).all()
     return {
         "kind": "announcements",
         "items": [
-            {"number": row.number, "author_name": directory.name_of(row.author), "text": row.text,
-             "purpose": row.purpose, "posted_at": row.created_at.isoformat()}
+            {
+                "number": row.number,
+                "author_name": directory.name_of(row.author),
+                "text": row.text,
+                "purpose": row.purpose,
+                "posted_at": row.created_at.isoformat(),
+            }
             for row in rows
         ],
     }

@@ -122,7 +122,12 @@ class Claim:
 
 
 def claim_due(
-    session: Session, *, now: datetime, lease: timedelta, limit: int = 50, skip_channels: frozenset[str] = frozenset()
+    session: Session,
+    *,
+    now: datetime,
+    lease: timedelta,
+    limit: int = 50,
+    skip_channels: frozenset[str] = frozenset(),
 ) -> list[Claim]:
     """Lease the oldest undelivered row of each channel, if it is due. Safe with several workers."""
     heads = (

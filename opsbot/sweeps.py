@@ -62,5 +62,7 @@ def run_due_sweeps(db: Database, sweeps: Sequence[Sweep], clock: Clock) -> dict[
 
 
 FOUNDATION_SWEEPS = (
-    Sweep("forget_old_requests", timedelta(hours=1), lambda session, now: forget_old_requests(session, now=now)),
+    Sweep(
+        "forget_old_requests", timedelta(hours=1), lambda session, now: forget_old_requests(session, now=now)
+    ),
 )

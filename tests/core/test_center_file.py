@@ -46,13 +46,25 @@ def test_three_mistakes_are_reported_together_with_their_paths():
     ("replacements", "expected"),
     [
         ((("timezone: Asia/Shanghai", "timezone: Mars/Olympus"),), "calendar.timezone: unknown time zone"),
-        ((("working_days: [mon, tue, wed, thu, fri]", "working_days: [mon, funday]"),), "calendar.working_days"),
-        ((("hours: {start: \"09:00\", end: \"18:00\"}", "hours: {start: \"18:00\", end: \"09:00\"}"),),
-         "calendar.hours: end must be after start"),
+        (
+            (("working_days: [mon, tue, wed, thu, fri]", "working_days: [mon, funday]"),),
+            "calendar.working_days",
+        ),
+        (
+            (('hours: {start: "09:00", end: "18:00"}', 'hours: {start: "18:00", end: "09:00"}'),),
+            "calendar.hours: end must be after start",
+        ),
         ((("intake: C0INTAKE", "intake: intake-channel"),), "channels.intake: 'intake-channel' is not the"),
-        ((("{slack_id: U0QIANLEI, name: Qian Lei, role: deputy_director, unit: center, reports_to: U0ZHAOMIN}",
-           "{slack_id: U0QIANLEI, name: Qian Lei, role: deputy_director, unit: center}"),),
-         "exactly one person must have no reports_to"),
+        (
+            (
+                (
+                    "{slack_id: U0QIANLEI, name: Qian Lei, role: deputy_director, unit: center, "
+                    "reports_to: U0ZHAOMIN}",
+                    "{slack_id: U0QIANLEI, name: Qian Lei, role: deputy_director, unit: center}",
+                ),
+            ),
+            "exactly one person must have no reports_to",
+        ),
         ((("reports_to: U0QIANLEI}", "reports_to: U0SUNLI}"),), "reporting loop"),
         ((("name: Riverside Operations Center", "name: Riverside\nsurprise: 1"),), "surprise: Extra inputs"),
     ],
@@ -73,19 +85,31 @@ def test_not_yaml_and_not_a_mapping():
 
 def test_config_check_prints_every_problem_and_exits_2(tmp_path):
     bad = tmp_path / "center.yaml"
-    bad.write_text(broken(
-        ("role: qc_inspector", "role: inspector"),
-        ("unit: finance, reports_to: U0ZHAOMIN", "unit: finanse, reports_to: U0ZHAOMIN"),
-        ("reports_to: U0YANGTAO", "reports_to: U0NOBODY"),
-    ))
-    result = subprocess.run([sys.executable, "bot.py", "config", "check", str(bad)], cwd=ROOT,
-                            capture_output=True, text=True, timeout=60)
+    bad.write_text(
+        broken(
+            ("role: qc_inspector", "role: inspector"),
+            ("unit: finance, reports_to: U0ZHAOMIN", "unit: finanse, reports_to: U0ZHAOMIN"),
+            ("reports_to: U0YANGTAO", "reports_to: U0NOBODY"),
+        )
+    )
+    result = subprocess.run(
+        [sys.executable, "bot.py", "config", "check", str(bad)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 2
     assert "3 problem(s)" in result.stderr
     for path in ("people[9].role", "people[12].reports_to", "people[15].unit"):
         assert path in result.stderr
 
-    good = subprocess.run([sys.executable, "bot.py", "config", "check", str(EXAMPLE_CENTER)], cwd=ROOT,
-                          capture_output=True, text=True, timeout=60)
+    good = subprocess.run(
+        [sys.executable, "bot.py", "config", "check", str(EXAMPLE_CENTER)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert good.returncode == 0, good.stderr
     assert "OK" in good.stdout

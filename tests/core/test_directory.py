@@ -27,7 +27,10 @@ def test_loading_twice_changes_nothing_the_second_time(loaded, center, clock):
 
 def test_a_change_in_the_file_is_applied_and_audited(loaded, clock):
     text = EXAMPLE_CENTER.read_text()
-    text = text.replace("  - {slack_id: U0TANGXIN, name: Tang Xin, role: specialist, unit: finance, reports_to: U0SHIHONG}\n", "")
+    text = text.replace(
+        "  - {slack_id: U0TANGXIN, name: Tang Xin, role: specialist, unit: finance, reports_to: U0SHIHONG}\n",
+        "",
+    )
     text = text.replace("name: Feng Yu, role: specialist", "name: Feng Yu, role: group_leader")
     with loaded.transaction() as session:
         report = sync_directory(session, parse_center(text), now=clock.now() + timedelta(days=1))

@@ -14,8 +14,10 @@ def test_the_manifest_declares_every_command_opsbot_answers():
 
 def test_every_url_is_the_events_endpoint():
     urls = [command["url"] for command in MANIFEST["features"]["slash_commands"]]
-    urls += [MANIFEST["settings"]["event_subscriptions"]["request_url"],
-             MANIFEST["settings"]["interactivity"]["request_url"]]
+    urls += [
+        MANIFEST["settings"]["event_subscriptions"]["request_url"],
+        MANIFEST["settings"]["interactivity"]["request_url"],
+    ]
     assert all(url.endswith("/slack/events") for url in urls)
 
 

@@ -11,7 +11,9 @@ LEASE = timedelta(seconds=30)
 
 def add(db, clock, to, key, **extra):
     with db.transaction() as session:
-        return outbox.notify(session, now=clock.now(), to=to, kind="test", payload={"n": key}, key=key, **extra)
+        return outbox.notify(
+            session, now=clock.now(), to=to, kind="test", payload={"n": key}, key=key, **extra
+        )
 
 
 def claim(db, clock, **extra):

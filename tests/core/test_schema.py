@@ -49,8 +49,12 @@ def test_the_core_never_imports_slack():
     offenders = []
     for path in (ROOT / "opsbot").rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text())):
-            names = [alias.name for alias in node.names] if isinstance(node, ast.Import) else (
-                [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+            names = (
+                [alias.name for alias in node.names]
+                if isinstance(node, ast.Import)
+                else ([node.module or ""] if isinstance(node, ast.ImportFrom) else [])
             )
-            offenders += [f"{path.name}: {name}" for name in names if name.startswith(("slack_bolt", "slack_sdk"))]
+            offenders += [
+                f"{path.name}: {name}" for name in names if name.startswith(("slack_bolt", "slack_sdk"))
+            ]
     assert offenders == []

@@ -8,8 +8,16 @@ import pytest
 from opsbot.settings import SettingsError, load_settings
 
 ROOT = Path(__file__).resolve().parents[2]
-SLACK_VARS = ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "DATABASE_URL", "PORT", "LOG_LEVEL",
-              "OPSBOT_CONFIG", "SLACK_API_URL")
+SLACK_VARS = (
+    "SLACK_BOT_TOKEN",
+    "SLACK_SIGNING_SECRET",
+    "SLACK_APP_TOKEN",
+    "DATABASE_URL",
+    "PORT",
+    "LOG_LEVEL",
+    "OPSBOT_CONFIG",
+    "SLACK_API_URL",
+)
 
 
 @pytest.fixture(autouse=True)
@@ -33,7 +41,11 @@ def test_defaults_run_without_anything_set():
         ("PORT", "70000", "PORT: "),
         ("LOG_LEVEL", "LOUD", "LOG_LEVEL: "),
         ("DATABASE_URL", "mysql://root@localhost/ops", "DATABASE_URL: must be an sqlite"),
-        ("DATABASE_URL", "postgresql+psycopg2://postgres@localhost/ops", "DATABASE_URL: PostgreSQL URLs must use"),
+        (
+            "DATABASE_URL",
+            "postgresql+psycopg2://postgres@localhost/ops",
+            "DATABASE_URL: PostgreSQL URLs must use",
+        ),
         ("SLACK_BOT_TOKEN", "xoxp-user-token", "SLACK_BOT_TOKEN: must be a bot token"),
         ("SLACK_APP_TOKEN", "xoxb-not-app", "SLACK_APP_TOKEN: must be an app-level token"),
         ("SLACK_API_URL", "slack.com/api", "SLACK_API_URL: must be an http"),
@@ -53,7 +65,7 @@ def test_a_bad_value_is_one_line_naming_the_variable(monkeypatch, name, value, e
 
 def test_serve_needs_the_signing_secret_unless_socket_mode(monkeypatch):
     monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-1")
-    with pytest.raises(SettingsError, match="^SLACK_SIGNING_SECRET is not set"):
+    with pytest.raises(SettingsError, match=r"^SLACK_SIGNING_SECRET is not set"):
         load_settings().require_slack()
     monkeypatch.setenv("SLACK_APP_TOKEN", "xapp-1")
     load_settings().require_slack()
@@ -61,8 +73,14 @@ def test_serve_needs_the_signing_secret_unless_socket_mode(monkeypatch):
 
 def run_bot(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     clean = {k: v for k, v in os.environ.items() if k not in SLACK_VARS}
-    return subprocess.run([sys.executable, "bot.py", *args], cwd=ROOT, env=clean | env,
-                          capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "bot.py", *args],
+        cwd=ROOT,
+        env=clean | env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 def test_start_up_stops_with_exit_2_and_one_line(tmp_path):

@@ -35,8 +35,10 @@ class Running:
     def row_counts(self) -> dict[str, int]:
         """Rows in every table: what a refused request must leave unchanged."""
         with self.db.reading() as session:
-            return {name: session.scalar(select(func.count()).select_from(table))
-                    for name, table in metadata.tables.items()}
+            return {
+                name: session.scalar(select(func.count()).select_from(table))
+                for name, table in metadata.tables.items()
+            }
 
 
 def fake_slack_for(center: Center) -> FakeSlack:

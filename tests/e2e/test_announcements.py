@@ -21,12 +21,17 @@ def card_of(running, channel="C0LEADERS"):
 
 def audit_actions(running):
     with running.db.reading() as session:
-        return [(e.actor, e.action, e.subject) for e in session.scalars(select(AuditEntry).order_by(AuditEntry.id))
-                if not e.action.startswith("directory.")]
+        return [
+            (e.actor, e.action, e.subject)
+            for e in session.scalars(select(AuditEntry).order_by(AuditEntry.id))
+            if not e.action.startswith("directory.")
+        ]
 
 
 def test_a_manager_announces_and_the_card_appears(running):
-    reply = running.slack.command(LEADER, "/ops", "announce #leadership Weekly meeting moves to 15:00 <!channel>")
+    reply = running.slack.command(
+        LEADER, "/ops", "announce #leadership Weekly meeting moves to 15:00 <!channel>"
+    )
     assert reply.status == 200
     assert reply.json["text"] == (
         "Posted ANN-2026-000001 to <#C0LEADERS>. Staff can mark it as read on the card."
@@ -64,7 +69,9 @@ def test_without_text_the_form_opens_and_posts(running):
     assert reply.status == 200 and not reply.body
     (form,) = running.slack.wait_for(lambda: running.slack.open_views(LEADER))
     assert form.callback_id == "announcement.compose"
-    submitted = running.slack.submit(LEADER, form, {"purpose": "announcements", "text": "Fire drill on Friday"})
+    submitted = running.slack.submit(
+        LEADER, form, {"purpose": "announcements", "text": "Fire drill on Friday"}
+    )
     assert submitted.status == 200
     assert running.slack.open_views(LEADER) == []
     assert "Fire drill on Friday" in json.dumps(card_of(running, "C0ANNOUNCE").blocks)
@@ -117,4 +124,6 @@ def test_marking_as_read_from_the_home_tab_refreshes_it(running):
     home = running.slack.wait_for(lambda: running.slack.home(CLERK))
     assert "ANN-2026-000001" in json.dumps(home.blocks)
     running.slack.click(CLERK, home, "announcement.read")
-    running.slack.wait_for(lambda: "You have read every announcement" in json.dumps(running.slack.home(CLERK).blocks))
+    running.slack.wait_for(
+        lambda: "You have read every announcement" in json.dumps(running.slack.home(CLERK).blocks)
+    )

@@ -1,0 +1,426 @@
+"""`python bot.py console`: opsbot for real (database, Bolt app over HTTP, delivery worker, sweeps) against
+a local fake Slack, driven from the terminal. Type slash commands as any person of the center, read the
+channels and DMs, press buttons and fill in forms."""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import logging
+import secrets
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TextIO
+
+from pydantic import SecretStr
+from sqlalchemy.engine import make_url
+
+from fakeslack.blockkit import all_options, block_elements, iter_elements
+from fakeslack.fake import FakeSlack
+from fakeslack.outbound import STATEFUL, initial_state
+from fakeslack.render import Control, Rendered, render_message, render_view
+from fakeslack.state import Message, View
+from opsbot.center import Center, CenterFileError, load_center
+from opsbot.settings import Settings
+
+BOT_NAME = "opsbot"
+SETTLE_WAIT = 1.0  # how long to wait for something to happen after an action
+SETTLE_QUIET = 0.3  # once something happened, how long it must stay quiet before we show it
+SETTLE_MAX = 4.0  # never hang the prompt on a chatty worker
+HELP = """\
+/command text        run a slash command as you, in the current channel (e.g. /ops help)
+:who                 the people of the center;  :as N|SLACK_ID|name  become one of them
+:channels            channels with unread counts;  :in #name  switch channel
+:read [#name]        a channel's messages;  :dm  your direct messages from opsbot;  :home  your App Home
+:press N [home|modal|#name]  press control [N] of what was shown last (or of home, the modal, a channel)
+:fill                fill in and submit the open form;  :cancel  close it
+:help                this list;  :quit  leave (so does Ctrl-D)"""
+
+
+def run_console(settings: Settings, build_bot: Callable[..., Any]) -> int:
+    log_file = _quiet_logging(settings)
+    try:
+        center = load_center(settings.config_path)
+    except CenterFileError as exc:
+        print(f"opsbot: OPSBOT_CONFIG: {exc.source} has {len(exc.problems)} problem(s); run "
+              f"`python bot.py config check {exc.source}` to see them", file=sys.stderr)
+        return 2
+    from handlers.web import WebServer, wsgi_app  # the console lives beside the bot, not inside the fake
+
+    fake = _fake_for(center).start()
+    try:
+        bot = build_bot(settings.model_copy(update={
+            "slack_bot_token": SecretStr(fake.bot_token), "slack_api_url": fake.api_url,
+            "slack_signing_secret": SecretStr(fake.signing_secret), "channel_posts_per_second": 0,
+        }))
+    except BaseException:
+        fake.stop()
+        raise
+    server = WebServer(wsgi_app(bot.app, bot.db), host="127.0.0.1", port=0, threads=8)
+    server.start()
+    fake.bot_url = server.url
+    bot.start_worker()
+    try:
+        console = Console(fake, center, sys.stdin)
+        console.banner(settings, log_file)
+        return console.loop()
+    finally:
+        server.stop()
+        bot.stop()
+        fake.stop()
+
+
+def _quiet_logging(settings: Settings) -> Path:
+    """opsbot's INFO lines would bury the conversation: send every log line to a file by the database."""
+    url = settings.database_url
+    database = make_url(url).database if url.startswith("sqlite") else None
+    folder = Path(database).parent if database and database != ":memory:" else Path.cwd()
+    log_file = folder / "opsbot-console.log"
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        root.removeHandler(handler)
+    handler = logging.FileHandler(log_file, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root.addHandler(handler)
+    return log_file
+
+
+def _fake_for(center: Center) -> FakeSlack:
+    channels = {channel: purpose for purpose, channel in center.channels.by_purpose().items()}
+    users = {person.slack_id: person.name for person in center.people}
+    return FakeSlack(signing_secret=secrets.token_hex(16), bot_token=f"xoxb-console-{secrets.token_hex(8)}",
+                     channels=channels, users=users)
+
+
+class Console:
+    def __init__(self, fake: FakeSlack, center: Center, stdin: TextIO) -> None:
+        self.fake, self.center, self.stdin = fake, center, stdin
+        self.tty = stdin.isatty()
+        self.users = {p.slack_id: p.name for p in center.people} | {fake.bot_user_id: BOT_NAME}
+        self.channels = {cid: purpose for purpose, cid in center.channels.by_purpose().items()}
+        self.units = {unit.key: unit.name for unit, _parent in center.all_units()}
+        clerk = next((p for p in center.people if p.role.value == "specialist"), center.people[0])
+        self.user = clerk.slack_id
+        self.channel = center.channels.by_purpose().get("intake") or next(iter(self.channels))
+        self.screen: list[tuple[Control, Message | View]] = []
+        self.read_upto: dict[str, int] = {}  # channel -> messages already shown, for unread counts
+        self.errors_seen = 0
+        self.last: dict[str, Any] | None = None  # what the person has been shown, to report late arrivals
+        if self.tty:
+            with contextlib.suppress(ImportError):
+                import readline  # noqa: F401  (history and line editing for input())
+
+    # ---- the loop -------------------------------------------------------------------------------------
+    def banner(self, settings: Settings, log_file: Path) -> None:
+        print(f"opsbot console: opsbot runs here against a local fake Slack ({self.center.name}).\n"
+              f"Database {settings.database_url}; logs go to {log_file}.\n"
+              f"You are {self.who(self.user)}, in #{self.channels[self.channel]}.\n"
+              "Type /ops help for opsbot's commands, :help for the console's, :quit to leave.")
+
+    def who(self, slack_id: str) -> str:
+        person = next(p for p in self.center.people if p.slack_id == slack_id)
+        return f"{person.name} ({person.role.title}, {self.units.get(person.unit, person.unit)})"
+
+    def ask(self, prompt: str) -> str | None:
+        """A line from the person; None at end of input. Piped input is echoed so a transcript reads well."""
+        if self.tty:
+            try:
+                return input(prompt)
+            except EOFError:
+                print()
+                return None
+        line = self.stdin.readline()
+        if not line:
+            return None
+        print(prompt + line.rstrip("\n"), flush=True)
+        return line.rstrip("\n")
+
+    def prompt(self) -> str:
+        return f"{self.users[self.user]} #{self.channels.get(self.channel, self.channel)}> "
+
+    def loop(self) -> int:
+        """Read lines until :quit or end of input; a refused action is told, never fatal."""
+        while (line := self.ask(self.prompt())) is not None:
+            line = line.strip()
+            if line in (":quit", ":q", ":exit"):
+                break
+            if line:
+                try:
+                    self.handle(line)
+                except (ValueError, LookupError) as exc:  # what Slack's client would not let you do
+                    print(f"  ! {exc}")
+            sys.stdout.flush()
+        return 0
+
+    def handle(self, line: str) -> None:
+        before = self.snapshot()
+        if self.last is not None and before != self.last:
+            self.report(self.last, before, "meanwhile")  # arrived after the last action went quiet
+        if line.startswith("/"):
+            command, _, text = line.partition(" ")
+            self.fake.command(self.user, command, text.strip(), channel=self.channel)
+        else:
+            name, _, arg = line.partition(" ")
+            action = getattr(self, "cmd_" + name[1:], None) if name.startswith(":") else None
+            if action is None:
+                print(f"  unknown console command {name!r}; :help lists them")
+                return
+            if not action(arg.strip()):
+                self.last = self.snapshot()  # a command that only shows things: nothing to wait for
+                return
+        self.screen = []
+        self.last = self.settle(before)
+
+    # ---- what changed after an action ------------------------------------------------------------------
+    def snapshot(self) -> dict[str, Any]:
+        watched = [*self.channels, self.fake.dm_channel(self.user)]
+        messages = {c: [(m.ts, m.edits, len(m.replies)) for m in self.fake.messages(c)] for c in watched}
+        top = self.top_view()
+        return {"messages": messages, "ephemerals": len(self.fake.ephemerals(self.user)),
+                "view": (top.id, top.hash, tuple(sorted(top.errors.items()))) if top else None,
+                "errors": len(self.fake.errors)}
+
+    def settle(self, before: dict[str, Any]) -> dict[str, Any]:
+        """Notifications arrive asynchronously from the delivery worker: wait for things to go quiet."""
+        start = time.monotonic()
+        last, changed_at = before, None
+        while True:
+            now_t = time.monotonic()
+            if changed_at is None and now_t - start > SETTLE_WAIT:
+                break
+            if changed_at is not None and (now_t - changed_at > SETTLE_QUIET or now_t - start > SETTLE_MAX):
+                break
+            time.sleep(0.05)
+            now = self.snapshot()
+            if now != last:
+                last, changed_at = now, time.monotonic()
+        self.report(before, last)
+        return last
+
+    def report(self, before: dict[str, Any], after: dict[str, Any], note: str = "") -> None:
+        if note:
+            print(f"  ({note})")
+        for message in self.fake.ephemerals(self.user)[before["ephemerals"]:]:
+            self.show(message, "(only you can see this)")
+        if after["view"] and after["view"] != before["view"]:
+            self.show_view(self.top_view())
+        elif before["view"] and not after["view"]:
+            print("  (the form closed)")
+        dm = self.fake.dm_channel(self.user)
+        for channel, now in after["messages"].items():
+            changed = [m for m in now if m not in before["messages"].get(channel, [])]
+            if not changed:
+                continue
+            if channel in (self.channel, dm):
+                self.show_changed(channel, changed, {m[0] for m in before["messages"].get(channel, [])}, dm)
+            else:
+                print(f"  ({len(changed)} new or updated in #{self.channels[channel]}: :read #"
+                      f"{self.channels[channel]})")
+        for error in self.fake.errors[self.errors_seen:]:
+            print(f"  warning: fake Slack: {error}")
+        self.errors_seen = len(self.fake.errors)
+
+    def show_changed(self, channel: str, changed: list[tuple[str, int, int]], known: set[str], dm: str) -> None:
+        where = "your DMs" if channel == dm else f"#{self.channels[channel]}"
+        stamps = {ts for ts, _edits, _replies in changed}
+        for message in self.fake.messages(channel):
+            if message.ts in stamps:
+                self.show(message, f"{'updated' if message.ts in known else 'new'} in {where}:")
+        self.read_upto[channel] = len(self.fake.messages(channel))
+
+    # ---- showing things ---------------------------------------------------------------------------------
+    def show(self, message: Message, note: str = "", indent: str = "  ") -> None:
+        rendered = render_message(message, self.users, self.channels, start=len(self.screen) + 1)
+        stamp = time.strftime("%H:%M:%S", time.localtime(float(message.ts)))
+        edited = " (edited)" if message.edits else ""
+        author = self.users.get(message.user, message.user)
+        print(f"{indent}{note + ' ' if note else ''}{author} {stamp}{edited}")
+        self.remember(rendered, message, indent + "  ")
+        for reply in message.replies:
+            self.show(reply, "↳", indent + "    ")
+
+    def show_view(self, view: View | None, fresh: bool = False) -> None:
+        if fresh:
+            self.screen = []
+        if view is None:
+            print("  (nothing to show)")
+            return
+        self.remember(render_view(view, self.users, self.channels, start=len(self.screen) + 1), view, "  ")
+        if view.errors:
+            print("  the form has problems: correct them with :fill")
+
+    def remember(self, rendered: Rendered, source: Message | View, indent: str) -> None:
+        print("\n".join(indent + line for line in rendered.text.splitlines()))
+        self.screen.extend((control, source) for control in rendered.controls)
+
+    def top_view(self) -> View | None:
+        views = self.fake.open_views(self.user)
+        return views[-1] if views else None
+
+    def channel_id(self, name: str) -> str:
+        name = name.lstrip("#")
+        found = next((cid for cid, n in self.channels.items() if name in (cid, n)), None)
+        if found is None:
+            raise LookupError(f"no channel {name!r}; :channels lists them")
+        return found
+
+    def person_id(self, ref: str) -> str:
+        people = self.center.people
+        if ref.isdigit() and 1 <= int(ref) <= len(people):
+            return people[int(ref) - 1].slack_id
+        wanted = ref.lower()
+        matches = [p for p in people if wanted in (p.slack_id.lower(), p.name.lower())]
+        matches = matches or [p for p in people if p.name.lower().startswith(wanted)]
+        if len(matches) != 1:
+            raise LookupError(f"{ref!r} names {len(matches)} people; :who lists them")
+        return matches[0].slack_id
+
+    # ---- values for selects and inputs -------------------------------------------------------------------
+    def pick(self, element: dict[str, Any], label: str) -> Any:
+        """Ask for an element's value, listing its options; None keeps it as it is."""
+        kind = STATEFUL.get(element.get("type", ""), ("", "", "option"))[2]
+        options = all_options(element)
+        for i, option in enumerate(options, 1):
+            print(f"    {i}. {option['text'].get('text', option.get('value'))}")
+        hint = {"user": " (person: number, id or name)", "users": " (people, comma-separated)",
+                "date": " (YYYY-MM-DD)", "time": " (HH:MM)"}.get(kind, "")
+        answer = self.ask(f"  {label}{hint}: ")
+        if not answer or not answer.strip():
+            return None
+        parts = [a.strip() for a in answer.split(",")] if kind in ("options", "users", "conversations") else [
+            answer.strip()]
+        values = [self.convert(kind, options, part) for part in parts]
+        return values if kind in ("options", "users", "conversations") else values[0]
+
+    def convert(self, kind: str, options: list[dict[str, Any]], answer: str) -> Any:
+        if kind in ("option", "options"):
+            if answer.isdigit() and 1 <= int(answer) <= len(options):
+                return options[int(answer) - 1]["value"]
+            by_text = {o["text"].get("text", "").lower().lstrip("#"): o["value"] for o in options}
+            return by_text.get(answer.lower().lstrip("#"), answer)
+        if kind in ("user", "users"):
+            return self.person_id(answer)
+        if kind in ("conversation", "conversations"):
+            return self.channel_id(answer)
+        return answer
+
+    def click(self, control: Control, source: Message | View, value: Any) -> None:
+        same = [e for _, e in iter_elements(source.blocks) if e.get("action_id") == control.action_id]
+        if len(same) < 2:
+            self.fake.click(self.user, source, control.action_id, value=value)
+            return
+        # fakeslack's click acts on the first element with the action_id, and the Home repeats "Mark as
+        # read" once per announcement: build the payload for the exact block pressed, as Slack would.
+        driver = self.fake._driver
+        with self.fake.store.lock:
+            fields, blocks, view = driver._locate(self.user, source)
+            block = next(b for b in blocks if b.get("block_id") == control.block_id)
+            element = next(e for e in block_elements(block) if e.get("action_id") == control.action_id)
+            action = driver._action(block, element, value, None)
+            if view is not None:
+                fields["view"] = copy.deepcopy(view.raw)
+        payload = self.fake.payloads.interaction(
+            "block_actions", self.user, **fields, trigger_id=self.fake.store.mint_trigger(self.user),
+            state={"values": initial_state(blocks)}, actions=[action])
+        self.fake.send_interaction(payload)
+
+    # ---- console commands: each returns True when it acted, so the console waits for what follows ----
+    def cmd_help(self, _arg: str) -> bool:
+        print(HELP)
+        return False
+
+    def cmd_who(self, _arg: str) -> bool:
+        for i, person in enumerate(self.center.people, 1):
+            print(f" {'*' if person.slack_id == self.user else ' '}{i:>3}. {person.name:<14} "
+                  f"{person.role.title:<16} {self.units.get(person.unit, person.unit):<34} {person.slack_id}")
+        return False
+
+    def cmd_as(self, arg: str) -> bool:
+        self.user = self.person_id(arg)
+        print(f"  you are now {self.who(self.user)}")
+        return False
+
+    def cmd_channels(self, _arg: str) -> bool:
+        for cid, name in self.channels.items():
+            total = len(self.fake.messages(cid))
+            print(f" {'*' if cid == self.channel else ' '} #{name:<16} {cid:<12} {total} message(s), "
+                  f"{total - self.read_upto.get(cid, 0)} unread")
+        return False
+
+    def cmd_in(self, arg: str) -> bool:
+        self.channel = self.channel_id(arg)
+        print(f"  now in #{self.channels[self.channel]}")
+        return False
+
+    def cmd_read(self, arg: str) -> bool:
+        channel = self.channel_id(arg) if arg else self.channel
+        self.show_all(channel, f"#{self.channels[channel]}")
+        return False
+
+    def cmd_dm(self, _arg: str) -> bool:
+        self.show_all(self.fake.dm_channel(self.user), f"direct messages from opsbot to {self.users[self.user]}")
+        return False
+
+    def show_all(self, channel: str, title: str) -> None:
+        messages = self.fake.messages(channel)
+        self.screen = []
+        print(f"  {title}: {len(messages) or 'no'} message(s)")
+        for message in messages:
+            self.show(message)
+        self.read_upto[channel] = len(messages)
+
+    def cmd_home(self, _arg: str) -> bool:
+        """Slack sends app_home_opened whenever the tab is opened; the bot publishes the view in answer."""
+        before = self.fake.home(self.user)
+        self.fake.event({"type": "app_home_opened", "user": self.user, "tab": "home",
+                         "channel": self.fake.dm_channel(self.user)})
+        with contextlib.suppress(TimeoutError):  # then show what is there: the home may not have changed
+            self.fake.wait_for(lambda: (home := self.fake.home(self.user)) and (
+                not before or home.hash != before.hash), timeout=2.0)
+        self.screen = []
+        self.show_view(self.fake.home(self.user))
+        return False
+
+    def cmd_press(self, arg: str) -> bool:
+        number, _, ref = arg.partition(" ")
+        if ref.strip():  # show the thing named first, so the number is of what the person now sees
+            {"home": self.cmd_home, "modal": lambda _a: self.show_view(self.top_view(), fresh=True)}.get(
+                ref.strip(), self.cmd_read)(ref.strip())
+        if not number.isdigit() or not 1 <= int(number) <= len(self.screen):
+            print(f"  no control [{number}] on the screen; :read, :dm, :home and forms show numbered ones")
+            return False
+        control, source = self.screen[int(number) - 1]
+        value = None
+        if control.element.get("type") != "button":
+            value = self.pick(control.element, control.element.get("placeholder", {}).get("text", "choose"))
+            if value is None:
+                print("  (nothing chosen)")
+                return False
+        self.click(control, source, value)
+        return True
+
+    def cmd_fill(self, _arg: str) -> bool:
+        view = self.top_view()
+        if view is None:
+            print("  no form is open")
+            return False
+        values: dict[str, Any] = {}
+        for block in view.blocks:
+            element = block.get("element", {})
+            if block.get("type") == "input" and element.get("type") in STATEFUL:
+                label = block.get("label", {}).get("text", block["block_id"])
+                value = self.pick(element, label + (" (optional)" if block.get("optional") else ""))
+                if value is not None:  # left empty: the field keeps what it shows
+                    values[block["block_id"]] = value
+        self.fake.submit(self.user, view, values)
+        return True
+
+    def cmd_cancel(self, _arg: str) -> bool:
+        view = self.top_view()
+        if view is None:
+            print("  no form is open")
+            return False
+        self.fake.close(self.user, view)
+        return True
