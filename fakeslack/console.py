@@ -20,7 +20,7 @@ from sqlalchemy.engine import make_url
 from fakeslack.blockkit import all_options, block_elements, iter_elements
 from fakeslack.fake import FakeSlack
 from fakeslack.outbound import STATEFUL, initial_state
-from fakeslack.render import Control, Rendered, render_message, render_view
+from fakeslack.render import MULTI, Control, Rendered, parse_answer, render_message, render_view
 from fakeslack.state import Message, View
 from opsbot.center import Center, CenterFileError, load_center
 from opsbot.settings import Settings
@@ -222,7 +222,8 @@ class Console:
             print(f"  warning: fake Slack: {error}")
         self.errors_seen = len(self.fake.errors)
 
-    def show_changed(self, channel: str, changed: list[tuple[str, int, int]], known: set[str], dm: str) -> None:
+    def show_changed(self, channel: str, changed: list[tuple[str, int, int]], known: set[str], dm: str
+                     ) -> None:
         where = "your DMs" if channel == dm else f"#{self.channels[channel]}"
         stamps = {ts for ts, _edits, _replies in changed}
         for message in self.fake.messages(channel):
@@ -277,34 +278,14 @@ class Console:
             raise LookupError(f"{ref!r} names {len(matches)} people; :who lists them")
         return matches[0].slack_id
 
-    # ---- values for selects and inputs -------------------------------------------------------------------
     def pick(self, element: dict[str, Any], label: str) -> Any:
-        """Ask for an element's value, listing its options; None keeps it as it is."""
-        kind = STATEFUL.get(element.get("type", ""), ("", "", "option"))[2]
-        options = all_options(element)
-        for i, option in enumerate(options, 1):
+        """Ask for an element's value, listing its options by number; None leaves it as it is."""
+        for i, option in enumerate(all_options(element), 1):
             print(f"    {i}. {option['text'].get('text', option.get('value'))}")
-        hint = {"user": " (person: number, id or name)", "users": " (people, comma-separated)",
-                "date": " (YYYY-MM-DD)", "time": " (HH:MM)"}.get(kind, "")
-        answer = self.ask(f"  {label}{hint}: ")
-        if not answer or not answer.strip():
-            return None
-        parts = [a.strip() for a in answer.split(",")] if kind in ("options", "users", "conversations") else [
-            answer.strip()]
-        values = [self.convert(kind, options, part) for part in parts]
-        return values if kind in ("options", "users", "conversations") else values[0]
-
-    def convert(self, kind: str, options: list[dict[str, Any]], answer: str) -> Any:
-        if kind in ("option", "options"):
-            if answer.isdigit() and 1 <= int(answer) <= len(options):
-                return options[int(answer) - 1]["value"]
-            by_text = {o["text"].get("text", "").lower().lstrip("#"): o["value"] for o in options}
-            return by_text.get(answer.lower().lstrip("#"), answer)
-        if kind in ("user", "users"):
-            return self.person_id(answer)
-        if kind in ("conversation", "conversations"):
-            return self.channel_id(answer)
-        return answer
+        kind = element.get("type", "")
+        hint = " (name or id)" if "user" in kind else " (YYYY-MM-DD)" if kind == "datepicker" else ""
+        answer = self.ask(f"  {label}{hint}{' (comma-separated)' if kind.startswith(MULTI) else ''}: ")
+        return parse_answer(element, answer or "", self.users, self.channels)
 
     def click(self, control: Control, source: Message | View, value: Any) -> None:
         same = [e for _, e in iter_elements(source.blocks) if e.get("action_id") == control.action_id]
@@ -360,7 +341,7 @@ class Console:
         return False
 
     def cmd_dm(self, _arg: str) -> bool:
-        self.show_all(self.fake.dm_channel(self.user), f"direct messages from opsbot to {self.users[self.user]}")
+        self.show_all(self.fake.dm_channel(self.user), f"opsbot's DMs to {self.users[self.user]}")
         return False
 
     def show_all(self, channel: str, title: str) -> None:

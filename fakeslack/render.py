@@ -90,8 +90,7 @@ def _text(obj: Any, ctx: _Ctx) -> str:
 
 def _option_texts(element: Mapping[str, Any], ctx: _Ctx) -> list[str]:
     options = list(element.get("options", []))
-    for group in element.get("option_groups", []):
-        options.extend(group.get("options", []))
+    options += [o for group in element.get("option_groups", []) for o in group.get("options", [])]
     return [_text(o.get("text"), ctx) for o in options]
 
 
@@ -244,7 +243,8 @@ def render_view(
     ctx = _Ctx(users or {}, channels or {}, start)
     raw = _field(view, "raw") or (view if isinstance(view, Mapping) else {})
     title = _text(_field(view, "title") or raw.get("title"), ctx)
-    lines = [f"┌ {title or _field(view, 'type') or 'view'}"]
+    kind = _field(view, "type") or raw.get("type")
+    lines = [f"┌ {title or ('App Home' if kind == 'home' else 'view')}"]
     errors = _field(view, "errors") or {}
     for block in _field(view, "blocks") or []:
         lines.extend("│ " + line for line in _block(block, ctx))
@@ -252,9 +252,48 @@ def render_view(
             lines.append(f"│ {INDENT}! {errors[block['block_id']]}")
     buttons = [f"{_text(raw[key], ctx)} ({cmd})" for key, cmd in (("submit", ":fill"), ("close", ":cancel"))
                if raw.get(key)]
-    lines.append("└ " + "   ".join(buttons))
+    lines.append("└ " + ("   ".join(buttons) or "─" * 20))
     return Rendered("\n".join(lines), ctx.controls)
 
 
 def _field(obj: Any, name: str) -> Any:
     return obj.get(name) if isinstance(obj, Mapping) else getattr(obj, name, None)
+
+
+# ------------------------------------------------------------------------------ reading answers back
+
+
+MULTI = ("multi_", "checkboxes")
+
+
+def parse_answer(
+    element: Mapping[str, Any], answer: str, users: Mapping[str, str] | None = None,
+    channels: Mapping[str, str] | None = None,
+) -> Any:
+    """What a person typed for an element, as the value fakeslack's click/submit take: an option by its
+    number in the list shown or by its text, a person or channel by name or id, anything else as typed.
+    Multi-selects take a comma-separated list. None for an empty answer (leave the element as it is)."""
+    if not answer.strip():
+        return None
+    kind = str(element.get("type", ""))
+    parts = [a.strip() for a in answer.split(",")] if kind.startswith(MULTI) else [answer.strip()]
+    values = [_one_answer(element, part, users or {}, channels or {}) for part in parts]
+    return values if kind.startswith(MULTI) else values[0]
+
+
+def _one_answer(element: Mapping[str, Any], answer: str, users: Mapping[str, str],
+                channels: Mapping[str, str]) -> Any:
+    kind = str(element.get("type", ""))
+    options = list(element.get("options", []))
+    options += [o for group in element.get("option_groups", []) for o in group.get("options", [])]
+    if options:
+        if answer.isdigit() and 1 <= int(answer) <= len(options):
+            return options[int(answer) - 1].get("value")
+        by_text = {str(o.get("text", {}).get("text", "")).lower().lstrip("#"): o.get("value")
+                   for o in options}
+        return by_text.get(answer.lower().lstrip("#"), answer)
+    names = users if "user" in kind else channels if ("conversation" in kind or "channel" in kind) else None
+    if names is None:
+        return answer
+    wanted = answer.lstrip("@#").lower()
+    return next((sid for sid, name in names.items() if wanted in (sid.lower(), name.lower())), answer)

@@ -12,13 +12,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from opsbot import outbox
 from opsbot.clock import SystemClock
 from opsbot.db import Database
-from opsbot.directory import sync_directory
+from opsbot.directory import load_directory, sync_directory
 from opsbot.outbox import Notification
+from tests.conftest import PG_URL
 from tests.e2e.conftest import SECRET, TOKEN
 from tests.e2e.test_delivery import card
 
@@ -190,3 +191,34 @@ def test_tick_delivers_what_is_due_and_exits(slack, directory_loaded):
     assert "outbox: 2 sent, 0 to retry, 0 failed" in result.stdout
     assert "forget_old_requests" in result.stdout
     assert len(slack.messages("C0INTAKE")) == len(slack.messages("C0RISK")) == 1
+
+
+@pytest.mark.parametrize("twice", [False, True])
+def test_migrate_builds_the_schema_and_loads_the_directory(tmp_path, twice):
+    if PG_URL:
+        db = Database(PG_URL)
+        with db.engine.begin() as connection:  # an empty database, not the migrated one the tests share
+            connection.execute(text("DROP SCHEMA public CASCADE"))
+            connection.execute(text("CREATE SCHEMA public"))
+        db.dispose()
+        url = PG_URL
+    else:
+        url = f"sqlite:///{tmp_path}/fresh.db"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DATABASE_URL"))} | {
+        "DATABASE_URL": url
+    }
+    for _ in range(2 if twice else 1):
+        result = subprocess.run(
+            [sys.executable, "bot.py", "migrate"],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert result.returncode == 0, result.stderr
+        assert "database at revision 0001" in result.stdout
+    db = Database(url)
+    with db.reading() as session:
+        assert len(load_directory(session).people) == 17
+    db.dispose()
