@@ -114,7 +114,6 @@ def build_bot(settings: Settings, *, clock: Clock | None = None, with_app: bool 
     sync_center(db, center, clock)
     bot_token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else ""
     secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else ""
-    client = web_client(bot_token, settings.slack_api_url)
     deliverer = Deliverer(
         db,
         web_client(bot_token, settings.slack_api_url, for_delivery=True),
@@ -128,7 +127,9 @@ def build_bot(settings: Settings, *, clock: Clock | None = None, with_app: bool 
     if with_app:
         edge = Edge(db=db, clock=clock, center=center, wake_delivery=delivery.wake)
         try:
-            bot.app = build_app(edge, client=client, signing_secret=secret)
+            bot.app = build_app(
+                edge, client=web_client(bot_token, settings.slack_api_url), signing_secret=secret
+            )
         except BoltError as exc:
             raise StartupError(f"SLACK_BOT_TOKEN: Slack did not accept it ({exc})") from None
     return bot

@@ -44,6 +44,12 @@ def whoami(edge: Edge, user: str) -> Message:
     return edge.read(describe)
 
 
+def wants_form(body: dict[str, Any]) -> bool:
+    """`/ops announce` or `/ops announce <channel>` with no text: the form is opened instead."""
+    sub, rest = split(body.get("text", ""))
+    return sub == "announce" and not rest.partition(" ")[2].strip()
+
+
 def register(app: App, edge: Edge, catalogue: Iterable[CommandHelp]) -> None:
     guide = help_message(catalogue)
 
@@ -56,14 +62,11 @@ def register(app: App, edge: Edge, catalogue: Iterable[CommandHelp]) -> None:
             f"(`/ops` understands: {', '.join(known)})."
         )
 
-    def announce(body: dict[str, Any], rest: str) -> Message | None:
+    def announce(body: dict[str, Any], rest: str) -> Message:
         purpose, _, text = rest.partition(" ")
-        if not text.strip():
-            announcements.check_author(edge, body["user_id"])
-            return None  # the form opens instead (lazy listener below)
         return announcements.post(edge, body, purpose, text)
 
-    SUBCOMMANDS: dict[str, Callable[[dict[str, Any], str], Message | None]] = {
+    SUBCOMMANDS: dict[str, Callable[[dict[str, Any], str], Message]] = {
         "help": lambda _body, _rest: guide,
         "whoami": lambda body, _rest: whoami(edge, body["user_id"]),
         "announce": announce,
@@ -73,15 +76,16 @@ def register(app: App, edge: Edge, catalogue: Iterable[CommandHelp]) -> None:
         sub, rest = split(body.get("text", ""))
         handler = SUBCOMMANDS.get(sub or "help") or (lambda _body, _rest: unknown(sub))
         reply = handler(body, rest)
-        if reply is None:
-            ack()
-        else:
-            ack(text=reply.text, blocks=reply.blocks or None, response_type="ephemeral")
+        ack(text=reply.text, blocks=reply.blocks or None, response_type="ephemeral")
+
+    def refuse_or_ack(ack: Ack, body: dict[str, Any]) -> None:
+        announcements.check_author(edge, body["user_id"])
+        ack()
 
     def open_form(client: WebClient, body: dict[str, Any]) -> None:
-        sub, rest = split(body.get("text", ""))
-        purpose, _, text = rest.partition(" ")
-        if sub == "announce" and not text.strip():
-            announcements.open_compose(edge, client, body, purpose.lstrip("#").lower() or None)
+        purpose = split(body.get("text", ""))[1].partition(" ")[0]
+        announcements.open_compose(edge, client, body, purpose.lstrip("#").lower() or None)
 
-    app.command(COMMAND)(ack=answer, lazy=[open_form])
+    # The form needs a Slack call after the ack (a lazy listener); every other `/ops` answers in the ack.
+    app.command(COMMAND, matchers=[wants_form])(ack=refuse_or_ack, lazy=[open_form])
+    app.command(COMMAND)(answer)
