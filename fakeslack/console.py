@@ -177,25 +177,20 @@ class Console:
     def snapshot(self) -> dict[str, Any]:
         watched = [*self.channels, self.fake.dm_channel(self.user)]
         messages = {c: [(m.ts, m.edits, len(m.replies)) for m in self.fake.messages(c)] for c in watched}
-        top = self.top_view()
+        top, home = self.top_view(), self.fake.home(self.user)
         return {"messages": messages, "ephemerals": len(self.fake.ephemerals(self.user)),
                 "view": (top.id, top.hash, tuple(sorted(top.errors.items()))) if top else None,
-                "errors": len(self.fake.errors)}
+                "home": home.hash if home else None, "errors": len(self.fake.errors)}
 
     def settle(self, before: dict[str, Any]) -> dict[str, Any]:
         """Notifications arrive asynchronously from the delivery worker: wait for things to go quiet."""
-        start = time.monotonic()
-        last, changed_at = before, None
-        while True:
-            now_t = time.monotonic()
-            if changed_at is None and now_t - start > SETTLE_WAIT:
-                break
-            if changed_at is not None and (now_t - changed_at > SETTLE_QUIET or now_t - start > SETTLE_MAX):
-                break
+        start = changed_at = time.monotonic()
+        last, quiet_for = before, SETTLE_WAIT  # first wait for anything at all, then for quiet
+        while time.monotonic() - changed_at < quiet_for and time.monotonic() - start < SETTLE_MAX:
             time.sleep(0.05)
             now = self.snapshot()
             if now != last:
-                last, changed_at = now, time.monotonic()
+                last, changed_at, quiet_for = now, time.monotonic(), SETTLE_QUIET
         self.report(before, last)
         return last
 
@@ -208,28 +203,24 @@ class Console:
             self.show_view(self.top_view())
         elif before["view"] and not after["view"]:
             print("  (the form closed)")
+        if before["home"] and after["home"] != before["home"]:
+            print("  your App Home changed:")
+            self.show_view(self.fake.home(self.user))
         dm = self.fake.dm_channel(self.user)
         for channel, now in after["messages"].items():
-            changed = [m for m in now if m not in before["messages"].get(channel, [])]
-            if not changed:
-                continue
-            if channel in (self.channel, dm):
-                self.show_changed(channel, changed, {m[0] for m in before["messages"].get(channel, [])}, dm)
-            else:
-                print(f"  ({len(changed)} new or updated in #{self.channels[channel]}: :read #"
-                      f"{self.channels[channel]})")
+            known = {ts for ts, _edits, _replies in before["messages"].get(channel, [])}
+            changed = {ts for ts, *_ in set(now) - set(before["messages"].get(channel, []))}
+            if changed and channel in (self.channel, dm):  # what you are looking at: shown in full
+                where = "your DMs" if channel == dm else f"#{self.channels[channel]}"
+                for message in (m for m in self.fake.messages(channel) if m.ts in changed):
+                    self.show(message, f"{'updated' if message.ts in known else 'new'} in {where}:")
+                self.read_upto[channel] = len(now)
+            elif changed:
+                print(f"  ({len(changed)} new or updated in #{self.channels[channel]}: :read "
+                      f"#{self.channels[channel]})")
         for error in self.fake.errors[self.errors_seen:]:
             print(f"  warning: fake Slack: {error}")
         self.errors_seen = len(self.fake.errors)
-
-    def show_changed(self, channel: str, changed: list[tuple[str, int, int]], known: set[str], dm: str
-                     ) -> None:
-        where = "your DMs" if channel == dm else f"#{self.channels[channel]}"
-        stamps = {ts for ts, _edits, _replies in changed}
-        for message in self.fake.messages(channel):
-            if message.ts in stamps:
-                self.show(message, f"{'updated' if message.ts in known else 'new'} in {where}:")
-        self.read_upto[channel] = len(self.fake.messages(channel))
 
     # ---- showing things ---------------------------------------------------------------------------------
     def show(self, message: Message, note: str = "", indent: str = "  ") -> None:
@@ -383,9 +374,7 @@ class Console:
         return True
 
     def cmd_fill(self, _arg: str) -> bool:
-        view = self.top_view()
-        if view is None:
-            print("  no form is open")
+        if (view := self.form()) is None:
             return False
         values: dict[str, Any] = {}
         for block in view.blocks:
@@ -399,9 +388,11 @@ class Console:
         return True
 
     def cmd_cancel(self, _arg: str) -> bool:
-        view = self.top_view()
-        if view is None:
+        if (view := self.form()) is not None:
+            self.fake.close(self.user, view)
+        return view is not None
+
+    def form(self) -> View | None:
+        if (view := self.top_view()) is None:
             print("  no form is open")
-            return False
-        self.fake.close(self.user, view)
-        return True
+        return view

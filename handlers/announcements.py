@@ -39,22 +39,24 @@ HELP = (
 )
 
 
-def post(edge: Edge, body: Mapping[str, Any], purpose: str, text: str) -> Message:
-    """Post now, from the slash command; answers the confirmation to show the author."""
-    user = body["user_id"]
-    posted = edge.change(
+def post(edge: Edge, body: Mapping[str, Any], author: str, purpose: str, text: str) -> announcements.Posted:
+    """Post the announcement in one transaction (from the command or the form)."""
+    return edge.change(
         body,
         lambda session, directory: announcements.announce(
             session,
             directory=directory,
             channels=edge.channels,
-            author=user,
+            author=author,
             purpose=purpose,
             text=text,
             now=edge.now(),
             year=edge.year(),
         ),
     )
+
+
+def confirmation(posted: announcements.Posted) -> Message:
     return Message(
         text=f"Posted {posted.number} to <#{posted.channel}>. Staff can mark it as read on the card."
     )
@@ -102,20 +104,7 @@ def register(app: App, edge: Edge) -> None:
         values = body["view"]["state"]["values"]
         purpose = values[PURPOSE][PURPOSE]["selected_option"]["value"]
         text = values[TEXT][TEXT]["value"] or ""
-        user = body["user"]["id"]
-        edge.change(
-            body,
-            lambda session, directory: announcements.announce(
-                session,
-                directory=directory,
-                channels=edge.channels,
-                author=user,
-                purpose=purpose,
-                text=text,
-                now=edge.now(),
-                year=edge.year(),
-            ),
-        )
+        post(edge, body, body["user"]["id"], purpose, text)
         ack()
 
     @app.action(MARK_READ)

@@ -64,7 +64,7 @@ def register(app: App, edge: Edge, catalogue: Iterable[CommandHelp]) -> None:
 
     def announce(body: dict[str, Any], rest: str) -> Message:
         purpose, _, text = rest.partition(" ")
-        return announcements.post(edge, body, purpose, text)
+        return announcements.confirmation(announcements.post(edge, body, body["user_id"], purpose, text))
 
     SUBCOMMANDS: dict[str, Callable[[dict[str, Any], str], Message]] = {
         "help": lambda _body, _rest: guide,
