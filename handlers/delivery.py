@@ -98,6 +98,9 @@ class Deliverer:
 
     def deliver_once(self, limit: int = 50) -> Report:
         """Claim what is due (one row per channel) and send it."""
+        with self.db.reading() as session:
+            if not outbox.anything_due(session, now=self.clock.now()):
+                return Report()
         with self.db.transaction() as session:
             claims = outbox.claim_due(
                 session,

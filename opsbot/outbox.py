@@ -121,6 +121,18 @@ class Claim:
         return self.attempts > 1
 
 
+def _due(now: datetime) -> Any:
+    return or_(
+        (Notification.status == Status.PENDING) & (Notification.next_attempt_at <= now),
+        (Notification.status == Status.SENDING) & (Notification.lease_until <= now),
+    )
+
+
+def anything_due(session: Session, *, now: datetime) -> bool:
+    """A cheap read before claiming, so an idle worker never takes SQLite's write lock."""
+    return session.scalar(select(Notification.id).where(_due(now)).limit(1)) is not None
+
+
 def claim_due(
     session: Session,
     *,
@@ -135,11 +147,7 @@ def claim_due(
         .where(Notification.status.in_([Status.PENDING, Status.SENDING]))
         .group_by(Notification.channel)
     )
-    due = or_(
-        (Notification.status == Status.PENDING) & (Notification.next_attempt_at <= now),
-        (Notification.status == Status.SENDING) & (Notification.lease_until <= now),
-    )
-    query = select(Notification).where(Notification.id.in_(heads), due).order_by(Notification.id).limit(limit)
+    query = select(Notification).where(Notification.id.in_(heads), _due(now)).order_by(Notification.id).limit(limit)
     if skip_channels:
         query = query.where(Notification.channel.not_in(skip_channels))
     rows = list(session.scalars(query.with_for_update(skip_locked=True)))
