@@ -149,12 +149,15 @@ def iter_elements(blocks: list[dict[str, Any]]) -> Iterator[tuple[dict[str, Any]
             yield block, element
 
 
-def find_element(blocks: list[dict[str, Any]], action_id: str) -> tuple[dict[str, Any], dict[str, Any]]:
+def find_element(
+    blocks: list[dict[str, Any]], action_id: str, block_id: str | None = None
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The element with this action_id (in this block, when several blocks repeat one action_id)."""
     for block, element in iter_elements(blocks):
-        if element.get("action_id") == action_id:
+        if element.get("action_id") == action_id and block_id in (None, block.get("block_id")):
             return block, element
     raise LookupError(
-        f"no element with action_id {action_id!r}; present: "
+        f"no element with action_id {action_id!r}{f' in block {block_id!r}' if block_id else ''}; present: "
         f"{[e.get('action_id') for _, e in iter_elements(blocks)]}"
     )
 

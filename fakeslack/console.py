@@ -5,7 +5,6 @@ channels and DMs, press buttons and fill in forms."""
 from __future__ import annotations
 
 import contextlib
-import copy
 import logging
 import secrets
 import sys
@@ -15,11 +14,10 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from pydantic import SecretStr
-from sqlalchemy.engine import make_url
 
-from fakeslack.blockkit import all_options, block_elements, iter_elements
+from fakeslack.blockkit import all_options
 from fakeslack.fake import FakeSlack
-from fakeslack.outbound import STATEFUL, initial_state
+from fakeslack.outbound import STATEFUL
 from fakeslack.render import MULTI, Control, Rendered, parse_answer, render_message, render_view
 from fakeslack.state import Message, View
 from opsbot.center import Center, CenterFileError, load_center
@@ -39,8 +37,17 @@ HELP = """\
 :help                this list;  :quit  leave (so does Ctrl-D)"""
 
 
+CONSOLE_DATABASE = "opsbot-console.db"
+
+
 def run_console(settings: Settings, build_bot: Callable[..., Any]) -> int:
-    log_file = _quiet_logging(settings)
+    # The fake Slack keeps its channels in memory, so the console's records start afresh with it, in a file
+    # of their own: never in DATABASE_URL, which may be a real center's database.
+    database = Path.cwd() / CONSOLE_DATABASE
+    for leftover in (database, *(database.with_name(database.name + end) for end in ("-wal", "-shm"))):
+        leftover.unlink(missing_ok=True)
+    settings = settings.model_copy(update={"database_url": f"sqlite:///{database}"})
+    log_file = _quiet_logging(database.parent)
     try:
         center = load_center(settings.config_path)
     except CenterFileError as exc:
@@ -72,11 +79,8 @@ def run_console(settings: Settings, build_bot: Callable[..., Any]) -> int:
         fake.stop()
 
 
-def _quiet_logging(settings: Settings) -> Path:
+def _quiet_logging(folder: Path) -> Path:
     """opsbot's INFO lines would bury the conversation: send every log line to a file by the database."""
-    url = settings.database_url
-    database = make_url(url).database if url.startswith("sqlite") else None
-    folder = Path(database).parent if database and database != ":memory:" else Path.cwd()
     log_file = folder / "opsbot-console.log"
     root = logging.getLogger()
     for handler in list(root.handlers):
@@ -279,24 +283,8 @@ class Console:
         return parse_answer(element, answer or "", self.users, self.channels)
 
     def click(self, control: Control, source: Message | View, value: Any) -> None:
-        same = [e for _, e in iter_elements(source.blocks) if e.get("action_id") == control.action_id]
-        if len(same) < 2:
-            self.fake.click(self.user, source, control.action_id, value=value)
-            return
-        # fakeslack's click acts on the first element with the action_id, and the Home repeats "Mark as
-        # read" once per announcement: build the payload for the exact block pressed, as Slack would.
-        driver = self.fake._driver
-        with self.fake.store.lock:
-            fields, blocks, view = driver._locate(self.user, source)
-            block = next(b for b in blocks if b.get("block_id") == control.block_id)
-            element = next(e for e in block_elements(block) if e.get("action_id") == control.action_id)
-            action = driver._action(block, element, value, None)
-            if view is not None:
-                fields["view"] = copy.deepcopy(view.raw)
-        payload = self.fake.payloads.interaction(
-            "block_actions", self.user, **fields, trigger_id=self.fake.store.mint_trigger(self.user),
-            state={"values": initial_state(blocks)}, actions=[action])
-        self.fake.send_interaction(payload)
+        # The block id tells apart buttons that share an action_id (the Home's "Mark as read" per item).
+        self.fake.click(self.user, source, control.action_id, value=value, block_id=control.block_id)
 
     # ---- console commands: each returns True when it acted, so the console waits for what follows ----
     def cmd_help(self, _arg: str) -> bool:

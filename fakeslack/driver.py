@@ -124,11 +124,12 @@ class Driver:
         value: Any,
         send: dict[str, Any],
         overrides: dict[str, Any],
+        block_id: str | None = None,
     ) -> Reply:
         self._known_user(user)
         with self.store.lock:
             fields, blocks, view = self._locate(user, where)
-            block, element = find_element(blocks, action_id)
+            block, element = find_element(blocks, action_id, block_id)
             action = self._action(block, element, given, value)
             state = initial_state(blocks)
             if view is not None:

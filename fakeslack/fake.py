@@ -96,18 +96,20 @@ class FakeSlack:
         selected_option: str | None = None,
         selected_date: str | None = None,
         retry_payload: dict[str, Any] | None = None,
+        block_id: str | None = None,
         timestamp: int | str | None = None,
         signature: str | None = None,
         headers: dict[str, str] | None = None,
         sign: bool = True,
         **overrides: Any,
     ) -> Reply:
-        """Act on an element; `retry_payload` resends an earlier click's payload as-is (a redelivery)."""
+        """Act on an element (the one in `block_id` where blocks repeat an action_id); `retry_payload`
+        resends an earlier click's payload as-is (a redelivery)."""
         send = {"timestamp": timestamp, "signature": signature, "headers": headers, "sign": sign}
         if retry_payload is not None:
             return self._driver.interaction(retry_payload, send)
         given = next((v for v in (selected_option, selected_user, selected_date) if v is not None), None)
-        return self._driver.click(user, where, action_id, given, value, send, overrides)
+        return self._driver.click(user, where, action_id, given, value, send, overrides, block_id)
 
     def submit(
         self,

@@ -16,9 +16,10 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def console(tmp_path: Path, script: str, *args: str) -> str:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "OPSBOT_", "DATABASE_URL"))}
-    env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'c.db'}"
-    done = subprocess.run([sys.executable, "bot.py", *args], input=script, env=env, cwd=ROOT, timeout=120,
-                          capture_output=True, text=True, check=False)
+    # A DATABASE_URL that must not be touched: the console keeps its records in a file of its own.
+    env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'real-center.db'}"
+    done = subprocess.run([sys.executable, str(ROOT / "bot.py"), *args], input=script, env=env, cwd=tmp_path,
+                          timeout=120, capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
     assert "INFO" not in done.stdout + done.stderr  # opsbot's logs go to the log file, not the terminal
     return done.stdout
@@ -37,6 +38,8 @@ def test_help_and_an_announcement_read_by_a_clerk(tmp_path):
     assert "[1] Mark as read" in read_before and "No one has marked it as read yet." in read_before
     assert "Read by 1: Zheng Hao" in read_after.split("> :read")[-1]
     assert (tmp_path / "opsbot-console.log").exists()
+    assert (tmp_path / "opsbot-console.db").exists()
+    assert not (tmp_path / "real-center.db").exists()
 
 
 def test_the_announcement_form_is_filled_in_and_posted(tmp_path):
