@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 import uuid
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -27,6 +28,7 @@ from opsbot.inbound import first_delivery
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+DIRECTORY_TTL = 30.0
 
 
 class Redelivered(Exception):
@@ -42,6 +44,7 @@ class Edge:
     center: Center
     # Nudges the in-process delivery loop after a change recorded notifications.
     wake_delivery: Callable[[], None] = lambda: None
+    _directory: tuple[float, Directory] | None = field(default=None, repr=False)
 
     @property
     def channels(self) -> Mapping[str, str]:
@@ -59,13 +62,22 @@ class Edge:
         with self.db.transaction() as session:
             if key is not None and not first_delivery(session, key, now=self.clock.now()):
                 raise Redelivered(key)
-            result = work(session, load_directory(session))
+            result = work(session, self.directory(session))
         self.wake_delivery()
         return result
 
     def read(self, work: Callable[[Session, Directory], T]) -> T:
         with self.db.reading() as session:
-            return work(session, load_directory(session))
+            return work(session, self.directory(session))
+
+    def directory(self, session: Session) -> Directory:
+        """The directory changes only when a process loads the center file (at start or `migrate`), so it
+        is read again at most every DIRECTORY_TTL seconds rather than in every request."""
+        cached = self._directory
+        if cached is None or time.monotonic() - cached[0] > DIRECTORY_TTL:
+            cached = (time.monotonic(), load_directory(session))
+            self._directory = cached
+        return cached[1]
 
 
 def delivery_key(body: Mapping[str, Any]) -> str | None:

@@ -94,7 +94,6 @@ def announce(
         number=number, channel=channels[purpose], purpose=purpose, author=author, text=text, created_at=now
     )
     session.add(row)
-    session.flush()
     audit.record(
         session,
         at=now,

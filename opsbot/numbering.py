@@ -7,7 +7,7 @@ its number back.
 
 from __future__ import annotations
 
-from sqlalchemy import Integer, String, update
+from sqlalchemy import Integer, String, bindparam, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from opsbot.db import Base, insert_ignoring_conflict
@@ -27,11 +27,18 @@ def format_number(kind: str, year: int, value: int) -> str:
 
 def next_number(session: Session, kind: str, year: int) -> str:
     """Allocate the next number of `kind` in `year` inside the caller's transaction."""
-    insert_ignoring_conflict(session, Counter, kind=kind, year=year, value=0)
-    value = session.execute(
-        update(Counter)
-        .where(Counter.kind == kind, Counter.year == year)
-        .values(value=Counter.value + 1)
-        .returning(Counter.value)
-    ).scalar_one()
+    value = session.execute(_INCREMENT, {"of_kind": kind, "in_year": year}).scalar()
+    if value is None:  # the first of its kind this year: create the row (or find a racer's), then count
+        insert_ignoring_conflict(session, Counter, kind=kind, year=year, value=0)
+        value = session.execute(_INCREMENT, {"of_kind": kind, "in_year": year}).scalar_one()
     return format_number(kind, year, value)
+
+
+_counters = Counter.__table__
+# Built once, on the table: the UPDATE's row lock is what serializes concurrent callers.
+_INCREMENT = (
+    update(_counters)
+    .where(_counters.c.kind == bindparam("of_kind"), _counters.c.year == bindparam("in_year"))
+    .values(value=_counters.c.value + 1)
+    .returning(_counters.c.value)
+)

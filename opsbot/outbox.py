@@ -147,7 +147,12 @@ def claim_due(
         .where(Notification.status.in_([Status.PENDING, Status.SENDING]))
         .group_by(Notification.channel)
     )
-    query = select(Notification).where(Notification.id.in_(heads), _due(now)).order_by(Notification.id).limit(limit)
+    query = (
+        select(Notification)
+        .where(Notification.id.in_(heads), _due(now))
+        .order_by(Notification.id)
+        .limit(limit)
+    )
     if skip_channels:
         query = query.where(Notification.channel.not_in(skip_channels))
     rows = list(session.scalars(query.with_for_update(skip_locked=True)))
