@@ -13,12 +13,17 @@ from handlers import announcements
 from handlers.blocks import Message
 from handlers.catalogue import CommandHelp, help_message
 from handlers.edge import Edge
+from opsbot import admin
 from opsbot.errors import InvalidInput
 
 COMMAND = "/ops"
 HELP = (
     CommandHelp("/ops help", "List every opsbot command (this list)."),
     CommandHelp("/ops whoami", "Show your place in the center: role, unit and whom you report to."),
+    CommandHelp(
+        "/ops deliveries [retry]",
+        "(admins) Show messages opsbot could not deliver; `retry` sends them again.",
+    ),
 )
 
 
@@ -42,6 +47,33 @@ def whoami(edge: Edge, user: str) -> Message:
         return Message(text=line)
 
     return edge.read(describe)
+
+
+def deliveries(edge: Edge, body: dict[str, Any], rest: str) -> Message:
+    user = body["user_id"]
+    if rest.strip().lower() == "retry":
+        count = edge.change(
+            body,
+            lambda session, _d: admin.retry_failed_deliveries(
+                session, center=edge.center, slack_id=user, now=edge.now()
+            ),
+        )
+        return Message(
+            text=f"{count} failed message(s) queued to be sent again." if count else "Nothing had failed."
+        )
+    if rest.strip():
+        raise InvalidInput(f"`/ops deliveries` takes nothing or `retry`, not `{rest.strip()}`.")
+    backlog, failures = edge.read(
+        lambda session, _d: admin.delivery_report(session, center=edge.center, slack_id=user)
+    )
+    counts = ", ".join(
+        f"{backlog.get(status, 0)} {status}" for status in ("pending", "sending", "sent", "failed")
+    )
+    lines = [f"Outbox: {counts}."]
+    lines += [f"• #{f.id} to {f.channel} ({f.kind}, {f.attempts} attempts): {f.error}" for f in failures]
+    if failures:
+        lines.append("Fix the cause (e.g. invite opsbot to the channel), then type `/ops deliveries retry`.")
+    return Message(text="\n".join(lines))
 
 
 def wants_form(body: dict[str, Any]) -> bool:
@@ -70,6 +102,7 @@ def register(app: App, edge: Edge, catalogue: Iterable[CommandHelp]) -> None:
         "help": lambda _body, _rest: guide,
         "whoami": lambda body, _rest: whoami(edge, body["user_id"]),
         "announce": announce,
+        "deliveries": lambda body, rest: deliveries(edge, body, rest),
     }
 
     def answer(ack: Ack, body: dict[str, Any]) -> None:

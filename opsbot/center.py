@@ -139,7 +139,7 @@ class Center(Strict):
     units: tuple[Unit, ...] = Field(min_length=1)
     people: tuple[Person, ...] = Field(min_length=1)
     channels: Channels
-    # Admins may reload the center file and see delivery problems; they need not be in `people`.
+    # Admins look after deliveries (`/ops deliveries`); they need not be in `people`.
     admins: tuple[SlackUserId, ...] = ()
 
     @model_validator(mode="after")

@@ -65,7 +65,7 @@ def insert_ignoring_conflict(session: Session, model: type[Base], **values: Any)
         # RETURNING, not rowcount: psycopg reports no rowcount for it.
         statement = insert(model.__table__).on_conflict_do_nothing().returning(key)  # type: ignore[arg-type]
         _insert_ignoring[(model, dialect)] = statement
-    return session.execute(statement, values).first() is not None
+    return session.connection().execute(statement, values).first() is not None
 
 
 _insert_ignoring: dict[tuple[type[Base], str], Any] = {}

@@ -27,10 +27,10 @@ def format_number(kind: str, year: int, value: int) -> str:
 
 def next_number(session: Session, kind: str, year: int) -> str:
     """Allocate the next number of `kind` in `year` inside the caller's transaction."""
-    value = session.execute(_INCREMENT, {"of_kind": kind, "in_year": year}).scalar()
+    value = session.connection().execute(_INCREMENT, {"of_kind": kind, "in_year": year}).scalar()
     if value is None:  # the first of its kind this year: create the row (or find a racer's), then count
         insert_ignoring_conflict(session, Counter, kind=kind, year=year, value=0)
-        value = session.execute(_INCREMENT, {"of_kind": kind, "in_year": year}).scalar_one()
+        value = session.connection().execute(_INCREMENT, {"of_kind": kind, "in_year": year}).scalar_one()
     return format_number(kind, year, value)
 
 

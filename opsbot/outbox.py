@@ -227,3 +227,33 @@ def backlog(session: Session) -> dict[str, int]:
     """How many rows are in each status: for health checks and the console."""
     rows = session.execute(select(Notification.status, func.count()).group_by(Notification.status))
     return {status: count for status, count in rows}
+
+
+@dataclass(frozen=True)
+class Failure:
+    id: int
+    channel: str
+    kind: str
+    attempts: int
+    error: str
+
+
+def recent_failures(session: Session, *, limit: int = 10) -> list[Failure]:
+    rows = session.scalars(
+        select(Notification)
+        .where(Notification.status == Status.FAILED)
+        .order_by(Notification.id.desc())
+        .limit(limit)
+    )
+    return [Failure(row.id, row.channel, row.kind, row.attempts, row.last_error or "") for row in rows]
+
+
+def requeue_failed(session: Session, *, now: datetime) -> int:
+    """Give every failed row a fresh set of attempts (after the cause, say a missing channel, is fixed)."""
+    result = session.execute(
+        update(Notification)
+        .where(Notification.status == Status.FAILED)
+        .values(status=Status.PENDING, attempts=0, next_attempt_at=now, last_error=None)
+        .returning(Notification.id)
+    )
+    return len(result.all())

@@ -18,18 +18,40 @@ def console(tmp_path: Path, script: str, *args: str) -> str:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "OPSBOT_", "DATABASE_URL"))}
     # A DATABASE_URL that must not be touched: the console keeps its records in a file of its own.
     env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'real-center.db'}"
-    done = subprocess.run([sys.executable, str(ROOT / "bot.py"), *args], input=script, env=env, cwd=tmp_path,
-                          timeout=120, capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "bot.py"), *args],
+        input=script,
+        env=env,
+        cwd=tmp_path,
+        timeout=120,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     assert "INFO" not in done.stdout + done.stderr  # opsbot's logs go to the log file, not the terminal
     return done.stdout
 
 
 def test_help_and_an_announcement_read_by_a_clerk(tmp_path):
-    out = console(tmp_path, "\n".join([
-        "/ops help", ":as Sun Li", "/ops announce leadership Hello team", ":read #leadership",
-        ":as Zheng Hao", ":in #leadership", ":read", ":press 1", ":read", ":quit",
-    ]), "console")
+    out = console(
+        tmp_path,
+        "\n".join(
+            [
+                "/ops help",
+                ":as Sun Li",
+                "/ops announce leadership Hello team",
+                ":read #leadership",
+                ":as Zheng Hao",
+                ":in #leadership",
+                ":read",
+                ":press 1",
+                ":read",
+                ":quit",
+            ]
+        ),
+        "console",
+    )
     assert "You are Zheng Hao (specialist" in out  # the banner: a new clerk by default
     assert "/ops whoami" in out and "/ops announce [channel] [text]" in out
     assert re.search(r"Posted ANN-\d{4}-000001 to #leadership", out)
@@ -43,10 +65,25 @@ def test_help_and_an_announcement_read_by_a_clerk(tmp_path):
 
 
 def test_the_announcement_form_is_filled_in_and_posted(tmp_path):
-    out = console(tmp_path, "\n".join([
-        ":as Sun Li", "/ops announce", ":fill", "announcements", "Fire drill on Friday",
-        ":read #announcements", ":cancel", "/ops annonce", ":press 9", ":as Nobody",
-    ]) + "\n", "console")  # and then end of input instead of :quit
+    out = console(
+        tmp_path,
+        "\n".join(
+            [
+                ":as Sun Li",
+                "/ops announce",
+                ":fill",
+                "announcements",
+                "Fire drill on Friday",
+                ":read #announcements",
+                ":cancel",
+                "/ops annonce",
+                ":press 9",
+                ":as Nobody",
+            ]
+        )
+        + "\n",
+        "console",
+    )  # and then end of input instead of :quit
     assert "┌ New announcement" in out and "Post (:fill)" in out
     assert "#announcements, #approvals" in out  # the select's options are listed
     assert "(the form closed)" in out
@@ -75,21 +112,47 @@ def plain(text):
 def test_render_message_covers_the_blocks_opsbot_uses():
     blocks = [
         {"type": "header", "text": {"type": "plain_text", "text": "Announcement"}},
-        {"type": "section", "block_id": "s1", "text": {"type": "mrkdwn",
-         "text": "Hi <@U1>, see <#C1> at <!date^1700000000^{date}|2023-11-14> &lt;b&gt; &amp; <https://x.io|x>"},
-         "accessory": {"type": "button", "action_id": "read", "text": plain("Read")}},
+        {
+            "type": "section",
+            "block_id": "s1",
+            "text": {
+                "type": "mrkdwn",
+                "text": "Hi <@U1>, see <#C1> at <!date^1700000000^{date}|2023-11-14> &lt;b&gt; &amp; <https://x.io|x>",
+            },
+            "accessory": {"type": "button", "action_id": "read", "text": plain("Read")},
+        },
         {"type": "section", "fields": [{"type": "mrkdwn", "text": "*Owner*\n<@U2>"}]},
-        {"type": "context", "elements": [
-            {"type": "mrkdwn", "text": "From <@U9|someone>"},
-            {"type": "image", "image_url": "https://x.io/a.png", "alt_text": "pic"}]},
+        {
+            "type": "context",
+            "elements": [
+                {"type": "mrkdwn", "text": "From <@U9|someone>"},
+                {"type": "image", "image_url": "https://x.io/a.png", "alt_text": "pic"},
+            ],
+        },
         {"type": "divider"},
         {"type": "image", "image_url": "https://x.io/b.png", "alt_text": "chart"},
-        {"type": "rich_text", "elements": [{"type": "rich_text_section", "elements": [
-            {"type": "text", "text": "ping "}, {"type": "user", "user_id": "U2"}]}]},
-        {"type": "actions", "block_id": "a1", "elements": [
-            {"type": "button", "action_id": "ok", "text": plain("OK")},
-            {"type": "static_select", "action_id": "pick", "placeholder": plain("Pick"),
-             "options": [{"text": plain("One"), "value": "1"}]}]},
+        {
+            "type": "rich_text",
+            "elements": [
+                {
+                    "type": "rich_text_section",
+                    "elements": [{"type": "text", "text": "ping "}, {"type": "user", "user_id": "U2"}],
+                }
+            ],
+        },
+        {
+            "type": "actions",
+            "block_id": "a1",
+            "elements": [
+                {"type": "button", "action_id": "ok", "text": plain("OK")},
+                {
+                    "type": "static_select",
+                    "action_id": "pick",
+                    "placeholder": plain("Pick"),
+                    "options": [{"text": plain("One"), "value": "1"}],
+                },
+            ],
+        },
     ]
     message = Message(channel="C1", ts="1.0", user="U0BOT", text="fallback", blocks=blocks)
     shown = render_message(message, USERS, CHANNELS, start=3)
@@ -100,34 +163,62 @@ def test_render_message_covers_the_blocks_opsbot_uses():
     assert "@Zheng Hao" in shown.text and "(From @someone · [image: pic])" in shown.text
     assert "[image: chart]" in shown.text and "ping @Zheng Hao" in shown.text
     assert [(c.number, c.action_id, c.block_id) for c in shown.controls] == [
-        (3, "read", "s1"), (4, "ok", "a1"), (5, "pick", "a1")]
+        (3, "read", "s1"),
+        (4, "ok", "a1"),
+        (5, "pick", "a1"),
+    ]
     assert render_message({"text": "plain <@U2>", "blocks": []}, USERS).text == "plain @Zheng Hao"
 
 
 def test_render_view_shows_inputs_values_and_errors():
     blocks = [
-        {"type": "input", "block_id": "text", "label": {"type": "plain_text", "text": "Text"},
-         "element": {"type": "plain_text_input", "action_id": "text", "initial_value": "draft"}},
-        {"type": "input", "block_id": "who", "optional": True, "label": {"type": "plain_text", "text": "Who"},
-         "element": {"type": "users_select", "action_id": "who"}},
+        {
+            "type": "input",
+            "block_id": "text",
+            "label": {"type": "plain_text", "text": "Text"},
+            "element": {"type": "plain_text_input", "action_id": "text", "initial_value": "draft"},
+        },
+        {
+            "type": "input",
+            "block_id": "who",
+            "optional": True,
+            "label": {"type": "plain_text", "text": "Who"},
+            "element": {"type": "users_select", "action_id": "who"},
+        },
     ]
     raw = {"type": "modal", "submit": {"type": "plain_text", "text": "Send"}}
-    view = View(id="V1", hash="h", type="modal", callback_id="cb", private_metadata="",
-                title={"type": "plain_text", "text": "Form"}, blocks=blocks, external_id=None,
-                errors={"text": "Too short"}, raw=raw)
+    view = View(
+        id="V1",
+        hash="h",
+        type="modal",
+        callback_id="cb",
+        private_metadata="",
+        title={"type": "plain_text", "text": "Form"},
+        blocks=blocks,
+        external_id=None,
+        errors={"text": "Too short"},
+        raw=raw,
+    )
     shown = render_view(view, USERS).text
     assert shown.splitlines()[0] == "┌ Form"
     assert "Text: [plain_text_input] draft" in shown and "! Too short" in shown
     assert "Who (optional): [users_select]" in shown and "Send (:fill)" in shown
 
 
-@pytest.mark.parametrize(("element", "answer", "value"), [
-    ({"type": "static_select", "options": [{"text": {"text": "#risk"}, "value": "risk"}]}, "1", "risk"),
-    ({"type": "static_select", "options": [{"text": {"text": "#risk"}, "value": "risk"}]}, "#Risk", "risk"),
-    ({"type": "users_select"}, "zheng hao", "U2"),
-    ({"type": "multi_users_select"}, "U1, Zheng Hao", ["U1", "U2"]),
-    ({"type": "plain_text_input"}, "as typed", "as typed"),
-    ({"type": "plain_text_input"}, "  ", None),
-])
+@pytest.mark.parametrize(
+    ("element", "answer", "value"),
+    [
+        ({"type": "static_select", "options": [{"text": {"text": "#risk"}, "value": "risk"}]}, "1", "risk"),
+        (
+            {"type": "static_select", "options": [{"text": {"text": "#risk"}, "value": "risk"}]},
+            "#Risk",
+            "risk",
+        ),
+        ({"type": "users_select"}, "zheng hao", "U2"),
+        ({"type": "multi_users_select"}, "U1, Zheng Hao", ["U1", "U2"]),
+        ({"type": "plain_text_input"}, "as typed", "as typed"),
+        ({"type": "plain_text_input"}, "  ", None),
+    ],
+)
 def test_parse_answer(element, answer, value):
     assert parse_answer(element, answer, USERS, CHANNELS) == value

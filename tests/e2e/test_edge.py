@@ -94,3 +94,47 @@ def test_the_stranger_home_says_how_to_get_in(running):
     running.slack.event({"type": "app_home_opened", "user": STRANGER, "channel": "D0HOME2", "tab": "home"})
     home = running.slack.wait_for(lambda: running.slack.home(STRANGER))
     assert "not in this center's directory" in json.dumps(home.blocks)
+
+
+def test_admins_see_failed_deliveries_and_send_them_again(running):
+    from opsbot import outbox
+
+    with running.db.transaction() as session:
+        outbox.notify(
+            session,
+            now=running.bot.clock.now(),
+            to="C0GONE",
+            kind="announcement.card",
+            key="lost",
+            payload={
+                "number": "ANN-2026-000009",
+                "author": "U0SUNLI",
+                "author_name": "Sun Li",
+                "purpose": "intake",
+                "text": "x",
+                "posted_at": "2026-11-23T02:00:00+00:00",
+                "readers": [],
+            },
+        )
+    running.bot.delivery.wake()
+    admin = "U0XUKAI"
+    report = running.slack.wait_for(
+        lambda: (
+            (r := running.slack.command(admin, "/ops", "deliveries")) and "1 failed" in r.json["text"] and r
+        )
+    )
+    assert "to C0GONE" in report.json["text"] and "channel_not_found" in report.json["text"]
+    refused = running.slack.command(CLERK, "/ops", "deliveries")
+    assert "Only opsbot's admins" in refused.json["text"]
+    again = running.slack.command(admin, "/ops", "deliveries retry")
+    assert again.json["text"] == "1 failed message(s) queued to be sent again."
+    running.slack.wait_for(
+        lambda: "1 failed" in running.slack.command(admin, "/ops", "deliveries").json["text"]
+    )
+    assert (
+        "takes nothing or `retry`" in running.slack.command(admin, "/ops", "deliveries nonsense").json["text"]
+    )
+    with running.db.reading() as session:
+        from opsbot.audit import AuditEntry
+
+        assert session.query(AuditEntry).filter_by(action="outbox.requeued", actor=admin).count() == 1
