@@ -146,8 +146,10 @@ def run_job(job: Job) -> Outcome:
     signer = Signer(job)
     outcome = Outcome(planned=job.count)
     lock = threading.Lock()
-    per_thread = [job.count // job.concurrency + (1 if i < job.count % job.concurrency else 0)
-                  for i in range(job.concurrency)]
+    per_thread = [
+        job.count // job.concurrency + (1 if i < job.count % job.concurrency else 0)
+        for i in range(job.concurrency)
+    ]
     warm_per_thread = max(1, job.warmup // job.concurrency) if job.warmup else 0
     deadline = [float("inf")]
     started = [0.0]
@@ -207,8 +209,10 @@ def run_job(job: Job) -> Outcome:
             with lock:
                 outcome.latencies_ms.extend(mine)
 
-    threads = [threading.Thread(target=client, args=(i,), name=f"bench-client-{i}", daemon=True)
-               for i in range(job.concurrency)]
+    threads = [
+        threading.Thread(target=client, args=(i,), name=f"bench-client-{i}", daemon=True)
+        for i in range(job.concurrency)
+    ]
     for thread in threads:
         thread.start()
     start_gate.wait(timeout=job.time_limit + 60)  # every client has warmed up

@@ -177,39 +177,59 @@ class Runner:
     def remaining(self) -> float:
         return self.plan.total_limit - (time.monotonic() - self.started)
 
-    def measure(self, target: str, url: str, *, text_template: str, user: str, expect: str,
-                concurrency: int) -> Result | None:
+    def measure(
+        self, target: str, url: str, *, text_template: str, user: str, expect: str, concurrency: int
+    ) -> Result | None:
         left = self.remaining()
         if left < 5:
-            print(f"  skipped {target} ×{concurrency}: the run's time bound ({self.plan.total_limit:.0f} s) "
-                  "is spent", flush=True)
+            print(
+                f"  skipped {target} ×{concurrency}: the run's time bound ({self.plan.total_limit:.0f} s) "
+                "is spent",
+                flush=True,
+            )
             return None
         job = Job(
-            url=url, secret=SECRET, user=user, command="/ops", text=text_template,
-            concurrency=concurrency, count=self.plan.counts[concurrency], warmup=self.plan.warmup,
-            expect_body=expect, time_limit=min(self.plan.time_limit, max(left / 2, 5.0)),
+            url=url,
+            secret=SECRET,
+            user=user,
+            command="/ops",
+            text=text_template,
+            concurrency=concurrency,
+            count=self.plan.counts[concurrency],
+            warmup=self.plan.warmup,
+            expect_body=expect,
+            time_limit=min(self.plan.time_limit, max(left / 2, 5.0)),
         )
-        print(f"  {target:<30} ×{concurrency}: {job.warmup} warm-up, {job.count} measured …", end="",
-              flush=True)
+        print(
+            f"  {target:<30} ×{concurrency}: {job.warmup} warm-up, {job.count} measured …", end="", flush=True
+        )
         outcome = self.client.run(job)
         result = Result(target, concurrency, outcome)
         summary = result.summary()
-        print(f" p50 {summary['p50_ms']:.2f} ms, {summary['throughput_rps']:.0f} req/s"
-              + (f", {outcome.failures} FAILED" if outcome.failures else "")
-              + (" (time bound reached)" if outcome.timed_out else ""), flush=True)
+        print(
+            f" p50 {summary['p50_ms']:.2f} ms, {summary['throughput_rps']:.0f} req/s"
+            + (f", {outcome.failures} FAILED" if outcome.failures else "")
+            + (" (time bound reached)" if outcome.timed_out else ""),
+            flush=True,
+        )
         self.results.append(result)
         return result
 
 
 def measure_bare(runner: Runner, slack: FakeSlack, *, process_before_response: bool) -> None:
     name = "bare Bolt, pbr=True" if process_before_response else "bare Bolt, default (pbr=False)"
-    server = WebServer(bare_wsgi(bare_app(slack, process_before_response=process_before_response)),
-                       host="127.0.0.1", port=0, threads=THREADS)
+    server = WebServer(
+        bare_wsgi(bare_app(slack, process_before_response=process_before_response)),
+        host="127.0.0.1",
+        port=0,
+        threads=THREADS,
+    )
     server.start()
     try:
         for concurrency in runner.plan.counts:
-            runner.measure(name, server.url, text_template="help", user=STAFF, expect="",
-                           concurrency=concurrency)
+            runner.measure(
+                name, server.url, text_template="help", user=STAFF, expect="", concurrency=concurrency
+            )
     finally:
         server.stop()
 
@@ -221,12 +241,24 @@ def measure_opsbot(runner: Runner, opsbot: bot.Bot) -> dict[str, Any]:
     try:
         before = count_announcements(opsbot.db)
         for concurrency in runner.plan.counts:
-            runner.measure("opsbot /ops help", server.url, text_template="help", user=STAFF,
-                           expect=HELP_EXPECT, concurrency=concurrency)
+            runner.measure(
+                "opsbot /ops help",
+                server.url,
+                text_template="help",
+                user=STAFF,
+                expect=HELP_EXPECT,
+                concurrency=concurrency,
+            )
         announce_results = []
         for concurrency in runner.plan.counts:
-            result = runner.measure("opsbot /ops announce", server.url, text_template=ANNOUNCE_TEXT,
-                                    user=MANAGER, expect=ANNOUNCE_EXPECT, concurrency=concurrency)
+            result = runner.measure(
+                "opsbot /ops announce",
+                server.url,
+                text_template=ANNOUNCE_TEXT,
+                user=MANAGER,
+                expect=ANNOUNCE_EXPECT,
+                concurrency=concurrency,
+            )
             if result is not None:
                 announce_results.append(result)
     finally:
@@ -254,10 +286,15 @@ def direct_call(application: Callable[..., Iterable[bytes]], signer: Signer) -> 
     """One request through the WSGI application in this thread: no socket, no waitress."""
     body, headers = signer.request()
     environ = {
-        "REQUEST_METHOD": "POST", "PATH_INFO": EVENTS_PATH, "QUERY_STRING": "", "SERVER_PROTOCOL": "HTTP/1.1",
-        "CONTENT_TYPE": headers["Content-Type"], "CONTENT_LENGTH": str(len(body)),
+        "REQUEST_METHOD": "POST",
+        "PATH_INFO": EVENTS_PATH,
+        "QUERY_STRING": "",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "CONTENT_TYPE": headers["Content-Type"],
+        "CONTENT_LENGTH": str(len(body)),
         "HTTP_X_SLACK_REQUEST_TIMESTAMP": headers["X-Slack-Request-Timestamp"],
-        "HTTP_X_SLACK_SIGNATURE": headers["X-Slack-Signature"], "wsgi.input": io.BytesIO(body),
+        "HTTP_X_SLACK_SIGNATURE": headers["X-Slack-Signature"],
+        "wsgi.input": io.BytesIO(body),
     }
     answer: list[str] = []
     data = b"".join(application(environ, lambda status, _headers, *_: answer.append(status)))
@@ -276,8 +313,12 @@ def in_process(name: str, application: Callable[..., Iterable[bytes]], job: Job,
         if not status.startswith("200") or (job.expect_body and job.expect_body.encode() not in data):
             raise RuntimeError(f"{name}: unexpected answer {status} {data[:200]!r}")
     timings.sort()
-    return {"target": name, "requests": n, "p50_ms": percentile(timings, 0.5),
-            "p99_ms": percentile(timings, 0.99)}
+    return {
+        "target": name,
+        "requests": n,
+        "p50_ms": percentile(timings, 0.5),
+        "p99_ms": percentile(timings, 0.99),
+    }
 
 
 def profile(opsbot: bot.Bot, slack: FakeSlack, requests: int) -> dict[str, Any]:
@@ -288,8 +329,17 @@ def profile(opsbot: bot.Bot, slack: FakeSlack, requests: int) -> dict[str, Any]:
     bare = bare_wsgi(bare_app(slack, process_before_response=True))
 
     def job(text_template: str, expect: str) -> Job:
-        return Job(url="", secret=SECRET, user=MANAGER, command="/ops", text=text_template,
-                   concurrency=1, count=requests, warmup=0, expect_body=expect)
+        return Job(
+            url="",
+            secret=SECRET,
+            user=MANAGER,
+            command="/ops",
+            text=text_template,
+            concurrency=1,
+            count=requests,
+            warmup=0,
+            expect_body=expect,
+        )
 
     rows = [
         in_process("bare Bolt, pbr=True", bare, job("help", ""), requests),
@@ -337,31 +387,44 @@ def ratios(results: list[Result]) -> list[dict[str, Any]]:
             a, b = find(results, top, concurrency), find(results, bottom, concurrency)
             if a is None or b is None or not b["requests"] or not a["requests"]:
                 continue
-            found.append({"numerator": top, "denominator": bottom, "concurrency": concurrency,
-                          "p50_ratio": a["p50_ms"] / b["p50_ms"], "p99_ratio": a["p99_ms"] / b["p99_ms"],
-                          "target": target if concurrency == 1 else None})
+            found.append(
+                {
+                    "numerator": top,
+                    "denominator": bottom,
+                    "concurrency": concurrency,
+                    "p50_ratio": a["p50_ms"] / b["p50_ms"],
+                    "p99_ratio": a["p99_ms"] / b["p99_ms"],
+                    "target": target if concurrency == 1 else None,
+                }
+            )
     return found
 
 
 def print_report(results: list[Result], found: list[dict[str, Any]], header: str) -> None:
     print(f"\n{header}")
-    line = f"{'target':<32}{'clients':>8}{'requests':>10}{'p50 ms':>9}{'p99 ms':>9}{'max ms':>9}" \
-           f"{'req/s':>9}{'failures':>10}"
+    line = (
+        f"{'target':<32}{'clients':>8}{'requests':>10}{'p50 ms':>9}{'p99 ms':>9}{'max ms':>9}"
+        f"{'req/s':>9}{'failures':>10}"
+    )
     print(line)
     print("-" * len(line))
     for result in results:
         s = result.summary()
         note = " (time bound)" if s["timed_out"] else ""
-        print(f"{s['target']:<32}{s['concurrency']:>8}{s['requests']:>10}{s['p50_ms']:>9.2f}{s['p99_ms']:>9.2f}"
-              f"{s['max_ms']:>9.2f}{s['throughput_rps']:>9.0f}{s['failures']:>10}{note}")
+        print(
+            f"{s['target']:<32}{s['concurrency']:>8}{s['requests']:>10}{s['p50_ms']:>9.2f}{s['p99_ms']:>9.2f}"
+            f"{s['max_ms']:>9.2f}{s['throughput_rps']:>9.0f}{s['failures']:>10}{note}"
+        )
     print("\nRatios (p50 ÷ p50; p99 ÷ p99 in brackets):")
     for ratio in found:
         verdict = ""
         if ratio["target"] is not None:
             ok = ratio["p50_ratio"] <= ratio["target"]
             verdict = f"   target ≤ {ratio['target']:.0f}×: {'met' if ok else 'NOT MET'}"
-        print(f"  {ratio['numerator']} ÷ {ratio['denominator']}, {ratio['concurrency']} client(s): "
-              f"{ratio['p50_ratio']:.2f}× ({ratio['p99_ratio']:.2f}×){verdict}")
+        print(
+            f"  {ratio['numerator']} ÷ {ratio['denominator']}, {ratio['concurrency']} client(s): "
+            f"{ratio['p50_ratio']:.2f}× ({ratio['p99_ratio']:.2f}×){verdict}"
+        )
     failures = [(r, s) for r in results if (s := r.outcome.failure_samples)]
     if failures:
         print("\nFailures (first samples):")
@@ -384,15 +447,26 @@ def versions() -> dict[str, str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    cli = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
-                                  formatter_class=argparse.RawDescriptionHelpFormatter)
+    cli = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     cli.add_argument("--quick", action="store_true", help="small counts: a smoke run in under 30 s")
-    cli.add_argument("--database-url", help="e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test "
-                     "(EMPTIED and migrated); default: a fresh SQLite file in a temp dir")
-    cli.add_argument("--sqlite-synchronous", choices=("FULL", "NORMAL"), default="FULL",
-                     help="SQLite's synchronous pragma (opsbot's default is FULL)")
-    cli.add_argument("--profile", action="store_true",
-                     help="also time the WSGI applications in-process and cProfile opsbot's announce path")
+    cli.add_argument(
+        "--database-url",
+        help="e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test "
+        "(EMPTIED and migrated); default: a fresh SQLite file in a temp dir",
+    )
+    cli.add_argument(
+        "--sqlite-synchronous",
+        choices=("FULL", "NORMAL"),
+        default="FULL",
+        help="SQLite's synchronous pragma (opsbot's default is FULL)",
+    )
+    cli.add_argument(
+        "--profile",
+        action="store_true",
+        help="also time the WSGI applications in-process and cProfile opsbot's announce path",
+    )
     args = cli.parse_args(argv)
     plan = QUICK if args.quick else FULL
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
@@ -415,17 +489,23 @@ def main(argv: list[str] | None = None) -> int:
     opsbot: bot.Bot | None = None
     checks: dict[str, Any] = {}
     extra: dict[str, Any] = {}
-    header = (f"Edge latency — {db_kind}"
-              + (f" (synchronous={args.sqlite_synchronous})" if db_kind == "sqlite" else "")
-              + f", {os.cpu_count()} CPU(s), waitress threads={THREADS}, "
-              + f"{'quick' if args.quick else 'full'} run, client in a separate process")
+    header = (
+        f"Edge latency — {db_kind}"
+        + (f" (synchronous={args.sqlite_synchronous})" if db_kind == "sqlite" else "")
+        + f", {os.cpu_count()} CPU(s), waitress threads={THREADS}, "
+        + f"{'quick' if args.quick else 'full'} run, client in a separate process"
+    )
     print(header, flush=True)
     try:
         measure_bare(runner, slack, process_before_response=True)
         measure_bare(runner, slack, process_before_response=False)
         settings = Settings(
-            slack_bot_token=TOKEN, slack_signing_secret=SECRET, slack_api_url=slack.api_url,
-            database_url=database_url, config_path=EXAMPLE_CENTER, channel_posts_per_second=0,
+            slack_bot_token=TOKEN,
+            slack_signing_secret=SECRET,
+            slack_api_url=slack.api_url,
+            database_url=database_url,
+            config_path=EXAMPLE_CENTER,
+            channel_posts_per_second=0,
             sqlite_synchronous=args.sqlite_synchronous,
         )
         opsbot = bot.build_bot(settings)  # the delivery loop is NOT started: only the edge is measured
@@ -442,30 +522,42 @@ def main(argv: list[str] | None = None) -> int:
     found = ratios(runner.results)
     print_report(runner.results, found, header)
     consistent = checks.get("announcements_acked") == checks.get("announcement_rows_added")
-    print(f"\nDatabase check: {checks.get('announcement_rows_added')} announcement rows added for "
-          f"{checks.get('announcements_acked')} acked announce requests "
-          f"({'consistent' if consistent else 'MISMATCH'}); outbox backlog {checks.get('outbox_backlog')} "
-          "(delivery not running).")
+    print(
+        f"\nDatabase check: {checks.get('announcement_rows_added')} announcement rows added for "
+        f"{checks.get('announcements_acked')} acked announce requests "
+        f"({'consistent' if consistent else 'MISMATCH'}); outbox backlog {checks.get('outbox_backlog')} "
+        "(delivery not running)."
+    )
     print(f"Total time {time.monotonic() - runner.started:.1f} s.")
 
     results_dir = BENCH / "results"
     results_dir.mkdir(exist_ok=True)
     path = results_dir / f"edge_latency-{db_kind}.json"
-    path.write_text(json.dumps({
-        "benchmark": "edge_latency",
-        "when": datetime.now(UTC).isoformat(timespec="seconds"),
-        "database": db_kind,
-        "sqlite_synchronous": args.sqlite_synchronous if db_kind == "sqlite" else None,
-        "quick": args.quick,
-        "machine": {"platform": platform.platform(), "cpus": os.cpu_count()},
-        "versions": versions(),
-        "plan": {"warmup": plan.warmup, "counts": plan.counts, "time_limit_s": plan.time_limit,
-                 "waitress_threads": THREADS},
-        "results": [r.summary() for r in runner.results],
-        "ratios": found,
-        "checks": checks,
-        **extra,
-    }, indent=2) + "\n")
+    path.write_text(
+        json.dumps(
+            {
+                "benchmark": "edge_latency",
+                "when": datetime.now(UTC).isoformat(timespec="seconds"),
+                "database": db_kind,
+                "sqlite_synchronous": args.sqlite_synchronous if db_kind == "sqlite" else None,
+                "quick": args.quick,
+                "machine": {"platform": platform.platform(), "cpus": os.cpu_count()},
+                "versions": versions(),
+                "plan": {
+                    "warmup": plan.warmup,
+                    "counts": plan.counts,
+                    "time_limit_s": plan.time_limit,
+                    "waitress_threads": THREADS,
+                },
+                "results": [r.summary() for r in runner.results],
+                "ratios": found,
+                "checks": checks,
+                **extra,
+            },
+            indent=2,
+        )
+        + "\n"
+    )
     print(f"Results written to {path.relative_to(REPO)}")
     failed = sum(r.outcome.failures for r in runner.results)
     return 1 if failed or not consistent else 0

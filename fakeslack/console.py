@@ -51,17 +51,26 @@ def run_console(settings: Settings, build_bot: Callable[..., Any]) -> int:
     try:
         center = load_center(settings.config_path)
     except CenterFileError as exc:
-        print(f"opsbot: OPSBOT_CONFIG: {exc.source} has {len(exc.problems)} problem(s); run "
-              f"`python bot.py config check {exc.source}` to see them", file=sys.stderr)
+        print(
+            f"opsbot: OPSBOT_CONFIG: {exc.source} has {len(exc.problems)} problem(s); run "
+            f"`python bot.py config check {exc.source}` to see them",
+            file=sys.stderr,
+        )
         return 2
     from handlers.web import WebServer, wsgi_app  # the console lives beside the bot, not inside the fake
 
     fake = _fake_for(center).start()
     try:
-        bot = build_bot(settings.model_copy(update={
-            "slack_bot_token": SecretStr(fake.bot_token), "slack_api_url": fake.api_url,
-            "slack_signing_secret": SecretStr(fake.signing_secret), "channel_posts_per_second": 0,
-        }))
+        bot = build_bot(
+            settings.model_copy(
+                update={
+                    "slack_bot_token": SecretStr(fake.bot_token),
+                    "slack_api_url": fake.api_url,
+                    "slack_signing_secret": SecretStr(fake.signing_secret),
+                    "channel_posts_per_second": 0,
+                }
+            )
+        )
     except BaseException:
         fake.stop()
         raise
@@ -94,8 +103,12 @@ def _quiet_logging(folder: Path) -> Path:
 def _fake_for(center: Center) -> FakeSlack:
     channels = {channel: purpose for purpose, channel in center.channels.by_purpose().items()}
     users = {person.slack_id: person.name for person in center.people}
-    return FakeSlack(signing_secret=secrets.token_hex(16), bot_token=f"xoxb-console-{secrets.token_hex(8)}",
-                     channels=channels, users=users)
+    return FakeSlack(
+        signing_secret=secrets.token_hex(16),
+        bot_token=f"xoxb-console-{secrets.token_hex(8)}",
+        channels=channels,
+        users=users,
+    )
 
 
 class Console:
@@ -118,10 +131,12 @@ class Console:
 
     # ---- the loop -------------------------------------------------------------------------------------
     def banner(self, settings: Settings, log_file: Path) -> None:
-        print(f"opsbot console: opsbot runs here against a local fake Slack ({self.center.name}).\n"
-              f"Database {settings.database_url}; logs go to {log_file}.\n"
-              f"You are {self.who(self.user)}, in #{self.channels[self.channel]}.\n"
-              "Type /ops help for opsbot's commands, :help for the console's, :quit to leave.")
+        print(
+            f"opsbot console: opsbot runs here against a local fake Slack ({self.center.name}).\n"
+            f"Database {settings.database_url}; logs go to {log_file}.\n"
+            f"You are {self.who(self.user)}, in #{self.channels[self.channel]}.\n"
+            "Type /ops help for opsbot's commands, :help for the console's, :quit to leave."
+        )
 
     def who(self, slack_id: str) -> str:
         person = next(p for p in self.center.people if p.slack_id == slack_id)
@@ -182,9 +197,13 @@ class Console:
         watched = [*self.channels, self.fake.dm_channel(self.user)]
         messages = {c: [(m.ts, m.edits, len(m.replies)) for m in self.fake.messages(c)] for c in watched}
         top, home = self.top_view(), self.fake.home(self.user)
-        return {"messages": messages, "ephemerals": len(self.fake.ephemerals(self.user)),
-                "view": (top.id, top.hash, tuple(sorted(top.errors.items()))) if top else None,
-                "home": home.hash if home else None, "errors": len(self.fake.errors)}
+        return {
+            "messages": messages,
+            "ephemerals": len(self.fake.ephemerals(self.user)),
+            "view": (top.id, top.hash, tuple(sorted(top.errors.items()))) if top else None,
+            "home": home.hash if home else None,
+            "errors": len(self.fake.errors),
+        }
 
     def settle(self, before: dict[str, Any]) -> dict[str, Any]:
         """Notifications arrive asynchronously from the delivery worker: wait for things to go quiet."""
@@ -201,7 +220,7 @@ class Console:
     def report(self, before: dict[str, Any], after: dict[str, Any], note: str = "") -> None:
         if note:
             print(f"  ({note})")
-        for message in self.fake.ephemerals(self.user)[before["ephemerals"]:]:
+        for message in self.fake.ephemerals(self.user)[before["ephemerals"] :]:
             self.show(message, "(only you can see this)")
         if after["view"] and after["view"] != before["view"]:
             self.show_view(self.top_view())
@@ -220,9 +239,11 @@ class Console:
                     self.show(message, f"{'updated' if message.ts in known else 'new'} in {where}:")
                 self.read_upto[channel] = len(now)
             elif changed:
-                print(f"  ({len(changed)} new or updated in #{self.channels[channel]}: :read "
-                      f"#{self.channels[channel]})")
-        for error in self.fake.errors[self.errors_seen:]:
+                print(
+                    f"  ({len(changed)} new or updated in #{self.channels[channel]}: :read "
+                    f"#{self.channels[channel]})"
+                )
+        for error in self.fake.errors[self.errors_seen :]:
             print(f"  warning: fake Slack: {error}")
         self.errors_seen = len(self.fake.errors)
 
@@ -293,8 +314,10 @@ class Console:
 
     def cmd_who(self, _arg: str) -> bool:
         for i, person in enumerate(self.center.people, 1):
-            print(f" {'*' if person.slack_id == self.user else ' '}{i:>3}. {person.name:<14} "
-                  f"{person.role.title:<16} {self.units.get(person.unit, person.unit):<34} {person.slack_id}")
+            print(
+                f" {'*' if person.slack_id == self.user else ' '}{i:>3}. {person.name:<14} "
+                f"{person.role.title:<16} {self.units.get(person.unit, person.unit):<34} {person.slack_id}"
+            )
         return False
 
     def cmd_as(self, arg: str) -> bool:
@@ -305,8 +328,10 @@ class Console:
     def cmd_channels(self, _arg: str) -> bool:
         for cid, name in self.channels.items():
             total = len(self.fake.messages(cid))
-            print(f" {'*' if cid == self.channel else ' '} #{name:<16} {cid:<12} {total} message(s), "
-                  f"{total - self.read_upto.get(cid, 0)} unread")
+            print(
+                f" {'*' if cid == self.channel else ' '} #{name:<16} {cid:<12} {total} message(s), "
+                f"{total - self.read_upto.get(cid, 0)} unread"
+            )
         return False
 
     def cmd_in(self, arg: str) -> bool:
@@ -334,11 +359,19 @@ class Console:
     def cmd_home(self, _arg: str) -> bool:
         """Slack sends app_home_opened whenever the tab is opened; the bot publishes the view in answer."""
         before = self.fake.home(self.user)
-        self.fake.event({"type": "app_home_opened", "user": self.user, "tab": "home",
-                         "channel": self.fake.dm_channel(self.user)})
+        self.fake.event(
+            {
+                "type": "app_home_opened",
+                "user": self.user,
+                "tab": "home",
+                "channel": self.fake.dm_channel(self.user),
+            }
+        )
         with contextlib.suppress(TimeoutError):  # then show what is there: the home may not have changed
-            self.fake.wait_for(lambda: (home := self.fake.home(self.user)) and (
-                not before or home.hash != before.hash), timeout=2.0)
+            self.fake.wait_for(
+                lambda: (home := self.fake.home(self.user)) and (not before or home.hash != before.hash),
+                timeout=2.0,
+            )
         self.screen = []
         self.show_view(self.fake.home(self.user))
         return False
@@ -347,7 +380,8 @@ class Console:
         number, _, ref = arg.partition(" ")
         if ref.strip():  # show the thing named first, so the number is of what the person now sees
             {"home": self.cmd_home, "modal": lambda _a: self.show_view(self.top_view(), fresh=True)}.get(
-                ref.strip(), self.cmd_read)(ref.strip())
+                ref.strip(), self.cmd_read
+            )(ref.strip())
         if not number.isdigit() or not 1 <= int(number) <= len(self.screen):
             print(f"  no control [{number}] on the screen; :read, :dm, :home and forms show numbered ones")
             return False

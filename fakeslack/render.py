@@ -15,9 +15,22 @@ from typing import Any
 INDENT = "    "
 # Interactive elements a person presses or picks from; input blocks are filled in with `:fill` instead.
 PRESSABLE = {
-    "button", "static_select", "external_select", "multi_static_select", "users_select", "multi_users_select",
-    "conversations_select", "multi_conversations_select", "channels_select", "multi_channels_select",
-    "overflow", "datepicker", "timepicker", "radio_buttons", "checkboxes", "workflow_button",
+    "button",
+    "static_select",
+    "external_select",
+    "multi_static_select",
+    "users_select",
+    "multi_users_select",
+    "conversations_select",
+    "multi_conversations_select",
+    "channels_select",
+    "multi_channels_select",
+    "overflow",
+    "datepicker",
+    "timepicker",
+    "radio_buttons",
+    "checkboxes",
+    "workflow_button",
 }
 _ANGLE = re.compile(r"<([^<>]*)>")
 
@@ -46,8 +59,9 @@ class _Ctx:
     controls: list[Control] = field(default_factory=list)
 
     def number(self, block: Mapping[str, Any], element: dict[str, Any]) -> int:
-        control = Control(self.next_number, str(element.get("action_id", "")), str(block.get("block_id", "")),
-                          element)
+        control = Control(
+            self.next_number, str(element.get("action_id", "")), str(block.get("block_id", "")), element
+        )
         self.controls.append(control)
         self.next_number += 1
         return control.number
@@ -56,8 +70,9 @@ class _Ctx:
 # ---------------------------------------------------------------------------------------------- text
 
 
-def mrkdwn(text: str, users: Mapping[str, str] | None = None, channels: Mapping[str, str] | None = None
-           ) -> str:
+def mrkdwn(
+    text: str, users: Mapping[str, str] | None = None, channels: Mapping[str, str] | None = None
+) -> str:
     """Slack's mrkdwn as a person reads it: mentions by name, dates by their fallback, entities unescaped."""
     users, channels = users or {}, channels or {}
 
@@ -198,8 +213,10 @@ def _block(block: Mapping[str, Any], ctx: _Ctx) -> list[str]:
     if kind == "section":
         return _section(block, ctx)
     if kind == "context":
-        parts = [element_text(e, ctx) if e.get("type") == "image" else _text(e, ctx)
-                 for e in block.get("elements", [])]
+        parts = [
+            element_text(e, ctx) if e.get("type") == "image" else _text(e, ctx)
+            for e in block.get("elements", [])
+        ]
         return [f"  ({' · '.join(p for p in parts if p)})"]
     if kind == "divider":
         return ["-" * 40]
@@ -222,7 +239,10 @@ def render_blocks(blocks: list[dict[str, Any]], ctx: _Ctx) -> list[str]:
 
 
 def render_message(
-    message: Any, users: Mapping[str, str] | None = None, channels: Mapping[str, str] | None = None, *,
+    message: Any,
+    users: Mapping[str, str] | None = None,
+    channels: Mapping[str, str] | None = None,
+    *,
     start: int = 1,
 ) -> Rendered:
     """A fakeslack Message (or a dict with `text`/`blocks`): its blocks, or its text when it has none."""
@@ -236,7 +256,10 @@ def render_message(
 
 
 def render_view(
-    view: Any, users: Mapping[str, str] | None = None, channels: Mapping[str, str] | None = None, *,
+    view: Any,
+    users: Mapping[str, str] | None = None,
+    channels: Mapping[str, str] | None = None,
+    *,
     start: int = 1,
 ) -> Rendered:
     """A modal or Home view; field errors from a `response_action: errors` show under their input."""
@@ -250,8 +273,11 @@ def render_view(
         lines.extend("│ " + line for line in _block(block, ctx))
         if block.get("block_id") in errors:
             lines.append(f"│ {INDENT}! {errors[block['block_id']]}")
-    buttons = [f"{_text(raw[key], ctx)} ({cmd})" for key, cmd in (("submit", ":fill"), ("close", ":cancel"))
-               if raw.get(key)]
+    buttons = [
+        f"{_text(raw[key], ctx)} ({cmd})"
+        for key, cmd in (("submit", ":fill"), ("close", ":cancel"))
+        if raw.get(key)
+    ]
     lines.append("└ " + ("   ".join(buttons) or "─" * 20))
     return Rendered("\n".join(lines), ctx.controls)
 
@@ -267,7 +293,9 @@ MULTI = ("multi_", "checkboxes")
 
 
 def parse_answer(
-    element: Mapping[str, Any], answer: str, users: Mapping[str, str] | None = None,
+    element: Mapping[str, Any],
+    answer: str,
+    users: Mapping[str, str] | None = None,
     channels: Mapping[str, str] | None = None,
 ) -> Any:
     """What a person typed for an element, as the value fakeslack's click/submit take: an option by its
@@ -281,16 +309,18 @@ def parse_answer(
     return values if kind.startswith(MULTI) else values[0]
 
 
-def _one_answer(element: Mapping[str, Any], answer: str, users: Mapping[str, str],
-                channels: Mapping[str, str]) -> Any:
+def _one_answer(
+    element: Mapping[str, Any], answer: str, users: Mapping[str, str], channels: Mapping[str, str]
+) -> Any:
     kind = str(element.get("type", ""))
     options = list(element.get("options", []))
     options += [o for group in element.get("option_groups", []) for o in group.get("options", [])]
     if options:
         if answer.isdigit() and 1 <= int(answer) <= len(options):
             return options[int(answer) - 1].get("value")
-        by_text = {str(o.get("text", {}).get("text", "")).lower().lstrip("#"): o.get("value")
-                   for o in options}
+        by_text = {
+            str(o.get("text", {}).get("text", "")).lower().lstrip("#"): o.get("value") for o in options
+        }
         return by_text.get(answer.lower().lstrip("#"), answer)
     names = users if "user" in kind else channels if ("conversation" in kind or "channel" in kind) else None
     if names is None:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Integer, String, Text, func, select
+from sqlalchemy import ForeignKey, Integer, String, Text, func, insert, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from opsbot import audit, outbox
@@ -36,6 +36,9 @@ class Announcement(Base):
     author: Mapped[str] = mapped_column(String(32))
     text: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+_INSERT = insert(Announcement.__table__)  # type: ignore[arg-type]
 
 
 class AnnouncementRead(Base):
@@ -90,10 +93,18 @@ def announce(
             field="text",
         )
     number = next_number(session, KIND, year)
-    row = Announcement(
-        number=number, channel=channels[purpose], purpose=purpose, author=author, text=text, created_at=now
-    )
-    session.add(row)
+    values = {
+        "number": number,
+        "channel": channels[purpose],
+        "purpose": purpose,
+        "author": author,
+        "text": text,
+        "created_at": now,
+    }
+    # Written with a Core insert (nothing reads it back in this transaction): the ORM flush would double the
+    # time this command takes to ack.
+    session.connection().execute(_INSERT, values)
+    row = Announcement(**values)
     audit.record(
         session,
         at=now,

@@ -133,12 +133,66 @@ class Channels(Strict):
         return {name: getattr(self, name) for name in type(self).model_fields} | dict(self.model_extra or {})
 
 
+class CaseType(Strict):
+    """A kind of customer request: who handles it, what it needs, how fast it must be answered."""
+
+    key: Key
+    name: str = Field(min_length=1, max_length=60)
+    unit: Key
+    # Checked at intake; a case missing any of them is returned to the customer for supplement.
+    required_items: tuple[Annotated[str, StringConstraints(min_length=1, max_length=60)], ...] = ()
+    # Business hours from registration to the promised reply and to resolution.
+    reply_hours: float = Field(gt=0, le=2000)
+    resolve_hours: float = Field(gt=0, le=5000)
+    complaint: bool = False
+    default: bool = False
+
+    @field_validator("unit")
+    @classmethod
+    def _unit_known(cls, value: str, info: ValidationInfo) -> str:
+        return Person._unit_known(value, info)
+
+    @model_validator(mode="after")
+    def _reply_before_resolution(self) -> CaseType:
+        if self.reply_hours > self.resolve_hours:
+            raise ValueError("reply_hours must not exceed resolve_hours")
+        return self
+
+
+class CaseSettings(Strict):
+    types: tuple[CaseType, ...] = Field(min_length=1)
+    # Working days after the customer is informed until the satisfaction follow-up is due.
+    follow_up_days: int = Field(3, ge=0, le=60)
+    # The assignee is reminded this many business hours before a reply or resolution falls due.
+    remind_before_hours: float = Field(2, ge=0, le=100)
+
+    @model_validator(mode="after")
+    def _one_default(self) -> CaseSettings:
+        defaults = [t.key for t in self.types if t.default]
+        if len(defaults) != 1:
+            raise ValueError(
+                f"exactly one case type must be the default (default: true); found {len(defaults)}"
+            )
+        keys = [t.key for t in self.types]
+        if len(set(keys)) != len(keys):
+            raise ValueError("case type keys must be unique")
+        return self
+
+    @property
+    def default_type(self) -> CaseType:
+        return next(t for t in self.types if t.default)
+
+    def type(self, key: str) -> CaseType | None:
+        return next((t for t in self.types if t.key == key), None)
+
+
 class Center(Strict):
     name: str = Field(min_length=1, max_length=80)
     calendar: Calendar
     units: tuple[Unit, ...] = Field(min_length=1)
     people: tuple[Person, ...] = Field(min_length=1)
     channels: Channels
+    cases: CaseSettings
     # Admins look after deliveries (`/ops deliveries`); they need not be in `people`.
     admins: tuple[SlackUserId, ...] = ()
 

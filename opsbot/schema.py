@@ -1,7 +1,8 @@
 """Every table of opsbot, gathered on one MetaData for Alembic and the schema tests."""
 
 from opsbot import announcements, audit, directory, inbound, numbering, outbox, sweeps
+from opsbot.cases import models as case_models
 from opsbot.db import Base
 
-MODULES = (announcements, audit, directory, inbound, numbering, outbox, sweeps)
+MODULES = (announcements, audit, directory, inbound, numbering, outbox, sweeps, case_models)
 metadata = Base.metadata

@@ -18,6 +18,7 @@ from opsbot import outbox
 from opsbot.clock import SystemClock
 from opsbot.db import Database
 from opsbot.directory import load_directory, sync_directory
+from opsbot.migrate import head_revision
 from opsbot.outbox import Notification
 from tests.conftest import PG_URL
 from tests.e2e.conftest import SECRET, TOKEN
@@ -217,7 +218,7 @@ def test_migrate_builds_the_schema_and_loads_the_directory(tmp_path, twice):
             timeout=60,
         )
         assert result.returncode == 0, result.stderr
-        assert "database at revision 0001" in result.stdout
+        assert f"database at revision {head_revision()}" in result.stdout
     db = Database(url)
     with db.reading() as session:
         assert len(load_directory(session).people) == 17

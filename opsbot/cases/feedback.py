@@ -1,0 +1,144 @@
+"""Feedback: the customer is told the result (or the rejection), then a satisfaction follow-up; a low score or
+an objection reopens the case to its handler."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy.orm import Session
+
+from opsbot.business_hours import add_business_hours
+from opsbot.cases import rules
+from opsbot.cases.lifecycle import Event, State
+from opsbot.cases.models import Case
+from opsbot.cases.records import Desk, changed, ensure_works_on, load, prompt, reference, step
+from opsbot.errors import InvalidInput, NotAllowed
+
+MAX_HOW = 200
+LOW_SCORE = 2
+
+
+def _how(text: str) -> str:
+    text = text.strip()
+    if not text:
+        raise InvalidInput("Say how the customer was told (e.g. “phone call, 10:20”).", field="how")
+    if len(text) > MAX_HOW:
+        raise InvalidInput(f"Keep “how” to {MAX_HOW} characters; yours has {len(text):,}.", field="how")
+    return text
+
+
+def record_informed(session: Session, desk: Desk, ref: str, how: str) -> Case:
+    """The customer was told the result (or, for a rejected case, the reason): the reply promise is met and,
+    for a result, the satisfaction follow-up is scheduled."""
+    case = load(session, ref)
+    how = _how(how)
+    state = State(case.state)
+    if state is State.REJECTED:
+        ensure_works_on(case, desk, "record that the customer was told")
+        if case.informed_at is not None:
+            raise InvalidInput(f"The rejection of {reference(case)} was already told to the customer.")
+        case.informed_at, case.informed_how = desk.now, how
+        case.replied_at = case.replied_at or desk.now
+        changed(
+            session,
+            case,
+            desk,
+            action="rejection_informed",
+            line=f"Customer told of the rejection: {how}.",
+            after={"how": how},
+        )
+        return case
+    owner = case.registered_by if case.complaint else case.assignee
+    if desk.actor != owner and not rules.in_chain_of(desk.actor, owner, desk.directory):
+        who = "customer service" if case.complaint else "the handler"
+        raise NotAllowed(
+            f"{desk.directory.name_of(owner)} ({who}) tells the customer the result of {reference(case)}."
+        )
+    step(case, Event.INFORM)
+    case.informed_at, case.informed_how = desk.now, how
+    case.replied_at = case.replied_at or desk.now
+    days = desk.center.cases.follow_up_days
+    case.follow_up_due_at = add_business_hours(desk.now + timedelta(days=days), 0, desk.center.calendar)
+    case.follow_up_prompted = False
+    changed(
+        session,
+        case,
+        desk,
+        action="informed",
+        line=f"Customer informed: {how}. Follow-up due {case.follow_up_due_at:%Y-%m-%d}.",
+        after={"how": how, "follow_up_due_at": case.follow_up_due_at.isoformat()},
+    )
+    return case
+
+
+def record_contact(session: Session, desk: Desk, ref: str, how: str) -> Case:
+    """A reply to the customer before the result (the promised reply), which stops the reply clock."""
+    case = load(session, ref)
+    ensure_works_on(case, desk, "record a reply to the customer")
+    how = _how(how)
+    if not State(case.state).is_open:
+        raise InvalidInput(f"{reference(case)} is {State(case.state).label}.")
+    if case.replied_at is not None:
+        raise InvalidInput(f"A reply to the customer is already recorded for {reference(case)}.")
+    case.replied_at = desk.now
+    changed(
+        session, case, desk, action="replied", line=f"Replied to the customer: {how}.", after={"how": how}
+    )
+    return case
+
+
+def record_satisfaction(
+    session: Session, desk: Desk, ref: str, *, score: int, comment: str = "", objection: bool = False
+) -> Case:
+    case = load(session, ref)
+    if desk.actor != case.follow_up_owner and not rules.in_chain_of(
+        desk.actor, case.follow_up_owner, desk.directory
+    ):
+        raise NotAllowed(
+            f"The follow-up of {reference(case)} is {desk.directory.name_of(case.follow_up_owner)}'s."
+        )
+    if not 1 <= score <= 5:
+        raise InvalidInput(
+            "The satisfaction score is 1 (very dissatisfied) to 5 (very satisfied).", field="score"
+        )
+    comment = comment.strip()
+    if len(comment) > 2000:
+        raise InvalidInput(
+            f"The comment holds up to 2,000 characters; yours has {len(comment):,}.", field="comment"
+        )
+    reopen = score <= LOW_SCORE or objection
+    step(case, Event.DISSATISFIED if reopen else Event.SATISFIED)
+    case.satisfaction, case.satisfaction_comment = score, comment or None
+    if reopen:
+        case.resolved_at = None
+        why = "objection" if objection else f"score {score}"
+        changed(
+            session,
+            case,
+            desk,
+            action="reopened",
+            line=f"Follow-up: {score}/5 ({why}); reopened to the handler."
+            + (f" “{comment}”" if comment else ""),
+            after={"score": score, "objection": objection, "comment": comment},
+        )
+        prompt(
+            session,
+            case,
+            desk,
+            to=case.assignee or desk.actor,
+            why=f"reopened{case.version}",
+            text=f"*{reference(case)}* is reopened after the follow-up ({why})"
+            + (f": “{comment}”" if comment else "")
+            + ". Handle the objection and resubmit.",
+        )
+        return case
+    case.closed_at = desk.now
+    changed(
+        session,
+        case,
+        desk,
+        action="closed",
+        line=f"Follow-up: {score}/5. Closed." + (f" “{comment}”" if comment else ""),
+        after={"score": score, "comment": comment},
+    )
+    return case

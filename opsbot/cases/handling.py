@@ -1,0 +1,294 @@
+"""The handler's review (accept, reject, joint review), handling with progress notes, and the two-level
+review of the result (group leader, then deputy manager)."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from opsbot.cases import rules
+from opsbot.cases.lifecycle import Event, State
+from opsbot.cases.models import Case, JointReview
+from opsbot.cases.records import Desk, changed, ensure_works_on, load, prompt, reference, step
+from opsbot.errors import InvalidInput, NotAllowed
+
+MAX_REASON = 2000
+MAX_NOTE = 2000
+
+
+def reason_text(text: str, what: str, field: str = "reason") -> str:
+    text = text.strip()
+    if not text:
+        raise InvalidInput(f"A {what} is required: write it so the next person understands.", field=field)
+    if len(text) > MAX_REASON:
+        raise InvalidInput(
+            f"The {what} holds up to {MAX_REASON:,} characters; yours has {len(text):,}.", field=field
+        )
+    return text
+
+
+def accept(session: Session, desk: Desk, ref: str) -> Case:
+    case = load(session, ref)
+    ensure_works_on(case, desk, "accept it")
+    step(case, Event.ACCEPT)
+    changed(session, case, desk, action="accepted", line=f"Accepted by {desk.person.name}; handling begins.")
+    return case
+
+
+def reject(session: Session, desk: Desk, ref: str, reason: str) -> Case:
+    """Refuse the request with its reason; the handler is asked to tell the customer that reason."""
+    case = load(session, ref)
+    ensure_works_on(case, desk, "reject it")
+    reason = reason_text(reason, "reason for the rejection")
+    step(case, Event.REJECT)
+    case.rejected_reason = reason
+    changed(
+        session,
+        case,
+        desk,
+        action="rejected",
+        line=f"Rejected by {desk.person.name}: {reason}",
+        after={"reason": reason},
+    )
+    prompt(
+        session,
+        case,
+        desk,
+        to=case.assignee or desk.actor,
+        why="rejected",
+        text=f"*{reference(case)}* is rejected. Tell {case.customer} why: “{reason}”, then press *Customer "
+        "informed* on the card.",
+    )
+    return case
+
+
+def ask_joint_review(session: Session, desk: Desk, ref: str, reviewers: list[str]) -> Case:
+    """A complex case goes to a joint review: every named reviewer must agree before handling starts."""
+    case = load(session, ref)
+    ensure_works_on(case, desk, "ask for a joint review")
+    named = list(dict.fromkeys(r for r in reviewers if r != case.assignee))
+    if not named:
+        raise InvalidInput("Name at least one reviewer other than the handler.", field="reviewers")
+    unknown = [r for r in named if desk.directory.get(r) is None]
+    if unknown:
+        raise InvalidInput(
+            f"Not in the directory: {', '.join(f'<@{r}>' for r in unknown)}.", field="reviewers"
+        )
+    step(case, Event.ASK_JOINT)
+    round_ = _joint_round(session, case) + 1
+    for reviewer in named:
+        session.add(JointReview(case_id=case.id, round=round_, reviewer=reviewer))
+    names = ", ".join(desk.directory.name_of(r) for r in named)
+    changed(
+        session,
+        case,
+        desk,
+        action="joint_review",
+        line=f"Joint review asked of {names}.",
+        after={"reviewers": named, "round": round_},
+    )
+    for reviewer in named:
+        prompt(
+            session,
+            case,
+            desk,
+            to=reviewer,
+            why=f"joint{round_}",
+            text=f"{desk.person.name} asks you to review *{reference(case)}* ({case.summary}) jointly: "
+            "agree or disagree on the card.",
+        )
+    return case
+
+
+def joint_decide(session: Session, desk: Desk, ref: str, *, agree: bool, reason: str = "") -> Case:
+    case = load(session, ref)
+    if State(case.state) is not State.JOINT_REVIEW:
+        step(case, Event.JOINT_AGREED)  # refuses, naming the state
+    round_ = _joint_round(session, case)
+    mine = session.get(JointReview, (case.id, round_, desk.actor))
+    if mine is None:
+        raise NotAllowed(f"You are not one of the joint reviewers of {reference(case)}.")
+    if mine.agreed is not None:
+        raise InvalidInput(f"You already {'agreed' if mine.agreed else 'disagreed'} on {reference(case)}.")
+    mine.agreed, mine.decided_at = agree, desk.now
+    name = desk.person.name
+    if not agree:
+        mine.reason = reason_text(reason, "reason for disagreeing")
+        step(case, Event.JOINT_DECLINED)
+        changed(
+            session,
+            case,
+            desk,
+            action="joint_declined",
+            line=f"{name} disagreed: {mine.reason}",
+            after={"reason": mine.reason},
+        )
+        prompt(
+            session,
+            case,
+            desk,
+            to=case.assignee or desk.actor,
+            why="joint_declined",
+            text=f"{name} disagreed in the joint review of *{reference(case)}*: “{mine.reason}”. "
+            "Accept or reject it again.",
+        )
+        return case
+    session.flush()
+    waiting = session.scalars(
+        select(JointReview.reviewer).where(
+            JointReview.case_id == case.id, JointReview.round == round_, JointReview.agreed.is_(None)
+        )
+    ).all()
+    if waiting:
+        changed(
+            session,
+            case,
+            desk,
+            action="joint_agreed",
+            line=f"{name} agreed; waiting for " + ", ".join(desk.directory.name_of(r) for r in waiting) + ".",
+        )
+        return case
+    step(case, Event.JOINT_AGREED)
+    changed(session, case, desk, action="joint_agreed", line=f"{name} agreed; all agreed, handling begins.")
+    return case
+
+
+def _joint_round(session: Session, case: Case) -> int:
+    rounds = session.scalars(select(JointReview.round).where(JointReview.case_id == case.id)).all()
+    return max(rounds, default=0)
+
+
+def add_progress(session: Session, desk: Desk, ref: str, note: str) -> Case:
+    case = load(session, ref)
+    ensure_works_on(case, desk, "add progress")
+    note = note.strip()
+    if not note:
+        raise InvalidInput("The progress note is empty.", field="note")
+    if len(note) > MAX_NOTE:
+        raise InvalidInput(
+            f"A progress note holds up to {MAX_NOTE:,} characters; yours has {len(note):,}.", field="note"
+        )
+    step(case, Event.NOTE)
+    changed(session, case, desk, action="progress", line=f"{desk.person.name}: {note}", after={"note": note})
+    return case
+
+
+def submit(session: Session, desk: Desk, ref: str, result: str) -> Case:
+    """Handling is done: to the group leader's review; a complaint's result goes back to customer service."""
+    case = load(session, ref)
+    ensure_works_on(case, desk, "submit it")
+    result = reason_text(result, "summary of the result", field="result")
+    if not case.complaint:
+        try:
+            reviewers = rules.reviewers_for(case.unit_key, case.assignee or desk.actor, desk.directory)
+        except rules.NoReviewer as missing:
+            raise InvalidInput(
+                f"{reference(case)} can't go to review: no one holds the {missing.role} role over its unit. "
+                "Ask an admin to complete the center file."
+            ) from None
+        case.first_reviewer, case.second_reviewer = reviewers.first.slack_id, reviewers.second.slack_id
+    step(case, Event.SUBMIT)
+    case.resolved_at = desk.now
+    if case.complaint:
+        changed(
+            session,
+            case,
+            desk,
+            action="result_returned",
+            line=f"Result returned to customer service: {result}",
+            after={"result": result},
+        )
+        prompt(
+            session,
+            case,
+            desk,
+            to=case.registered_by,
+            why="complaint_result",
+            text=f"The investigation of complaint *{reference(case)}* is done: “{result}”. Reply to "
+            f"{case.customer}, then press *Customer informed* on the card.",
+        )
+        return case
+    changed(
+        session,
+        case,
+        desk,
+        action="submitted",
+        line=f"Submitted for review: {result}",
+        after={"result": result},
+    )
+    prompt(
+        session,
+        case,
+        desk,
+        to=case.first_reviewer,
+        why="review1",
+        text=f"*{reference(case)}* ({case.summary}) waits for your review (first level).",
+    )
+    return case
+
+
+def review(session: Session, desk: Desk, ref: str, *, passed: bool, reason: str = "") -> Case:
+    """The current reviewer passes the handling on, or returns it to the handler with the reason (which counts
+    against first-pass quality)."""
+    case = load(session, ref)
+    state = State(case.state)
+    if state not in (State.FIRST_REVIEW, State.SECOND_REVIEW):
+        step(case, Event.REVIEW_PASS)  # refuses, naming the state
+    reviewer = case.first_reviewer if state is State.FIRST_REVIEW else case.second_reviewer
+    level = "first" if state is State.FIRST_REVIEW else "second"
+    if desk.actor != reviewer:
+        raise NotAllowed(
+            f"The {level}-level review of {reference(case)} is {desk.directory.name_of(reviewer)}'s."
+        )
+    name = desk.person.name
+    if not passed:
+        reason = reason_text(reason, "reason for returning it")
+        step(case, Event.REVIEW_RETURN)
+        case.review_returns += 1
+        case.resolved_at = None
+        changed(
+            session,
+            case,
+            desk,
+            action="review_returned",
+            line=f"{name} returned it ({level} review): {reason}",
+            after={"level": level, "reason": reason},
+        )
+        prompt(
+            session,
+            case,
+            desk,
+            to=case.assignee or desk.actor,
+            why=f"returned{case.review_returns}",
+            text=f"{name} returned *{reference(case)}*: “{reason}”. Handle it again and resubmit.",
+        )
+        return case
+    step(case, Event.REVIEW_PASS)
+    changed(
+        session,
+        case,
+        desk,
+        action="review_passed",
+        line=f"{name} passed the {level}-level review.",
+        after={"level": level},
+    )
+    if state is State.FIRST_REVIEW:
+        prompt(
+            session,
+            case,
+            desk,
+            to=case.second_reviewer,
+            why="review2",
+            text=f"*{reference(case)}* ({case.summary}) waits for your review (second level).",
+        )
+    else:
+        prompt(
+            session,
+            case,
+            desk,
+            to=case.assignee or desk.actor,
+            why="feedback",
+            text=f"*{reference(case)}* passed both reviews. Tell {case.customer} the result, then press "
+            "*Customer informed* on the card.",
+        )
+    return case

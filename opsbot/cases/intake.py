@@ -1,0 +1,273 @@
+"""Intake: record what the customer asked, pre-check completeness, register with a number, assign."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, Field, ValidationError, field_validator
+from sqlalchemy.orm import Session
+
+from opsbot.business_hours import add_business_hours
+from opsbot.cases import rules
+from opsbot.cases.lifecycle import Event, State
+from opsbot.cases.models import CHANNELS, Case
+from opsbot.cases.records import Desk, changed, load, open_load, prompt, reference, step
+from opsbot.errors import InvalidInput, NotAllowed
+from opsbot.numbering import next_number
+
+KIND = "CASE"
+MAX_SUMMARY = 150
+MAX_DETAILS = 3000
+
+
+class IntakeForm(BaseModel):
+    """What the intake clerk records; limits are those the intake form shows."""
+
+    customer: str = Field(min_length=1, max_length=80)
+    contact: str = Field(min_length=1, max_length=120)
+    channel: str = "phone"
+    type_key: str
+    summary: str = Field(min_length=1, max_length=MAX_SUMMARY)
+    details: str = Field("", max_length=MAX_DETAILS)
+    provided_items: list[str] = []
+    # A reply time promised to the customer; by default the case type's reply target in business hours.
+    promised_reply_at: datetime | None = None
+    # For a complaint: the unit it is forwarded to (by default the case type's unit).
+    responsible_unit: str | None = None
+
+    @field_validator("customer", "contact", "summary", "details", mode="before")
+    @classmethod
+    def _strip(cls, value: object) -> object:
+        return value.strip() if isinstance(value, str) else value
+
+    @field_validator("channel")
+    @classmethod
+    def _channel_known(cls, value: str) -> str:
+        if value not in CHANNELS:
+            raise ValueError(f"must be one of {', '.join(CHANNELS)}")
+        return value
+
+
+FIELD_NAMES = {
+    "customer": "customer",
+    "contact": "contact",
+    "summary": "summary",
+    "details": "details",
+    "channel": "channel",
+    "type_key": "case type",
+}
+
+
+def parse_form(values: dict[str, object]) -> IntakeForm:
+    """Validate the form; the first problem becomes a message naming the field."""
+    try:
+        return IntakeForm.model_validate(values)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        field = str(error["loc"][0]) if error["loc"] else "summary"
+        given = values.get(field)
+        name = FIELD_NAMES.get(field, field)
+        if error["type"] == "string_too_short":
+            message = f"The {name} is empty: please fill it in."
+        elif error["type"] == "string_too_long" and isinstance(given, str):
+            limit = error["ctx"]["max_length"]
+            count = len(given.strip())
+            message = f"The {name} holds up to {limit:,} characters; yours has {count:,}. Please shorten it."
+        else:
+            message = f"The {name} is not right: {error['msg'].removeprefix('Value error, ')}."
+        raise InvalidInput(message, field=field) from None
+
+
+def receive(session: Session, desk: Desk, form: IntakeForm) -> Case:
+    """Record a customer's request. Complete → registered and assigned; items missing → returned for
+    supplement, and the clerk is told what to ask the customer for."""
+    desk.directory.member(desk.actor)  # only people in the directory take in cases (raises for others)
+    kind = desk.case_type(form.type_key)
+    unit = form.responsible_unit or kind.unit
+    if unit not in desk.directory.units:
+        raise InvalidInput(
+            f"There is no unit `{unit}` to forward the complaint to.", field="responsible_unit"
+        )
+    missing = rules.missing_items(kind.required_items, form.provided_items)
+    case = Case(
+        type_key=kind.key,
+        complaint=kind.complaint,
+        state=State.RETURNED if missing else State.REGISTERED,
+        customer=form.customer,
+        contact=form.contact,
+        channel=form.channel,
+        summary=form.summary,
+        details=form.details,
+        missing_items=missing,
+        unit_key=unit,
+        registered_by=desk.actor,
+        received_at=desk.now,
+        version=0,
+    )
+    session.add(case)
+    session.flush()
+    if missing:
+        changed(
+            session,
+            case,
+            desk,
+            action="returned",
+            line="Returned for supplement.",
+            after={"missing": missing, "customer": form.customer, "summary": form.summary},
+        )
+        prompt(
+            session,
+            case,
+            desk,
+            to=desk.actor,
+            why="supplement",
+            text=f"*{reference(case)}* ({form.summary}) is returned for supplement. Ask {form.customer} for: "
+            + ", ".join(missing)
+            + ". Press *Supplement received* when they arrive.",
+        )
+        return case
+    register(session, case, desk, promised_reply_at=form.promised_reply_at)
+    return case
+
+
+def supplement(session: Session, desk: Desk, ref: str, provided: list[str]) -> Case:
+    case = load(session, ref)
+    if case.registered_by != desk.actor and not rules.sees_everything(desk.person):
+        raise NotAllowed(
+            f"Only {desk.directory.name_of(case.registered_by)}, who took in {reference(case)}, can "
+            "record its supplement."
+        )
+    kind = desk.case_type(case.type_key)
+    still = rules.missing_items(case.missing_items, provided) if provided else []
+    if still:
+        case.missing_items = still
+        changed(
+            session,
+            case,
+            desk,
+            action="supplement_partial",
+            line="Part of the supplement arrived.",
+            after={"still_missing": still},
+        )
+        raise_still = ", ".join(still)
+        raise InvalidInput(
+            f"Still missing for {reference(case)}: {raise_still}. It stays returned for supplement."
+        )
+    step(case, Event.SUPPLEMENT)
+    case.missing_items = []
+    changed(
+        session,
+        case,
+        desk,
+        action="supplemented",
+        line="Supplement received.",
+        after={"items": kind.required_items},
+    )
+    register(session, case, desk, promised_reply_at=None)
+    return case
+
+
+def register(session: Session, case: Case, desk: Desk, *, promised_reply_at: datetime | None) -> None:
+    """Give the case its number and due times, post its card, and assign it to the least-loaded handler."""
+    kind = desk.case_type(case.type_key)
+    calendar = desk.center.calendar
+    case.number = next_number(session, KIND, desk.now.astimezone(calendar.zone).year)
+    case.registered_at = desk.now
+    case.resolve_due_at = add_business_hours(desk.now, kind.resolve_hours, calendar)
+    case.reply_due_at = promised_reply_at or add_business_hours(desk.now, kind.reply_hours, calendar)
+    if case.reply_due_at <= desk.now:
+        raise InvalidInput(
+            "The promised reply time is already past; choose a later time.", field="promised_reply_at"
+        )
+    case.follow_up_owner = case.registered_by
+    changed(
+        session,
+        case,
+        desk,
+        action="registered",
+        line=f"Registered by {desk.directory.name_of(desk.actor)}.",
+        after={
+            "number": case.number,
+            "type": kind.key,
+            "unit": case.unit_key,
+            "reply_due_at": case.reply_due_at.isoformat(),
+            "resolve_due_at": case.resolve_due_at.isoformat(),
+        },
+    )
+    handler = rules.least_loaded(
+        rules.handlers_of(case.unit_key, desk.directory), open_load(session, case.unit_key)
+    )
+    if handler is not None:
+        _assign(session, case, desk, handler.slack_id, how="auto")
+
+
+def take(session: Session, desk: Desk, ref: str) -> Case:
+    """A handler of the case's unit takes it before anyone has taken it or it was picked; of two pressing Take
+    at once, the first wins (the case row is locked) and the second is told who has it."""
+    case = load(session, ref)
+    person = desk.person
+    if case.assignee == person.slack_id and case.assigned_how != "auto":
+        raise InvalidInput(f"{reference(case)} is already yours.")
+    if case.assigned_how in ("taken", "picked") and case.assignee:
+        raise InvalidInput(
+            f"{desk.directory.name_of(case.assignee)} already has {reference(case)} "
+            f"({'took it' if case.assigned_how == 'taken' else 'picked by the group leader'})."
+        )
+    if State(case.state) not in (State.REGISTERED, State.ASSIGNED):
+        raise InvalidInput(f"{reference(case)} can no longer be taken: it is {State(case.state).label}.")
+    handlers = rules.handlers_of(case.unit_key, desk.directory)
+    if person not in handlers and rules.group_leader(case.unit_key, desk.directory) != person:
+        unit = desk.directory.units.get(case.unit_key)
+        raise NotAllowed(
+            f"Only handlers of {unit.name if unit else case.unit_key} can take {reference(case)}."
+        )
+    _assign(session, case, desk, person.slack_id, how="taken")
+    return case
+
+
+def pick(session: Session, desk: Desk, ref: str, handler: str) -> Case:
+    """The group leader (or anyone above) chooses the handler, at any time until the case is done."""
+    case = load(session, ref)
+    leader = rules.group_leader(case.unit_key, desk.directory)
+    if leader is None or not rules.in_chain_of(desk.actor, leader.slack_id, desk.directory):
+        raise NotAllowed(
+            f"Only the group leader of the case's unit (or above) chooses who handles {reference(case)}."
+        )
+    chosen = desk.directory.get(handler)
+    if chosen is None:
+        raise InvalidInput(f"<@{handler}> is not in the center's directory, so they can't handle cases.")
+    if chosen not in rules.handlers_of(case.unit_key, desk.directory) and chosen != leader:
+        raise InvalidInput(f"{chosen.name} does not handle cases of this unit; choose one of its handlers.")
+    if case.assignee == handler:
+        raise InvalidInput(f"{chosen.name} already handles {reference(case)}.")
+    _assign(session, case, desk, handler, how="picked")
+    return case
+
+
+def _assign(session: Session, case: Case, desk: Desk, handler: str, *, how: str) -> None:
+    before = {"assignee": case.assignee, "assigned_how": case.assigned_how}
+    step(case, Event.ASSIGN)
+    case.assignee, case.assigned_how = handler, how
+    name = desk.directory.name_of(handler)
+    line = {
+        "auto": f"Assigned to {name} (fewest open cases).",
+        "taken": f"{name} took it.",
+        "picked": f"{desk.directory.name_of(desk.actor)} assigned it to {name}.",
+    }[how]
+    changed(
+        session,
+        case,
+        desk,
+        action="assigned",
+        line=line,
+        before=before,
+        after={"assignee": handler, "assigned_how": how},
+    )
+    todo = (
+        "is now yours to handle"
+        if case.state == State.IN_PROGRESS
+        else "is yours to review: accept it, reject it with a reason, or ask for a joint review"
+    )
+    prompt(
+        session, case, desk, to=handler, why="assigned", text=f"*{reference(case)}* ({case.summary}) {todo}."
+    )

@@ -1,0 +1,125 @@
+"""The case lifecycle as a pure function of state and event. Every service step goes through `advance`,
+so an illegal step (handling a closed case, reviewing twice) is refused with the case's state named."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from opsbot.errors import OpsError
+
+
+class State(StrEnum):
+    RETURNED = "returned"  # returned to the customer for supplement: items are missing
+    REGISTERED = "registered"  # numbered, waiting for a handler
+    ASSIGNED = "assigned"  # a handler must review it: accept, reject or ask for a joint review
+    JOINT_REVIEW = "joint_review"  # named reviewers must all agree
+    REJECTED = "rejected"  # refused with a reason, which the customer is told
+    IN_PROGRESS = "in_progress"  # being handled
+    FIRST_REVIEW = "first_review"  # the group leader reviews the handling
+    SECOND_REVIEW = "second_review"  # the deputy manager reviews it
+    FEEDBACK = "feedback"  # the result is to be told to the customer
+    FOLLOW_UP = "follow_up"  # waiting for the satisfaction follow-up
+    CLOSED = "closed"
+
+    @property
+    def label(self) -> str:
+        return LABELS[self]
+
+    @property
+    def is_open(self) -> bool:
+        return self not in (State.CLOSED, State.REJECTED)
+
+
+LABELS = {
+    State.RETURNED: "returned for supplement",
+    State.REGISTERED: "waiting for a handler",
+    State.ASSIGNED: "assigned, to be reviewed by the handler",
+    State.JOINT_REVIEW: "in joint review",
+    State.REJECTED: "rejected",
+    State.IN_PROGRESS: "being handled",
+    State.FIRST_REVIEW: "waiting for the group leader's review",
+    State.SECOND_REVIEW: "waiting for the deputy manager's review",
+    State.FEEDBACK: "to be told to the customer",
+    State.FOLLOW_UP: "waiting for the satisfaction follow-up",
+    State.CLOSED: "closed",
+}
+
+
+class Event(StrEnum):
+    SUPPLEMENT = "supplement"  # the missing items arrived
+    ASSIGN = "assign"  # a handler was chosen (least loaded, picked by the group leader, or took it)
+    ACCEPT = "accept"
+    REJECT = "reject"
+    ASK_JOINT = "ask_joint"
+    JOINT_AGREED = "joint_agreed"  # the last joint reviewer agreed
+    JOINT_DECLINED = "joint_declined"  # a joint reviewer disagreed: back to the handler
+    NOTE = "note"  # a progress note
+    SUBMIT = "submit"  # handling done: to review (a complaint's result: to customer service)
+    REVIEW_PASS = "review_pass"
+    REVIEW_RETURN = "review_return"
+    INFORM = "inform"  # the customer was told the result
+    SATISFIED = "satisfied"
+    DISSATISFIED = "dissatisfied"  # a low score or an objection reopens the case
+
+
+_TRANSITIONS: dict[tuple[State, Event], State] = {
+    (State.RETURNED, Event.SUPPLEMENT): State.REGISTERED,
+    (State.REGISTERED, Event.ASSIGN): State.ASSIGNED,
+    (State.ASSIGNED, Event.ASSIGN): State.ASSIGNED,
+    (State.IN_PROGRESS, Event.ASSIGN): State.IN_PROGRESS,
+    (State.ASSIGNED, Event.ACCEPT): State.IN_PROGRESS,
+    (State.ASSIGNED, Event.REJECT): State.REJECTED,
+    (State.ASSIGNED, Event.ASK_JOINT): State.JOINT_REVIEW,
+    (State.JOINT_REVIEW, Event.JOINT_AGREED): State.IN_PROGRESS,
+    (State.JOINT_REVIEW, Event.JOINT_DECLINED): State.ASSIGNED,
+    (State.IN_PROGRESS, Event.NOTE): State.IN_PROGRESS,
+    (State.IN_PROGRESS, Event.SUBMIT): State.FIRST_REVIEW,
+    (State.FIRST_REVIEW, Event.REVIEW_PASS): State.SECOND_REVIEW,
+    (State.SECOND_REVIEW, Event.REVIEW_PASS): State.FEEDBACK,
+    (State.FIRST_REVIEW, Event.REVIEW_RETURN): State.IN_PROGRESS,
+    (State.SECOND_REVIEW, Event.REVIEW_RETURN): State.IN_PROGRESS,
+    (State.FEEDBACK, Event.INFORM): State.FOLLOW_UP,
+    (State.FOLLOW_UP, Event.SATISFIED): State.CLOSED,
+    (State.FOLLOW_UP, Event.DISSATISFIED): State.IN_PROGRESS,
+}
+
+# A complaint is investigated and its result goes straight back to customer service (regulation 004).
+_COMPLAINT_TRANSITIONS = {(State.IN_PROGRESS, Event.SUBMIT): State.FEEDBACK}
+
+_VERBS = {
+    Event.SUPPLEMENT: "record the supplement for",
+    Event.ASSIGN: "assign",
+    Event.ACCEPT: "accept",
+    Event.REJECT: "reject",
+    Event.ASK_JOINT: "send to joint review",
+    Event.JOINT_AGREED: "agree in a joint review of",
+    Event.JOINT_DECLINED: "disagree in a joint review of",
+    Event.NOTE: "add progress to",
+    Event.SUBMIT: "submit",
+    Event.REVIEW_PASS: "pass the review of",
+    Event.REVIEW_RETURN: "return",
+    Event.INFORM: "record the customer being informed for",
+    Event.SATISFIED: "record satisfaction for",
+    Event.DISSATISFIED: "record an objection for",
+}
+
+
+class IllegalStep(OpsError):
+    def __init__(self, number: str, state: State, event: Event) -> None:
+        super().__init__(f"You can't {_VERBS[event]} {number}: it is {state.label}.")
+        self.state = state
+        self.event = event
+
+
+def advance(number: str, state: State, event: Event, *, complaint: bool = False) -> State:
+    """The state after `event`, or IllegalStep naming the case's state."""
+    following = (_COMPLAINT_TRANSITIONS if complaint else {}).get((state, event)) or _TRANSITIONS.get(
+        (state, event)
+    )
+    if following is None:
+        raise IllegalStep(number, state, event)
+    return following
+
+
+def allowed(state: State, event: Event, *, complaint: bool = False) -> bool:
+    return (state, event) in _TRANSITIONS or (complaint and (state, event) in _COMPLAINT_TRANSITIONS)

@@ -1,0 +1,81 @@
+"""The case records."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from opsbot.db import Base, BigId, UTCDateTime
+
+CHANNELS = {"phone": "Phone", "email": "E-mail", "online": "Online", "walk_in": "Walk-in"}
+
+
+class Case(Base):
+    __tablename__ = "cases"
+    __table_args__ = (
+        Index("ix_cases_state_unit", "state", "unit_key"),
+        Index("ix_cases_assignee_state", "assignee", "state"),
+        Index("ix_cases_registered_at", "registered_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    number: Mapped[str] = mapped_column(String(32), unique=True)
+    type_key: Mapped[str] = mapped_column(String(40))
+    complaint: Mapped[bool] = mapped_column(Boolean, default=False)
+    state: Mapped[str] = mapped_column(String(20))
+    # Bumped by every change: the card's updates are keyed by it, so each is sent once and in order.
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    customer: Mapped[str] = mapped_column(String(80))
+    contact: Mapped[str] = mapped_column(String(120))
+    channel: Mapped[str] = mapped_column(String(16))
+    summary: Mapped[str] = mapped_column(String(150))
+    details: Mapped[str] = mapped_column(Text, default="")
+    missing_items: Mapped[list[str]] = mapped_column(JSON, default=list)
+
+    unit_key: Mapped[str] = mapped_column(String(40))
+    registered_by: Mapped[str] = mapped_column(String(32))
+    assignee: Mapped[str | None] = mapped_column(String(32))
+    # "auto" (least loaded), "taken" (a handler pressed Take) or "picked" (the group leader chose): an
+    # automatic assignment can still be taken by a colleague, a taken or picked one cannot.
+    assigned_how: Mapped[str | None] = mapped_column(String(8))
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    registered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    reply_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    resolve_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    replied_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Reminders and overdue notices already sent, so a sweep sends each once.
+    reply_reminded: Mapped[bool] = mapped_column(Boolean, default=False)
+    resolve_reminded: Mapped[bool] = mapped_column(Boolean, default=False)
+    reply_overdue: Mapped[bool] = mapped_column(Boolean, default=False)
+    resolve_overdue: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    first_reviewer: Mapped[str | None] = mapped_column(String(32))
+    second_reviewer: Mapped[str | None] = mapped_column(String(32))
+    review_returns: Mapped[int] = mapped_column(Integer, default=0)
+    rejected_reason: Mapped[str | None] = mapped_column(Text)
+
+    informed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    informed_how: Mapped[str | None] = mapped_column(String(200))
+    follow_up_owner: Mapped[str | None] = mapped_column(String(32))
+    follow_up_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    follow_up_prompted: Mapped[bool] = mapped_column(Boolean, default=False)
+    satisfaction: Mapped[int | None] = mapped_column(Integer)
+    satisfaction_comment: Mapped[str | None] = mapped_column(Text)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class JointReview(Base):
+    """One reviewer's part in a joint review; all must agree."""
+
+    __tablename__ = "case_joint_reviews"
+
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), primary_key=True)
+    round: Mapped[int] = mapped_column(Integer, primary_key=True)
+    reviewer: Mapped[str] = mapped_column(String(32), primary_key=True)
+    agreed: Mapped[bool | None] = mapped_column(Boolean)
+    reason: Mapped[str | None] = mapped_column(Text)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -1,0 +1,207 @@
+"""What every case step shares: loading a case for change, checking who acts, and recording the change —
+the audit row, the living card's update and a line in its thread, in the caller's transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from opsbot import audit, outbox
+from opsbot.cases import rules
+from opsbot.cases.lifecycle import Event, State, advance
+from opsbot.cases.models import CHANNELS, Case
+from opsbot.center import CaseType, Center
+from opsbot.directory import Directory, Member
+from opsbot.errors import NotAllowed, NotFound
+
+CARD = "case.card"
+LINE = "case.line"
+PROMPT = "case.prompt"
+
+
+@dataclass(frozen=True)
+class Desk:
+    """What a case step needs: the center's settings, who is who, the time, and who is acting."""
+
+    center: Center
+    directory: Directory
+    now: datetime
+    actor: str
+
+    @property
+    def person(self) -> Member:
+        return self.directory.member(self.actor)
+
+    def case_type(self, key: str) -> CaseType:
+        found = self.center.cases.type(key)
+        if found is None:
+            raise NotFound(
+                f"There is no case type `{key}`. Types: {', '.join(t.key for t in self.center.cases.types)}."
+            )
+        return found
+
+    @property
+    def intake_channel(self) -> str:
+        return self.center.channels.intake
+
+
+def reference(case: Case) -> str:
+    """The case number, or before registration the intake reference."""
+    return case.number or f"INTAKE-{case.id}"
+
+
+def load(session: Session, ref: str, *, for_change: bool = True) -> Case:
+    """A case by number (CASE-…) or intake reference (INTAKE-…); locked for the rest of the transaction
+    when it is to change, so two people acting at once go one after the other."""
+    ref = ref.strip().upper()
+    query = select(Case)
+    if ref.startswith("INTAKE-") and ref[7:].isdigit():
+        query = query.where(Case.id == int(ref[7:]), Case.number.is_(None))
+    else:
+        query = query.where(Case.number == ref)
+    if for_change:
+        query = query.with_for_update()
+    case = session.scalars(query).one_or_none()
+    if case is None:
+        raise NotFound(
+            f"There is no case {ref}. Case numbers look like CASE-2026-000123; `/case list` shows yours."
+        )
+    return case
+
+
+def step(case: Case, event: Event) -> State:
+    """Move the case along its lifecycle (or refuse, naming its state)."""
+    state = advance(reference(case), State(case.state), event, complaint=case.complaint)
+    case.state = state
+    return state
+
+
+def ensure_works_on(case: Case, desk: Desk, doing: str) -> Member:
+    """Only the assignee and their superior chain act on a case."""
+    person = desk.person
+    if not rules.in_chain_of(person.slack_id, case.assignee, desk.directory):
+        owner = desk.directory.name_of(case.assignee) if case.assignee else "no one yet"
+        raise NotAllowed(f"Only the handler of {reference(case)} ({owner}) or their superiors can {doing}.")
+    return person
+
+
+def works_on(case: Case, person: str, directory: Directory) -> bool:
+    """People working the case: they may see the customer's contact details."""
+    involved = {case.registered_by, case.first_reviewer, case.second_reviewer, case.follow_up_owner}
+    return person in involved or rules.in_chain_of(person, case.assignee, directory)
+
+
+def open_load(session: Session, unit: str) -> dict[str, int]:
+    """Open cases per assignee in a unit, for least-loaded assignment."""
+    rows = session.execute(
+        select(Case.assignee, func.count())
+        .where(
+            Case.unit_key == unit,
+            Case.assignee.is_not(None),
+            Case.state.not_in([State.CLOSED, State.REJECTED]),
+        )
+        .group_by(Case.assignee)
+    )
+    return {assignee: count for assignee, count in rows}
+
+
+def changed(
+    session: Session,
+    case: Case,
+    desk: Desk,
+    *,
+    action: str,
+    line: str,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> None:
+    """Record a step: its audit row, the card updated in place, and a line in the card's thread."""
+    case.version += 1
+    session.flush()
+    audit.record(
+        session,
+        at=desk.now,
+        actor=desk.actor,
+        action=f"case.{action}",
+        subject=reference(case),
+        before=before,
+        after=after,
+    )
+    if case.number is None:
+        return  # not registered: no card yet
+    post_card(session, case, desk)
+    outbox.notify(
+        session,
+        now=desk.now,
+        to=desk.intake_channel,
+        kind=LINE,
+        payload={"text": line, "actor": desk.actor},
+        key=f"case:{case.number}:line:{case.version}",
+        thread_key=card_key(case),
+    )
+
+
+def card_key(case: Case) -> str:
+    return f"case:{case.number}"
+
+
+def post_card(session: Session, case: Case, desk: Desk) -> None:
+    outbox.notify(
+        session,
+        now=desk.now,
+        to=desk.intake_channel,
+        kind=CARD,
+        payload=card_payload(case, desk),
+        key=f"case:{case.number}:card:{case.version}",
+        message_key=card_key(case),
+    )
+
+
+def card_payload(case: Case, desk: Desk) -> dict[str, Any]:
+    """The card shows the contact masked: the channel is open to the whole intake team."""
+    kind = desk.center.cases.type(case.type_key)
+    unit = desk.directory.units.get(case.unit_key)
+    return {
+        "number": case.number,
+        "type": kind.name if kind else case.type_key,
+        "complaint": case.complaint,
+        "state": case.state,
+        "customer": case.customer,
+        "contact": rules.mask_contact(case.contact),
+        "channel": CHANNELS.get(case.channel, case.channel),
+        "summary": case.summary,
+        "unit": unit.name if unit else case.unit_key,
+        "assignee": case.assignee,
+        "assignee_name": desk.directory.name_of(case.assignee) if case.assignee else None,
+        "reply_due_at": _iso(case.reply_due_at),
+        "resolve_due_at": _iso(case.resolve_due_at),
+        "replied": case.replied_at is not None,
+        "overdue": case.reply_overdue or case.resolve_overdue,
+        "reviewer": case.first_reviewer
+        if case.state == State.FIRST_REVIEW
+        else case.second_reviewer
+        if case.state == State.SECOND_REVIEW
+        else None,
+        "satisfaction": case.satisfaction,
+        "version": case.version,
+    }
+
+
+def prompt(session: Session, case: Case, desk: Desk, *, to: str, text: str, why: str) -> None:
+    """A direct message asking someone to act (inform the customer, review, follow up)."""
+    outbox.notify(
+        session,
+        now=desk.now,
+        to=to,
+        kind=PROMPT,
+        payload={"reference": reference(case), "text": text, "state": case.state},
+        key=f"case:{reference(case)}:prompt:{why}:{case.version}:{to}",
+    )
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None

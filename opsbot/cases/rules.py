@@ -1,0 +1,116 @@
+"""Case rules as pure functions: completeness, who handles, who reviews, who may act and see."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from opsbot.directory import Directory, Member
+from opsbot.roles import Role
+
+LEADER_ROLES = (Role.GROUP_LEADER, Role.SUPERVISOR)
+
+
+def missing_items(required: Sequence[str], provided: Iterable[str]) -> list[str]:
+    """The required items not provided, in the order the case type lists them."""
+    have = {item.strip().casefold() for item in provided}
+    return [item for item in required if item.casefold() not in have]
+
+
+def handlers_of(unit: str, directory: Directory) -> list[Member]:
+    """Who handles a unit's cases: its specialists; a unit without any is handled by its leader."""
+    specialists = [p for p in directory.members_of(unit) if p.role is Role.SPECIALIST]
+    if specialists:
+        return specialists
+    leader = group_leader(unit, directory)
+    return [leader] if leader else []
+
+
+def least_loaded(candidates: Sequence[Member], open_cases: Mapping[str, int]) -> Member | None:
+    """The candidate with the fewest open cases; ties go to the first by name, so the choice is stable."""
+    if not candidates:
+        return None
+    return min(
+        candidates, key=lambda person: (open_cases.get(person.slack_id, 0), person.name, person.slack_id)
+    )
+
+
+def group_leader(unit: str, directory: Directory) -> Member | None:
+    """The group leader or supervisor of the unit, or of the nearest unit above that has one."""
+    for info in directory.unit_path(unit):
+        for role in LEADER_ROLES:
+            found = directory.holder(role, info.key)
+            if found:
+                return found
+    return None
+
+
+def deputy_manager(unit: str, directory: Directory) -> Member | None:
+    """The deputy manager over the unit (the manager where there is no deputy)."""
+    for role in (Role.DEPUTY_MANAGER, Role.MANAGER):
+        for info in directory.unit_path(unit):
+            found = directory.holder(role, info.key)
+            if found:
+                return found
+    return None
+
+
+def next_up(person: Member, directory: Directory, avoid: set[str]) -> Member | None:
+    """The first superior of `person` who is not in `avoid`."""
+    return next((p for p in directory.superior_chain(person.slack_id) if p.slack_id not in avoid), None)
+
+
+@dataclass(frozen=True)
+class Reviewers:
+    first: Member
+    second: Member
+
+
+class NoReviewer(Exception):
+    def __init__(self, role: str) -> None:
+        super().__init__(role)
+        self.role = role
+
+
+def reviewers_for(unit: str, handler: str, directory: Directory) -> Reviewers:
+    """Group leader first, deputy manager second; no one reviews their own handling and no one reviews twice:
+    such a step goes to the next person up."""
+    first = group_leader(unit, directory)
+    if first is None:
+        raise NoReviewer("group leader")
+    if first.slack_id == handler:
+        first = next_up(first, directory, {handler}) or _missing("group leader")
+    second = deputy_manager(unit, directory)
+    if second is None:
+        raise NoReviewer("deputy manager")
+    if second.slack_id in (handler, first.slack_id):
+        second = next_up(second, directory, {handler, first.slack_id}) or _missing("deputy manager")
+    return Reviewers(first=first, second=second)
+
+
+def _missing(role: str) -> Member:
+    raise NoReviewer(role)
+
+
+def in_chain_of(person: str, subject: str | None, directory: Directory) -> bool:
+    """`person` is `subject` or one of their superiors."""
+    if subject is None:
+        return False
+    return person == subject or any(p.slack_id == person for p in directory.superior_chain(subject))
+
+
+def sees_everything(person: Member) -> bool:
+    """QC inspectors and managers (and above) see every case."""
+    return person.role is Role.QC_INSPECTOR or person.role.rank >= Role.MANAGER.rank
+
+
+def mask_contact(contact: str) -> str:
+    """Enough to recognise a contact, not to use it: `138****5678`, `z***@example.com`."""
+    contact = contact.strip()
+    if "@" in contact:
+        name, _, domain = contact.partition("@")
+        return f"{name[:1]}***@{domain}"
+    digits = [c for c in contact if c.isdigit()]
+    if len(digits) >= 7:
+        return f"{''.join(digits[:3])}****{''.join(digits[-4:])}"
+    return contact[:1] + "***" if contact else ""
