@@ -55,6 +55,7 @@ STATEFUL: dict[str, tuple[str, str, str]] = {
     "multi_channels_select": ("selected_channels", "initial_channels", "conversations"),
     "datepicker": ("selected_date", "initial_date", "date"),
     "timepicker": ("selected_time", "initial_time", "time"),
+    "datetimepicker": ("selected_date_time", "initial_date_time", "datetime"),
 }
 # Elements that carry a choice in block_actions but keep no state.
 ACTION_ONLY: dict[str, tuple[str, str]] = {"overflow": ("selected_option", "option")}
@@ -135,6 +136,10 @@ def check_value(element: dict[str, Any], kind: str, value: Any, users: set[str],
     if kind == "time":
         dt.time.fromisoformat(str(value))
         return str(value)
+    if kind == "datetime":  # Unix seconds, as Slack sends them
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise ValueError(f"{aid}: a date and time is a Unix timestamp in seconds, not {value!r}")
+        return value
     raise ValueError(f"{aid}: cannot set a value on a {element.get('type')}")
 
 

@@ -15,12 +15,12 @@ from slack_sdk.http_retry.builtin_handlers import (
     ServerErrorRetryHandler,
 )
 
-from handlers import announcements, home, ops
+from handlers import announcements, cases, home, ops
 from handlers.catalogue import CommandHelp
 from handlers.delivery import Renderer
 from handlers.edge import Edge, handle_error
 
-MODULES = (ops, announcements, home)
+MODULES = (ops, announcements, cases, home)
 
 
 def catalogue() -> list[CommandHelp]:
@@ -69,5 +69,6 @@ def build_app(edge: Edge, *, client: WebClient, signing_secret: str) -> App:
     app.error(handle_error)
     ops.register(app, edge, catalogue())
     announcements.register(app, edge)
+    cases.register(app, edge)
     home.register(app, edge)
     return app

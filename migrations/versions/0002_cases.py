@@ -20,7 +20,7 @@ def upgrade() -> None:
     op.create_table(
         "cases",
         sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
-        sa.Column("number", sa.String(length=32), nullable=False),
+        sa.Column("number", sa.String(length=32), nullable=True),
         sa.Column("type_key", sa.String(length=40), nullable=False),
         sa.Column("complaint", sa.Boolean(), nullable=False),
         sa.Column("state", sa.String(length=20), nullable=False),

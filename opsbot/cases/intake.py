@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from opsbot.business_hours import add_business_hours
 from opsbot.cases import rules
 from opsbot.cases.lifecycle import Event, State
-from opsbot.cases.models import CHANNELS, Case
+from opsbot.cases.models import CHANNELS, TO_COMPLETE, Case
 from opsbot.cases.records import Desk, changed, load, open_load, prompt, reference, step
 from opsbot.errors import InvalidInput, NotAllowed
 from opsbot.numbering import next_number
@@ -199,6 +199,46 @@ def register(session: Session, case: Case, desk: Desk, *, promised_reply_at: dat
     )
     if handler is not None:
         _assign(session, case, desk, handler.slack_id, how="auto")
+
+
+def complete_details(
+    session: Session, desk: Desk, ref: str, *, customer: str, contact: str, channel: str, details: str
+) -> Case:
+    """Fill in the customer's details of a case registered with `/case new`."""
+    case = load(session, ref)
+    if desk.actor != case.registered_by and not rules.in_chain_of(desk.actor, case.assignee, desk.directory):
+        raise NotAllowed(f"Only the clerk who registered {reference(case)} or its handler can complete it.")
+    if not State(case.state).is_open:
+        raise InvalidInput(
+            f"{reference(case)} is {State(case.state).label}; its details can no longer change."
+        )
+    form = parse_form(
+        {
+            "customer": customer,
+            "contact": contact,
+            "channel": channel,
+            "details": details,
+            "type_key": case.type_key,
+            "summary": case.summary,
+        }
+    )
+    before = {"customer": case.customer, "contact": case.contact, "channel": case.channel}
+    case.customer, case.contact, case.channel, case.details = (
+        form.customer,
+        form.contact,
+        form.channel,
+        form.details,
+    )
+    changed(
+        session,
+        case,
+        desk,
+        action="details_completed",
+        line="Customer details completed.",
+        before=before,
+        after={"customer": case.customer, "channel": case.channel},
+    )
+    return case
 
 
 def take(session: Session, desk: Desk, ref: str) -> Case:

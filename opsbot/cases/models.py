@@ -9,6 +9,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from opsbot.db import Base, BigId, UTCDateTime
 
+# `/case new <summary>` registers at once; who the customer is gets completed on the card.
+TO_COMPLETE = "(to be completed)"
 CHANNELS = {"phone": "Phone", "email": "E-mail", "online": "Online", "walk_in": "Walk-in"}
 
 
@@ -21,7 +23,8 @@ class Case(Base):
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    number: Mapped[str] = mapped_column(String(32), unique=True)
+    # Given at registration, after the completeness pre-check; until then the case is INTAKE-<id>.
+    number: Mapped[str | None] = mapped_column(String(32), unique=True)
     type_key: Mapped[str] = mapped_column(String(40))
     complaint: Mapped[bool] = mapped_column(Boolean, default=False)
     state: Mapped[str] = mapped_column(String(20))

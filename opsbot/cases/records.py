@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from opsbot import audit, outbox
 from opsbot.cases import rules
 from opsbot.cases.lifecycle import Event, State, advance
-from opsbot.cases.models import CHANNELS, Case
+from opsbot.cases.models import CHANNELS, TO_COMPLETE, Case
 from opsbot.center import CaseType, Center
 from opsbot.directory import Directory, Member
 from opsbot.errors import NotAllowed, NotFound
@@ -180,6 +180,8 @@ def card_payload(case: Case, desk: Desk) -> dict[str, Any]:
         "reply_due_at": _iso(case.reply_due_at),
         "resolve_due_at": _iso(case.resolve_due_at),
         "replied": case.replied_at is not None,
+        "informed": case.informed_at is not None,
+        "to_complete": case.contact == TO_COMPLETE,
         "overdue": case.reply_overdue or case.resolve_overdue,
         "reviewer": case.first_reviewer
         if case.state == State.FIRST_REVIEW

@@ -1,0 +1,16 @@
+"""`/case` and the case card: intake, the card's buttons and forms, and the queries."""
+
+from __future__ import annotations
+
+from slack_bolt import App
+
+from handlers.cases import actions, card, commands, queries
+from handlers.edge import Edge
+
+HELP = commands.HELP + queries.HELP
+RENDERERS = card.RENDERERS
+
+
+def register(app: App, edge: Edge) -> None:
+    commands.register(app, edge, queries.SUBCOMMANDS)
+    actions.register(app, edge)

@@ -1,0 +1,168 @@
+"""`/case`: the intake form, quick registration, and the queries' subcommands."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+from slack_sdk.models.blocks import CheckboxesElement, DateTimePickerElement, InputBlock, Option
+
+from handlers.blocks import Message, select_input, text_input
+from handlers.catalogue import CommandHelp
+from handlers.edge import Edge
+from opsbot.business_hours import add_business_hours
+from opsbot.cases import intake
+from opsbot.cases.models import CHANNELS, TO_COMPLETE, Case
+from opsbot.cases.records import Desk, reference
+from opsbot.errors import InvalidInput
+
+COMMAND = "/case"
+INTAKE_FORM = "case.intake"
+HELP = (
+    CommandHelp("/case", "Take in a customer's request: opens the intake form."),
+    CommandHelp(
+        "/case new <summary>", "Register a request at once as a general enquiry; complete it on its card."
+    ),
+)
+
+Subcommand = Callable[[Edge, dict[str, Any], str], Message]
+
+
+def desk(edge: Edge, directory: Any, actor: str) -> Desk:
+    return Desk(center=edge.center, directory=directory, now=edge.now(), actor=actor)
+
+
+def registered(case: Case) -> Message:
+    if case.number is None:
+        return Message(
+            text=f"{reference(case)} is recorded and returned for supplement: missing "
+            f"{', '.join(case.missing_items)}. I've sent you the list to ask the customer for."
+        )
+    return Message(text=f"Registered {case.number}; its card is in the intake channel.")
+
+
+def quick_case(edge: Edge, body: dict[str, Any], summary: str) -> Message:
+    """`/case new <summary>`: the default type, a phone request; details are completed on the card."""
+    user = body["user_id"]
+    form = intake.parse_form(
+        {
+            "customer": "(to be completed)",
+            "contact": "(to be completed)",
+            "channel": "phone",
+            "type_key": edge.center.cases.default_type.key,
+            "summary": summary,
+        }
+    )
+    case = edge.change(
+        body, lambda session, directory: intake.receive(session, desk(edge, directory, user), form)
+    )
+    return registered(case)
+
+
+def intake_view(edge: Edge) -> dict[str, Any]:
+    cases = edge.center.cases
+    default = cases.default_type
+    items = sorted({item for kind in cases.types for item in kind.required_items})
+    promised = add_business_hours(edge.now(), default.reply_hours, edge.center.calendar)
+    blocks = [
+        text_input("customer", "Customer", max_length=80),
+        text_input("contact", "Contact (phone or e-mail)", max_length=120),
+        select_input("channel", "Came in by", list(CHANNELS.items()), initial="phone"),
+        select_input(
+            "type_key", "Case type", [(kind.key, kind.name) for kind in cases.types], initial=default.key
+        ),
+        text_input(
+            "summary", "Summary", max_length=intake.MAX_SUMMARY, placeholder="What the customer wants"
+        ),
+        {**text_input("details", "Details", multiline=True, max_length=intake.MAX_DETAILS), "optional": True},
+    ]
+    if items:
+        blocks.append(
+            InputBlock(
+                block_id="provided_items",
+                label="Items received (checked against what the case type needs)",
+                optional=True,
+                element=CheckboxesElement(
+                    action_id="provided_items", options=[Option(value=item, text=item) for item in items]
+                ),
+            ).to_dict()
+        )
+    blocks.append(
+        InputBlock(
+            block_id="promised_reply_at",
+            label="Reply promised by",
+            optional=True,
+            hint="From the case type's reply target in business hours; change it if you promised otherwise.",
+            element=DateTimePickerElement(
+                action_id="promised_reply_at", initial_date_time=int(promised.timestamp())
+            ),
+        ).to_dict()
+    )
+    return {
+        "type": "modal",
+        "callback_id": INTAKE_FORM,
+        "title": {"type": "plain_text", "text": "New case"},
+        "submit": {"type": "plain_text", "text": "Register"},
+        "close": {"type": "plain_text", "text": "Cancel"},
+        "blocks": blocks,
+    }
+
+
+def form_values(state: Mapping[str, Any]) -> dict[str, Any]:
+    """The intake form's values as `intake.parse_form` takes them."""
+    values: dict[str, Any] = {}
+    for block_id, elements in state.items():
+        element = elements.get(block_id, {})
+        if "selected_option" in element:
+            values[block_id] = (element["selected_option"] or {}).get("value")
+        elif "selected_options" in element:
+            values[block_id] = [option["value"] for option in element["selected_options"] or []]
+        elif "selected_date_time" in element:
+            stamp = element["selected_date_time"]
+            values[block_id] = datetime.fromtimestamp(stamp, UTC) if stamp else None
+        else:
+            values[block_id] = element.get("value") or ""
+    return values
+
+
+def register(app: App, edge: Edge, queries: Mapping[str, Subcommand]) -> None:
+    subcommands: dict[str, Subcommand] = {"new": lambda e, body, rest: quick_case(e, body, rest), **queries}
+
+    def answer(ack: Ack, body: dict[str, Any]) -> None:
+        sub, _, rest = body.get("text", "").strip().partition(" ")
+        handler = subcommands.get(sub.lower())
+        if handler is None:
+            guess = difflib.get_close_matches(sub.lower(), sorted(subcommands), n=1)
+            hint = f" Did you mean `/case {guess[0]}`?" if guess else ""
+            raise InvalidInput(
+                f"I don't know `/case {sub}`.{hint} Type `/case` alone for the intake form, or "
+                f"`/ops help` for every command (`/case` understands: {', '.join(sorted(subcommands))})."
+            )
+        reply = handler(edge, body, rest.strip())
+        ack(text=reply.text, blocks=reply.blocks or None, response_type="ephemeral")
+
+    def ack_form(ack: Ack, body: dict[str, Any]) -> None:
+        edge.read(lambda _session, directory: directory.member(body["user_id"]))  # strangers are told why
+        ack()
+
+    def open_form(client: WebClient, body: dict[str, Any]) -> None:
+        if edge.read(lambda _session, directory: directory.get(body["user_id"])) is not None:
+            client.views_open(trigger_id=body["trigger_id"], view=intake_view(edge))
+
+    @app.view(INTAKE_FORM)
+    def submit_intake(ack: Ack, body: dict[str, Any]) -> None:
+        form = intake.parse_form(form_values(body["view"]["state"]["values"]))
+        user = body["user"]["id"]
+        edge.change(
+            body, lambda session, directory: intake.receive(session, desk(edge, directory, user), form)
+        )
+        ack()
+
+    app.command(COMMAND, matchers=[lambda body: not body.get("text", "").strip()])(
+        ack=ack_form, lazy=[open_form]
+    )
+    app.command(COMMAND)(answer)
