@@ -16,7 +16,7 @@ from handlers.catalogue import CommandHelp
 from handlers.edge import Edge
 from opsbot.business_hours import add_business_hours
 from opsbot.cases import intake
-from opsbot.cases.models import CHANNELS, TO_COMPLETE, Case
+from opsbot.cases.models import CHANNELS, Case
 from opsbot.cases.records import Desk, reference
 from opsbot.errors import InvalidInput
 

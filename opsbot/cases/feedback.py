@@ -24,7 +24,7 @@ def _how(text: str) -> str:
         raise InvalidInput("Say how the customer was told (e.g. “phone call, 10:20”).", field="how")
     if len(text) > MAX_HOW:
         raise InvalidInput(f"Keep “how” to {MAX_HOW} characters; yours has {len(text):,}.", field="how")
-    return text
+    return text.rstrip(".")
 
 
 def record_informed(session: Session, desk: Desk, ref: str, how: str) -> Case:

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from opsbot.business_hours import add_business_hours
 from opsbot.cases import rules
 from opsbot.cases.lifecycle import Event, State
-from opsbot.cases.models import CHANNELS, TO_COMPLETE, Case
+from opsbot.cases.models import CHANNELS, Case
 from opsbot.cases.records import Desk, changed, load, open_load, prompt, reference, step
 from opsbot.errors import InvalidInput, NotAllowed
 from opsbot.numbering import next_number

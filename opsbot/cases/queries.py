@@ -1,0 +1,296 @@
+"""Reading cases: who may see which, the paged lists (`mine`, `open`, `overdue`, `unit`) filtered and paged in
+SQL, and one case with its timeline from the audit log. Plain values out; the Slack side renders them."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy.orm import Session
+
+from opsbot.audit import AuditEntry
+from opsbot.cases import rules
+from opsbot.cases.lifecycle import State
+from opsbot.cases.models import Case
+from opsbot.cases.records import load, reference, works_on
+from opsbot.directory import Directory, Member
+from opsbot.errors import InvalidInput, NotAllowed
+
+PAGE_SIZE = 10
+SCOPES = ("mine", "open", "overdue", "unit")
+DEFAULT_SCOPE = "mine"
+CLOSED_STATES = (State.CLOSED.value, State.REJECTED.value)
+OPEN_STATES = tuple(state.value for state in State if state.is_open)
+LIST_USAGE = "`/case list [mine|open|overdue|unit] [page N]`, e.g. `/case list open page 2`"
+
+
+# ------------------------------------------------------------------------------------------ who sees what
+
+
+def unit_subtree(unit: str, directory: Directory) -> list[str]:
+    """The unit and every unit under it."""
+    return sorted(
+        key for key in directory.units if any(info.key == unit for info in directory.unit_path(key))
+    )
+
+
+def subordinates(person: str, directory: Directory) -> list[str]:
+    """Everyone whose superior chain includes `person`."""
+    return sorted(
+        member.slack_id
+        for member in directory.people.values()
+        if any(boss.slack_id == person for boss in directory.superior_chain(member.slack_id))
+    )
+
+
+def may_see(case: Case, person: Member, directory: Directory) -> bool:
+    """QC inspectors and managers and above see every case; others their unit's (and below) and those they
+    work on. The same rule as `visible` below, on a loaded case."""
+    return (
+        rules.sees_everything(person)
+        or case.unit_key in unit_subtree(person.unit, directory)
+        or works_on(case, person.slack_id, directory)
+    )
+
+
+def visible(person: Member, directory: Directory) -> ColumnElement[bool] | None:
+    """`may_see` as a WHERE clause (None: everything is visible)."""
+    if rules.sees_everything(person):
+        return None
+    me = person.slack_id
+    return or_(
+        Case.unit_key.in_(unit_subtree(person.unit, directory)),
+        Case.assignee.in_([me, *subordinates(me, directory)]),
+        Case.registered_by == me,
+        Case.first_reviewer == me,
+        Case.second_reviewer == me,
+        Case.follow_up_owner == me,
+    )
+
+
+def is_open() -> ColumnElement[bool]:
+    return Case.state.in_(OPEN_STATES)
+
+
+def overdue_clause(now: datetime) -> ColumnElement[bool]:
+    """Open and past the reply due time without a reply, or past the resolution due time unresolved."""
+    return and_(
+        is_open(),
+        or_(
+            and_(Case.replied_at.is_(None), Case.reply_due_at < now),
+            and_(Case.resolved_at.is_(None), Case.resolve_due_at < now),
+        ),
+    )
+
+
+def is_overdue(case: Case, now: datetime) -> bool:
+    if not State(case.state).is_open:
+        return False
+    late_reply = case.replied_at is None and case.reply_due_at is not None and case.reply_due_at < now
+    late_result = case.resolved_at is None and case.resolve_due_at is not None and case.resolve_due_at < now
+    return late_reply or late_result
+
+
+def mine_clause(person: str) -> ColumnElement[bool]:
+    """The viewer's to-do: cases they handle, review now, follow up, or took in and must complete; and
+    rejections they handle that the customer has not been told yet."""
+    return or_(
+        and_(Case.assignee == person, Case.state.in_(OPEN_STATES)),
+        and_(Case.assignee == person, Case.state == State.REJECTED.value, Case.informed_at.is_(None)),
+        and_(Case.state == State.FIRST_REVIEW.value, Case.first_reviewer == person),
+        and_(Case.state == State.SECOND_REVIEW.value, Case.second_reviewer == person),
+        and_(Case.state.in_([State.FEEDBACK.value, State.FOLLOW_UP.value]), Case.follow_up_owner == person),
+        and_(Case.state == State.RETURNED.value, Case.registered_by == person),
+    )
+
+
+# ---------------------------------------------------------------------------------------------- the list
+
+
+@dataclass(frozen=True)
+class ListRequest:
+    scope: str = DEFAULT_SCOPE
+    page: int = 1
+
+
+def parse_list(text: str) -> ListRequest:
+    """`` → mine, page 1; `open page 2`; `page 3`; `overdue 2`."""
+    words = text.lower().split()
+    scope, page = DEFAULT_SCOPE, 1
+    if words and words[0] in SCOPES:
+        scope = words.pop(0)
+    if words and words[0] == "page":
+        words.pop(0)
+        if not words:
+            raise InvalidInput(f"Which page? Type {LIST_USAGE}.")
+    if words and words[0].isdigit() and len(words) == 1:
+        page = int(words.pop())
+        if page < 1:
+            raise InvalidInput(f"Pages start at 1. Type {LIST_USAGE}.")
+    if words:
+        raise InvalidInput(f"I can't list `{text.strip()}`. Type {LIST_USAGE}.")
+    return ListRequest(scope=scope, page=page)
+
+
+@dataclass(frozen=True)
+class ListLine:
+    reference: str
+    summary: str
+    state: State
+    complaint: bool
+    assignee: str | None
+    assignee_name: str | None
+    resolve_due_at: datetime | None
+    overdue: bool
+
+
+@dataclass(frozen=True)
+class CasePage:
+    scope: str
+    page: int
+    pages: int
+    total: int
+    lines: tuple[ListLine, ...]
+
+
+def list_filter(scope: str, person: Member, directory: Directory, now: datetime) -> ColumnElement[bool]:
+    if scope not in SCOPES:
+        raise InvalidInput(f"There is no `{scope}` list. Type {LIST_USAGE}.")
+    seen = visible(person, directory)
+    if scope == "mine":
+        return mine_clause(person.slack_id)  # the viewer works on all of these, so they may see them
+    if scope == "unit":
+        wanted: ColumnElement[bool] = and_(is_open(), Case.unit_key.in_(unit_subtree(person.unit, directory)))
+    elif scope == "overdue":
+        wanted = overdue_clause(now)
+    else:
+        wanted = is_open()
+    return wanted if seen is None else and_(wanted, seen)
+
+
+def list_cases(
+    session: Session, directory: Directory, viewer: str, request: ListRequest, now: datetime
+) -> CasePage:
+    """One page of a list, newest first (by intake order), counted and paged in SQL."""
+    person = directory.member(viewer)
+    where = list_filter(request.scope, person, directory, now)
+    total = int(session.scalar(select(func.count()).select_from(Case).where(where)) or 0)
+    pages = max(1, math.ceil(total / PAGE_SIZE))
+    if request.page > pages:
+        raise InvalidInput(
+            f"There is no page {request.page} of `/case list {request.scope}`: it has {total:,} "
+            f"case{'s' if total != 1 else ''} on {pages} page{'s' if pages != 1 else ''}."
+        )
+    rows = session.scalars(
+        select(Case)
+        .where(where)
+        .order_by(Case.id.desc())
+        .offset((request.page - 1) * PAGE_SIZE)
+        .limit(PAGE_SIZE)
+    ).all()
+    lines = tuple(
+        ListLine(
+            reference=reference(case),
+            summary=case.summary,
+            state=State(case.state),
+            complaint=case.complaint,
+            assignee=case.assignee,
+            assignee_name=directory.name_of(case.assignee) if case.assignee else None,
+            resolve_due_at=case.resolve_due_at,
+            overdue=is_overdue(case, now),
+        )
+        for case in rows
+    )
+    return CasePage(scope=request.scope, page=request.page, pages=pages, total=total, lines=lines)
+
+
+# ---------------------------------------------------------------------------------------------- one case
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: datetime
+    actor: str
+    actor_name: str
+    action: str
+    facts: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class CaseDetails:
+    case: Case  # detached once the reading session ends: read its plain columns only
+    contact: str
+    contact_shown: bool
+    timeline: tuple[TimelineEntry, ...]
+
+
+# The after-JSON facts worth showing, in this order, with their labels.
+FACTS = {
+    "reason": "reason",
+    "result": "result",
+    "note": "note",
+    "how": "how",
+    "score": "score",
+    "objection": "objection",
+    "comment": "comment",
+    "level": "level",
+    "assignee": "to",
+    "assigned_how": "how",
+    "reviewers": "reviewers",
+    "missing": "missing",
+    "still_missing": "still missing",
+    "number": "number",
+}
+
+
+def facts_of(after: dict[str, Any] | None, directory: Directory) -> tuple[tuple[str, str], ...]:
+    found: list[tuple[str, str]] = []
+    for key, label in FACTS.items():
+        value = (after or {}).get(key)
+        if value in (None, "", [], False):
+            continue
+        if key == "assignee":
+            value = directory.name_of(str(value))
+        elif key == "reviewers" and isinstance(value, list):
+            value = ", ".join(directory.name_of(str(r)) for r in value)
+        elif isinstance(value, list):
+            value = ", ".join(str(v) for v in value)
+        found.append((label, str(value)))
+    return tuple(found)
+
+
+def case_details(session: Session, directory: Directory, viewer: str, ref: str) -> CaseDetails:
+    """A case for `/case show`: refused to people who may not see it; the contact masked for those not
+    working it; the timeline from the audit log, before and after registration."""
+    person = directory.member(viewer)
+    case = load(session, ref, for_change=False)
+    if not may_see(case, person, directory):
+        unit = directory.units.get(case.unit_key)
+        raise NotAllowed(
+            f"You can't see {reference(case)}: it belongs to {unit.name if unit else case.unit_key} and you "
+            "don't work on it. Its handler, their superiors, quality control and managers can."
+        )
+    shown = works_on(case, viewer, directory)
+    subjects = [f"INTAKE-{case.id}"] + ([case.number] if case.number else [])
+    rows = session.scalars(
+        select(AuditEntry).where(AuditEntry.subject.in_(subjects)).order_by(AuditEntry.id)
+    ).all()
+    timeline = tuple(
+        TimelineEntry(
+            at=row.at,
+            actor=row.actor,
+            actor_name=directory.name_of(row.actor),
+            action=row.action.removeprefix("case.").replace("_", " "),
+            facts=facts_of(row.after, directory),
+        )
+        for row in rows
+    )
+    return CaseDetails(
+        case=case,
+        contact=case.contact if shown else rules.mask_contact(case.contact),
+        contact_shown=shown,
+        timeline=timeline,
+    )

@@ -1,0 +1,126 @@
+"""A case's whole life through the fake Slack: one card, updated at every step, and every step audited."""
+
+import json
+
+import pytest
+from sqlalchemy import select
+
+from opsbot.audit import AuditEntry
+from opsbot.cases.models import Case
+
+CLERK = "U0CHENJING"  # intake specialist
+HANDLER = "U0FENGYU"  # intake specialist
+OTHER = "U0ZHENGHAO"  # intake specialist
+LEADER = "U0WUFANG"  # group leader of intake: first review
+DEPUTY = "U0ZHOUJIE"  # deputy manager of business processing: second review
+OUTSIDER = "U0ZHULIN"  # customer service specialist
+
+
+class Desk:
+    """Drives opsbot the way people do: slash commands, buttons on the card, forms."""
+
+    def __init__(self, running):
+        self.running = running
+        self.slack = running.slack
+
+    def card(self):
+        (card,) = self.slack.wait_for(lambda: self.slack.messages("C0INTAKE"))
+        return card
+
+    def card_text(self) -> str:
+        return json.dumps(self.card().blocks)
+
+    def settle(self, edits: int):
+        """Wait until the card shows the `edits`-th update."""
+        return self.slack.wait_for(lambda: self.card().edits >= edits and self.card())
+
+    def press(self, user, action_id, where=None, **extra):
+        reply = self.slack.click(user, where or self.card(), action_id, **extra)
+        assert reply.status == 200
+        return reply
+
+    def fill(self, user, action_id, values, where=None):
+        self.press(user, action_id, where)
+        (form,) = self.slack.wait_for(lambda: self.slack.open_views(user))
+        reply = self.slack.submit(user, form, values)
+        assert reply.status == 200
+        return reply
+
+    def told(self, user, words):
+        return self.slack.wait_for(lambda: [m for m in self.slack.ephemerals(user) + self.slack.dm(user)
+                                            if words in m.text])
+
+
+@pytest.fixture
+def desk(running):
+    return Desk(running)
+
+
+def intake_with_missing_item(desk):
+    desk.slack.command(CLERK, "/case", "")
+    (form,) = desk.slack.wait_for(lambda: desk.slack.open_views(CLERK))
+    reply = desk.slack.submit(CLERK, form, {
+        "customer": "Li Na", "contact": "13812345678", "channel": "walk_in", "type_key": "account_change",
+        "summary": "Change the account holder's address", "details": "Moved to Pudong in October.",
+        "provided_items": ["Application form"],
+    })
+    assert reply.status == 200 and desk.slack.open_views(CLERK) == []
+
+
+def test_a_case_from_intake_to_closed(desk, running):
+    intake_with_missing_item(desk)
+    (prompt,) = desk.told(CLERK, "returned for supplement")
+    assert "ID proof" in prompt.text
+    assert desk.slack.messages("C0INTAKE") == []  # no number, no card, until it is complete
+
+    desk.fill(CLERK, "case.supplement", {"items": ["ID proof"]}, where=prompt)
+    desk.settle(1)
+    assert "CASE-2026-000001" in desk.card_text()
+    with running.db.reading() as session:
+        case = session.scalars(select(Case)).one()
+    first_handler = case.assignee
+    assert first_handler in (CLERK, HANDLER, OTHER)  # least loaded in the intake group
+    assert "13812345678" not in desk.card_text() and "138****5678" in desk.card_text()
+
+    desk.press(HANDLER, "case.take")
+    desk.slack.wait_for(lambda: f"<@{HANDLER}>" in desk.card_text())
+    desk.press(HANDLER, "case.accept")
+    desk.slack.wait_for(lambda: "Being handled" in desk.card_text())
+    desk.fill(HANDLER, "case.progress", {"note": "Checked the ID against the register."})
+    desk.fill(HANDLER, "case.submit", {"result": "Address changed in the system."})
+    desk.slack.wait_for(lambda: "group leader" in desk.card_text())
+
+    desk.fill(LEADER, "case.review.return", {"reason": "Attach the signed form scan first."})
+    desk.told(HANDLER, "Attach the signed form scan first.")
+    desk.slack.wait_for(lambda: "Being handled" in desk.card_text())
+    desk.fill(HANDLER, "case.submit", {"result": "Address changed; signed form attached."})
+    desk.slack.wait_for(lambda: "group leader" in desk.card_text())
+    desk.press(LEADER, "case.review.pass")
+    desk.slack.wait_for(lambda: "deputy manager" in desk.card_text())
+    desk.press(DEPUTY, "case.review.pass")
+    desk.told(HANDLER, "passed both reviews")
+    desk.fill(HANDLER, "case.informed", {"how": "Phone call at 15:10, customer confirmed."})
+    desk.slack.wait_for(lambda: "satisfaction follow-up" in desk.card_text())
+    desk.fill(CLERK, "case.satisfaction", {"score": "4", "comment": "Quick and friendly."})
+    desk.slack.wait_for(lambda: "Closed" in desk.card_text())
+
+    # One card, updated in place; every step also has its line in the card's thread.
+    (card,) = desk.slack.messages("C0INTAKE")
+    assert card.edits >= 10
+    thread = [m.text for m in desk.slack.replies("C0INTAKE", card.ts)]
+    assert any("returned it" in line for line in thread) and thread[-1].startswith("Follow-up: 4/5")
+    assert desk.slack.errors == []
+
+    with running.db.reading() as session:
+        steps = [(e.actor, e.action) for e in session.scalars(
+            select(AuditEntry).where(AuditEntry.action.like("case.%")).order_by(AuditEntry.id))]
+    assert steps == [
+        (CLERK, "case.returned"), (CLERK, "case.supplemented"), (CLERK, "case.registered"),
+        (CLERK, "case.assigned"), (HANDLER, "case.assigned"), (HANDLER, "case.accepted"),
+        (HANDLER, "case.progress"), (HANDLER, "case.submitted"), (LEADER, "case.review_returned"),
+        (HANDLER, "case.submitted"), (LEADER, "case.review_passed"), (DEPUTY, "case.review_passed"),
+        (HANDLER, "case.informed"), (CLERK, "case.closed"),
+    ]
+    with running.db.reading() as session:
+        case = session.scalars(select(Case)).one()
+    assert (case.state, case.review_returns, case.satisfaction) == ("closed", 1, 4)
