@@ -256,7 +256,7 @@ def take(session: Session, desk: Desk, ref: str) -> Case:
     if State(case.state) not in (State.REGISTERED, State.ASSIGNED):
         raise InvalidInput(f"{reference(case)} can no longer be taken: it is {State(case.state).label}.")
     handlers = rules.handlers_of(case.unit_key, desk.directory)
-    if person not in handlers and rules.group_leader(case.unit_key, desk.directory) != person:
+    if person not in handlers and rules.dispatcher(case.unit_key, desk.directory) != person:
         unit = desk.directory.units.get(case.unit_key)
         raise NotAllowed(
             f"Only handlers of {unit.name if unit else case.unit_key} can take {reference(case)}."
@@ -268,7 +268,7 @@ def take(session: Session, desk: Desk, ref: str) -> Case:
 def pick(session: Session, desk: Desk, ref: str, handler: str) -> Case:
     """The group leader (or anyone above) chooses the handler, at any time until the case is done."""
     case = load(session, ref)
-    leader = rules.group_leader(case.unit_key, desk.directory)
+    leader = rules.dispatcher(case.unit_key, desk.directory)
     if leader is None or not rules.in_chain_of(desk.actor, leader.slack_id, desk.directory):
         raise NotAllowed(
             f"Only the group leader of the case's unit (or above) chooses who handles {reference(case)}."

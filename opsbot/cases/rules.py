@@ -18,12 +18,17 @@ def missing_items(required: Sequence[str], provided: Iterable[str]) -> list[str]
 
 
 def handlers_of(unit: str, directory: Directory) -> list[Member]:
-    """Who handles a unit's cases: its specialists; a unit without any is handled by its leader."""
+    """Who handles a unit's cases: its specialists; a unit without any is handled by its dispatcher."""
     specialists = [p for p in directory.members_of(unit) if p.role is Role.SPECIALIST]
     if specialists:
         return specialists
-    leader = group_leader(unit, directory)
+    leader = dispatcher(unit, directory)
     return [leader] if leader else []
+
+
+def dispatcher(unit: str, directory: Directory) -> Member | None:
+    """Who hands out the unit's cases: its group leader, or where there is none, the head of the unit."""
+    return group_leader(unit, directory) or directory.head_of(unit)
 
 
 def least_loaded(candidates: Sequence[Member], open_cases: Mapping[str, int]) -> Member | None:
@@ -36,7 +41,7 @@ def least_loaded(candidates: Sequence[Member], open_cases: Mapping[str, int]) ->
 
 
 def group_leader(unit: str, directory: Directory) -> Member | None:
-    """The group leader or supervisor of the unit, or of the nearest unit above that has one."""
+    """The group leader or supervisor of the unit (or of the nearest unit above it that has one)."""
     for info in directory.unit_path(unit):
         for role in LEADER_ROLES:
             found = directory.holder(role, info.key)

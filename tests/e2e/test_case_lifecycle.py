@@ -47,8 +47,9 @@ class Desk:
         return reply
 
     def told(self, user, words):
-        return self.slack.wait_for(lambda: [m for m in self.slack.ephemerals(user) + self.slack.dm(user)
-                                            if words in m.text])
+        return self.slack.wait_for(
+            lambda: [m for m in self.slack.ephemerals(user) + self.slack.dm(user) if words in m.text]
+        )
 
 
 @pytest.fixture
@@ -59,11 +60,19 @@ def desk(running):
 def intake_with_missing_item(desk):
     desk.slack.command(CLERK, "/case", "")
     (form,) = desk.slack.wait_for(lambda: desk.slack.open_views(CLERK))
-    reply = desk.slack.submit(CLERK, form, {
-        "customer": "Li Na", "contact": "13812345678", "channel": "walk_in", "type_key": "account_change",
-        "summary": "Change the account holder's address", "details": "Moved to Pudong in October.",
-        "provided_items": ["Application form"],
-    })
+    reply = desk.slack.submit(
+        CLERK,
+        form,
+        {
+            "customer": "Li Na",
+            "contact": "13812345678",
+            "channel": "walk_in",
+            "type_key": "account_change",
+            "summary": "Change the account holder's address",
+            "details": "Moved to Pudong in October.",
+            "provided_items": ["Application form"],
+        },
+    )
     assert reply.status == 200 and desk.slack.open_views(CLERK) == []
 
 
@@ -112,14 +121,27 @@ def test_a_case_from_intake_to_closed(desk, running):
     assert desk.slack.errors == []
 
     with running.db.reading() as session:
-        steps = [(e.actor, e.action) for e in session.scalars(
-            select(AuditEntry).where(AuditEntry.action.like("case.%")).order_by(AuditEntry.id))]
+        steps = [
+            (e.actor, e.action)
+            for e in session.scalars(
+                select(AuditEntry).where(AuditEntry.action.like("case.%")).order_by(AuditEntry.id)
+            )
+        ]
     assert steps == [
-        (CLERK, "case.returned"), (CLERK, "case.supplemented"), (CLERK, "case.registered"),
-        (CLERK, "case.assigned"), (HANDLER, "case.assigned"), (HANDLER, "case.accepted"),
-        (HANDLER, "case.progress"), (HANDLER, "case.submitted"), (LEADER, "case.review_returned"),
-        (HANDLER, "case.submitted"), (LEADER, "case.review_passed"), (DEPUTY, "case.review_passed"),
-        (HANDLER, "case.informed"), (CLERK, "case.closed"),
+        (CLERK, "case.returned"),
+        (CLERK, "case.supplemented"),
+        (CLERK, "case.registered"),
+        (CLERK, "case.assigned"),
+        (HANDLER, "case.assigned"),
+        (HANDLER, "case.accepted"),
+        (HANDLER, "case.progress"),
+        (HANDLER, "case.submitted"),
+        (LEADER, "case.review_returned"),
+        (HANDLER, "case.submitted"),
+        (LEADER, "case.review_passed"),
+        (DEPUTY, "case.review_passed"),
+        (HANDLER, "case.informed"),
+        (CLERK, "case.closed"),
     ]
     with running.db.reading() as session:
         case = session.scalars(select(Case)).one()
