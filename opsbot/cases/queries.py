@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from opsbot.audit import AuditEntry
 from opsbot.cases import rules
 from opsbot.cases.lifecycle import State
-from opsbot.cases.models import Case
+from opsbot.cases.models import TO_COMPLETE, Case
 from opsbot.cases.records import load, reference, works_on
 from opsbot.directory import Directory, Member
 from opsbot.errors import InvalidInput, NotAllowed
@@ -290,7 +290,7 @@ def case_details(session: Session, directory: Directory, viewer: str, ref: str) 
     )
     return CaseDetails(
         case=case,
-        contact=case.contact if shown else rules.mask_contact(case.contact),
+        contact=case.contact if shown or case.contact == TO_COMPLETE else rules.mask_contact(case.contact),
         contact_shown=shown,
         timeline=timeline,
     )

@@ -96,6 +96,11 @@ def test_a_case_from_intake_to_closed(desk, running):
     desk.press(HANDLER, "case.accept")
     desk.slack.wait_for(lambda: "Being handled" in desk.card_text())
     desk.fill(HANDLER, "case.progress", {"note": "Checked the ID against the register."})
+    desk.slack.wait_for(
+        lambda: (
+            "Checked the ID" in json.dumps([m.text for m in desk.slack.replies("C0INTAKE", desk.card().ts)])
+        )
+    )
     desk.fill(HANDLER, "case.submit", {"result": "Address changed in the system."})
     desk.slack.wait_for(lambda: "group leader" in desk.card_text())
 
@@ -108,6 +113,7 @@ def test_a_case_from_intake_to_closed(desk, running):
     desk.slack.wait_for(lambda: "deputy manager" in desk.card_text())
     desk.press(DEPUTY, "case.review.pass")
     desk.told(HANDLER, "passed both reviews")
+    desk.slack.wait_for(lambda: "To be told to the customer" in desk.card_text())
     desk.fill(HANDLER, "case.informed", {"how": "Phone call at 15:10, customer confirmed."})
     desk.slack.wait_for(lambda: "satisfaction follow-up" in desk.card_text())
     desk.fill(CLERK, "case.satisfaction", {"score": "4", "comment": "Quick and friendly."})
@@ -116,7 +122,13 @@ def test_a_case_from_intake_to_closed(desk, running):
     # One card, updated in place; every step also has its line in the card's thread.
     (card,) = desk.slack.messages("C0INTAKE")
     assert card.edits >= 10
-    thread = [m.text for m in desk.slack.replies("C0INTAKE", card.ts)]
+    thread = desk.slack.wait_for(
+        lambda: (
+            (lines := [m.text for m in desk.slack.replies("C0INTAKE", card.ts)])
+            and lines[-1].startswith("Follow-up")
+            and lines
+        )
+    )
     assert any("returned it" in line for line in thread) and thread[-1].startswith("Follow-up: 4/5")
     assert desk.slack.errors == []
 
