@@ -21,6 +21,7 @@ from handlers.app import build_app, renderers, web_client
 from handlers.delivery import Deliverer, DeliveryLoop, Pacer
 from handlers.edge import Edge
 from handlers.web import WebServer, wsgi_app
+from opsbot.cases.jobs import case_sweeps
 from opsbot.center import Center, CenterFileError, load_center
 from opsbot.clock import Clock, SystemClock
 from opsbot.db import Database
@@ -28,10 +29,13 @@ from opsbot.directory import sync_directory
 from opsbot.migrate import current_revision, head_revision, upgrade_to_head
 from opsbot.scheduler import build_scheduler
 from opsbot.settings import Settings, SettingsError, load_settings
-from opsbot.sweeps import FOUNDATION_SWEEPS, run_due_sweeps
+from opsbot.sweeps import FOUNDATION_SWEEPS, Sweep, run_due_sweeps
 
 log = logging.getLogger("opsbot")
-SWEEPS = FOUNDATION_SWEEPS
+
+
+def sweeps_for(center: Center) -> tuple[Sweep, ...]:
+    return FOUNDATION_SWEEPS + case_sweeps(center)
 
 
 class StartupError(Exception):
@@ -53,7 +57,7 @@ class Bot:
 
     def start_worker(self) -> None:
         """Delivery and the scheduler inside this process (the one-process default)."""
-        scheduler = build_scheduler(self.db, self.clock, SWEEPS, blocking=False)
+        scheduler = build_scheduler(self.db, self.clock, sweeps_for(self.center), blocking=False)
         scheduler.start()
         self.background.append(scheduler)
         self.delivery.start()
@@ -164,14 +168,15 @@ def serve(settings: Settings, *, worker: bool | None) -> None:
 def worker(settings: Settings) -> None:
     settings.require_token("the worker sends opsbot's messages")
     bot = build_bot(settings, with_app=False)
-    scheduler = build_scheduler(bot.db, bot.clock, SWEEPS, blocking=True)
+    sweeps = sweeps_for(bot.center)
+    scheduler = build_scheduler(bot.db, bot.clock, sweeps, blocking=True)
     bot.delivery.start()
 
     def shut_down(_signum: int, _frame: Any) -> None:
         scheduler.shutdown(wait=False)
 
     signal.signal(signal.SIGTERM, shut_down)
-    log.info("worker running: %d sweep(s), outbox delivery", len(SWEEPS))
+    log.info("worker running: %d sweep(s), outbox delivery", len(sweeps))
     try:
         scheduler.start()
     except KeyboardInterrupt:
@@ -183,7 +188,7 @@ def worker(settings: Settings) -> None:
 def tick(settings: Settings) -> None:
     settings.require_token("tick sends what is due")
     bot = build_bot(settings, with_app=False)
-    ran = run_due_sweeps(bot.db, SWEEPS, bot.clock)
+    ran = run_due_sweeps(bot.db, sweeps_for(bot.center), bot.clock)
     report = bot.deliverer.drain()
     done = ", ".join(f"{name}: {'not due' if count is None else count}" for name, count in ran.items())
     print(f"sweeps: {done or 'none'}")

@@ -41,6 +41,8 @@ def _buttons(payload: Mapping[str, Any]) -> list[Any]:
     ref = payload["number"]
     state = State(payload["state"])
     pick = UserSelectElement(action_id=PICK, placeholder="Assign to…")
+    # The promised reply can be kept at any point before the result is told.
+    reply = [] if payload["replied"] else [button("Replied to customer…", REPLIED, ref)]
     by_state: dict[State, list[Any]] = {
         State.REGISTERED: [button("Take", TAKE, ref, style="primary"), pick],
         State.ASSIGNED: [
@@ -48,6 +50,7 @@ def _buttons(payload: Mapping[str, Any]) -> list[Any]:
             button("Reject…", REJECT, ref, style="danger"),
             button("Joint review…", JOINT, ref),
             button("Take", TAKE, ref),
+            *reply,
             pick,
         ],
         State.JOINT_REVIEW: [
@@ -62,7 +65,7 @@ def _buttons(payload: Mapping[str, Any]) -> list[Any]:
                 ref,
                 style="primary",
             ),
-            *([] if payload["replied"] else [button("Replied to customer…", REPLIED, ref)]),
+            *reply,
             pick,
         ],
         State.FIRST_REVIEW: [

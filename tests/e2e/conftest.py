@@ -14,6 +14,7 @@ import bot
 from fakeslack import FakeSlack
 from handlers.web import WebServer, wsgi_app
 from opsbot.center import Center
+from opsbot.clock import FrozenClock
 from opsbot.schema import metadata
 from opsbot.settings import EXAMPLE_CENTER, Settings
 
@@ -69,7 +70,17 @@ def slack(center: Center) -> Iterator[FakeSlack]:
 
 @pytest.fixture
 def running(slack: FakeSlack, database_url: str) -> Iterator[Running]:
-    opsbot = bot.build_bot(settings_for(slack, database_url))
+    yield from run_bot(slack, database_url, clock=None)
+
+
+@pytest.fixture
+def running_frozen(slack: FakeSlack, database_url: str, clock: FrozenClock) -> Iterator[Running]:
+    """opsbot on a clock the test moves (for deadlines and sweeps)."""
+    yield from run_bot(slack, database_url, clock=clock)
+
+
+def run_bot(slack: FakeSlack, database_url: str, clock: FrozenClock | None) -> Iterator[Running]:
+    opsbot = bot.build_bot(settings_for(slack, database_url), clock=clock)
     assert opsbot.app is not None
     opsbot.delivery.start()
     server = WebServer(wsgi_app(opsbot.app, opsbot.db), host="127.0.0.1", port=0, threads=8)

@@ -28,7 +28,7 @@ class Desk:
         return card
 
     def card_text(self) -> str:
-        return json.dumps(self.card().blocks)
+        return json.dumps(self.card().blocks, ensure_ascii=False)
 
     def settle(self, edits: int):
         """Wait until the card shows the `edits`-th update."""
