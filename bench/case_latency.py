@@ -153,8 +153,9 @@ def seed(db: Database, count: int, now: datetime, zone: Any) -> dict[str, Any]:
             session.connection().execute(
                 insert(Counter.__table__), {"kind": "CASE", "year": year, "value": value}
             )  # type: ignore[arg-type]
-    with db.engine.begin() as connection:
-        connection.execute(text("ANALYZE"))  # what PostgreSQL's autovacuum would do after such a load
+    if not db.is_sqlite:  # what autovacuum does after such a load; opsbot never runs ANALYZE on SQLite
+        with db.engine.begin() as connection:
+            connection.execute(text("ANALYZE"))
     with db.reading() as session:
         open_cases = session.scalar(select(func.count()).where(Case.state.not_in(["closed", "rejected"])))
     return {
@@ -166,7 +167,7 @@ def seed(db: Database, count: int, now: datetime, zone: Any) -> dict[str, Any]:
 
 
 TARGETS = (
-    ("/case new (clerk)", CLERK, "new Bench request {n}: the customer asks about the opening hours", "Registered CASE-"),
+    ("/case new (clerk)", CLERK, "new Bench request {n}: opening hours?", "Registered CASE-"),
     ("/case list mine (group leader)", LEADER, "list mine", "ephemeral"),
     ("/case list open (group leader)", LEADER, "list open", "page 1 of"),
     ("/case list mine (manager)", MANAGER, "list mine", "ephemeral"),
@@ -266,7 +267,8 @@ def main(argv: list[str] | None = None) -> int:
         scratch.cleanup()
 
     print(f"\n{header}")
-    line = f"{'target':<34}{'clients':>8}{'requests':>10}{'p50 ms':>9}{'p99 ms':>9}{'max ms':>9}{'req/s':>8}{'fail':>6}"
+    line = f"{'target':<34}{'clients':>8}{'requests':>10}{'p50 ms':>9}{'p99 ms':>9}{'max ms':>9}"
+    line += f"{'req/s':>8}{'fail':>6}"
     print(line + "\n" + "-" * len(line))
     for result in results:
         s = result.summary()

@@ -91,6 +91,14 @@ def intake_view(edge: Edge) -> dict[str, Any]:
                 ),
             ).to_dict()
         )
+    units = [(unit.key, unit.name) for unit, _parent in edge.center.all_units()]
+    blocks.append(
+        {
+            **select_input("responsible_unit", "Complaints: forward to", units),
+            "optional": True,
+            "hint": {"type": "plain_text", "text": "The unit responsible for what the complaint is about."},
+        }
+    )
     blocks.append(
         InputBlock(
             block_id="promised_reply_at",

@@ -83,7 +83,8 @@ def receive(session: Session, desk: Desk, form: IntakeForm) -> Case:
     supplement, and the clerk is told what to ask the customer for."""
     desk.directory.member(desk.actor)  # only people in the directory take in cases (raises for others)
     kind = desk.case_type(form.type_key)
-    unit = form.responsible_unit or kind.unit
+    # A complaint is forwarded to the unit it is about; other requests go to their type's unit.
+    unit = (form.responsible_unit if kind.complaint else None) or kind.unit
     if unit not in desk.directory.units:
         raise InvalidInput(
             f"There is no unit `{unit}` to forward the complaint to.", field="responsible_unit"

@@ -95,11 +95,10 @@ def is_overdue(case: Case, now: datetime) -> bool:
 
 
 def mine_clause(person: str) -> ColumnElement[bool]:
-    """The viewer's to-do: cases they handle, review now, follow up, or took in and must complete; and
-    rejections they handle that the customer has not been told yet."""
+    """The viewer's to-do: open cases they handle, review now, follow up, or took in and must complete. Each
+    term can use an index ((assignee, state) or (state, unit_key)), so the OR stays off a full scan."""
     return or_(
         and_(Case.assignee == person, Case.state.in_(OPEN_STATES)),
-        and_(Case.assignee == person, Case.state == State.REJECTED.value, Case.informed_at.is_(None)),
         and_(Case.state == State.FIRST_REVIEW.value, Case.first_reviewer == person),
         and_(Case.state == State.SECOND_REVIEW.value, Case.second_reviewer == person),
         and_(Case.state.in_([State.FEEDBACK.value, State.FOLLOW_UP.value]), Case.follow_up_owner == person),
@@ -184,13 +183,17 @@ def list_cases(
             f"There is no page {request.page} of `/case list {request.scope}`: it has {total:,} "
             f"case{'s' if total != 1 else ''} on {pages} page{'s' if pages != 1 else ''}."
         )
-    rows = session.scalars(
-        select(Case)
-        .where(where)
-        .order_by(Case.id.desc())
-        .offset((request.page - 1) * PAGE_SIZE)
-        .limit(PAGE_SIZE)
-    ).all()
+    rows = (
+        ()
+        if total == 0
+        else session.scalars(
+            select(Case)
+            .where(where)
+            .order_by(Case.id.desc())
+            .offset((request.page - 1) * PAGE_SIZE)
+            .limit(PAGE_SIZE)
+        ).all()
+    )
     lines = tuple(
         ListLine(
             reference=reference(case),
