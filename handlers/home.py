@@ -9,6 +9,7 @@ from slack_bolt import App
 
 from handlers.announcements import posted_at, read_button
 from handlers.blocks import context, divider, escape, fit, header, section
+from handlers.cases.card import when
 from handlers.edge import Edge
 from opsbot.home import publish_home
 
@@ -72,7 +73,23 @@ def announcements_section(part: Mapping[str, Any]) -> list[dict[str, Any]]:
     return blocks
 
 
+def cases_section(part: Mapping[str, Any]) -> list[dict[str, Any]]:
+    items = part["items"]
+    if not items:
+        return [section("*My cases*\nNothing is waiting for you. ✓")]
+    lines = [
+        f"• *{item['reference']}* {escape(fit(item['summary'], 80))} — {item['state']}, "
+        f"due {when(item['due'])}" + (" ⚠️ overdue" if item["overdue"] else "")
+        for item in items
+    ]
+    return [
+        section(f"*My cases* ({len(items)} waiting for you)\n" + "\n".join(lines)),
+        context("`/case show CASE-…` opens one; `/case list` lists more."),
+    ]
+
+
 SECTION_VIEWS: dict[str, Callable[[Mapping[str, Any]], list[dict[str, Any]]]] = {
     "announcements": announcements_section,
+    "cases": cases_section,
 }
 RENDERERS = {"home": home_view}

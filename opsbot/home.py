@@ -10,15 +10,20 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from opsbot import outbox
 from opsbot.announcements import Announcement, AnnouncementRead
+from opsbot.cases.lifecycle import State
+from opsbot.cases.models import Case
+from opsbot.cases.records import reference
 from opsbot.directory import Directory, Member
 
 # How many unread announcements the tab lists.
 UNREAD_SHOWN = 5
+
+HANDLER_STATES = (State.ASSIGNED, State.IN_PROGRESS, State.FEEDBACK, State.REJECTED)
 
 Section = Callable[[Session, Directory, Member, datetime], dict[str, Any] | None]
 
@@ -48,8 +53,43 @@ def unread_announcements(
     }
 
 
-# Later workflows (cases, approvals, …) add their sections here.
-SECTIONS: tuple[Section, ...] = (unread_announcements,)
+# How many of a person's cases the tab lists (the most urgent first).
+CASES_SHOWN = 10
+
+
+def my_cases(session: Session, directory: Directory, person: Member, now: datetime) -> dict[str, Any] | None:
+    """Open cases waiting for the person: as handler, as the current reviewer, or to follow up."""
+    me = person.slack_id
+    waiting = or_(
+        (Case.assignee == me) & Case.state.in_(HANDLER_STATES),
+        (Case.first_reviewer == me) & (Case.state == State.FIRST_REVIEW),
+        (Case.second_reviewer == me) & (Case.state == State.SECOND_REVIEW),
+        (Case.follow_up_owner == me) & (Case.state == State.FOLLOW_UP),
+        (Case.registered_by == me) & (Case.state == State.RETURNED),
+    )
+    rows = session.scalars(
+        select(Case)
+        .where(waiting)
+        .order_by(Case.resolve_due_at.is_(None), Case.resolve_due_at)
+        .limit(CASES_SHOWN)
+    ).all()
+    return {
+        "kind": "cases",
+        "items": [
+            {
+                "reference": reference(case),
+                "summary": case.summary,
+                "state": State(case.state).label,
+                "due": (case.resolve_due_at or case.received_at).isoformat(),
+                "overdue": case.reply_overdue or case.resolve_overdue,
+            }
+            for case in rows
+        ],
+    }
+
+
+# Each workflow adds its section here.
+SECTIONS: tuple[Section, ...] = (my_cases, unread_announcements)
 
 
 def my_work(session: Session, directory: Directory, slack_id: str, now: datetime) -> dict[str, Any]:

@@ -158,3 +158,17 @@ def test_a_case_from_intake_to_closed(desk, running):
     with running.db.reading() as session:
         case = session.scalars(select(Case)).one()
     assert (case.state, case.review_returns, case.satisfaction) == ("closed", 1, 4)
+
+
+def test_my_work_lists_the_cases_waiting_for_me(desk, running):
+    desk.slack.command(CLERK, "/case", "new Printer at the counter is jammed")
+    desk.settle(1)
+    with running.db.reading() as session:
+        assignee = session.scalars(select(Case.assignee)).one()
+    desk.slack.event({"type": "app_home_opened", "user": assignee, "channel": "D0H", "tab": "home"})
+    home = desk.slack.wait_for(lambda: desk.slack.home(assignee))
+    shown = json.dumps(home.blocks, ensure_ascii=False)
+    assert "My cases* (1 waiting for you)" in shown and "CASE-2026-000001" in shown
+    desk.slack.event({"type": "app_home_opened", "user": LEADER, "channel": "D0H2", "tab": "home"})
+    leader_home = desk.slack.wait_for(lambda: desk.slack.home(LEADER))
+    assert "Nothing is waiting for you" in json.dumps(leader_home.blocks, ensure_ascii=False)
