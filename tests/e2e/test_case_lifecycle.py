@@ -93,7 +93,7 @@ def test_a_case_from_intake_to_closed(desk, running):
 
     desk.press(HANDLER, "case.take")
     desk.slack.wait_for(lambda: f"<@{HANDLER}>" in desk.card_text())
-    desk.press(HANDLER, "case.accept")
+    accepted = desk.press(HANDLER, "case.accept")
     desk.slack.wait_for(lambda: "Being handled" in desk.card_text())
     desk.fill(HANDLER, "case.progress", {"note": "Checked the ID against the register."})
     desk.slack.wait_for(
@@ -158,6 +158,14 @@ def test_a_case_from_intake_to_closed(desk, running):
     with running.db.reading() as session:
         case = session.scalars(select(Case)).one()
     assert (case.state, case.review_returns, case.satisfaction) == ("closed", 1, 4)
+
+    # A click on a screen that still shows an old card acts on a closed case: refused, naming its state.
+    stale = accepted.payload | {
+        "trigger_id": "stale.9",
+        "actions": [accepted.payload["actions"][0] | {"action_ts": "9.9"}],
+    }
+    desk.slack.send_interaction(stale)
+    desk.told(HANDLER, "You can't accept CASE-2026-000001: it is closed.")
 
 
 def test_my_work_lists_the_cases_waiting_for_me(desk, running):
