@@ -138,9 +138,14 @@ def supplement(session: Session, desk: Desk, ref: str, provided: list[str]) -> C
             f"Only {desk.directory.name_of(case.registered_by)}, who took in {reference(case)}, can "
             "record its supplement."
         )
+    if State(case.state) is not State.RETURNED:
+        step(case, Event.SUPPLEMENT)  # refuses, naming the state
+    if not provided:
+        raise InvalidInput("Check the items that arrived.", field="items")
     kind = desk.case_type(case.type_key)
-    still = rules.missing_items(case.missing_items, provided) if provided else []
+    still = rules.missing_items(case.missing_items, provided)
     if still:
+        # Part of it came: the case keeps waiting, now for less, and the clerk is reminded what is left.
         case.missing_items = still
         changed(
             session,
@@ -150,10 +155,15 @@ def supplement(session: Session, desk: Desk, ref: str, provided: list[str]) -> C
             line="Part of the supplement arrived.",
             after={"still_missing": still},
         )
-        raise_still = ", ".join(still)
-        raise InvalidInput(
-            f"Still missing for {reference(case)}: {raise_still}. It stays returned for supplement."
+        prompt(
+            session,
+            case,
+            desk,
+            to=case.registered_by,
+            why="supplement",
+            text=f"*{reference(case)}* ({case.summary}) still waits for: {', '.join(still)}.",
         )
+        return case
     step(case, Event.SUPPLEMENT)
     case.missing_items = []
     changed(

@@ -180,3 +180,18 @@ def test_my_work_lists_the_cases_waiting_for_me(desk, running):
     desk.slack.event({"type": "app_home_opened", "user": LEADER, "channel": "D0H2", "tab": "home"})
     leader_home = desk.slack.wait_for(lambda: desk.slack.home(LEADER))
     assert "Nothing is waiting for you" in json.dumps(leader_home.blocks, ensure_ascii=False)
+
+
+def test_a_supplement_in_parts(desk, running):
+    desk.slack.command(CLERK, "/case", "")
+    (form,) = desk.slack.wait_for(lambda: desk.slack.open_views(CLERK))
+    desk.slack.submit(CLERK, form, {"customer": "Zhao Lei", "contact": "zhao@example.com", "channel": "online",
+                                    "type_key": "refund", "summary": "Refund for double payment"})
+    (prompt,) = desk.told(CLERK, "returned for supplement")
+    assert "Application form, ID proof, Payment receipt" in prompt.text
+    desk.fill(CLERK, "case.supplement", {"items": ["ID proof"]}, where=prompt)
+    desk.told(CLERK, "still waits for: Application form, Payment receipt")
+    assert desk.slack.messages("C0INTAKE") == []
+    desk.fill(CLERK, "case.supplement", {"items": ["Application form", "Payment receipt"]}, where=prompt)
+    desk.settle(1)
+    assert "CASE-2026-000001" in desk.card_text()
