@@ -12,6 +12,7 @@ from typing import Any
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from sqlalchemy.exc import SQLAlchemyError
+from waitress import wasyncore
 from waitress.server import create_server
 
 from opsbot import outbox
@@ -62,6 +63,7 @@ class WebServer:
             clear_untrusted_proxy_headers=True,
         )
         self._thread: threading.Thread | None = None
+        self._stopping = threading.Event()
 
     @property
     def port(self) -> int:
@@ -75,10 +77,20 @@ class WebServer:
         self._server.run()
 
     def start(self) -> None:
-        self._thread = threading.Thread(target=self._server.run, name="opsbot-web", daemon=True)
+        self._thread = threading.Thread(target=self._serve_until_stopped, name="opsbot-web", daemon=True)
         self._thread.start()
 
     def stop(self) -> None:
-        self._server.close()
+        self._stopping.set()
+        self._server.pull_trigger()  # wake the loop from its select()
         if self._thread is not None:
             self._thread.join(5)
+
+    def _serve_until_stopped(self) -> None:
+        # The loop closes the server itself: closing its sockets from another thread while it sits in
+        # select() fails with a bad file descriptor.
+        server = self._server
+        while not self._stopping.is_set():
+            wasyncore.loop(timeout=0.5, map=server._map, count=1)  # type: ignore[union-attr]
+        server.task_dispatcher.shutdown()  # type: ignore[union-attr]
+        wasyncore.close_all(server._map)  # type: ignore[union-attr]
