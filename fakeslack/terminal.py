@@ -1,0 +1,339 @@
+"""The console's terminal session: what a person types, and what opsbot and the fake Slack show back."""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+import time
+from pathlib import Path
+from typing import Any, TextIO
+
+from fakeslack.blockkit import all_options
+from fakeslack.fake import FakeSlack
+from fakeslack.outbound import STATEFUL
+from fakeslack.render import MULTI, Control, Rendered, parse_answer, render_message, render_view
+from fakeslack.state import Message, View
+from opsbot.center import Center
+from opsbot.settings import Settings
+
+BOT_NAME = "opsbot"
+SETTLE_WAIT = 1.0  # how long to wait for something to happen after an action
+SETTLE_QUIET = 0.3  # once something happened, how long it must stay quiet before we show it
+SETTLE_MAX = 4.0  # never hang the prompt on a chatty worker
+HELP = """\
+/command text        run a slash command as you, in the current channel (e.g. /ops help)
+:who                 the people of the center;  :as N|SLACK_ID|name  become one of them
+:channels            channels with unread counts;  :in #name  switch channel
+:read [#name]        a channel's messages;  :dm  your direct messages from opsbot;  :home  your App Home
+:press N [home|modal|#name]  press control [N] of what was shown last (or of home, the modal, a channel)
+:fill                fill in and submit the open form;  :cancel  close it
+:help                this list;  :quit  leave (so does Ctrl-D)"""
+
+
+class Console:
+    def __init__(self, fake: FakeSlack, center: Center, stdin: TextIO) -> None:
+        self.fake, self.center, self.stdin = fake, center, stdin
+        self.tty = stdin.isatty()
+        self.users = {p.slack_id: p.name for p in center.people} | {fake.bot_user_id: BOT_NAME}
+        self.channels = {cid: purpose for purpose, cid in center.channels.by_purpose().items()}
+        self.units = {unit.key: unit.name for unit, _parent in center.all_units()}
+        clerk = next((p for p in center.people if p.role.value == "specialist"), center.people[0])
+        self.user = clerk.slack_id
+        self.channel = center.channels.by_purpose().get("intake") or next(iter(self.channels))
+        self.screen: list[tuple[Control, Message | View]] = []
+        self.read_upto: dict[str, int] = {}  # channel -> messages already shown, for unread counts
+        self.errors_seen = 0
+        self.last: dict[str, Any] | None = None  # what the person has been shown, to report late arrivals
+        if self.tty:
+            with contextlib.suppress(ImportError):
+                import readline  # noqa: F401  (history and line editing for input())
+
+    # ---- the loop -------------------------------------------------------------------------------------
+    def banner(self, settings: Settings, log_file: Path) -> None:
+        print(
+            f"opsbot console: opsbot runs here against a local fake Slack ({self.center.name}).\n"
+            f"Database {settings.database_url}; logs go to {log_file}.\n"
+            f"You are {self.who(self.user)}, in #{self.channels[self.channel]}.\n"
+            "Type /ops help for opsbot's commands, :help for the console's, :quit to leave."
+        )
+
+    def who(self, slack_id: str) -> str:
+        person = next(p for p in self.center.people if p.slack_id == slack_id)
+        return f"{person.name} ({person.role.title}, {self.units.get(person.unit, person.unit)})"
+
+    def ask(self, prompt: str) -> str | None:
+        """A line from the person; None at end of input. Piped input is echoed so a transcript reads well."""
+        if self.tty:
+            try:
+                return input(prompt)
+            except EOFError:
+                print()
+                return None
+        line = self.stdin.readline()
+        if not line:
+            return None
+        print(prompt + line.rstrip("\n"), flush=True)
+        return line.rstrip("\n")
+
+    def prompt(self) -> str:
+        return f"{self.users[self.user]} #{self.channels.get(self.channel, self.channel)}> "
+
+    def loop(self) -> int:
+        """Read lines until :quit or end of input; a refused action is told, never fatal."""
+        while (line := self.ask(self.prompt())) is not None:
+            line = line.strip()
+            if line in (":quit", ":q", ":exit"):
+                break
+            if line:
+                try:
+                    self.handle(line)
+                except (ValueError, LookupError) as exc:  # what Slack's client would not let you do
+                    print(f"  ! {exc}")
+            sys.stdout.flush()
+        return 0
+
+    def handle(self, line: str) -> None:
+        before = self.snapshot()
+        if self.last is not None and before != self.last:
+            self.report(self.last, before, "meanwhile")  # arrived after the last action went quiet
+        if line.startswith("/"):
+            command, _, text = line.partition(" ")
+            self.fake.command(self.user, command, text.strip(), channel=self.channel)
+        else:
+            name, _, arg = line.partition(" ")
+            action = getattr(self, "cmd_" + name[1:], None) if name.startswith(":") else None
+            if action is None:
+                print(f"  unknown console command {name!r}; :help lists them")
+                return
+            if not action(arg.strip()):
+                self.last = self.snapshot()  # a command that only shows things: nothing to wait for
+                return
+        self.screen = []
+        self.last = self.settle(before)
+
+    # ---- what changed after an action ------------------------------------------------------------------
+    def snapshot(self) -> dict[str, Any]:
+        watched = [*self.channels, self.fake.dm_channel(self.user)]
+        messages = {c: [(m.ts, m.edits, len(m.replies)) for m in self.fake.messages(c)] for c in watched}
+        top, home = self.top_view(), self.fake.home(self.user)
+        return {
+            "messages": messages,
+            "ephemerals": len(self.fake.ephemerals(self.user)),
+            "view": (top.id, top.hash, tuple(sorted(top.errors.items()))) if top else None,
+            "home": home.hash if home else None,
+            "errors": len(self.fake.errors),
+        }
+
+    def settle(self, before: dict[str, Any]) -> dict[str, Any]:
+        """Notifications arrive asynchronously from the delivery worker: wait for things to go quiet."""
+        start = changed_at = time.monotonic()
+        last, quiet_for = before, SETTLE_WAIT  # first wait for anything at all, then for quiet
+        while time.monotonic() - changed_at < quiet_for and time.monotonic() - start < SETTLE_MAX:
+            time.sleep(0.05)
+            now = self.snapshot()
+            if now != last:
+                last, changed_at, quiet_for = now, time.monotonic(), SETTLE_QUIET
+        self.report(before, last)
+        return last
+
+    def report(self, before: dict[str, Any], after: dict[str, Any], note: str = "") -> None:
+        if note:
+            print(f"  ({note})")
+        for message in self.fake.ephemerals(self.user)[before["ephemerals"] :]:
+            self.show(message, "(only you can see this)")
+        if after["view"] and after["view"] != before["view"]:
+            self.show_view(self.top_view())
+        elif before["view"] and not after["view"]:
+            print("  (the form closed)")
+        if before["home"] and after["home"] != before["home"]:
+            print("  your App Home changed:")
+            self.show_view(self.fake.home(self.user))
+        dm = self.fake.dm_channel(self.user)
+        for channel, now in after["messages"].items():
+            known = {ts for ts, _edits, _replies in before["messages"].get(channel, [])}
+            changed = {ts for ts, *_ in set(now) - set(before["messages"].get(channel, []))}
+            if changed and channel in (self.channel, dm):  # what you are looking at: shown in full
+                where = "your DMs" if channel == dm else f"#{self.channels[channel]}"
+                for message in (m for m in self.fake.messages(channel) if m.ts in changed):
+                    self.show(message, f"{'updated' if message.ts in known else 'new'} in {where}:")
+                self.read_upto[channel] = len(now)
+            elif changed:
+                print(
+                    f"  ({len(changed)} new or updated in #{self.channels[channel]}: :read "
+                    f"#{self.channels[channel]})"
+                )
+        for error in self.fake.errors[self.errors_seen :]:
+            print(f"  warning: fake Slack: {error}")
+        self.errors_seen = len(self.fake.errors)
+
+    # ---- showing things ---------------------------------------------------------------------------------
+    def show(self, message: Message, note: str = "", indent: str = "  ") -> None:
+        rendered = render_message(message, self.users, self.channels, start=len(self.screen) + 1)
+        stamp = time.strftime("%H:%M:%S", time.localtime(float(message.ts)))
+        edited = " (edited)" if message.edits else ""
+        author = self.users.get(message.user, message.user)
+        print(f"{indent}{note + ' ' if note else ''}{author} {stamp}{edited}")
+        self.remember(rendered, message, indent + "  ")
+        for reply in message.replies:
+            self.show(reply, "↳", indent + "    ")
+
+    def show_view(self, view: View | None, fresh: bool = False) -> None:
+        if fresh:
+            self.screen = []
+        if view is None:
+            print("  (nothing to show)")
+            return
+        self.remember(render_view(view, self.users, self.channels, start=len(self.screen) + 1), view, "  ")
+        if view.errors:
+            print("  the form has problems: correct them with :fill")
+
+    def remember(self, rendered: Rendered, source: Message | View, indent: str) -> None:
+        print("\n".join(indent + line for line in rendered.text.splitlines()))
+        self.screen.extend((control, source) for control in rendered.controls)
+
+    def top_view(self) -> View | None:
+        views = self.fake.open_views(self.user)
+        return views[-1] if views else None
+
+    def channel_id(self, name: str) -> str:
+        name = name.lstrip("#")
+        found = next((cid for cid, n in self.channels.items() if name in (cid, n)), None)
+        if found is None:
+            raise LookupError(f"no channel {name!r}; :channels lists them")
+        return found
+
+    def person_id(self, ref: str) -> str:
+        people = self.center.people
+        if ref.isdigit() and 1 <= int(ref) <= len(people):
+            return people[int(ref) - 1].slack_id
+        wanted = ref.lower()
+        matches = [p for p in people if wanted in (p.slack_id.lower(), p.name.lower())]
+        matches = matches or [p for p in people if p.name.lower().startswith(wanted)]
+        if len(matches) != 1:
+            raise LookupError(f"{ref!r} names {len(matches)} people; :who lists them")
+        return matches[0].slack_id
+
+    def pick(self, element: dict[str, Any], label: str) -> Any:
+        """Ask for an element's value, listing its options by number; None leaves it as it is."""
+        for i, option in enumerate(all_options(element), 1):
+            print(f"    {i}. {option['text'].get('text', option.get('value'))}")
+        kind = element.get("type", "")
+        hint = " (name or id)" if "user" in kind else " (YYYY-MM-DD)" if kind == "datepicker" else ""
+        answer = self.ask(f"  {label}{hint}{' (comma-separated)' if kind.startswith(MULTI) else ''}: ")
+        return parse_answer(element, answer or "", self.users, self.channels)
+
+    def click(self, control: Control, source: Message | View, value: Any) -> None:
+        # The block id tells apart buttons that share an action_id (the Home's "Mark as read" per item).
+        self.fake.click(self.user, source, control.action_id, value=value, block_id=control.block_id)
+
+    # ---- console commands: each returns True when it acted, so the console waits for what follows ----
+    def cmd_help(self, _arg: str) -> bool:
+        print(HELP)
+        return False
+
+    def cmd_who(self, _arg: str) -> bool:
+        for i, person in enumerate(self.center.people, 1):
+            print(
+                f" {'*' if person.slack_id == self.user else ' '}{i:>3}. {person.name:<14} "
+                f"{person.role.title:<16} {self.units.get(person.unit, person.unit):<34} {person.slack_id}"
+            )
+        return False
+
+    def cmd_as(self, arg: str) -> bool:
+        self.user = self.person_id(arg)
+        print(f"  you are now {self.who(self.user)}")
+        return False
+
+    def cmd_channels(self, _arg: str) -> bool:
+        for cid, name in self.channels.items():
+            total = len(self.fake.messages(cid))
+            print(
+                f" {'*' if cid == self.channel else ' '} #{name:<16} {cid:<12} {total} message(s), "
+                f"{total - self.read_upto.get(cid, 0)} unread"
+            )
+        return False
+
+    def cmd_in(self, arg: str) -> bool:
+        self.channel = self.channel_id(arg)
+        print(f"  now in #{self.channels[self.channel]}")
+        return False
+
+    def cmd_read(self, arg: str) -> bool:
+        channel = self.channel_id(arg) if arg else self.channel
+        self.show_all(channel, f"#{self.channels[channel]}")
+        return False
+
+    def cmd_dm(self, _arg: str) -> bool:
+        self.show_all(self.fake.dm_channel(self.user), f"opsbot's DMs to {self.users[self.user]}")
+        return False
+
+    def show_all(self, channel: str, title: str) -> None:
+        messages = self.fake.messages(channel)
+        self.screen = []
+        print(f"  {title}: {len(messages) or 'no'} message(s)")
+        for message in messages:
+            self.show(message)
+        self.read_upto[channel] = len(messages)
+
+    def cmd_home(self, _arg: str) -> bool:
+        """Slack sends app_home_opened whenever the tab is opened; the bot publishes the view in answer."""
+        before = self.fake.home(self.user)
+        self.fake.event(
+            {
+                "type": "app_home_opened",
+                "user": self.user,
+                "tab": "home",
+                "channel": self.fake.dm_channel(self.user),
+            }
+        )
+        with contextlib.suppress(TimeoutError):  # then show what is there: the home may not have changed
+            self.fake.wait_for(
+                lambda: (home := self.fake.home(self.user)) and (not before or home.hash != before.hash),
+                timeout=2.0,
+            )
+        self.screen = []
+        self.show_view(self.fake.home(self.user))
+        return False
+
+    def cmd_press(self, arg: str) -> bool:
+        number, _, ref = arg.partition(" ")
+        if ref.strip():  # show the thing named first, so the number is of what the person now sees
+            {"home": self.cmd_home, "modal": lambda _a: self.show_view(self.top_view(), fresh=True)}.get(
+                ref.strip(), self.cmd_read
+            )(ref.strip())
+        if not number.isdigit() or not 1 <= int(number) <= len(self.screen):
+            print(f"  no control [{number}] on the screen; :read, :dm, :home and forms show numbered ones")
+            return False
+        control, source = self.screen[int(number) - 1]
+        value = None
+        if control.element.get("type") != "button":
+            value = self.pick(control.element, control.element.get("placeholder", {}).get("text", "choose"))
+            if value is None:
+                print("  (nothing chosen)")
+                return False
+        self.click(control, source, value)
+        return True
+
+    def cmd_fill(self, _arg: str) -> bool:
+        if (view := self.form()) is None:
+            return False
+        values: dict[str, Any] = {}
+        for block in view.blocks:
+            element = block.get("element", {})
+            if block.get("type") == "input" and element.get("type") in STATEFUL:
+                label = block.get("label", {}).get("text", block["block_id"])
+                value = self.pick(element, label + (" (optional)" if block.get("optional") else ""))
+                if value is not None:  # left empty: the field keeps what it shows
+                    values[block["block_id"]] = value
+        self.fake.submit(self.user, view, values)
+        return True
+
+    def cmd_cancel(self, _arg: str) -> bool:
+        if (view := self.form()) is not None:
+            self.fake.close(self.user, view)
+        return view is not None
+
+    def form(self) -> View | None:
+        if (view := self.top_view()) is None:
+            print("  no form is open")
+        return view
