@@ -63,48 +63,54 @@ def quick_case(edge: Edge, body: dict[str, Any], summary: str) -> Message:
     return registered(case)
 
 
-def intake_view(edge: Edge) -> dict[str, Any]:
+def intake_view(edge: Edge, type_key: str | None = None) -> dict[str, Any]:
+    """The intake form for a case type: choosing another type redraws it with that type's required items,
+    its reply target and, for a complaint, where to forward it."""
     cases = edge.center.cases
-    default = cases.default_type
-    items = sorted({item for kind in cases.types for item in kind.required_items})
-    promised = add_business_hours(edge.now(), default.reply_hours, edge.center.calendar)
+    kind = cases.type(type_key or "") or cases.default_type
+    promised = add_business_hours(edge.now(), kind.reply_hours, edge.center.calendar)
+    type_choice = select_input(
+        "type_key", "Case type", [(t.key, t.name) for t in cases.types], initial=kind.key
+    )
     blocks = [
+        {**type_choice, "dispatch_action": True},
         text_input("customer", "Customer", max_length=80),
         text_input("contact", "Contact (phone or e-mail)", max_length=120),
         select_input("channel", "Came in by", list(CHANNELS.items()), initial="phone"),
-        select_input(
-            "type_key", "Case type", [(kind.key, kind.name) for kind in cases.types], initial=default.key
-        ),
         text_input(
             "summary", "Summary", max_length=intake.MAX_SUMMARY, placeholder="What the customer wants"
         ),
         {**text_input("details", "Details", multiline=True, max_length=intake.MAX_DETAILS), "optional": True},
     ]
-    if items:
+    if kind.required_items:
         blocks.append(
             InputBlock(
                 block_id="provided_items",
-                label="Items received (checked against what the case type needs)",
+                label=f"Items received ({kind.name} needs them all)",
                 optional=True,
                 element=CheckboxesElement(
-                    action_id="provided_items", options=[Option(value=item, text=item) for item in items]
+                    action_id="provided_items",
+                    options=[Option(value=item, text=item) for item in kind.required_items],
                 ),
             ).to_dict()
         )
-    units = [(unit.key, unit.name) for unit, _parent in edge.center.all_units()]
-    blocks.append(
-        {
-            **select_input("responsible_unit", "Complaints: forward to", units),
-            "optional": True,
-            "hint": {"type": "plain_text", "text": "The unit responsible for what the complaint is about."},
-        }
-    )
+    if kind.complaint:
+        units = [(unit.key, unit.name) for unit, _parent in edge.center.all_units()]
+        blocks.append(
+            {
+                **select_input("responsible_unit", "Forward to", units, initial=kind.unit),
+                "hint": {
+                    "type": "plain_text",
+                    "text": "The unit responsible for what the complaint is about.",
+                },
+            }
+        )
     blocks.append(
         InputBlock(
             block_id="promised_reply_at",
             label="Reply promised by",
             optional=True,
-            hint="From the case type's reply target in business hours; change it if you promised otherwise.",
+            hint=f"{kind.name}: {kind.reply_hours:g} business hours; change it if you promised otherwise.",
             element=DateTimePickerElement(
                 action_id="promised_reply_at", initial_date_time=int(promised.timestamp())
             ),
@@ -160,6 +166,14 @@ def register(app: App, edge: Edge, queries: Mapping[str, Subcommand]) -> None:
     def open_form(client: WebClient, body: dict[str, Any]) -> None:
         if edge.read(lambda _session, directory: directory.get(body["user_id"])) is not None:
             client.views_open(trigger_id=body["trigger_id"], view=intake_view(edge))
+
+    def redraw(client: WebClient, body: dict[str, Any]) -> None:
+        chosen = body["actions"][0]["selected_option"]["value"]
+        view = body["view"]
+        client.views_update(view_id=view["id"], hash=view["hash"], view=intake_view(edge, chosen))
+
+    # Choosing a case type redraws the form (after the ack: a Slack call of its own).
+    app.action("type_key")(ack=lambda ack: ack(), lazy=[redraw])
 
     @app.view(INTAKE_FORM)
     def submit_intake(ack: Ack, body: dict[str, Any]) -> None:

@@ -46,6 +46,17 @@ class Desk:
         assert reply.status == 200
         return reply
 
+    def intake_form(self, user, type_key=None):
+        """Open the intake form; choosing a type redraws it with that type's items (as Slack would)."""
+        self.slack.command(user, "/case", "")
+        (form,) = self.slack.wait_for(lambda: self.slack.open_views(user))
+        if type_key:
+            self.slack.click(user, form, "type_key", selected_option=type_key)
+            (form,) = self.slack.wait_for(
+                lambda: [v for v in self.slack.open_views(user) if v.hash != form.hash]
+            )
+        return form
+
     def told(self, user, words):
         return self.slack.wait_for(
             lambda: [m for m in self.slack.ephemerals(user) + self.slack.dm(user) if words in m.text]
@@ -58,8 +69,8 @@ def desk(running):
 
 
 def intake_with_missing_item(desk):
-    desk.slack.command(CLERK, "/case", "")
-    (form,) = desk.slack.wait_for(lambda: desk.slack.open_views(CLERK))
+    form = desk.intake_form(CLERK, "account_change")
+    assert "Account change: 4 business hours" in json.dumps(form.blocks)
     reply = desk.slack.submit(
         CLERK,
         form,
@@ -67,7 +78,6 @@ def intake_with_missing_item(desk):
             "customer": "Li Na",
             "contact": "13812345678",
             "channel": "walk_in",
-            "type_key": "account_change",
             "summary": "Change the account holder's address",
             "details": "Moved to Pudong in October.",
             "provided_items": ["Application form"],
@@ -183,10 +193,17 @@ def test_my_work_lists_the_cases_waiting_for_me(desk, running):
 
 
 def test_a_supplement_in_parts(desk, running):
-    desk.slack.command(CLERK, "/case", "")
-    (form,) = desk.slack.wait_for(lambda: desk.slack.open_views(CLERK))
-    desk.slack.submit(CLERK, form, {"customer": "Zhao Lei", "contact": "zhao@example.com", "channel": "online",
-                                    "type_key": "refund", "summary": "Refund for double payment"})
+    form = desk.intake_form(CLERK, "refund")
+    desk.slack.submit(
+        CLERK,
+        form,
+        {
+            "customer": "Zhao Lei",
+            "contact": "zhao@example.com",
+            "channel": "online",
+            "summary": "Refund for double payment",
+        },
+    )
     (prompt,) = desk.told(CLERK, "returned for supplement")
     assert "Application form, ID proof, Payment receipt" in prompt.text
     desk.fill(CLERK, "case.supplement", {"items": ["ID proof"]}, where=prompt)
