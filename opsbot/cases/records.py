@@ -18,6 +18,7 @@ from opsbot.center import CaseType, Center
 from opsbot.directory import Directory, Member
 from opsbot.errors import NotAllowed, NotFound
 
+OPEN_STATES = tuple(state for state in State if state.is_open)
 CARD = "case.card"
 LINE = "case.line"
 PROMPT = "case.prompt"
@@ -99,11 +100,9 @@ def open_load(session: Session, unit: str) -> dict[str, int]:
     """Open cases per assignee in a unit, for least-loaded assignment."""
     rows = session.execute(
         select(Case.assignee, func.count())
-        .where(
-            Case.unit_key == unit,
-            Case.assignee.is_not(None),
-            Case.state.not_in([State.CLOSED, State.REJECTED]),
-        )
+        # Naming the open states (rather than excluding the closed ones) lets the (state, unit) index read
+        # only the open cases.
+        .where(Case.unit_key == unit, Case.assignee.is_not(None), Case.state.in_(OPEN_STATES))
         .group_by(Case.assignee)
     )
     return {assignee: count for assignee, count in rows}

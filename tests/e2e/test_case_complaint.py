@@ -1,5 +1,5 @@
-"""A complaint: recorded by customer service, forwarded to the unit it is about, investigated there, the result
-returned to customer service, who replies and follows up satisfaction (regulation 004)."""
+"""A complaint: recorded by customer service, forwarded to the unit it is about, investigated there, the
+result returned to customer service, who replies and follows up satisfaction (regulation 004)."""
 
 from sqlalchemy import select
 
