@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
 from typing import Any
 
 from slack_bolt import Ack, App
@@ -18,6 +17,7 @@ from handlers.blocks import (
     header,
     section,
     select_input,
+    slack_time,
     text_input,
 )
 from handlers.catalogue import CommandHelp
@@ -135,19 +135,13 @@ def card(payload: Mapping[str, Any]) -> Message:
     blocks = [
         header(f"📣 Announcement {payload['number']}"),
         section(escape(payload["text"])),
-        context(f"From *{escape(payload['author_name'])}* · {posted_at(payload['posted_at'])}"),
+        context(f"From *{escape(payload['author_name'])}* · {slack_time(payload['posted_at'])}"),
         section(read_line, accessory=button("Mark as read", MARK_READ, payload["number"])),
     ]
     return Message(
         text=f"Announcement {payload['number']} from {payload['author_name']}: {payload['text']}",
         blocks=blocks,
     )
-
-
-def posted_at(iso: str) -> str:
-    """A time Slack shows in each reader's own time zone, with a UTC fallback."""
-    moment = datetime.fromisoformat(iso)
-    return f"<!date^{int(moment.timestamp())}^{{date_short_pretty}} {{time}}|{moment:%Y-%m-%d %H:%M} UTC>"
 
 
 def read_button(number: str) -> dict[str, Any]:

@@ -8,6 +8,7 @@ own limits with a visible note, never sent over them.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 from slack_sdk.models.blocks import (
@@ -34,6 +35,19 @@ class Message:
 
     text: str
     blocks: list[dict[str, Any]] = field(default_factory=list)
+
+
+def slack_time(moment: datetime | str | None, zone: tzinfo = UTC) -> str:
+    """A time Slack shows in each reader's own time zone; the fallback (old clients, notifications) is in
+    `zone`."""
+    if moment is None or moment == "":
+        return "—"
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment)
+    local = moment.astimezone(zone)
+    label = "UTC" if zone is UTC else ""
+    fallback = f"{local:%Y-%m-%d %H:%M} {label}".rstrip()
+    return f"<!date^{int(moment.timestamp())}^{{date_short_pretty}} {{time}}|{fallback}>"
 
 
 def fit(text: str, limit: int) -> str:

@@ -7,9 +7,8 @@ from typing import Any
 
 from slack_bolt import App
 
-from handlers.announcements import posted_at, read_button
-from handlers.blocks import context, divider, escape, fit, header, section
-from handlers.cases.card import when
+from handlers.announcements import read_button
+from handlers.blocks import context, divider, escape, fit, header, section, slack_time
 from handlers.edge import Edge
 from opsbot.home import publish_home
 
@@ -65,7 +64,7 @@ def announcements_section(part: Mapping[str, Any]) -> list[dict[str, Any]]:
     for item in items:
         blocks.append(
             section(
-                f"*{item['number']}* from {escape(item['author_name'])} · {posted_at(item['posted_at'])}\n"
+                f"*{item['number']}* from {escape(item['author_name'])} · {slack_time(item['posted_at'])}\n"
                 f"{escape(fit(item['text'], 300))}"
             )
         )
@@ -79,7 +78,7 @@ def cases_section(part: Mapping[str, Any]) -> list[dict[str, Any]]:
         return [section("*My cases*\nNothing is waiting for you. ✓")]
     lines = [
         f"• *{item['reference']}* {escape(fit(item['summary'], 80))} — {item['state']}, "
-        f"due {when(item['due'])}" + (" ⚠️ overdue" if item["overdue"] else "")
+        f"due {slack_time(item['due'])}" + (" ⚠️ overdue" if item["overdue"] else "")
         for item in items
     ]
     return [

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
 from typing import Any
 
 from slack_sdk.models.blocks import UserSelectElement
 
-from handlers.blocks import Message, actions, button, context, escape, fields, header, section
+from handlers.blocks import Message, actions, button, context, escape, fields, header, section, slack_time
 from opsbot.cases.lifecycle import State
 
 TAKE = "case.take"
@@ -27,14 +26,6 @@ INFORMED = "case.informed"
 SATISFACTION = "case.satisfaction"
 SUPPLEMENT = "case.supplement"
 COMPLETE = "case.complete"
-
-
-def when(iso: str | None) -> str:
-    """A time Slack shows in each reader's own time zone, with a UTC fallback."""
-    if not iso:
-        return "—"
-    moment = datetime.fromisoformat(iso)
-    return f"<!date^{int(moment.timestamp())}^{{date_short_pretty}} {{time}}|{moment:%Y-%m-%d %H:%M} UTC>"
 
 
 def _buttons(payload: Mapping[str, Any]) -> list[Any]:
@@ -98,8 +89,8 @@ def case_card(payload: Mapping[str, Any]) -> Message:
                 f"{escape(payload['customer'])} · {escape(payload['contact'])} · {payload['channel']}",
             ),
             ("Handler", f"{assignee} ({escape(payload['unit'])})"),
-            ("Reply due", "replied ✓" if payload["replied"] else when(payload["reply_due_at"])),
-            ("Resolve by", when(payload["resolve_due_at"])),
+            ("Reply due", "replied ✓" if payload["replied"] else slack_time(payload["reply_due_at"])),
+            ("Resolve by", slack_time(payload["resolve_due_at"])),
         ),
     ]
     if payload.get("satisfaction") is not None:

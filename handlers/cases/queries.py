@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from slack_sdk.models.blocks import SectionBlock
 
-from handlers.blocks import Message, context, divider, escape, fields, fit, header, section
+from handlers.blocks import Message, context, divider, escape, fields, fit, header, section, slack_time
 from handlers.catalogue import CommandHelp
 from handlers.edge import Edge
 from opsbot.cases import queries
@@ -48,14 +47,6 @@ EMPTY = {
 }
 
 
-def when(moment: datetime | None, zone: ZoneInfo) -> str:
-    """Slack shows the date in the reader's own time zone; the fallback is the center's local time."""
-    if moment is None:
-        return "—"
-    fallback = moment.astimezone(zone).strftime("%Y-%m-%d %H:%M")
-    return f"<!date^{int(moment.timestamp())}^{{date_short_pretty}} {{time}}|{fallback}>"
-
-
 # ------------------------------------------------------------------------------------------------- list
 
 
@@ -72,7 +63,7 @@ def render_list(page: CasePage, zone: ZoneInfo) -> Message:
         blocks.append(
             section(
                 f"*{line.reference}*{kind} {escape(fit(line.summary, SUMMARY_CUT))}\n"
-                f"_{line.state.label}_ · {who} · due {when(line.resolve_due_at, zone)}{mark}"
+                f"_{line.state.label}_ · {who} · due {slack_time(line.resolve_due_at, zone)}{mark}"
             )
         )
     more = (
@@ -99,7 +90,7 @@ def list_cases(edge: Edge, body: dict[str, Any], rest: str) -> Message:
 
 def entry_line(entry: TimelineEntry, zone: ZoneInfo) -> str:
     facts = "; ".join(f"{label}: {escape(value)}" for label, value in entry.facts)
-    return f"{when(entry.at, zone)} · *{escape(entry.actor_name)}* {entry.action}" + (
+    return f"{slack_time(entry.at, zone)} · *{escape(entry.actor_name)}* {entry.action}" + (
         f" — {facts}" if facts else ""
     )
 
@@ -127,8 +118,8 @@ def render_case(details: CaseDetails, directory: Directory, edge: Edge) -> Messa
             ("Unit", escape(unit.name if unit else case.unit_key)),
             ("Handler", name(case.assignee)),
             ("Reviewers", reviewers),
-            ("Reply due", when(case.reply_due_at, zone)),
-            ("Resolution due", when(case.resolve_due_at, zone)),
+            ("Reply due", slack_time(case.reply_due_at, zone)),
+            ("Resolution due", slack_time(case.resolve_due_at, zone)),
             ("Returns · satisfaction", f"{case.review_returns} · {satisfaction}"),
         ),
         section(f"*Summary*\n{escape(case.summary)}"),

@@ -96,7 +96,7 @@ def _watch(session: Session, case: Case, desk: Desk, clock: str) -> int:
             to=handler,
             why=f"{clock}_reminder",
             text=f"⏰ *{reference(case)}* ({case.summary}): the {clock} is due "
-            f"<!date^{int(due.timestamp())}^{{date_short_pretty}} {{time}}|{due:%Y-%m-%d %H:%M} UTC>.",
+            f"{due.astimezone(desk.center.calendar.zone):%Y-%m-%d %H:%M}.",
         )
     return 1
 
