@@ -11,7 +11,7 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 from slack_sdk.models.blocks import CheckboxesElement, DateTimePickerElement, InputBlock, Option
 
-from handlers.blocks import Message, select_input, text_input
+from handlers.blocks import Message, section, select_input, text_input
 from handlers.catalogue import CommandHelp
 from handlers.edge import Edge
 from opsbot.business_hours import add_business_hours
@@ -179,10 +179,17 @@ def register(app: App, edge: Edge, queries: Mapping[str, Subcommand]) -> None:
     def submit_intake(ack: Ack, body: dict[str, Any]) -> None:
         form = intake.parse_form(form_values(body["view"]["state"]["values"]))
         user = body["user"]["id"]
-        edge.change(
+        case = edge.change(
             body, lambda session, directory: intake.receive(session, desk(edge, directory, user), form)
         )
-        ack()
+        # The form turns into the confirmation, so the clerk sees the number (or what is missing) at once.
+        done = {
+            "type": "modal",
+            "title": {"type": "plain_text", "text": "New case"},
+            "close": {"type": "plain_text", "text": "Done"},
+            "blocks": [section(registered(case).text)],
+        }
+        ack(response_action="update", view=done)
 
     app.command(COMMAND, matchers=[lambda body: not body.get("text", "").strip()])(
         ack=ack_form, lazy=[open_form]
