@@ -4,11 +4,9 @@ told, the satisfaction score)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from slack_bolt import Ack, App
-from slack_sdk import WebClient
 from slack_sdk.models.blocks import CheckboxesElement, InputBlock, Option, UserMultiSelectElement
 from sqlalchemy.orm import Session
 
@@ -16,45 +14,19 @@ from handlers.blocks import select_input, text_input
 from handlers.cases import card
 from handlers.cases.commands import desk
 from handlers.edge import Edge
+from handlers.forms import Form, button_acts, button_opens, chosen_values, text_value
 from opsbot.cases import feedback, handling, intake
 from opsbot.cases.models import CHANNELS
 from opsbot.cases.records import Desk, load
-from opsbot.errors import OpsError
-
-Step = Callable[[Session, Desk, str], object]
 
 
-def _direct(app: App, edge: Edge, action_id: str, do: Step) -> None:
-    """A button that acts at once: one transaction, then the card updates through the outbox."""
-
-    @app.action(action_id)
-    def pressed(ack: Ack, body: dict[str, Any]) -> None:
-        ref = body["actions"][0]["value"]
-        user = body["user"]["id"]
-        edge.change(body, lambda session, directory: do(session, desk(edge, directory, user), ref))
-        ack()
+def _reason(label: str) -> Callable[[Session, str], list[dict[str, Any]]]:
+    return lambda _session, _ref: [
+        text_input("reason", label, multiline=True, max_length=handling.MAX_REASON)
+    ]
 
 
-@dataclass(frozen=True)
-class Form:
-    """A button that opens a small form; the service runs when the form is submitted."""
-
-    action_id: str
-    title: str
-    submit: str
-    blocks: Callable[[Any], list[dict[str, Any]]]  # given the case, for forms that list its items
-    run: Callable[[Session, Desk, str, dict[str, Any]], object]
-
-    @property
-    def callback_id(self) -> str:
-        return f"{self.action_id}.form"
-
-
-def _reason(label: str) -> Callable[[Any], list[dict[str, Any]]]:
-    return lambda _case: [text_input("reason", label, multiline=True, max_length=handling.MAX_REASON)]
-
-
-def _how(_case: Any) -> list[dict[str, Any]]:
+def _how(_session: Session, _ref: str) -> list[dict[str, Any]]:
     return [
         text_input(
             "how",
@@ -65,7 +37,7 @@ def _how(_case: Any) -> list[dict[str, Any]]:
     ]
 
 
-def _satisfaction(_case: Any) -> list[dict[str, Any]]:
+def _satisfaction(_session: Session, _ref: str) -> list[dict[str, Any]]:
     scores = [
         (str(n), f"{n} — {label}")
         for n, label in [
@@ -91,7 +63,7 @@ def _satisfaction(_case: Any) -> list[dict[str, Any]]:
     ]
 
 
-def _reviewers(_case: Any) -> list[dict[str, Any]]:
+def _reviewers(_session: Session, _ref: str) -> list[dict[str, Any]]:
     return [
         InputBlock(
             block_id="reviewers",
@@ -101,7 +73,8 @@ def _reviewers(_case: Any) -> list[dict[str, Any]]:
     ]
 
 
-def _missing(case: Any) -> list[dict[str, Any]]:
+def _missing(session: Session, ref: str) -> list[dict[str, Any]]:
+    case = load(session, ref, for_change=False)
     items = [Option(value=item, text=item) for item in case.missing_items]
     return [
         InputBlock(
@@ -112,7 +85,7 @@ def _missing(case: Any) -> list[dict[str, Any]]:
     ]
 
 
-def _details(_case: Any) -> list[dict[str, Any]]:
+def _details(_session: Session, _ref: str) -> list[dict[str, Any]]:
     return [
         text_input("customer", "Customer", max_length=80),
         text_input("contact", "Contact (phone or e-mail)", max_length=120),
@@ -121,22 +94,13 @@ def _details(_case: Any) -> list[dict[str, Any]]:
     ]
 
 
-def _text(values: dict[str, Any], name: str) -> str:
-    return (values.get(name, {}).get(name, {}) or {}).get("value") or ""
-
-
-def _chosen(values: dict[str, Any], name: str) -> list[str]:
-    element = values.get(name, {}).get(name, {}) or {}
-    return [option["value"] for option in element.get("selected_options") or []]
-
-
-FORMS = (
+FORMS: tuple[Form[Desk], ...] = (
     Form(
         card.REJECT,
         "Reject the case",
         "Reject",
         _reason("Reason (the customer will be told)"),
-        lambda s, d, ref, v: handling.reject(s, d, ref, _text(v, "reason")),
+        lambda s, d, ref, v: handling.reject(s, d, ref, text_value(v, "reason")),
     ),
     Form(
         card.JOINT,
@@ -152,42 +116,42 @@ FORMS = (
         "Disagree",
         "Disagree",
         _reason("Why you disagree"),
-        lambda s, d, ref, v: handling.joint_decide(s, d, ref, agree=False, reason=_text(v, "reason")),
+        lambda s, d, ref, v: handling.joint_decide(s, d, ref, agree=False, reason=text_value(v, "reason")),
     ),
     Form(
         card.PROGRESS,
         "Add progress",
         "Add",
-        lambda _c: [text_input("note", "Progress", multiline=True, max_length=handling.MAX_NOTE)],
-        lambda s, d, ref, v: handling.add_progress(s, d, ref, _text(v, "note")),
+        lambda _s, _r: [text_input("note", "Progress", multiline=True, max_length=handling.MAX_NOTE)],
+        lambda s, d, ref, v: handling.add_progress(s, d, ref, text_value(v, "note")),
     ),
     Form(
         card.SUBMIT,
         "Handling done",
         "Submit",
-        lambda _c: [text_input("result", "Result", multiline=True, max_length=handling.MAX_REASON)],
-        lambda s, d, ref, v: handling.submit(s, d, ref, _text(v, "result")),
+        lambda _s, _r: [text_input("result", "Result", multiline=True, max_length=handling.MAX_REASON)],
+        lambda s, d, ref, v: handling.submit(s, d, ref, text_value(v, "result")),
     ),
     Form(
         card.RETURN,
         "Return to the handler",
         "Return",
         _reason("What must be fixed"),
-        lambda s, d, ref, v: handling.review(s, d, ref, passed=False, reason=_text(v, "reason")),
+        lambda s, d, ref, v: handling.review(s, d, ref, passed=False, reason=text_value(v, "reason")),
     ),
     Form(
         card.REPLIED,
         "Replied to the customer",
         "Save",
         _how,
-        lambda s, d, ref, v: feedback.record_contact(s, d, ref, _text(v, "how")),
+        lambda s, d, ref, v: feedback.record_contact(s, d, ref, text_value(v, "how")),
     ),
     Form(
         card.INFORMED,
         "Customer informed",
         "Save",
         _how,
-        lambda s, d, ref, v: feedback.record_informed(s, d, ref, _text(v, "how")),
+        lambda s, d, ref, v: feedback.record_informed(s, d, ref, text_value(v, "how")),
     ),
     Form(
         card.SATISFACTION,
@@ -199,8 +163,8 @@ FORMS = (
             d,
             ref,
             score=int(v["score"]["score"]["selected_option"]["value"]),
-            comment=_text(v, "comment"),
-            objection=bool(_chosen(v, "objection")),
+            comment=text_value(v, "comment"),
+            objection=bool(chosen_values(v, "objection")),
         ),
     ),
     Form(
@@ -208,50 +172,16 @@ FORMS = (
         "Supplement received",
         "Save",
         _missing,
-        lambda s, d, ref, v: intake.supplement(s, d, ref, _chosen(v, "items")),
+        lambda s, d, ref, v: intake.supplement(s, d, ref, chosen_values(v, "items")),
     ),
 )
 
 
-def _open(app: App, edge: Edge, form: Form) -> None:
-    def ack_press(ack: Ack) -> None:
-        ack()
-
-    def open_form(client: WebClient, body: dict[str, Any]) -> None:
-        ref = body["actions"][0]["value"]
-        try:
-            case = edge.read(lambda session, _d: load(session, ref, for_change=False))
-        except OpsError:
-            return
-        view = {
-            "type": "modal",
-            "callback_id": form.callback_id,
-            "private_metadata": ref,
-            "title": {"type": "plain_text", "text": form.title},
-            "submit": {"type": "plain_text", "text": form.submit},
-            "close": {"type": "plain_text", "text": "Cancel"},
-            "blocks": form.blocks(case),
-        }
-        client.views_open(trigger_id=body["trigger_id"], view=view)
-
-    app.action(form.action_id)(ack=ack_press, lazy=[open_form])
-
-    @app.view(form.callback_id)
-    def submitted(ack: Ack, body: dict[str, Any]) -> None:
-        ref = body["view"]["private_metadata"]
-        values = body["view"]["state"]["values"]
-        user = body["user"]["id"]
-        edge.change(
-            body, lambda session, directory: form.run(session, desk(edge, directory, user), ref, values)
-        )
-        ack()
-
-
 def register(app: App, edge: Edge) -> None:
-    _direct(app, edge, card.TAKE, intake.take)
-    _direct(app, edge, card.ACCEPT, handling.accept)
-    _direct(app, edge, card.AGREE, lambda s, d, ref: handling.joint_decide(s, d, ref, agree=True))
-    _direct(app, edge, card.PASS, lambda s, d, ref: handling.review(s, d, ref, passed=True))
+    button_acts(app, edge, card.TAKE, desk, intake.take)
+    button_acts(app, edge, card.ACCEPT, desk, handling.accept)
+    button_acts(app, edge, card.AGREE, desk, lambda s, d, ref: handling.joint_decide(s, d, ref, agree=True))
+    button_acts(app, edge, card.PASS, desk, lambda s, d, ref: handling.review(s, d, ref, passed=True))
 
     @app.action(card.PICK)
     def picked(ack: Ack, body: dict[str, Any]) -> None:
@@ -267,4 +197,4 @@ def register(app: App, edge: Edge) -> None:
         ack()
 
     for form in FORMS:
-        _open(app, edge, form)
+        button_opens(app, edge, form, desk)

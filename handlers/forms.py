@@ -1,0 +1,93 @@
+"""Buttons on a workflow's cards: those that act at once, and those that open a small form (a reason, a note)
+whose submission runs the service. One implementation for every workflow; each passes how it builds the
+context its services take (the cases' Desk, the approvals' Clerk)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+from sqlalchemy.orm import Session
+
+from handlers.edge import Edge
+from opsbot.directory import Directory
+from opsbot.errors import OpsError
+
+W = TypeVar("W")
+# Builds a workflow's service context for the person acting.
+ContextFor = Callable[[Edge, Directory, str], W]
+
+
+@dataclass(frozen=True)
+class Form(Generic[W]):
+    action_id: str
+    title: str
+    submit: str
+    # The form's input blocks, given a read-only session and the button's value (the record's reference).
+    blocks: Callable[[Session, str], list[dict[str, Any]]]
+    run: Callable[[Session, W, str, dict[str, Any]], object]
+
+    @property
+    def callback_id(self) -> str:
+        return f"{self.action_id}.form"
+
+
+def button_acts(
+    app: App, edge: Edge, action_id: str, context_for: ContextFor[W], do: Callable[[Session, W, str], object]
+) -> None:
+    """A button that acts at once: one transaction, then the cards update through the outbox."""
+
+    @app.action(action_id)
+    def pressed(ack: Ack, body: dict[str, Any]) -> None:
+        ref = body["actions"][0]["value"]
+        user = body["user"]["id"]
+        edge.change(body, lambda session, directory: do(session, context_for(edge, directory, user), ref))
+        ack()
+
+
+def button_opens(app: App, edge: Edge, form: Form[W], context_for: ContextFor[W]) -> None:
+    """A button that opens `form` (after the ack, within the trigger's 3 seconds); submitting it runs the
+    service, and a refusal shows on the form."""
+
+    def open_form(client: WebClient, body: dict[str, Any]) -> None:
+        ref = body["actions"][0]["value"]
+        try:
+            blocks = edge.read(lambda session, _directory: form.blocks(session, ref))
+        except OpsError:
+            return  # the record is gone; nothing to fill in
+        view = {
+            "type": "modal",
+            "callback_id": form.callback_id,
+            "private_metadata": ref,
+            "title": {"type": "plain_text", "text": form.title},
+            "submit": {"type": "plain_text", "text": form.submit},
+            "close": {"type": "plain_text", "text": "Cancel"},
+            "blocks": blocks,
+        }
+        client.views_open(trigger_id=body["trigger_id"], view=view)
+
+    app.action(form.action_id)(ack=lambda ack: ack(), lazy=[open_form])
+
+    @app.view(form.callback_id)
+    def submitted(ack: Ack, body: dict[str, Any]) -> None:
+        ref = body["view"]["private_metadata"]
+        values = body["view"]["state"]["values"]
+        user = body["user"]["id"]
+        edge.change(
+            body,
+            lambda session, directory: form.run(session, context_for(edge, directory, user), ref, values),
+        )
+        ack()
+
+
+def text_value(values: dict[str, Any], name: str) -> str:
+    """A text input's value from a submitted form (block and action ids are the same name)."""
+    return (values.get(name, {}).get(name, {}) or {}).get("value") or ""
+
+
+def chosen_values(values: dict[str, Any], name: str) -> list[str]:
+    element = values.get(name, {}).get(name, {}) or {}
+    return [option["value"] for option in element.get("selected_options") or []]
