@@ -21,6 +21,7 @@ from handlers.app import build_app, renderers, web_client
 from handlers.delivery import Deliverer, DeliveryLoop, Pacer
 from handlers.edge import Edge
 from handlers.web import WebServer, wsgi_app
+from opsbot.approvals.jobs import approval_sweeps
 from opsbot.cases.jobs import case_sweeps
 from opsbot.center import Center, CenterFileError, load_center
 from opsbot.clock import Clock, SystemClock
@@ -35,7 +36,7 @@ log = logging.getLogger("opsbot")
 
 
 def sweeps_for(center: Center) -> tuple[Sweep, ...]:
-    return FOUNDATION_SWEEPS + case_sweeps(center)
+    return FOUNDATION_SWEEPS + case_sweeps(center) + approval_sweeps(center)
 
 
 class StartupError(Exception):

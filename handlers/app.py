@@ -15,12 +15,12 @@ from slack_sdk.http_retry.builtin_handlers import (
     ServerErrorRetryHandler,
 )
 
-from handlers import announcements, cases, home, ops
+from handlers import announcements, approvals, cases, home, ops
 from handlers.catalogue import CommandHelp
 from handlers.delivery import Renderer
 from handlers.edge import Edge, handle_error
 
-MODULES = (ops, announcements, cases, home)
+MODULES = (ops, announcements, cases, approvals, home)
 
 
 def catalogue() -> list[CommandHelp]:
@@ -70,5 +70,6 @@ def build_app(edge: Edge, *, client: WebClient, signing_secret: str) -> App:
     ops.register(app, edge, catalogue())
     announcements.register(app, edge)
     cases.register(app, edge)
+    approvals.register(app, edge)
     home.register(app, edge)
     return app

@@ -23,6 +23,7 @@ from pydantic import (
     model_validator,
 )
 
+from opsbot.approvals.policy import FUNCTION_NAMES, ApprovalSettings, function_names
 from opsbot.roles import Role
 
 SlackUserId = Annotated[str, StringConstraints(pattern=r"^[UW][A-Z0-9]{2,}$")]
@@ -193,6 +194,8 @@ class Center(Strict):
     people: tuple[Person, ...] = Field(min_length=1)
     channels: Channels
     cases: CaseSettings
+    # Request kinds and their chain policies (graded authorization); see opsbot/approvals/policy.py.
+    approvals: ApprovalSettings
     # Admins look after deliveries (`/ops deliveries`); they need not be in `people`.
     admins: tuple[SlackUserId, ...] = ()
 
@@ -274,7 +277,11 @@ def parse_center(text: str, *, source: str = "<center file>") -> Center:
             source, ["the file must be a mapping with name, calendar, units, people, channels"]
         )
     # Cross references are checked per field (so each error keeps its path) against what the file names.
-    context = {"unit_keys": _unit_keys(raw.get("units")), "person_ids": _person_ids(raw.get("people"))}
+    context = {
+        "unit_keys": _unit_keys(raw.get("units")),
+        "person_ids": _person_ids(raw.get("people")),
+        FUNCTION_NAMES: function_names(raw.get("approvals")),
+    }
     try:
         return Center.model_validate(raw, context=context)
     except ValidationError as exc:

@@ -1,0 +1,60 @@
+"""Approve, deny and return on an approver's card."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import App
+from sqlalchemy.orm import Session
+
+from handlers.approvals import card
+from handlers.blocks import text_input
+from handlers.edge import Edge
+from handlers.forms import Form, button_acts, button_opens, text_value
+from opsbot.approvals.lifecycle import Decision
+from opsbot.approvals.service import MAX_REASON, Clerk, decide
+from opsbot.directory import Directory
+
+
+def clerk(edge: Edge, directory: Directory, actor: str) -> Clerk:
+    return Clerk(center=edge.center, directory=directory, now=edge.now(), actor=actor)
+
+
+def _decide(decision: Decision) -> Any:
+    """The button's value names the step: `APR-2026-000045:<round>:<position>`."""
+
+    def run(session: Session, who: Clerk, ref: str, values: dict[str, Any] | None = None) -> object:
+        number, round_, position = ref.rsplit(":", 2)
+        return decide(
+            session,
+            who,
+            number,
+            round_=int(round_),
+            position=int(position),
+            decision=decision,
+            reason=text_value(values or {}, "reason"),
+        )
+
+    return run
+
+
+def _reason(label: str) -> Any:
+    return lambda _session, _ref: [text_input("reason", label, multiline=True, max_length=MAX_REASON)]
+
+
+FORMS: tuple[Form[Clerk], ...] = (
+    Form(card.DENY, "Deny", "Deny", _reason("Reason (the requester will see it)"), _decide(Decision.DENY)),
+    Form(
+        card.RETURN,
+        "Return for correction",
+        "Return",
+        _reason("What must be corrected"),
+        _decide(Decision.RETURN),
+    ),
+)
+
+
+def register(app: App, edge: Edge) -> None:
+    button_acts(app, edge, card.APPROVE, clerk, _decide(Decision.APPROVE))
+    for form in FORMS:
+        button_opens(app, edge, form, clerk)

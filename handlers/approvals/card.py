@@ -1,0 +1,75 @@
+"""The approval card: one payload, three audiences — the requester, the approvals channel, and each approver
+(whose copy carries the buttons while their step waits)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from handlers.blocks import Message, actions, button, context, escape, fields, header, section, slack_time
+from opsbot.approvals.lifecycle import RequestState, StepState
+
+APPROVE = "approval.approve"
+DENY = "approval.deny"
+RETURN = "approval.return"
+FIELD_LABELS = {
+    "start_date": "From",
+    "end_date": "To",
+    "target_unit": "Receiving unit",
+    "deadline": "Deadline",
+    "details": "Details",
+}
+
+
+def chain_lines(steps: list[Mapping[str, Any]]) -> str:
+    lines = []
+    for step in steps:
+        state = StepState(step["state"])
+        line = f"{state.mark} {step['position']}. {escape(step['label'])}: {escape(step['approver_name'])}"
+        if step["decided_by_name"]:
+            line += f" — {state.value} by {escape(step['decided_by_name'])} {slack_time(step['decided_at'])}"
+        if step["reason"]:
+            line += f"\n      “{escape(step['reason'])}”"
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def approval_card(payload: Mapping[str, Any]) -> Message:
+    state = RequestState(payload["state"])
+    title = f"{payload['number']} · {payload['kind']}"
+    facts = [("Requested by", escape(payload["requester_name"]))]
+    if payload["amount"]:
+        facts.append(("Amount", payload["amount"]))
+    facts += [(FIELD_LABELS.get(k, k), escape(str(v))) for k, v in payload["fields"].items() if v]
+    blocks = [
+        header(title),
+        section(f"*{escape(payload['purpose'])}*\nStatus: *{state.value}*"),
+        fields(*facts),
+        section(chain_lines(payload["steps"])),
+    ]
+    audience = payload["audience"]
+    if audience.startswith("step:") and state is RequestState.PENDING:
+        round_, position = audience.split(":")[1:3]
+        step = next(
+            s for s in payload["steps"] if str(s["position"]) == position and str(s["round"]) == round_
+        )
+        if StepState(step["state"]) is StepState.PENDING:
+            value = f"{payload['number']}:{round_}:{position}"
+            buttons = [
+                button("Approve", APPROVE, value, style="primary"),
+                button("Deny…", DENY, value, style="danger"),
+            ]
+            if payload["returnable"]:
+                buttons.append(button("Return for correction…", RETURN, value))
+            blocks.append(actions(*buttons, block_id=f"{payload['number']}:{round_}:{position}"))
+    elif audience == "requester" and state is RequestState.RETURNED:
+        blocks.append(context(f"Correct it and type `/approval resubmit {payload['number']}`."))
+    text = f"{title}: {payload['purpose']} — {state.value}"
+    return Message(text=text, blocks=blocks)
+
+
+def approval_notice(payload: Mapping[str, Any]) -> Message:
+    return Message(text=payload["text"].replace("*", ""), blocks=[section(payload["text"])])
+
+
+RENDERERS = {"approval.card": approval_card, "approval.notice": approval_notice}

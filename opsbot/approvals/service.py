@@ -1,0 +1,413 @@
+"""Requesting, deciding, delegating, withdrawing and resubmitting approvals.
+
+Every decision locks its request row first, so a double click, two approvers clicking at once or Slack
+retrying a click produce exactly one decision: the second finds the step already decided and is told by whom.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from opsbot import audit, outbox
+from opsbot.approvals.chains import resolve_chain
+from opsbot.approvals.lifecycle import Decision, RequestState, StepState, after_decision
+from opsbot.approvals.models import ApprovalRequest, ApprovalStep, Delegation
+from opsbot.center import Center
+from opsbot.directory import Directory
+from opsbot.errors import InvalidInput, NotAllowed, NotFound
+from opsbot.numbering import next_number
+
+KIND = "APR"
+MAX_PURPOSE = 2000
+MAX_REASON = 2000
+CARD = "approval.card"
+VERBS = {Decision.APPROVE: "approved", Decision.DENY: "denied", Decision.RETURN: "returned for correction"}
+
+
+@dataclass(frozen=True)
+class Clerk:
+    """What an approval step needs: the center's settings, who is who, the time, and who is acting."""
+
+    center: Center
+    directory: Directory
+    now: datetime
+    actor: str
+
+    @property
+    def today(self) -> date:
+        return self.now.astimezone(self.center.calendar.zone).date()
+
+
+def active_delegations(session: Session, today: date) -> dict[str, str]:
+    rows = session.scalars(
+        select(Delegation)
+        .where(Delegation.until >= today, Delegation.ended_at.is_(None))
+        .order_by(Delegation.id)
+    )
+    return {row.delegator: row.delegate for row in rows}
+
+
+def load(session: Session, number: str, *, for_change: bool = True) -> ApprovalRequest:
+    query = select(ApprovalRequest).where(ApprovalRequest.number == number.strip().upper())
+    request = session.scalars(query.with_for_update() if for_change else query).one_or_none()
+    if request is None:
+        raise NotFound(f"There is no approval request {number.strip()}. Numbers look like APR-2026-000045.")
+    return request
+
+
+def steps_of(session: Session, request: ApprovalRequest) -> list[ApprovalStep]:
+    """The steps of the request's latest round, in order."""
+    rows = session.scalars(
+        select(ApprovalStep)
+        .where(ApprovalStep.request_id == request.id)
+        .order_by(ApprovalStep.round.desc(), ApprovalStep.position)
+    ).all()
+    latest = rows[0].round if rows else 0
+    return [row for row in rows if row.round == latest]
+
+
+def request_approval(
+    session: Session,
+    clerk: Clerk,
+    *,
+    kind_key: str,
+    purpose: str,
+    amount: Decimal | None = None,
+    fields: dict[str, Any] | None = None,
+) -> ApprovalRequest:
+    clerk.directory.member(clerk.actor)
+    purpose = _text(purpose, "purpose", MAX_PURPOSE)
+    fields = dict(fields or {})
+    settings = clerk.center.approvals
+    chain = resolve_chain(
+        settings,
+        kind_key,
+        clerk.actor,
+        clerk.directory,
+        amount=amount,
+        target_unit=fields.get("target_unit"),
+        delegations=active_delegations(session, clerk.today),
+    )
+    request = ApprovalRequest(
+        number=next_number(session, KIND, clerk.now.astimezone(clerk.center.calendar.zone).year),
+        kind_key=kind_key,
+        requester=clerk.actor,
+        purpose=purpose,
+        amount=amount,
+        currency=settings.currency if amount is not None else None,
+        fields=fields,
+        state=RequestState.PENDING,
+        current_step=1,
+        created_at=clerk.now,
+        version=1,
+    )
+    session.add(request)
+    session.flush()
+    _add_round(session, request, chain, round_=1, now=clerk.now)
+    audit.record(
+        session,
+        at=clerk.now,
+        actor=clerk.actor,
+        action="approval.requested",
+        subject=request.number,
+        after={
+            "kind": kind_key,
+            "amount": str(amount) if amount is not None else None,
+            "purpose": purpose,
+            "chain": [f"{step.label}: {step.approver}" for step in chain],
+            **_jsonable(fields),
+        },
+    )
+    publish(session, request, clerk)
+    return request
+
+
+def _add_round(
+    session: Session, request: ApprovalRequest, chain: list[Any], *, round_: int, now: datetime
+) -> None:
+    for position, step in enumerate(chain, start=1):
+        session.add(
+            ApprovalStep(
+                request_id=request.id,
+                round=round_,
+                position=position,
+                label=step.label,
+                approver=step.approver,
+                state=StepState.PENDING if position == 1 else StepState.WAITING,
+                waiting_since=now if position == 1 else None,
+                reminded=False,
+            )
+        )
+    session.flush()
+
+
+def may_decide(step: ApprovalStep, person: str, delegations: dict[str, str]) -> bool:
+    """The approver, whoever stands in for them, or the superior the step was escalated to."""
+    return person in (step.approver, delegations.get(step.approver), step.escalated_to)
+
+
+def decide(
+    session: Session,
+    clerk: Clerk,
+    number: str,
+    *,
+    round_: int,
+    position: int,
+    decision: Decision,
+    reason: str = "",
+) -> ApprovalRequest:
+    request = load(session, number)
+    steps = steps_of(session, request)
+    step = next((s for s in steps if s.position == position and s.round == round_), None)
+    if step is None:
+        raise NotFound(f"{request.number} has no such step; open the latest card.")
+    if StepState(step.state) is not StepState.PENDING:
+        raise InvalidInput(_already(step, request, clerk))
+    if clerk.actor == request.requester:
+        raise NotAllowed(f"You asked for {request.number}, so you can't decide it.")
+    delegations = active_delegations(session, clerk.today)
+    if not may_decide(step, clerk.actor, delegations):
+        raise NotAllowed(
+            f"Step {step.position} of {request.number} ({step.label}) is "
+            f"{clerk.directory.name_of(step.approver)}'s to decide"
+            + (
+                f" (or {clerk.directory.name_of(delegations[step.approver])}'s, standing in)."
+                if step.approver in delegations
+                else "."
+            )
+        )
+    if decision is Decision.RETURN and not clerk.center.approvals.kind(request.kind_key).returnable:
+        raise InvalidInput(
+            f"A {clerk.center.approvals.kind(request.kind_key).name.lower()} can't be returned for "
+            "correction: approve or deny it."
+        )
+    if decision is not Decision.APPROVE:
+        reason = _text(reason, "reason", MAX_REASON)
+    step.state = {
+        Decision.APPROVE: StepState.APPROVED,
+        Decision.DENY: StepState.DENIED,
+        Decision.RETURN: StepState.RETURNED,
+    }[decision]
+    step.decided_by, step.decided_at, step.reason = clerk.actor, clerk.now, reason or None
+    outcome = after_decision([s.position for s in steps], position, decision)
+    request.state, request.current_step = outcome.request, outcome.next_position
+    if outcome.request.is_final:
+        request.decided_at = clerk.now
+        for later in steps:
+            if later.position > position:
+                later.state = StepState.CANCELLED
+    elif outcome.next_position is not None:
+        following = next(s for s in steps if s.position == outcome.next_position)
+        following.state, following.waiting_since = StepState.PENDING, clerk.now
+    acting_for = step.approver if clerk.actor != step.approver else None
+    audit.record(
+        session,
+        at=clerk.now,
+        actor=clerk.actor,
+        action=f"approval.{decision.value}",
+        subject=request.number,
+        after={"step": position, "label": step.label, "reason": reason or None, "acting_for": acting_for},
+    )
+    publish(session, request, clerk)
+    if outcome.request.is_final:
+        verb = VERBS[decision] if outcome.request is not RequestState.APPROVED else "approved"
+        why = f" Reason: “{reason}”" if reason else ""
+        _tell(
+            session,
+            request,
+            clerk,
+            to=request.requester,
+            why="outcome",
+            text=f"Your request *{request.number}* was {verb} by {clerk.directory.name_of(clerk.actor)}.{why}"
+            + (" Correct it and resubmit." if outcome.request is RequestState.RETURNED else ""),
+        )
+    return request
+
+
+def _already(step: ApprovalStep, request: ApprovalRequest, clerk: Clerk) -> str:
+    if step.decided_by:
+        when = step.decided_at.astimezone(clerk.center.calendar.zone) if step.decided_at else None
+        return (
+            f"Step {step.position} of {request.number} was already {step.state} by "
+            f"{clerk.directory.name_of(step.decided_by)}" + (f" at {when:%Y-%m-%d %H:%M}." if when else ".")
+        )
+    return f"{request.number} is {request.state}; step {step.position} is no longer waiting for a decision."
+
+
+def withdraw(session: Session, clerk: Clerk, number: str) -> ApprovalRequest:
+    request = load(session, number)
+    if request.requester != clerk.actor:
+        raise NotAllowed(
+            f"Only {clerk.directory.name_of(request.requester)}, who asked, can withdraw {request.number}."
+        )
+    if RequestState(request.state) not in (RequestState.PENDING, RequestState.RETURNED):
+        raise InvalidInput(f"{request.number} is already {request.state}; it can't be withdrawn.")
+    for step in steps_of(session, request):
+        if StepState(step.state) in (StepState.PENDING, StepState.WAITING):
+            step.state = StepState.CANCELLED
+    request.state, request.current_step, request.decided_at = RequestState.WITHDRAWN, None, clerk.now
+    audit.record(
+        session, at=clerk.now, actor=clerk.actor, action="approval.withdrawn", subject=request.number
+    )
+    publish(session, request, clerk)
+    return request
+
+
+def resubmit(
+    session: Session, clerk: Clerk, number: str, *, purpose: str | None = None, amount: Decimal | None = None
+) -> ApprovalRequest:
+    """After a return for correction: the same number, a new round of the chain; the earlier rounds stay."""
+    request = load(session, number)
+    if request.requester != clerk.actor:
+        raise NotAllowed(f"Only {clerk.directory.name_of(request.requester)} can resubmit {request.number}.")
+    if RequestState(request.state) is not RequestState.RETURNED:
+        raise InvalidInput(
+            f"{request.number} is {request.state}; only a request returned for correction is resubmitted."
+        )
+    if purpose is not None:
+        request.purpose = _text(purpose, "purpose", MAX_PURPOSE)
+    if amount is not None:
+        request.amount = amount
+    chain = resolve_chain(
+        clerk.center.approvals,
+        request.kind_key,
+        request.requester,
+        clerk.directory,
+        amount=request.amount,
+        target_unit=request.fields.get("target_unit"),
+        delegations=active_delegations(session, clerk.today),
+    )
+    round_ = steps_of(session, request)[0].round + 1
+    _add_round(session, request, chain, round_=round_, now=clerk.now)
+    request.state, request.current_step, request.decided_at = RequestState.PENDING, 1, None
+    audit.record(
+        session,
+        at=clerk.now,
+        actor=clerk.actor,
+        action="approval.resubmitted",
+        subject=request.number,
+        after={
+            "round": round_,
+            "purpose": request.purpose,
+            "amount": str(request.amount) if request.amount is not None else None,
+        },
+    )
+    publish(session, request, clerk)
+    return request
+
+
+def delegate(session: Session, clerk: Clerk, *, to: str, until: date) -> Delegation:
+    me = clerk.directory.member(clerk.actor)
+    standing_in = clerk.directory.get(to)
+    if standing_in is None:
+        raise InvalidInput(f"<@{to}> is not in the center's directory, so they can't decide for you.")
+    if to == me.slack_id:
+        raise InvalidInput("Choose someone else to decide for you while you are away.")
+    if until < clerk.today:
+        raise InvalidInput(f"{until:%Y-%m-%d} is already past; give the last day you are away.")
+    for row in session.scalars(
+        select(Delegation).where(Delegation.delegator == me.slack_id, Delegation.ended_at.is_(None))
+    ):
+        row.ended_at = clerk.now  # one delegation at a time: the new one replaces the old
+    row = Delegation(delegator=me.slack_id, delegate=to, until=until, created_at=clerk.now)
+    session.add(row)
+    audit.record(
+        session,
+        at=clerk.now,
+        actor=clerk.actor,
+        action="approval.delegated",
+        subject=f"person:{me.slack_id}",
+        after={"delegate": to, "until": until.isoformat()},
+    )
+    return row
+
+
+def publish(session: Session, request: ApprovalRequest, clerk: Clerk) -> None:
+    """Update the three cards in place: the requester's, the approvals channel's, and the current approver's
+    (with the buttons), plus the cards of approvers who already decided."""
+    request.version += 1
+    session.flush()
+    steps = steps_of(session, request)
+    payload = card_payload(request, steps, clerk)
+    targets = [(request.requester, "requester"), (clerk.center.channels.approvals, "channel")]
+    standing_in = active_delegations(session, clerk.today)
+    for step in steps:
+        if StepState(step.state) in (StepState.WAITING, StepState.CANCELLED):
+            continue
+        targets.append((step.approver, f"step:{step.round}:{step.position}"))
+        if step.escalated_to:
+            targets.append((step.escalated_to, f"step:{step.round}:{step.position}:escalated"))
+        if StepState(step.state) is StepState.PENDING and step.approver in standing_in:
+            targets.append((standing_in[step.approver], f"step:{step.round}:{step.position}:delegate"))
+    for to, role in targets:
+        outbox.notify(
+            session,
+            now=clerk.now,
+            to=to,
+            kind=CARD,
+            payload=payload | {"audience": role},
+            key=f"approval:{request.number}:{role}:v{request.version}",
+            message_key=f"approval:{request.number}:{role}",
+        )
+
+
+def card_payload(request: ApprovalRequest, steps: list[ApprovalStep], clerk: Clerk) -> dict[str, Any]:
+    kind = clerk.center.approvals.kind(request.kind_key)
+    names = clerk.directory.name_of
+    return {
+        "number": request.number,
+        "kind": kind.name,
+        "requester": request.requester,
+        "requester_name": names(request.requester),
+        "purpose": request.purpose,
+        "amount": f"{request.amount:,.2f} {request.currency}" if request.amount is not None else None,
+        "fields": _jsonable(request.fields),
+        "state": request.state,
+        "returnable": kind.returnable,
+        "steps": [
+            {
+                "round": s.round,
+                "position": s.position,
+                "label": s.label,
+                "approver": s.approver,
+                "approver_name": names(s.approver),
+                "state": s.state,
+                "decided_by_name": names(s.decided_by) if s.decided_by else None,
+                "decided_at": s.decided_at.isoformat() if s.decided_at else None,
+                "reason": s.reason,
+            }
+            for s in steps
+        ],
+    }
+
+
+def _tell(session: Session, request: ApprovalRequest, clerk: Clerk, *, to: str, why: str, text: str) -> None:
+    outbox.notify(
+        session,
+        now=clerk.now,
+        to=to,
+        kind="approval.notice",
+        payload={"text": text},
+        key=f"approval:{request.number}:{why}:v{request.version}:{to}",
+    )
+
+
+def _text(text: str, what: str, limit: int) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise InvalidInput(f"The {what} is required.", field=what)
+    if len(text) > limit:
+        raise InvalidInput(
+            f"The {what} holds up to {limit:,} characters; yours has {len(text):,}.", field=what
+        )
+    return text
+
+
+def _jsonable(fields: dict[str, Any]) -> dict[str, Any]:
+    return {key: value.isoformat() if isinstance(value, date) else value for key, value in fields.items()}
