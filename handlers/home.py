@@ -8,7 +8,8 @@ from typing import Any
 from slack_bolt import App
 
 from handlers.announcements import read_button
-from handlers.blocks import context, divider, escape, fit, header, section, slack_time
+from handlers.approvals import card as approval_card
+from handlers.blocks import actions, button, context, divider, escape, fit, header, section, slack_time
 from handlers.edge import Edge
 from opsbot.home import publish_home
 
@@ -87,8 +88,33 @@ def cases_section(part: Mapping[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
+def approvals_section(part: Mapping[str, Any]) -> list[dict[str, Any]]:
+    items = part["items"]
+    if not items:
+        return [section("*Approvals*\nNothing waits for your decision. ✓")]
+    blocks = [section(f"*Approvals waiting for your decision* ({len(items)})")]
+    for item in items:
+        amount = f" · {item['amount']}" if item["amount"] else ""
+        standing_in = f" (for {escape(item['for'])})" if item["for"] else ""
+        blocks.append(
+            section(
+                f"*{item['number']}* {escape(fit(item['purpose'], 200))}{amount}\n"
+                f"from {escape(item['requester_name'])} · step: {escape(item['label'])}{standing_in}"
+            )
+        )
+        blocks.append(
+            actions(
+                button("Approve", approval_card.APPROVE, item["step"], style="primary"),
+                button("Deny…", approval_card.DENY, item["step"], style="danger"),
+                block_id=f"home:{item['step']}",
+            )
+        )
+    return blocks
+
+
 SECTION_VIEWS: dict[str, Callable[[Mapping[str, Any]], list[dict[str, Any]]]] = {
     "announcements": announcements_section,
     "cases": cases_section,
+    "approvals": approvals_section,
 }
 RENDERERS = {"home": home_view}

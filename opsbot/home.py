@@ -15,6 +15,8 @@ from sqlalchemy.orm import Session
 
 from opsbot import outbox
 from opsbot.announcements import Announcement, AnnouncementRead
+from opsbot.approvals.lifecycle import StepState
+from opsbot.approvals.models import ApprovalRequest, ApprovalStep, Delegation
 from opsbot.cases.lifecycle import State
 from opsbot.cases.models import Case
 from opsbot.cases.records import reference
@@ -88,8 +90,51 @@ def my_cases(session: Session, directory: Directory, person: Member, now: dateti
     }
 
 
+APPROVALS_SHOWN = 10
+
+
+def approvals_waiting(
+    session: Session, directory: Directory, person: Member, now: datetime
+) -> dict[str, Any] | None:
+    """Approval steps waiting for the person's decision: as approver, standing in, or escalated to them."""
+    me = person.slack_id
+    standing_in_for = select(Delegation.delegator).where(
+        Delegation.delegate == me, Delegation.ended_at.is_(None), Delegation.until >= now.date()
+    )
+    rows = session.execute(
+        select(ApprovalRequest, ApprovalStep)
+        .join(ApprovalStep, ApprovalStep.request_id == ApprovalRequest.id)
+        .where(
+            ApprovalStep.state == StepState.PENDING,
+            or_(
+                ApprovalStep.approver == me,
+                ApprovalStep.escalated_to == me,
+                ApprovalStep.approver.in_(standing_in_for),
+            ),
+        )
+        .order_by(ApprovalStep.waiting_since)
+        .limit(APPROVALS_SHOWN)
+    ).all()
+    return {
+        "kind": "approvals",
+        "items": [
+            {
+                "number": request.number,
+                "kind": request.kind_key,
+                "purpose": request.purpose,
+                "requester_name": directory.name_of(request.requester),
+                "amount": f"{request.amount:,.2f} {request.currency}" if request.amount is not None else None,
+                "step": f"{request.number}:{step.round}:{step.position}",
+                "label": step.label,
+                "for": directory.name_of(step.approver) if step.approver != me else None,
+            }
+            for request, step in rows
+        ],
+    }
+
+
 # Each workflow adds its section here.
-SECTIONS: tuple[Section, ...] = (my_cases, unread_announcements)
+SECTIONS: tuple[Section, ...] = (approvals_waiting, my_cases, unread_announcements)
 
 
 def my_work(session: Session, directory: Directory, slack_id: str, now: datetime) -> dict[str, Any]:

@@ -147,3 +147,14 @@ def test_twenty_clicks_at_once_make_one_decision(running):
 def test_bad_requests_say_what_to_type(running, text, expected):
     reply = running.slack.command(SPECIALIST, "/approval", text)
     assert expected in reply.json["text"]
+
+
+def test_my_work_has_the_approvals_waiting_with_their_buttons(running):
+    number = ask_expense(running, amount="480", purpose="Taxi to the client")
+    _, steps = chain(running, number)
+    approver = steps[0].approver
+    running.slack.event({"type": "app_home_opened", "user": approver, "channel": "D0H", "tab": "home"})
+    home = running.slack.wait_for(lambda: running.slack.home(approver))
+    assert "Approvals waiting for your decision* (1)" in text_of(home) and number in text_of(home)
+    running.slack.click(approver, home, "approval.approve")
+    running.slack.wait_for(lambda: chain(running, number)[1][0].state == "approved")
