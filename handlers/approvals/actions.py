@@ -12,7 +12,8 @@ from handlers.blocks import text_input
 from handlers.edge import Edge
 from handlers.forms import Form, button_acts, button_opens, text_value
 from opsbot.approvals.lifecycle import Decision
-from opsbot.approvals.service import MAX_REASON, Clerk, decide
+from opsbot.approvals.records import Clerk
+from opsbot.approvals.service import MAX_REASON, decide
 from opsbot.directory import Directory
 
 

@@ -16,7 +16,7 @@ from handlers.approvals.card import chain_lines
 from handlers.blocks import Message, escape, select_input, slack_time, text_input
 from handlers.catalogue import CommandHelp
 from handlers.edge import Edge
-from opsbot.approvals import queries, service
+from opsbot.approvals import cards, queries, service
 from opsbot.errors import InvalidInput
 
 COMMAND = "/approval"
@@ -131,7 +131,7 @@ def listing(edge: Edge, user: str) -> Message:
 def showing(edge: Edge, user: str, number: str) -> Message:
     def read(session: Any, directory: Any) -> Message:
         shown = queries.show(session, clerk(edge, directory, user), number)
-        payload = service.card_payload(shown.request, shown.steps, clerk(edge, directory, user))
+        payload = cards.card_payload(shown.request, shown.steps, clerk(edge, directory, user))
         history = [
             f"{slack_time(e.at)} · {escape(directory.name_of(e.actor))} · "
             f"{e.action.removeprefix('approval.')}"

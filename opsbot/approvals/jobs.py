@@ -8,10 +8,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from opsbot import outbox
+from opsbot.approvals.cards import publish, tell
 from opsbot.approvals.lifecycle import StepState
 from opsbot.approvals.models import ApprovalRequest, ApprovalStep
-from opsbot.approvals.service import Clerk, publish
+from opsbot.approvals.records import Clerk, steps_of
 from opsbot.business_hours import business_time_between
 from opsbot.center import Center
 from opsbot.directory import load_directory
@@ -34,18 +34,20 @@ def chase_waiting_steps(session: Session, now: datetime, center: Center) -> int:
         waited = business_time_between(step.waiting_since, now, center.calendar)
         name = clerk.directory.name_of(step.approver)
         if waited >= timedelta(hours=settings.escalate_after_hours):
+            # Segregation of duties holds for escalation too: not the requester, not another step's approver.
+            others = {request.requester} | {s.approver for s in steps_of(session, request) if s is not step}
             chain = clerk.directory.superior_chain(step.approver)
-            superior = next((p for p in chain if p.slack_id != request.requester), None)
+            superior = next((p for p in chain if p.slack_id not in others), None)
             if superior is None:
                 continue
             step.escalated_to = superior.slack_id
-            _notice(
+            tell(
                 session,
-                clerk,
                 request,
-                superior.slack_id,
-                "escalated",
-                f"⚠️ *{request.number}* has waited for {name} (step {step.position}, {step.label}) for "
+                clerk,
+                to=superior.slack_id,
+                why="escalated",
+                text=f"⚠️ *{request.number}* has waited for {name} (step {step.position}, {step.label}) for "
                 f"{settings.escalate_after_hours:g} business hours. As their superior you may decide it: "
                 f"`/approval show {request.number}`.",
             )
@@ -53,27 +55,16 @@ def chase_waiting_steps(session: Session, now: datetime, center: Center) -> int:
             acted += 1
         elif not step.reminded and waited >= timedelta(hours=settings.remind_after_hours):
             step.reminded = True
-            _notice(
+            tell(
                 session,
-                clerk,
                 request,
-                step.approver,
-                "reminded",
-                f"⏰ *{request.number}* ({request.purpose[:80]}) waits for your decision.",
+                clerk,
+                to=step.approver,
+                why="reminded",
+                text=f"⏰ *{request.number}* ({request.purpose[:80]}) waits for your decision.",
             )
             acted += 1
     return acted
-
-
-def _notice(session: Session, clerk: Clerk, request: ApprovalRequest, to: str, why: str, text: str) -> None:
-    outbox.notify(
-        session,
-        now=clerk.now,
-        to=to,
-        kind="approval.notice",
-        payload={"text": text},
-        key=f"approval:{request.number}:{why}:{request.version}:{to}",
-    )
 
 
 def approval_sweeps(center: Center) -> tuple[Sweep, ...]:

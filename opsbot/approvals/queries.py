@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from opsbot.approvals.lifecycle import StepState
 from opsbot.approvals.models import ApprovalRequest, ApprovalStep
-from opsbot.approvals.service import Clerk, active_delegations, load, steps_of
+from opsbot.approvals.records import Clerk, active_delegations, load, steps_of
 from opsbot.audit import AuditEntry
 from opsbot.errors import NotAllowed
 from opsbot.roles import Role
@@ -33,6 +33,8 @@ def listing(session: Session, clerk: Clerk) -> Listing:
         .join(ApprovalStep, ApprovalStep.request_id == ApprovalRequest.id)
         .where(
             ApprovalStep.state == StepState.PENDING,
+            # Standing in for an approver of my own request does not make it mine to decide.
+            ApprovalRequest.requester != me,
             or_(ApprovalStep.approver == me, ApprovalStep.approver.in_(standing_in_for)),
         )
         .order_by(ApprovalStep.waiting_since)

@@ -6,7 +6,6 @@ retrying a click produce exactly one decision: the second finds the step already
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -14,62 +13,19 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from opsbot import audit, outbox
+from opsbot import audit
+from opsbot.approvals.cards import publish, tell
 from opsbot.approvals.chains import resolve_chain
 from opsbot.approvals.lifecycle import Decision, RequestState, StepState, after_decision
 from opsbot.approvals.models import ApprovalRequest, ApprovalStep, Delegation
-from opsbot.center import Center
-from opsbot.directory import Directory
+from opsbot.approvals.records import Clerk, active_delegations, load, steps_of
 from opsbot.errors import InvalidInput, NotAllowed, NotFound
 from opsbot.numbering import next_number
 
 KIND = "APR"
 MAX_PURPOSE = 2000
 MAX_REASON = 2000
-CARD = "approval.card"
 VERBS = {Decision.APPROVE: "approved", Decision.DENY: "denied", Decision.RETURN: "returned for correction"}
-
-
-@dataclass(frozen=True)
-class Clerk:
-    """What an approval step needs: the center's settings, who is who, the time, and who is acting."""
-
-    center: Center
-    directory: Directory
-    now: datetime
-    actor: str
-
-    @property
-    def today(self) -> date:
-        return self.now.astimezone(self.center.calendar.zone).date()
-
-
-def active_delegations(session: Session, today: date) -> dict[str, str]:
-    rows = session.scalars(
-        select(Delegation)
-        .where(Delegation.until >= today, Delegation.ended_at.is_(None))
-        .order_by(Delegation.id)
-    )
-    return {row.delegator: row.delegate for row in rows}
-
-
-def load(session: Session, number: str, *, for_change: bool = True) -> ApprovalRequest:
-    query = select(ApprovalRequest).where(ApprovalRequest.number == number.strip().upper())
-    request = session.scalars(query.with_for_update() if for_change else query).one_or_none()
-    if request is None:
-        raise NotFound(f"There is no approval request {number.strip()}. Numbers look like APR-2026-000045.")
-    return request
-
-
-def steps_of(session: Session, request: ApprovalRequest) -> list[ApprovalStep]:
-    """The steps of the request's latest round, in order."""
-    rows = session.scalars(
-        select(ApprovalStep)
-        .where(ApprovalStep.request_id == request.id)
-        .order_by(ApprovalStep.round.desc(), ApprovalStep.position)
-    ).all()
-    latest = rows[0].round if rows else 0
-    return [row for row in rows if row.round == latest]
 
 
 def request_approval(
@@ -101,7 +57,7 @@ def request_approval(
         purpose=purpose,
         amount=amount,
         currency=settings.currency if amount is not None else None,
-        fields=fields,
+        fields=_jsonable(fields),  # the form gives dates; the JSON column holds their ISO text
         state=RequestState.PENDING,
         current_step=1,
         created_at=clerk.now,
@@ -182,6 +138,14 @@ def decide(
                 else "."
             )
         )
+    if clerk.actor not in (step.approver, step.escalated_to) and any(
+        clerk.actor in (other.approver, other.decided_by) for other in steps if other is not step
+    ):
+        # Standing in for this step's approver would make them decide two steps of one chain.
+        raise NotAllowed(
+            f"You decide another step of {request.number}, so you can't also decide step {step.position} "
+            f"for {clerk.directory.name_of(step.approver)}."
+        )
     if decision is Decision.RETURN and not clerk.center.approvals.kind(request.kind_key).returnable:
         raise InvalidInput(
             f"A {clerk.center.approvals.kind(request.kind_key).name.lower()} can't be returned for "
@@ -218,7 +182,7 @@ def decide(
     if outcome.request.is_final:
         verb = VERBS[decision] if outcome.request is not RequestState.APPROVED else "approved"
         why = f" Reason: “{reason}”" if reason else ""
-        _tell(
+        tell(
             session,
             request,
             clerk,
@@ -326,76 +290,6 @@ def delegate(session: Session, clerk: Clerk, *, to: str, until: date) -> Delegat
         after={"delegate": to, "until": until.isoformat()},
     )
     return row
-
-
-def publish(session: Session, request: ApprovalRequest, clerk: Clerk) -> None:
-    """Update the three cards in place: the requester's, the approvals channel's, and the current approver's
-    (with the buttons), plus the cards of approvers who already decided."""
-    request.version += 1
-    session.flush()
-    steps = steps_of(session, request)
-    payload = card_payload(request, steps, clerk)
-    targets = [(request.requester, "requester"), (clerk.center.channels.approvals, "channel")]
-    standing_in = active_delegations(session, clerk.today)
-    for step in steps:
-        if StepState(step.state) in (StepState.WAITING, StepState.CANCELLED):
-            continue
-        targets.append((step.approver, f"step:{step.round}:{step.position}"))
-        if step.escalated_to:
-            targets.append((step.escalated_to, f"step:{step.round}:{step.position}:escalated"))
-        if StepState(step.state) is StepState.PENDING and step.approver in standing_in:
-            targets.append((standing_in[step.approver], f"step:{step.round}:{step.position}:delegate"))
-    for to, role in targets:
-        outbox.notify(
-            session,
-            now=clerk.now,
-            to=to,
-            kind=CARD,
-            payload=payload | {"audience": role},
-            key=f"approval:{request.number}:{role}:v{request.version}",
-            message_key=f"approval:{request.number}:{role}",
-        )
-
-
-def card_payload(request: ApprovalRequest, steps: list[ApprovalStep], clerk: Clerk) -> dict[str, Any]:
-    kind = clerk.center.approvals.kind(request.kind_key)
-    names = clerk.directory.name_of
-    return {
-        "number": request.number,
-        "kind": kind.name,
-        "requester": request.requester,
-        "requester_name": names(request.requester),
-        "purpose": request.purpose,
-        "amount": f"{request.amount:,.2f} {request.currency}" if request.amount is not None else None,
-        "fields": _jsonable(request.fields),
-        "state": request.state,
-        "returnable": kind.returnable,
-        "steps": [
-            {
-                "round": s.round,
-                "position": s.position,
-                "label": s.label,
-                "approver": s.approver,
-                "approver_name": names(s.approver),
-                "state": s.state,
-                "decided_by_name": names(s.decided_by) if s.decided_by else None,
-                "decided_at": s.decided_at.isoformat() if s.decided_at else None,
-                "reason": s.reason,
-            }
-            for s in steps
-        ],
-    }
-
-
-def _tell(session: Session, request: ApprovalRequest, clerk: Clerk, *, to: str, why: str, text: str) -> None:
-    outbox.notify(
-        session,
-        now=clerk.now,
-        to=to,
-        kind="approval.notice",
-        payload={"text": text},
-        key=f"approval:{request.number}:{why}:v{request.version}:{to}",
-    )
 
 
 def _text(text: str, what: str, limit: int) -> str:

@@ -1,0 +1,57 @@
+"""What every approval step shares: who is acting and when, the delegations in force, and loading a
+request with its latest round of steps."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from opsbot.approvals.models import ApprovalRequest, ApprovalStep, Delegation
+from opsbot.center import Center
+from opsbot.directory import Directory
+from opsbot.errors import NotFound
+
+
+@dataclass(frozen=True)
+class Clerk:
+    """What an approval step needs: the center's settings, who is who, the time, and who is acting."""
+
+    center: Center
+    directory: Directory
+    now: datetime
+    actor: str
+
+    @property
+    def today(self) -> date:
+        return self.now.astimezone(self.center.calendar.zone).date()
+
+
+def active_delegations(session: Session, today: date) -> dict[str, str]:
+    rows = session.scalars(
+        select(Delegation)
+        .where(Delegation.until >= today, Delegation.ended_at.is_(None))
+        .order_by(Delegation.id)
+    )
+    return {row.delegator: row.delegate for row in rows}
+
+
+def load(session: Session, number: str, *, for_change: bool = True) -> ApprovalRequest:
+    query = select(ApprovalRequest).where(ApprovalRequest.number == number.strip().upper())
+    request = session.scalars(query.with_for_update() if for_change else query).one_or_none()
+    if request is None:
+        raise NotFound(f"There is no approval request {number.strip()}. Numbers look like APR-2026-000045.")
+    return request
+
+
+def steps_of(session: Session, request: ApprovalRequest) -> list[ApprovalStep]:
+    """The steps of the request's latest round, in order."""
+    rows = session.scalars(
+        select(ApprovalStep)
+        .where(ApprovalStep.request_id == request.id)
+        .order_by(ApprovalStep.round.desc(), ApprovalStep.position)
+    ).all()
+    latest = rows[0].round if rows else 0
+    return [row for row in rows if row.round == latest]
