@@ -158,3 +158,31 @@ def test_my_work_has_the_approvals_waiting_with_their_buttons(running):
     assert "Approvals waiting for your decision* (1)" in text_of(home) and number in text_of(home)
     running.slack.click(approver, home, "approval.approve")
     running.slack.wait_for(lambda: chain(running, number)[1][0].state == "approved")
+
+
+def test_the_approver_and_their_delegate_clicking_at_once_make_one_decision(running):
+    reply = running.slack.command(
+        "U0WUFANG", "/approval", "delegate <@U0CHENJING|chen.jing> until 2099-12-31"
+    )
+    assert "may decide your approvals" in reply.json["text"]
+    number = ask_expense(running)
+    _, steps = chain(running, number)
+    assert steps[0].approver == "U0WUFANG"
+    cards = {user: approver_card(running, user, number) for user in ("U0WUFANG", "U0CHENJING")}
+    start = threading.Barrier(20)
+
+    def press(user):
+        start.wait()
+        running.slack.click(user, cards[user], "approval.approve")
+
+    threads = [threading.Thread(target=press, args=(user,)) for user in ["U0WUFANG", "U0CHENJING"] * 10]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    with running.db.reading() as session:
+        decisions = session.scalars(select(AuditEntry).where(AuditEntry.action == "approval.approve")).all()
+    assert len(decisions) == 1
+    second = steps[1].approver
+    time.sleep(0.5)
+    assert len([m for m in running.slack.dm(second) if number in m.text]) == 1  # the next step is told once
