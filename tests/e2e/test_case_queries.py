@@ -8,14 +8,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-import bot
-from handlers.web import WebServer, wsgi_app
 from opsbot.cases import feedback, handling, intake
 from opsbot.cases.models import Case
 from opsbot.cases.records import Desk, reference
 from opsbot.clock import FrozenClock
 from opsbot.directory import load_directory
-from tests.e2e.conftest import Running, settings_for
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 CLERK = "U0CHENJING"  # intake specialist: takes cases in, and handles some
@@ -37,17 +34,14 @@ NOW = local(26, 15)  # Thursday; the week began on Monday the 23rd
 
 
 @pytest.fixture
-def running(slack, database_url):
-    """The conftest's `running`, with opsbot's clock frozen at NOW so due times and periods are known."""
-    opsbot = bot.build_bot(settings_for(slack, database_url), clock=FrozenClock(NOW))
-    assert opsbot.app is not None
-    opsbot.delivery.start()
-    server = WebServer(wsgi_app(opsbot.app, opsbot.db), host="127.0.0.1", port=0, threads=8)
-    server.start()
-    slack.bot_url = server.url
-    yield Running(slack=slack, bot=opsbot, server=server)
-    server.stop()
-    opsbot.stop()
+def clock():
+    """opsbot's clock frozen at NOW, so due times and periods are known."""
+    return FrozenClock(NOW)
+
+
+@pytest.fixture
+def running(running_frozen):
+    return running_frozen
 
 
 class Seed:
