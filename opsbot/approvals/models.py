@@ -42,7 +42,8 @@ class ApprovalStep(Base):
     # A resubmission starts a new round; earlier rounds stay as history.
     round: Mapped[int] = mapped_column(Integer, primary_key=True)
     position: Mapped[int] = mapped_column(Integer, primary_key=True)
-    label: Mapped[str] = mapped_column(String(60))
+    # Text: steps one person takes are merged ("Department head + Finance review + Director").
+    label: Mapped[str] = mapped_column(Text)
     approver: Mapped[str] = mapped_column(String(32))
     state: Mapped[str] = mapped_column(String(16))
     waiting_since: Mapped[datetime | None] = mapped_column(UTCDateTime())

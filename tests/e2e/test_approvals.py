@@ -186,3 +186,15 @@ def test_the_approver_and_their_delegate_clicking_at_once_make_one_decision(runn
     second = steps[1].approver
     time.sleep(0.5)
     assert len([m for m in running.slack.dm(second) if number in m.text]) == 1  # the next step is told once
+
+
+def test_a_chain_with_merged_steps_is_stored_and_shown_whole(running):
+    """The head of finance's large claim: one person takes four steps, one label of 61 characters."""
+    reply = running.slack.command("U0SHIHONG", "/approval", "request expense 60000 Audit software licences")
+    assert reply.json["text"].startswith("Asked for APR-2026-"), reply.json["text"]
+    number = reply.json["text"].split()[2].rstrip(";")
+    _, steps = chain(running, number)
+    label = "Direct superior + Department head + Finance review + Director"
+    assert [(s.label, s.approver) for s in steps] == [(label, "U0ZHAOMIN")]
+    card = approver_card(running, "U0ZHAOMIN", number)
+    assert label in text_of(card)
