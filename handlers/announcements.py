@@ -119,7 +119,12 @@ def register(app: App, edge: Edge) -> None:
             )
             if from_home:
                 publish_home(
-                    session, directory=directory, slack_id=user, now=edge.now(), key=f"read:{number}"
+                    session,
+                    directory=directory,
+                    slack_id=user,
+                    now=edge.now(),
+                    zone=edge.center.calendar.zone,
+                    key=f"read:{number}",
                 )
 
         edge.change(body, read)

@@ -66,6 +66,16 @@ class Edge:
         self.wake_delivery()
         return result
 
+    def refusal(self, work: Callable[[Session, Directory], object]) -> OpsError | None:
+        """What `work` would be refused for, tried and rolled back; None when it would go through or fails
+        only on a field of a form (which the person has yet to fill in)."""
+        try:
+            with self.db.trial() as session:
+                work(session, self.directory(session))
+        except OpsError as error:
+            return error if error.field is None else None
+        return None
+
     def read(self, work: Callable[[Session, Directory], T]) -> T:
         with self.db.reading() as session:
             return work(session, self.directory(session))
@@ -119,7 +129,7 @@ def handle_error(
     if kind == "view_submission":
         return BoltResponse(status=200, body=_view_errors(body, error, message))
     if kind == "block_actions":
-        _after_ack.submit(_tell_clicker, client, body, message)
+        _after_ack.submit(tell_clicker, client, body, message)
         return BoltResponse(status=200, body="")
     return BoltResponse(status=200, body={"response_type": "ephemeral", "text": message})
 
@@ -142,7 +152,7 @@ def _notice_view(message: str) -> dict[str, Any]:
     }
 
 
-def _tell_clicker(client: WebClient, body: Mapping[str, Any], message: str) -> None:
+def tell_clicker(client: WebClient, body: Mapping[str, Any], message: str) -> None:
     """After a button press the ack carries no message: reply with an ephemeral through the response_url,
     or, from the App Home (which has none), with a direct message."""
     user = body["user"]["id"]

@@ -12,9 +12,8 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
-from handlers.edge import Edge
+from handlers.edge import Edge, tell_clicker
 from opsbot.directory import Directory
-from opsbot.errors import OpsError
 
 W = TypeVar("W")
 # Builds a workflow's service context for the person acting.
@@ -50,14 +49,19 @@ def button_acts(
 
 def button_opens(app: App, edge: Edge, form: Form[W], context_for: ContextFor[W]) -> None:
     """A button that opens `form` (after the ack, within the trigger's 3 seconds); submitting it runs the
-    service, and a refusal shows on the form."""
+    service, and a refusal shows on the form. Before the form opens, the service is tried with the form
+    empty and rolled back: whoever may not act, or comes too late, is told at once, not after typing."""
 
     def open_form(client: WebClient, body: dict[str, Any]) -> None:
         ref = body["actions"][0]["value"]
-        try:
-            blocks = edge.read(lambda session, _directory: form.blocks(session, ref))
-        except OpsError:
-            return  # the record is gone; nothing to fill in
+        user = body["user"]["id"]
+        refusal = edge.refusal(
+            lambda session, directory: form.run(session, context_for(edge, directory, user), ref, {})
+        )
+        if refusal is not None:
+            tell_clicker(client, body, refusal.message)
+            return
+        blocks = edge.read(lambda session, _directory: form.blocks(session, ref))
         view = {
             "type": "modal",
             "callback_id": form.callback_id,
@@ -85,9 +89,23 @@ def button_opens(app: App, edge: Edge, form: Form[W], context_for: ContextFor[W]
 
 def text_value(values: dict[str, Any], name: str) -> str:
     """A text input's value from a submitted form (block and action ids are the same name)."""
-    return (values.get(name, {}).get(name, {}) or {}).get("value") or ""
+    return _element(values, name).get("value") or ""
+
+
+def _element(values: dict[str, Any], name: str) -> dict[str, Any]:
+    return values.get(name, {}).get(name, {}) or {}
 
 
 def chosen_values(values: dict[str, Any], name: str) -> list[str]:
-    element = values.get(name, {}).get(name, {}) or {}
-    return [option["value"] for option in element.get("selected_options") or []]
+    """The options checked in a checkbox group."""
+    return [option["value"] for option in _element(values, name).get("selected_options") or []]
+
+
+def chosen_value(values: dict[str, Any], name: str) -> str:
+    """The option picked in a select ("" when none is)."""
+    return (_element(values, name).get("selected_option") or {}).get("value") or ""
+
+
+def chosen_users(values: dict[str, Any], name: str) -> list[str]:
+    """The people picked in a multi-user select."""
+    return list(_element(values, name).get("selected_users") or [])

@@ -29,6 +29,7 @@ def register(app: App, edge: Edge) -> None:
                 directory=directory,
                 slack_id=user,
                 now=edge.now(),
+                zone=edge.center.calendar.zone,
                 key=body.get("event_id", "opened"),
             ),
         )

@@ -100,6 +100,15 @@ class Database:
             yield session
 
     @contextmanager
+    def trial(self) -> Iterator[Session]:
+        """A unit of work that is always rolled back: to learn whether a change would be refused."""
+        with self._writers, self._changes() as session:
+            try:
+                yield session
+            finally:
+                session.rollback()
+
+    @contextmanager
     def reading(self) -> Iterator[Session]:
         """A read-only unit of work; on SQLite it takes no write lock."""
         with self._reads.begin() as session:

@@ -9,24 +9,28 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session, aliased
 
 from opsbot import outbox
 from opsbot.announcements import Announcement, AnnouncementRead
 from opsbot.approvals.lifecycle import StepState
 from opsbot.approvals.models import ApprovalRequest, ApprovalStep, Delegation
 from opsbot.cases.lifecycle import State
-from opsbot.cases.models import Case
+from opsbot.cases.models import Case, JointReview
+from opsbot.cases.queries import is_overdue
 from opsbot.cases.records import reference
 from opsbot.directory import Directory, Member
 
 # How many unread announcements the tab lists.
 UNREAD_SHOWN = 5
 
-HANDLER_STATES = (State.ASSIGNED, State.IN_PROGRESS, State.FEEDBACK, State.REJECTED)
+HANDLER_STATES = (State.ASSIGNED, State.IN_PROGRESS)
 
+# A section of the tab, given the person and the time in the center's time zone (so `now.date()` is the
+# center's date).
 Section = Callable[[Session, Directory, Member, datetime], dict[str, Any] | None]
 
 
@@ -60,12 +64,27 @@ CASES_SHOWN = 10
 
 
 def my_cases(session: Session, directory: Directory, person: Member, now: datetime) -> dict[str, Any] | None:
-    """Open cases waiting for the person: as handler, as the current reviewer, or to follow up."""
+    """Cases waiting for the person: as handler, as a joint or the current reviewer, to tell the customer
+    (the handler; customer service for a complaint), to follow up, or to get a supplement in."""
     me = person.slack_id
+    latest = aliased(JointReview)
+    my_joint_reviews = select(JointReview.case_id).where(
+        JointReview.reviewer == me,
+        JointReview.agreed.is_(None),
+        JointReview.round
+        == select(func.max(latest.round)).where(latest.case_id == JointReview.case_id).scalar_subquery(),
+    )
+    tells_customer = (
+        (Case.state == State.FEEDBACK) & (Case.assignee == me) & Case.complaint.is_(False)
+        | (Case.state == State.FEEDBACK) & (Case.registered_by == me) & Case.complaint.is_(True)
+        | (Case.state == State.REJECTED) & (Case.assignee == me) & Case.informed_at.is_(None)
+    )
     waiting = or_(
         (Case.assignee == me) & Case.state.in_(HANDLER_STATES),
+        (Case.state == State.JOINT_REVIEW) & Case.id.in_(my_joint_reviews),
         (Case.first_reviewer == me) & (Case.state == State.FIRST_REVIEW),
         (Case.second_reviewer == me) & (Case.state == State.SECOND_REVIEW),
+        tells_customer,
         (Case.follow_up_owner == me) & (Case.state == State.FOLLOW_UP),
         (Case.registered_by == me) & (Case.state == State.RETURNED),
     )
@@ -82,12 +101,21 @@ def my_cases(session: Session, directory: Directory, person: Member, now: dateti
                 "reference": reference(case),
                 "summary": case.summary,
                 "state": State(case.state).label,
-                "due": (case.resolve_due_at or case.received_at).isoformat(),
-                "overdue": case.reply_overdue or case.resolve_overdue,
+                "due": next_due(case).isoformat(),
+                "overdue": is_overdue(case, now),
             }
             for case in rows
         ],
     }
+
+
+def next_due(case: Case) -> datetime:
+    """What the case waits for next: the follow-up, the promised reply, or the result."""
+    if case.state == State.FOLLOW_UP and case.follow_up_due_at:
+        return case.follow_up_due_at
+    if case.replied_at is None and case.reply_due_at:
+        return case.reply_due_at
+    return case.resolve_due_at or case.received_at
 
 
 APPROVALS_SHOWN = 10
@@ -106,6 +134,7 @@ def approvals_waiting(
         .join(ApprovalStep, ApprovalStep.request_id == ApprovalRequest.id)
         .where(
             ApprovalStep.state == StepState.PENDING,
+            ApprovalRequest.requester != me,  # no one decides their own request, standing in or not
             or_(
                 ApprovalStep.approver == me,
                 ApprovalStep.escalated_to == me,
@@ -137,7 +166,10 @@ def approvals_waiting(
 SECTIONS: tuple[Section, ...] = (approvals_waiting, my_cases, unread_announcements)
 
 
-def my_work(session: Session, directory: Directory, slack_id: str, now: datetime) -> dict[str, Any]:
+def my_work(
+    session: Session, directory: Directory, slack_id: str, now: datetime, zone: ZoneInfo
+) -> dict[str, Any]:
+    now = now.astimezone(zone)
     person = directory.get(slack_id)
     if person is None:
         return {"known": False, "slack_id": slack_id}
@@ -154,14 +186,16 @@ def my_work(session: Session, directory: Directory, slack_id: str, now: datetime
     }
 
 
-def publish_home(session: Session, *, directory: Directory, slack_id: str, now: datetime, key: str) -> None:
+def publish_home(
+    session: Session, *, directory: Directory, slack_id: str, now: datetime, zone: ZoneInfo, key: str
+) -> None:
     """Queue a fresh "My work" tab for the person; `key` makes the same request publish once."""
     outbox.notify(
         session,
         now=now,
         to=slack_id,
         kind="home",
-        payload=my_work(session, directory, slack_id, now),
+        payload=my_work(session, directory, slack_id, now, zone),
         key=f"home:{slack_id}:{key}",
         method=outbox.Method.HOME,
     )

@@ -14,7 +14,15 @@ from handlers.blocks import select_input, text_input
 from handlers.cases import card
 from handlers.cases.commands import desk
 from handlers.edge import Edge
-from handlers.forms import Form, button_acts, button_opens, chosen_values, text_value
+from handlers.forms import (
+    Form,
+    button_acts,
+    button_opens,
+    chosen_users,
+    chosen_value,
+    chosen_values,
+    text_value,
+)
 from opsbot.cases import feedback, handling, intake
 from opsbot.cases.models import CHANNELS
 from opsbot.cases.records import Desk, load
@@ -107,9 +115,7 @@ FORMS: tuple[Form[Desk], ...] = (
         "Joint review",
         "Ask them",
         _reviewers,
-        lambda s, d, ref, v: handling.ask_joint_review(
-            s, d, ref, v["reviewers"]["reviewers"].get("selected_users") or []
-        ),
+        lambda s, d, ref, v: handling.ask_joint_review(s, d, ref, chosen_users(v, "reviewers")),
     ),
     Form(
         card.DISAGREE,
@@ -162,9 +168,24 @@ FORMS: tuple[Form[Desk], ...] = (
             s,
             d,
             ref,
-            score=int(v["score"]["score"]["selected_option"]["value"]),
+            score=int(chosen_value(v, "score") or 0),
             comment=text_value(v, "comment"),
             objection=bool(chosen_values(v, "objection")),
+        ),
+    ),
+    Form(
+        card.COMPLETE,
+        "Complete details",
+        "Save",
+        _details,
+        lambda s, d, ref, v: intake.complete_details(
+            s,
+            d,
+            ref,
+            customer=text_value(v, "customer"),
+            contact=text_value(v, "contact"),
+            channel=chosen_value(v, "channel") or "phone",
+            details=text_value(v, "details"),
         ),
     ),
     Form(

@@ -112,7 +112,7 @@ def case_line(payload: Mapping[str, Any]) -> Message:
 def case_prompt(payload: Mapping[str, Any]) -> Message:
     """A direct message asking someone to act; the card in the intake channel has the buttons, except for a
     case returned for supplement, which has no card yet."""
-    blocks = [section(payload["text"])]
+    blocks = [section(escape(payload["text"]))]
     if payload["state"] == State.RETURNED:
         blocks.append(
             actions(button("Supplement received…", SUPPLEMENT, payload["reference"], style="primary"))

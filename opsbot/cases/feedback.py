@@ -31,12 +31,12 @@ def record_informed(session: Session, desk: Desk, ref: str, how: str) -> Case:
     """The customer was told the result (or, for a rejected case, the reason): the reply promise is met and,
     for a result, the satisfaction follow-up is scheduled."""
     case = load(session, ref)
-    how = _how(how)
     state = State(case.state)
     if state is State.REJECTED:
         ensure_works_on(case, desk, "record that the customer was told")
         if case.informed_at is not None:
             raise InvalidInput(f"The rejection of {reference(case)} was already told to the customer.")
+        how = _how(how)
         case.informed_at, case.informed_how = desk.now, how
         case.replied_at = case.replied_at or desk.now
         changed(
@@ -55,6 +55,7 @@ def record_informed(session: Session, desk: Desk, ref: str, how: str) -> Case:
             f"{desk.directory.name_of(owner)} ({who}) tells the customer the result of {reference(case)}."
         )
     step(case, Event.INFORM)
+    how = _how(how)
     case.informed_at, case.informed_how = desk.now, how
     case.replied_at = case.replied_at or desk.now
     days = desk.center.cases.follow_up_days
@@ -75,11 +76,11 @@ def record_contact(session: Session, desk: Desk, ref: str, how: str) -> Case:
     """A reply to the customer before the result (the promised reply), which stops the reply clock."""
     case = load(session, ref)
     ensure_works_on(case, desk, "record a reply to the customer")
-    how = _how(how)
     if not State(case.state).is_open:
         raise InvalidInput(f"{reference(case)} is {State(case.state).label}.")
     if case.replied_at is not None:
         raise InvalidInput(f"A reply to the customer is already recorded for {reference(case)}.")
+    how = _how(how)
     case.replied_at = desk.now
     changed(
         session, case, desk, action="replied", line=f"Replied to the customer: {how}.", after={"how": how}
@@ -97,6 +98,8 @@ def record_satisfaction(
         raise NotAllowed(
             f"The follow-up of {reference(case)} is {desk.directory.name_of(case.follow_up_owner)}'s."
         )
+    if State(case.state) is not State.FOLLOW_UP:
+        step(case, Event.SATISFIED)  # refuses, naming the state
     if not 1 <= score <= 5:
         raise InvalidInput(
             "The satisfaction score is 1 (very dissatisfied) to 5 (very satisfied).", field="score"

@@ -39,8 +39,8 @@ def reject(session: Session, desk: Desk, ref: str, reason: str) -> Case:
     """Refuse the request with its reason; the handler is asked to tell the customer that reason."""
     case = load(session, ref)
     ensure_works_on(case, desk, "reject it")
-    reason = reason_text(reason, "reason for the rejection")
     step(case, Event.REJECT)
+    reason = reason_text(reason, "reason for the rejection")
     case.rejected_reason = reason
     changed(
         session,
@@ -66,6 +66,7 @@ def ask_joint_review(session: Session, desk: Desk, ref: str, reviewers: list[str
     """A complex case goes to a joint review: every named reviewer must agree before handling starts."""
     case = load(session, ref)
     ensure_works_on(case, desk, "ask for a joint review")
+    step(case, Event.ASK_JOINT)
     named = list(dict.fromkeys(r for r in reviewers if r != case.assignee))
     if not named:
         raise InvalidInput("Name at least one reviewer other than the handler.", field="reviewers")
@@ -74,7 +75,6 @@ def ask_joint_review(session: Session, desk: Desk, ref: str, reviewers: list[str
         raise InvalidInput(
             f"Not in the directory: {', '.join(f'<@{r}>' for r in unknown)}.", field="reviewers"
         )
-    step(case, Event.ASK_JOINT)
     round_ = _joint_round(session, case) + 1
     for reviewer in named:
         session.add(JointReview(case_id=case.id, round=round_, reviewer=reviewer))
@@ -161,6 +161,7 @@ def _joint_round(session: Session, case: Case) -> int:
 def add_progress(session: Session, desk: Desk, ref: str, note: str) -> Case:
     case = load(session, ref)
     ensure_works_on(case, desk, "add progress")
+    step(case, Event.NOTE)
     note = note.strip()
     if not note:
         raise InvalidInput("The progress note is empty.", field="note")
@@ -168,7 +169,6 @@ def add_progress(session: Session, desk: Desk, ref: str, note: str) -> Case:
         raise InvalidInput(
             f"A progress note holds up to {MAX_NOTE:,} characters; yours has {len(note):,}.", field="note"
         )
-    step(case, Event.NOTE)
     changed(session, case, desk, action="progress", line=f"{desk.person.name}: {note}", after={"note": note})
     return case
 
@@ -177,7 +177,7 @@ def submit(session: Session, desk: Desk, ref: str, result: str) -> Case:
     """Handling is done: to the group leader's review; a complaint's result goes back to customer service."""
     case = load(session, ref)
     ensure_works_on(case, desk, "submit it")
-    result = reason_text(result, "summary of the result", field="result")
+    step(case, Event.SUBMIT)
     if not case.complaint:
         try:
             reviewers = rules.reviewers_for(case.unit_key, case.assignee or desk.actor, desk.directory)
@@ -187,7 +187,7 @@ def submit(session: Session, desk: Desk, ref: str, result: str) -> Case:
                 "Ask an admin to complete the center file."
             ) from None
         case.first_reviewer, case.second_reviewer = reviewers.first.slack_id, reviewers.second.slack_id
-    step(case, Event.SUBMIT)
+    result = reason_text(result, "summary of the result", field="result")
     case.resolved_at = desk.now
     if case.complaint:
         changed(

@@ -89,6 +89,10 @@ def receive(session: Session, desk: Desk, form: IntakeForm) -> Case:
         raise InvalidInput(
             f"There is no unit `{unit}` to forward the complaint to.", field="responsible_unit"
         )
+    if form.promised_reply_at is not None and form.promised_reply_at <= desk.now:
+        raise InvalidInput(
+            "The promised reply time is already past; choose a later time.", field="promised_reply_at"
+        )
     missing = rules.missing_items(kind.required_items, form.provided_items)
     case = Case(
         type_key=kind.key,
@@ -103,6 +107,8 @@ def receive(session: Session, desk: Desk, form: IntakeForm) -> Case:
         unit_key=unit,
         registered_by=desk.actor,
         received_at=desk.now,
+        # A promise made at intake holds while the customer sends what is missing.
+        reply_due_at=form.promised_reply_at,
         version=0,
     )
     session.add(case)
@@ -127,16 +133,16 @@ def receive(session: Session, desk: Desk, form: IntakeForm) -> Case:
             + ". Press *Supplement received* when they arrive.",
         )
         return case
-    register(session, case, desk, promised_reply_at=form.promised_reply_at)
+    register(session, case, desk)
     return case
 
 
 def supplement(session: Session, desk: Desk, ref: str, provided: list[str]) -> Case:
     case = load(session, ref)
-    if case.registered_by != desk.actor and not rules.sees_everything(desk.person):
+    if not rules.in_chain_of(desk.actor, case.registered_by, desk.directory):
         raise NotAllowed(
-            f"Only {desk.directory.name_of(case.registered_by)}, who took in {reference(case)}, can "
-            "record its supplement."
+            f"Only {desk.directory.name_of(case.registered_by)}, who took in {reference(case)}, or their "
+            "superiors can record its supplement."
         )
     if State(case.state) is not State.RETURNED:
         step(case, Event.SUPPLEMENT)  # refuses, naming the state
@@ -174,22 +180,19 @@ def supplement(session: Session, desk: Desk, ref: str, provided: list[str]) -> C
         line="Supplement received.",
         after={"items": kind.required_items},
     )
-    register(session, case, desk, promised_reply_at=None)
+    register(session, case, desk)
     return case
 
 
-def register(session: Session, case: Case, desk: Desk, *, promised_reply_at: datetime | None) -> None:
-    """Give the case its number and due times, post its card, and assign it to the least-loaded handler."""
+def register(session: Session, case: Case, desk: Desk) -> None:
+    """Give the case its number and due times, post its card, and assign it to the least-loaded handler. The
+    reply is due when it was promised at intake, or after the case type's reply target in business hours."""
     kind = desk.case_type(case.type_key)
     calendar = desk.center.calendar
     case.number = next_number(session, KIND, desk.now.astimezone(calendar.zone).year)
     case.registered_at = desk.now
     case.resolve_due_at = add_business_hours(desk.now, kind.resolve_hours, calendar)
-    case.reply_due_at = promised_reply_at or add_business_hours(desk.now, kind.reply_hours, calendar)
-    if case.reply_due_at <= desk.now:
-        raise InvalidInput(
-            "The promised reply time is already past; choose a later time.", field="promised_reply_at"
-        )
+    case.reply_due_at = case.reply_due_at or add_business_hours(desk.now, kind.reply_hours, calendar)
     case.follow_up_owner = case.registered_by
     changed(
         session,
@@ -257,6 +260,8 @@ def take(session: Session, desk: Desk, ref: str) -> Case:
     at once, the first wins (the case row is locked) and the second is told who has it."""
     case = load(session, ref)
     person = desk.person
+    if State(case.state) not in (State.REGISTERED, State.ASSIGNED):
+        raise InvalidInput(f"{reference(case)} can no longer be taken: it is {State(case.state).label}.")
     if case.assignee == person.slack_id and case.assigned_how != "auto":
         raise InvalidInput(f"{reference(case)} is already yours.")
     if case.assigned_how in ("taken", "picked") and case.assignee:
@@ -264,8 +269,6 @@ def take(session: Session, desk: Desk, ref: str) -> Case:
             f"{desk.directory.name_of(case.assignee)} already has {reference(case)} "
             f"({'took it' if case.assigned_how == 'taken' else 'picked by the group leader'})."
         )
-    if State(case.state) not in (State.REGISTERED, State.ASSIGNED):
-        raise InvalidInput(f"{reference(case)} can no longer be taken: it is {State(case.state).label}.")
     handlers = rules.handlers_of(case.unit_key, desk.directory)
     if person not in handlers and rules.dispatcher(case.unit_key, desk.directory) != person:
         unit = desk.directory.units.get(case.unit_key)

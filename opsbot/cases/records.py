@@ -170,7 +170,7 @@ def card_payload(case: Case, desk: Desk) -> dict[str, Any]:
         "complaint": case.complaint,
         "state": case.state,
         "customer": case.customer,
-        "contact": rules.mask_contact(case.contact),
+        "contact": case.contact if case.contact == TO_COMPLETE else rules.mask_contact(case.contact),
         "channel": CHANNELS.get(case.channel, case.channel),
         "summary": case.summary,
         "unit": unit.name if unit else case.unit_key,
@@ -181,7 +181,9 @@ def card_payload(case: Case, desk: Desk) -> dict[str, Any]:
         "replied": case.replied_at is not None,
         "informed": case.informed_at is not None,
         "to_complete": case.contact == TO_COMPLETE,
-        "overdue": case.reply_overdue or case.resolve_overdue,
+        # Overdue while the late clock still runs: a reply or a result recorded since clears the mark.
+        "overdue": (case.reply_overdue and case.replied_at is None)
+        or (case.resolve_overdue and case.resolved_at is None),
         "reviewer": case.first_reviewer
         if case.state == State.FIRST_REVIEW
         else case.second_reviewer
