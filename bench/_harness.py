@@ -1,4 +1,5 @@
-"""The load generator shared by the benchmarks: signed slash commands over persistent HTTP/1.1 connections.
+"""The load generator shared by the benchmarks: signed slash commands or button clicks over persistent
+HTTP/1.1 connections.
 
 It runs in a process of its own (`ClientProcess`, started with multiprocessing's "spawn"), so that the
 client's work and its GIL do not slow the server being measured. This module imports only the standard
@@ -10,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import http.client
 import itertools
+import json
 import math
 import multiprocessing
 import os
@@ -27,18 +29,27 @@ APP_ID = "A0OPSBOT"
 VERIFICATION_TOKEN = "bench-verification-token"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Job:
-    """One configuration to measure: `count` requests spread over `concurrency` connections."""
+    """One configuration to measure over `concurrency` connections, each running in a thread of its own.
+
+    Either a slash command (`command`, `text`): `warmup` requests to warm up (at least one per thread), then
+    `count` measured ones. Or button clicks (`action_id`): one click per button value in `values`, the first
+    `warmup` of them to warm up and the next `count` measured, each list dealt out over the threads in turn.
+    """
 
     url: str
     secret: str
     user: str
-    command: str
-    text: str  # `{n}` is replaced by a per-request sequence number
     concurrency: int
     count: int
     warmup: int
+    command: str = ""
+    text: str = ""  # `{n}` is replaced by a per-request sequence number
+    action_id: str = ""
+    values: tuple[str, ...] = ()
+    button_text: str = "Approve"
+    response_base: str = ""  # clicks: where response_url points (the fake Slack keeps it on loopback)
     expect_status: int = 200
     expect_body: str | None = None  # a substring every answer must contain; "" = the body must be empty
     time_limit: float = 60.0  # seconds for the measured part; requests not started by then are skipped
@@ -61,7 +72,7 @@ class Outcome:
 
 
 class Signer:
-    """Builds the form body Slack sends for a slash command, and its signature headers."""
+    """Builds the form body Slack sends for a slash command or a button click, and its signature headers."""
 
     def __init__(self, job: Job) -> None:
         self.job = job
@@ -70,11 +81,25 @@ class Signer:
         self.sequence = itertools.count(1)
         self.lock = threading.Lock()
 
-    def request(self) -> tuple[bytes, dict[str, str]]:
+    def request(self, value: str = "") -> tuple[bytes, dict[str, str]]:
+        """The next request: the slash command, or a click on the button with `value`."""
         with self.lock:
             n = next(self.sequence)
+        # Slack mints a trigger_id per user action; opsbot keys redelivery on it.
         trigger = f"{n}.{self.run}.{os.getpid()}"
-        fields = {
+        fields = self._click(n, trigger, value) if self.job.action_id else self._command(n, trigger)
+        body = urllib.parse.urlencode(fields).encode()
+        timestamp = str(int(time.time()))
+        headers = {
+            "Content-Type": "application/x-www-form-urlencoded",
+            "X-Slack-Request-Timestamp": timestamp,
+            "X-Slack-Signature": self.verifier.generate_signature(timestamp=timestamp, body=body),
+            "User-Agent": "Slackbot 1.0 (+https://api.slack.com/robots)",
+        }
+        return body, headers
+
+    def _command(self, n: int, trigger: str) -> dict[str, str]:
+        return {
             "token": VERIFICATION_TOKEN,
             "team_id": TEAM_ID,
             "team_domain": "opsbot-bench",
@@ -87,18 +112,35 @@ class Signer:
             "api_app_id": APP_ID,
             "is_enterprise_install": "false",
             "response_url": f"https://hooks.slack.invalid/commands/{TEAM_ID}/{n}/{self.run}",
-            "trigger_id": trigger,  # Slack mints one per user action; opsbot keys redelivery on it
+            "trigger_id": trigger,
         }
-        body = urllib.parse.urlencode(fields).encode()
-        timestamp = str(int(time.time()))
-        signature = self.verifier.generate_signature(timestamp=timestamp, body=body)
-        headers = {
-            "Content-Type": "application/x-www-form-urlencoded",
-            "X-Slack-Request-Timestamp": timestamp,
-            "X-Slack-Signature": signature,
-            "User-Agent": "Slackbot 1.0 (+https://api.slack.com/robots)",
-        }
-        return body, headers
+
+    def _click(self, n: int, trigger: str, value: str) -> dict[str, str]:
+        """A `block_actions` interaction: `user` clicks the button on a card in their DM with the app."""
+        name = self.job.user.lower()
+        payload = {
+            "type": "block_actions",
+            "user": {"id": self.job.user, "username": name, "name": name, "team_id": TEAM_ID},
+            "api_app_id": APP_ID,
+            "token": VERIFICATION_TOKEN,
+            "container": {"type": "message", "message_ts": "1790000000.000100", "channel_id": "D0BENCH",
+                          "is_ephemeral": False},
+            "trigger_id": trigger,
+            "team": {"id": TEAM_ID, "domain": "opsbot-bench"},
+            "enterprise": None,
+            "is_enterprise_install": False,
+            "channel": {"id": "D0BENCH", "name": "directmessage"},
+            "state": {"values": {}},
+            "response_url": f"{self.job.response_base}/actions/{TEAM_ID}/{n}/{self.run}",
+            "actions": [
+                {
+                    "action_id": self.job.action_id, "block_id": value, "value": value, "style": "primary",
+                    "text": {"type": "plain_text", "text": self.job.button_text, "emoji": True},
+                    "type": "button", "action_ts": f"{time.time():.6f}",
+                }
+            ],
+        }  # fmt: skip
+        return {"payload": json.dumps(payload)}
 
 
 class _Connection:
@@ -130,6 +172,16 @@ class _Connection:
             self.conn = None
 
 
+def send_one(job: Job, value: str = "") -> tuple[int, bytes]:
+    """One request of `job` on a connection of its own, unmeasured: its status and body."""
+    body, headers = Signer(job).request(value)
+    connection = _Connection(job.url, job.request_timeout)
+    try:
+        return connection.post(body, headers)
+    finally:
+        connection.close()
+
+
 def _check(job: Job, status: int, data: bytes) -> str | None:
     if status != job.expect_status:
         return f"HTTP {status}: {data[:200]!r}"
@@ -141,16 +193,25 @@ def _check(job: Job, status: int, data: bytes) -> str | None:
     return None
 
 
-def run_job(job: Job) -> Outcome:
-    """Warm up, then measure `job.count` requests over `job.concurrency` threads (one connection each)."""
-    signer = Signer(job)
-    outcome = Outcome(planned=job.count)
-    lock = threading.Lock()
-    per_thread = [
-        job.count // job.concurrency + (1 if i < job.count % job.concurrency else 0)
-        for i in range(job.concurrency)
+def _shares(job: Job) -> list[tuple[list[str], list[str]]]:
+    """Per thread: the values of its warm-up requests and of its measured ones ("" for a slash command)."""
+    threads = job.concurrency
+    if job.action_id:
+        warm, measured = job.values[: job.warmup], job.values[job.warmup : job.warmup + job.count]
+        return [(list(warm[i::threads]), list(measured[i::threads])) for i in range(threads)]
+    warm_each = max(1, job.warmup // threads) if job.warmup else 0
+    return [
+        ([""] * warm_each, [""] * (job.count // threads + (1 if i < job.count % threads else 0)))
+        for i in range(threads)
     ]
-    warm_per_thread = max(1, job.warmup // job.concurrency) if job.warmup else 0
+
+
+def run_job(job: Job) -> Outcome:
+    """Warm up, then measure `job`'s requests over `job.concurrency` threads (one connection each)."""
+    signer = Signer(job)
+    shares = _shares(job)
+    outcome = Outcome(planned=sum(len(measured) for _, measured in shares))
+    lock = threading.Lock()
     deadline = [float("inf")]
     started = [0.0]
 
@@ -169,39 +230,41 @@ def run_job(job: Job) -> Outcome:
             if len(outcome.failure_samples) < 10:
                 outcome.failure_samples.append(("warm-up: " if warmup else "") + message)
 
-    def one(connection: _Connection, *, warmup: bool) -> float | None:
-        body, headers = signer.request()
+    def one(connection: _Connection, value: str, *, warmup: bool) -> float | None:
+        body, headers = signer.request(value)
         started = time.perf_counter()
+        label = f"{value}: " if value else ""
         try:
             status, data = connection.post(body, headers)
         except (OSError, http.client.HTTPException) as exc:
-            fail(f"{type(exc).__name__}: {exc}", warmup=warmup)
+            fail(f"{label}{type(exc).__name__}: {exc}", warmup=warmup)
             return None
         elapsed = (time.perf_counter() - started) * 1000.0
         problem = _check(job, status, data)
         if problem is not None:
-            fail(problem, warmup=warmup)
+            fail(label + problem, warmup=warmup)
             return None
         return elapsed
 
     def client(index: int) -> None:
         connection = _Connection(job.url, job.request_timeout)
+        warm, measured = shares[index]
         mine: list[float] = []
         try:
             warm_until = time.monotonic() + max(job.time_limit, 10.0)
-            for _ in range(warm_per_thread):
+            for value in warm:
                 if time.monotonic() > warm_until:
                     break
-                if one(connection, warmup=True) is not None:
+                if one(connection, value, warmup=True) is not None:
                     with lock:
                         outcome.warmup_ok += 1
             start_gate.wait(timeout=job.time_limit + 30)
-            for _ in range(per_thread[index]):
+            for value in measured:
                 if time.monotonic() > deadline[0]:
                     with lock:
                         outcome.timed_out = True
                     break
-                elapsed = one(connection, warmup=False)
+                elapsed = one(connection, value, warmup=False)
                 if elapsed is not None:
                     mine.append(elapsed)
         finally:

@@ -17,37 +17,20 @@ With --database-url the database is EMPTIED (schema `public` dropped and recreat
 
 from __future__ import annotations
 
-import argparse
-import json
-import logging
-import os
-import platform
 import random
 import sys
-import tempfile
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
-BENCH = Path(__file__).resolve().parent
-REPO = BENCH.parent
-for entry in (str(REPO), str(BENCH)):
-    if entry not in sys.path:
-        sys.path.insert(0, entry)
+from _harness import Job
+from _served import SECRET, Stage, arguments, print_failures, print_progress, print_table
+from sqlalchemy import func, insert, select, text
 
-from _harness import ClientProcess, Job, Signer, _Connection  # noqa: E402
-from edge_latency import SECRET, THREADS, TOKEN, Result, fake_slack_for, reset_postgres, versions  # noqa: E402
-from sqlalchemy import func, insert, select, text  # noqa: E402
-
-import bot  # noqa: E402
-from handlers.web import WebServer, wsgi_app  # noqa: E402
-from opsbot.cases.models import Case  # noqa: E402
-from opsbot.center import load_center  # noqa: E402
-from opsbot.db import Database  # noqa: E402
-from opsbot.numbering import Counter, format_number  # noqa: E402
-from opsbot.settings import EXAMPLE_CENTER, Settings  # noqa: E402
+from opsbot.cases.models import Case
+from opsbot.db import Database
+from opsbot.numbering import Counter, format_number
 
 CLERK, LEADER, MANAGER = "U0CHENJING", "U0WUFANG", "U0SUNLI"
 INTAKE_HANDLERS = ("U0ZHENGHAO", "U0FENGYU", "U0CHENJING")
@@ -175,130 +158,42 @@ TARGETS = (
 )  # fmt: skip
 
 
-def probe(url: str, user: str, text_: str) -> str:
-    """One request, to show what the target answers."""
-    job = Job(
-        url=url, secret=SECRET, user=user, command="/case", text=text_, concurrency=1, count=1, warmup=0
-    )
-    body, headers = Signer(job).request()
-    connection = _Connection(url, 10.0)
-    try:
-        status, data = connection.post(body, headers)
-    finally:
-        connection.close()
-    answer = json.loads(data or b"{}").get("text", "") if status == 200 else f"HTTP {status}"
-    return answer[:110]
-
-
 def main(argv: list[str] | None = None) -> int:
-    cli = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    cli.add_argument("--quick", action="store_true", help="small counts: a smoke run in under 60 s")
-    cli.add_argument(
-        "--database-url", help="PostgreSQL URL (EMPTIED and migrated); default: SQLite in a temp dir"
-    )
+    cli = arguments(__doc__, quick="small counts: a smoke run in under 60 s")
     cli.add_argument("--cases", type=int, default=100_000, help="cases to seed (default 100,000)")
     args = cli.parse_args(argv)
     plan = QUICK if args.quick else FULL
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
-    began = time.monotonic()
-
-    client = ClientProcess()
-    scratch = tempfile.TemporaryDirectory(prefix="opsbot-bench-")
-    database_url = args.database_url or f"sqlite:///{Path(scratch.name) / 'opsbot.db'}"
-    if args.database_url:
-        reset_postgres(database_url)
-    db_kind = "postgresql" if database_url.startswith("postgresql") else "sqlite"
-    center = load_center(EXAMPLE_CENTER)
-    slack = fake_slack_for(center)
-    slack.start()
-    results: list[Result] = []
-    samples: dict[str, str] = {}
-    header = (
-        f"Case latency — {db_kind}, {args.cases:,} cases seeded, {os.cpu_count()} CPU(s), waitress threads="
-        f"{THREADS}, {'quick' if args.quick else 'full'} run, client in a separate process"
-    )
-    print(header, flush=True)
-    opsbot = None
-    try:
-        settings = Settings(
-            slack_bot_token=TOKEN,
-            slack_signing_secret=SECRET,
-            slack_api_url=slack.api_url,
-            database_url=database_url,
-            config_path=EXAMPLE_CENTER,
-            channel_posts_per_second=0,
-        )
-        opsbot = bot.build_bot(settings)  # migrates SQLite, loads the directory; delivery NOT started
-        seeded = seed(opsbot.db, args.cases, datetime.now(UTC), center.calendar.zone)
+    with Stage(args.database_url) as stage:
+        header = stage.header("Case latency", args.quick, f"{args.cases:,} cases seeded")
+        print(header, flush=True)
+        opsbot = stage.build_bot()
+        seeded = seed(opsbot.db, args.cases, datetime.now(UTC), stage.center.calendar.zone)
         print(
             f"  seeded {seeded['cases']:,} cases ({seeded['open']:,} open) in {seeded['seconds']} s",
             flush=True,
         )
-        assert opsbot.app is not None
-        server = WebServer(wsgi_app(opsbot.app, opsbot.db), host="127.0.0.1", port=0, threads=THREADS)
-        server.start()
-        try:
+        with stage.serving() as url:
             for name, user, text_, expect in TARGETS:
-                samples[name] = probe(server.url, user, text_)
-                print(f"  {name}: answers “{samples[name]}”", flush=True)
+                stage.probe(name, url, user, "/case", text_, width=110)
                 for concurrency, count in plan.counts.items():
                     job = Job(
-                        url=server.url, secret=SECRET, user=user, command="/case", text=text_,
+                        url=url, secret=SECRET, user=user, command="/case", text=text_,
                         concurrency=concurrency, count=count, warmup=plan.warmup, expect_body=expect,
                         time_limit=plan.time_limit,
                     )  # fmt: skip
-                    outcome = client.run(job)
-                    results.append(Result(name, concurrency, outcome))
-                    s = results[-1].summary()
-                    print(
-                        f"    ×{concurrency}: {s['requests']} measured, p50 {s['p50_ms']:.2f} ms, "
-                        f"p99 {s['p99_ms']:.2f} ms"
-                        + (f", {outcome.failures} FAILED" if outcome.failures else ""),
-                        flush=True,
-                    )
-        finally:
-            server.stop()
-    finally:
-        client.close()
-        if opsbot is not None:
-            opsbot.stop()
-        slack.stop()
-        scratch.cleanup()
+                    print_progress(stage.run(name, job))
 
-    print(f"\n{header}")
-    line = f"{'target':<34}{'clients':>8}{'requests':>10}{'p50 ms':>9}{'p99 ms':>9}{'max ms':>9}"
-    line += f"{'req/s':>8}{'fail':>6}"
-    print(line + "\n" + "-" * len(line))
-    for result in results:
-        s = result.summary()
-        note = " (time bound)" if s["timed_out"] else ""
-        print(
-            f"{s['target']:<34}{s['concurrency']:>8}{s['requests']:>10}{s['p50_ms']:>9.2f}{s['p99_ms']:>9.2f}"
-            f"{s['max_ms']:>9.2f}{s['throughput_rps']:>8.0f}{s['failures']:>6}{note}"
-        )
-    for result in results:
-        for sample in result.outcome.failure_samples[:3]:
-            print(f"  failure, {result.target} ×{result.concurrency}: {sample}")
-    print(f"Total time {time.monotonic() - began:.1f} s.")
-    results_dir = BENCH / "results"
-    results_dir.mkdir(exist_ok=True)
-    path = results_dir / f"case_latency-{db_kind}.json"
-    report = {
-        "benchmark": "case_latency",
-        "when": datetime.now(UTC).isoformat(timespec="seconds"),
-        "database": db_kind,
-        "quick": args.quick,
-        "machine": {"platform": platform.platform(), "cpus": os.cpu_count()},
-        "versions": versions(),
-        "seeded": seeded,
-        "plan": {"warmup": plan.warmup, "counts": plan.counts, "time_limit_s": plan.time_limit},
-        "answers": samples,
-        "results": [r.summary() for r in results],
-    }
-    path.write_text(json.dumps(report, indent=2) + "\n")
-    print(f"Results written to {path.relative_to(REPO)}")
-    return 1 if any(r.outcome.failures for r in results) else 0
+    print_table(header, stage.results, width=34)
+    print_failures(stage.results)
+    stage.write_report(
+        "case_latency",
+        args.quick,
+        seeded=seeded,
+        plan={"warmup": plan.warmup, "counts": plan.counts, "time_limit_s": plan.time_limit},
+        answers=stage.answers,
+        results=[r.summary() for r in stage.results],
+    )
+    return 1 if any(r.outcome.failures for r in stage.results) else 0
 
 
 if __name__ == "__main__":

@@ -16,51 +16,31 @@ With --database-url the database is EMPTIED (schema `public` dropped and recreat
 
 from __future__ import annotations
 
-import argparse
-import contextlib
 import cProfile
 import io
-import json
 import logging
-import os
-import platform
 import pstats
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from importlib import metadata as package_metadata
-from pathlib import Path
+from dataclasses import dataclass
 from typing import Any
 
-BENCH = Path(__file__).resolve().parent
-REPO = BENCH.parent
-for entry in (str(REPO), str(BENCH)):
-    if entry not in sys.path:
-        sys.path.insert(0, entry)
+from _harness import Job, Signer, percentile
+from _served import SECRET, THREADS, TOKEN, Result, Stage, WSGIApplication, arguments, print_table
+from slack_bolt import Ack, App
+from slack_bolt.adapter.wsgi import SlackRequestHandler
+from slack_sdk import WebClient
+from sqlalchemy import func, select
 
-from _harness import ClientProcess, Job, Outcome, Signer, percentile  # noqa: E402
-from slack_bolt import Ack, App  # noqa: E402
-from slack_bolt.adapter.wsgi import SlackRequestHandler  # noqa: E402
-from slack_sdk import WebClient  # noqa: E402
-from sqlalchemy import func, select, text  # noqa: E402
+import bot
+from fakeslack import FakeSlack
+from handlers.web import EVENTS_PATH, wsgi_app
+from opsbot.announcements import Announcement
+from opsbot.db import Database
 
-import bot  # noqa: E402
-from fakeslack import FakeSlack  # noqa: E402
-from handlers.web import EVENTS_PATH, WebServer, wsgi_app  # noqa: E402
-from opsbot.announcements import Announcement  # noqa: E402
-from opsbot.center import Center, load_center  # noqa: E402
-from opsbot.db import Database  # noqa: E402
-from opsbot.migrate import upgrade_to_head  # noqa: E402
-from opsbot.settings import EXAMPLE_CENTER, Settings  # noqa: E402
-
-TOKEN = "xoxb-bench-token"
-SECRET = "bench-signing-secret"
 MANAGER = "U0SUNLI"  # Sun Li, manager of the business unit in examples/center.yaml: may announce
 STAFF = "U0SUNLI"  # anyone in the directory may ask for help; the same user keeps the requests alike
-THREADS = 8  # waitress threads, as WEB_THREADS defaults to
 HELP_EXPECT = "opsbot commands"
 ANNOUNCE_EXPECT = "Posted ANN-"
 ANNOUNCE_TEXT = "announce leadership Bench announcement {n}: the quarterly review moves to Thursday at 15:00."
@@ -79,48 +59,7 @@ FULL = Plan(warmup=200, counts={1: 2000, 8: 4000}, time_limit=60.0, total_limit=
 QUICK = Plan(warmup=30, counts={1: 150, 8: 320}, time_limit=5.0, total_limit=60.0, profile_requests=100)
 
 
-@dataclass
-class Result:
-    target: str
-    concurrency: int
-    outcome: Outcome
-    extra: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def sorted_ms(self) -> list[float]:
-        return sorted(self.outcome.latencies_ms)
-
-    def summary(self) -> dict[str, Any]:
-        values = self.sorted_ms
-        wall = self.outcome.wall_seconds
-        return {
-            "target": self.target,
-            "concurrency": self.concurrency,
-            "requests": len(values),
-            "planned": self.outcome.planned,
-            "p50_ms": percentile(values, 0.50),
-            "p90_ms": percentile(values, 0.90),
-            "p99_ms": percentile(values, 0.99),
-            "max_ms": values[-1] if values else float("nan"),
-            "mean_ms": sum(values) / len(values) if values else float("nan"),
-            "throughput_rps": len(values) / wall if wall > 0 else 0.0,
-            "wall_seconds": wall,
-            "failures": self.outcome.failures,
-            "warmup_failures": self.outcome.warmup_failures,
-            "failure_samples": self.outcome.failure_samples,
-            "timed_out": self.outcome.timed_out,
-            **self.extra,
-        }
-
-
 # ------------------------------------------------------------------------------------------- the servers
-
-
-def fake_slack_for(center: Center) -> FakeSlack:
-    """The fake Web API: Bolt calls auth.test when an App is built; nothing else is called while measuring."""
-    channels = {channel: purpose for purpose, channel in center.channels.by_purpose().items()}
-    users = {person.slack_id: person.name for person in center.people}
-    return FakeSlack(signing_secret=SECRET, bot_token=TOKEN, channels=channels, users=users)
 
 
 def bare_app(slack: FakeSlack, *, process_before_response: bool) -> App:
@@ -139,7 +78,7 @@ def bare_app(slack: FakeSlack, *, process_before_response: bool) -> App:
     return app
 
 
-def bare_wsgi(app: App) -> Callable[..., Iterable[bytes]]:
+def bare_wsgi(app: App) -> WSGIApplication:
     """The same wrapping as handlers.web.wsgi_app (a path check, then Bolt's WSGI adapter), without /healthz's
     database."""
     slack = SlackRequestHandler(app, path=EVENTS_PATH)
@@ -153,26 +92,16 @@ def bare_wsgi(app: App) -> Callable[..., Iterable[bytes]]:
     return application
 
 
-def reset_postgres(url: str) -> None:
-    db = Database(url)
-    try:
-        with db.engine.begin() as connection:
-            connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-            connection.execute(text("CREATE SCHEMA public"))
-        upgrade_to_head(db)
-    finally:
-        db.dispose()
-
-
 # ------------------------------------------------------------------------------------------ measurement
 
 
 class Runner:
-    def __init__(self, plan: Plan, client: ClientProcess) -> None:
+    """Measures a target at a concurrency unless the run's time bound is spent; results go to the stage."""
+
+    def __init__(self, plan: Plan, stage: Stage) -> None:
         self.plan = plan
-        self.client = client
+        self.stage = stage
         self.started = time.monotonic()
-        self.results: list[Result] = []
 
     def remaining(self) -> float:
         return self.plan.total_limit - (time.monotonic() - self.started)
@@ -203,47 +132,32 @@ class Runner:
         print(
             f"  {target:<30} ×{concurrency}: {job.warmup} warm-up, {job.count} measured …", end="", flush=True
         )
-        outcome = self.client.run(job)
-        result = Result(target, concurrency, outcome)
-        summary = result.summary()
+        result = self.stage.run(target, job)
+        outcome, summary = result.outcome, result.summary()
         print(
             f" p50 {summary['p50_ms']:.2f} ms, {summary['throughput_rps']:.0f} req/s"
             + (f", {outcome.failures} FAILED" if outcome.failures else "")
             + (" (time bound reached)" if outcome.timed_out else ""),
             flush=True,
         )
-        self.results.append(result)
         return result
 
 
-def measure_bare(runner: Runner, slack: FakeSlack, *, process_before_response: bool) -> None:
+def measure_bare(runner: Runner, *, process_before_response: bool) -> None:
     name = "bare Bolt, pbr=True" if process_before_response else "bare Bolt, default (pbr=False)"
-    server = WebServer(
-        bare_wsgi(bare_app(slack, process_before_response=process_before_response)),
-        host="127.0.0.1",
-        port=0,
-        threads=THREADS,
-    )
-    server.start()
-    try:
+    app = bare_app(runner.stage.slack, process_before_response=process_before_response)
+    with runner.stage.serving(bare_wsgi(app)) as url:
         for concurrency in runner.plan.counts:
-            runner.measure(
-                name, server.url, text_template="help", user=STAFF, expect="", concurrency=concurrency
-            )
-    finally:
-        server.stop()
+            runner.measure(name, url, text_template="help", user=STAFF, expect="", concurrency=concurrency)
 
 
 def measure_opsbot(runner: Runner, opsbot: bot.Bot) -> dict[str, Any]:
-    assert opsbot.app is not None
-    server = WebServer(wsgi_app(opsbot.app, opsbot.db), host="127.0.0.1", port=0, threads=THREADS)
-    server.start()
-    try:
+    with runner.stage.serving() as url:
         before = count_announcements(opsbot.db)
         for concurrency in runner.plan.counts:
             runner.measure(
                 "opsbot /ops help",
-                server.url,
+                url,
                 text_template="help",
                 user=STAFF,
                 expect=HELP_EXPECT,
@@ -253,7 +167,7 @@ def measure_opsbot(runner: Runner, opsbot: bot.Bot) -> dict[str, Any]:
         for concurrency in runner.plan.counts:
             result = runner.measure(
                 "opsbot /ops announce",
-                server.url,
+                url,
                 text_template=ANNOUNCE_TEXT,
                 user=MANAGER,
                 expect=ANNOUNCE_EXPECT,
@@ -261,8 +175,6 @@ def measure_opsbot(runner: Runner, opsbot: bot.Bot) -> dict[str, Any]:
             )
             if result is not None:
                 announce_results.append(result)
-    finally:
-        server.stop()
     # Every 200 with "Posted ANN-…" must be one announcement row (warm-up included); delivery did not run.
     posted = sum(len(r.outcome.latencies_ms) for r in announce_results)
     warm = sum(r.outcome.warmup_ok for r in announce_results)
@@ -282,7 +194,7 @@ def count_announcements(db: Database) -> int:
 # ----------------------------------------------------------------------------------------------- profile
 
 
-def direct_call(application: Callable[..., Iterable[bytes]], signer: Signer) -> tuple[str, bytes]:
+def direct_call(application: WSGIApplication, signer: Signer) -> tuple[str, bytes]:
     """One request through the WSGI application in this thread: no socket, no waitress."""
     body, headers = signer.request()
     environ = {
@@ -301,7 +213,7 @@ def direct_call(application: Callable[..., Iterable[bytes]], signer: Signer) -> 
     return answer[0], data
 
 
-def in_process(name: str, application: Callable[..., Iterable[bytes]], job: Job, n: int) -> dict[str, Any]:
+def in_process(name: str, application: WSGIApplication, job: Job, n: int) -> dict[str, Any]:
     signer = Signer(job)
     for _ in range(min(50, n)):
         direct_call(application, signer)
@@ -401,20 +313,7 @@ def ratios(results: list[Result]) -> list[dict[str, Any]]:
 
 
 def print_report(results: list[Result], found: list[dict[str, Any]], header: str) -> None:
-    print(f"\n{header}")
-    line = (
-        f"{'target':<32}{'clients':>8}{'requests':>10}{'p50 ms':>9}{'p99 ms':>9}{'max ms':>9}"
-        f"{'req/s':>9}{'failures':>10}"
-    )
-    print(line)
-    print("-" * len(line))
-    for result in results:
-        s = result.summary()
-        note = " (time bound)" if s["timed_out"] else ""
-        print(
-            f"{s['target']:<32}{s['concurrency']:>8}{s['requests']:>10}{s['p50_ms']:>9.2f}{s['p99_ms']:>9.2f}"
-            f"{s['max_ms']:>9.2f}{s['throughput_rps']:>9.0f}{s['failures']:>10}{note}"
-        )
+    print_table(header, results, width=32, rate_width=9, failures="failures")
     print("\nRatios (p50 ÷ p50; p99 ÷ p99 in brackets):")
     for ratio in found:
         verdict = ""
@@ -435,27 +334,11 @@ def print_report(results: list[Result], found: list[dict[str, Any]], header: str
         print("\nNo failures: every measured response was 200 with the expected ack body.")
 
 
-def versions() -> dict[str, str]:
-    found = {"python": platform.python_version()}
-    for name in ("slack_bolt", "slack_sdk", "waitress", "SQLAlchemy", "psycopg"):
-        with contextlib.suppress(package_metadata.PackageNotFoundError):
-            found[name] = package_metadata.version(name)
-    return found
-
-
 # -------------------------------------------------------------------------------------------------- main
 
 
 def main(argv: list[str] | None = None) -> int:
-    cli = argparse.ArgumentParser(
-        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    cli.add_argument("--quick", action="store_true", help="small counts: a smoke run in under 30 s")
-    cli.add_argument(
-        "--database-url",
-        help="e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test "
-        "(EMPTIED and migrated); default: a fresh SQLite file in a temp dir",
-    )
+    cli = arguments(__doc__, quick="small counts: a smoke run in under 30 s")
     cli.add_argument(
         "--sqlite-synchronous",
         choices=("FULL", "NORMAL"),
@@ -469,58 +352,20 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = cli.parse_args(argv)
     plan = QUICK if args.quick else FULL
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    # waitress warns "Task queue depth is N" whenever a request waits for a free thread: expected here.
-    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
-
-    client = ClientProcess()  # spawned first, so it starts while the servers are built
-    scratch = tempfile.TemporaryDirectory(prefix="opsbot-bench-")
-    if args.database_url:
-        database_url = args.database_url
-        reset_postgres(database_url)
-    else:
-        database_url = f"sqlite:///{Path(scratch.name) / 'opsbot.db'}"
-    db_kind = "postgresql" if database_url.startswith("postgresql") else "sqlite"
-
-    center = load_center(EXAMPLE_CENTER)
-    slack = fake_slack_for(center)
-    slack.start()
-    runner = Runner(plan, client)
-    opsbot: bot.Bot | None = None
-    checks: dict[str, Any] = {}
     extra: dict[str, Any] = {}
-    header = (
-        f"Edge latency — {db_kind}"
-        + (f" (synchronous={args.sqlite_synchronous})" if db_kind == "sqlite" else "")
-        + f", {os.cpu_count()} CPU(s), waitress threads={THREADS}, "
-        + f"{'quick' if args.quick else 'full'} run, client in a separate process"
-    )
-    print(header, flush=True)
-    try:
-        measure_bare(runner, slack, process_before_response=True)
-        measure_bare(runner, slack, process_before_response=False)
-        settings = Settings(
-            slack_bot_token=TOKEN,
-            slack_signing_secret=SECRET,
-            slack_api_url=slack.api_url,
-            database_url=database_url,
-            config_path=EXAMPLE_CENTER,
-            channel_posts_per_second=0,
-            sqlite_synchronous=args.sqlite_synchronous,
-        )
-        opsbot = bot.build_bot(settings)  # the delivery loop is NOT started: only the edge is measured
+    with Stage(args.database_url, sqlite_synchronous=args.sqlite_synchronous) as stage:
+        header = stage.header("Edge latency", args.quick)
+        print(header, flush=True)
+        runner = Runner(plan, stage)
+        measure_bare(runner, process_before_response=True)
+        measure_bare(runner, process_before_response=False)
+        opsbot = stage.build_bot()
         checks = measure_opsbot(runner, opsbot)
         if args.profile:
-            extra = profile(opsbot, slack, plan.profile_requests)
-    finally:
-        client.close()
-        if opsbot is not None:
-            opsbot.stop()
-        slack.stop()
-        scratch.cleanup()
+            extra = profile(opsbot, stage.slack, plan.profile_requests)
 
-    found = ratios(runner.results)
-    print_report(runner.results, found, header)
+    found = ratios(stage.results)
+    print_report(stage.results, found, header)
     consistent = checks.get("announcements_acked") == checks.get("announcement_rows_added")
     print(
         f"\nDatabase check: {checks.get('announcement_rows_added')} announcement rows added for "
@@ -528,38 +373,21 @@ def main(argv: list[str] | None = None) -> int:
         f"({'consistent' if consistent else 'MISMATCH'}); outbox backlog {checks.get('outbox_backlog')} "
         "(delivery not running)."
     )
-    print(f"Total time {time.monotonic() - runner.started:.1f} s.")
-
-    results_dir = BENCH / "results"
-    results_dir.mkdir(exist_ok=True)
-    path = results_dir / f"edge_latency-{db_kind}.json"
-    path.write_text(
-        json.dumps(
-            {
-                "benchmark": "edge_latency",
-                "when": datetime.now(UTC).isoformat(timespec="seconds"),
-                "database": db_kind,
-                "sqlite_synchronous": args.sqlite_synchronous if db_kind == "sqlite" else None,
-                "quick": args.quick,
-                "machine": {"platform": platform.platform(), "cpus": os.cpu_count()},
-                "versions": versions(),
-                "plan": {
-                    "warmup": plan.warmup,
-                    "counts": plan.counts,
-                    "time_limit_s": plan.time_limit,
-                    "waitress_threads": THREADS,
-                },
-                "results": [r.summary() for r in runner.results],
-                "ratios": found,
-                "checks": checks,
-                **extra,
-            },
-            indent=2,
-        )
-        + "\n"
+    stage.write_report(
+        "edge_latency",
+        args.quick,
+        plan={
+            "warmup": plan.warmup,
+            "counts": plan.counts,
+            "time_limit_s": plan.time_limit,
+            "waitress_threads": THREADS,
+        },
+        results=[r.summary() for r in stage.results],
+        ratios=found,
+        checks=checks,
+        **extra,
     )
-    print(f"Results written to {path.relative_to(REPO)}")
-    failed = sum(r.outcome.failures for r in runner.results)
+    failed = sum(r.outcome.failures for r in stage.results)
     return 1 if failed or not consistent else 0
 
 
