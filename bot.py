@@ -7,6 +7,7 @@ import argparse
 import logging
 import signal
 import sys
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -15,10 +16,12 @@ from typing import Any
 
 from slack_bolt import App
 from slack_bolt.error import BoltError
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackRequestError
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from handlers.app import build_app, renderers, web_client
-from handlers.delivery import Deliverer, DeliveryLoop, Pacer
+from handlers.delivery import TOKEN_ERRORS, Deliverer, DeliveryLoop, Pacer
 from handlers.edge import Edge
 from handlers.web import WebServer, wsgi_app
 from opsbot.approvals.jobs import approval_sweeps
@@ -111,6 +114,20 @@ def sync_center(db: Database, center: Center, clock: Clock) -> None:
         )
 
 
+def check_token(client: WebClient) -> None:
+    """Refuse to start on a token Slack rejects, with one line naming it; a Slack that can't be reached just
+    now is no reason not to start: delivery waits for it."""
+    try:
+        client.auth_test()
+    except SlackApiError as exc:
+        error = exc.response.get("error")
+        if error in TOKEN_ERRORS:
+            raise StartupError(f"SLACK_BOT_TOKEN: Slack did not accept it ({error})") from None
+        log.warning("auth.test answered %s; starting anyway", error)
+    except (OSError, SlackRequestError) as exc:
+        log.warning("Slack can't be reached (%s); messages will wait for it", exc)
+
+
 def build_bot(settings: Settings, *, clock: Clock | None = None, with_app: bool = True) -> Bot:
     """The process's parts; `with_app=False` for processes that only deliver and sweep."""
     clock = clock or SystemClock()
@@ -127,6 +144,8 @@ def build_bot(settings: Settings, *, clock: Clock | None = None, with_app: bool 
         lease=timedelta(seconds=settings.delivery_lease_seconds),
         pacer=Pacer(per_second=settings.channel_posts_per_second),
     )
+    if bot_token:
+        check_token(deliverer.client)
     delivery = DeliveryLoop(deliverer)
     bot = Bot(settings=settings, db=db, center=center, clock=clock, deliverer=deliverer, delivery=delivery)
     if with_app:
@@ -153,8 +172,15 @@ def serve(settings: Settings, *, worker: bool | None) -> None:
         from slack_bolt.adapter.socket_mode import SocketModeHandler
 
         assert settings.slack_app_token is not None
+        handler = SocketModeHandler(bot.app, settings.slack_app_token.get_secret_value())
+        try:
+            handler.connect()
+        except SlackApiError as exc:
+            raise StartupError(
+                f"SLACK_APP_TOKEN: Slack did not accept it ({exc.response.get('error')})"
+            ) from None
         log.info("serving Slack over Socket Mode")
-        SocketModeHandler(bot.app, settings.slack_app_token.get_secret_value()).start()
+        threading.Event().wait()
         return
     server = WebServer(
         wsgi_app(bot.app, bot.db),
@@ -237,6 +263,7 @@ def parser() -> argparse.ArgumentParser:
         description="opsbot: a Slack app that runs an operations center. With no command: `serve` when "
         "Slack credentials are set, otherwise the `console`.",
     )
+    cli.set_defaults(worker=None)  # `serve`'s option, also when serve is chosen by default
     commands = cli.add_subparsers(dest="command", metavar="COMMAND")
     serve_cli = commands.add_parser(
         "serve", help="serve Slack over HTTP (or Socket Mode with SLACK_APP_TOKEN)"

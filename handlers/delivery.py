@@ -28,11 +28,15 @@ log = logging.getLogger(__name__)
 
 METADATA_EVENT = "opsbot_outbox"
 TRANSIENT_ERRORS = {"ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout"}
+# Slack refuses the bot's token: nothing can be sent until an admin fixes it, whatever the row.
+TOKEN_ERRORS = {"invalid_auth", "not_authed", "token_revoked", "token_expired", "account_inactive"}
+# While Slack can't be asked, each round waits longer before trying again, up to this.
+MAX_OUTAGE_WAIT = timedelta(minutes=1)
 # How far back in a channel to look for a message whose answer was lost.
 RECONCILE_DEPTH = 1000
 
 Renderer = Callable[[Mapping[str, Any]], Any]
-# What `_deliver` answers when the row will be retried because Slack could not be reached at all.
+# What `_deliver` answers when Slack could not be asked at all (unreachable, or refusing the token).
 UNREACHABLE = object()
 
 
@@ -95,6 +99,7 @@ class Deliverer:
         self.pacer = pacer or Pacer()
         self._dm_channels: dict[str, str] = {}
         self._recent_channels: set[str] = set()
+        self._outage_wait = timedelta(0)
 
     def deliver_once(self, limit: int = 50) -> Report:
         """Claim what is due (one row per channel) and send it."""
@@ -113,12 +118,13 @@ class Deliverer:
         for index, claim in enumerate(claims):
             status = self._deliver(claim)
             if status is UNREACHABLE:
-                # Slack cannot be reached: hand the rest back untried rather than wait on each in turn.
+                # Slack cannot be asked: hand the rest back untried rather than wait on each in turn.
                 with self.db.transaction() as session:
                     for untried in claims[index + 1 :]:
-                        outbox.release(session, untried, now=self.clock.now())
+                        outbox.release(session, untried, now=self.clock.now(), wait=self._outage_wait)
                 report.retrying += 1
                 break
+            self._outage_wait = timedelta(0)
             if status is outbox.Status.SENT:
                 report.sent += 1
             elif status is outbox.Status.FAILED:
@@ -148,6 +154,9 @@ class Deliverer:
             channel, ts = self._send(claim)
         except SlackApiError as exc:
             error = str(exc.response.get("error", "unknown_error"))
+            if error in TOKEN_ERRORS:
+                log.error("Slack refuses opsbot's token (%s): fix SLACK_BOT_TOKEN; messages wait", error)
+                return self._wait_for_slack(claim, f"slack refused the token: {error}")
             if (
                 exc.response.status_code == 429
                 or exc.response.status_code >= 500
@@ -156,8 +165,7 @@ class Deliverer:
                 return self._retry(claim, f"slack answered {exc.response.status_code} {error}")
             return self._fail(claim, f"slack refused it: {error} {exc.response.get('response_metadata', '')}")
         except (OSError, SlackRequestError) as exc:
-            status = self._retry(claim, f"could not reach slack: {exc}")
-            return UNREACHABLE if status is outbox.Status.PENDING else status
+            return self._wait_for_slack(claim, f"could not reach slack: {exc}")
         except Exception as exc:  # a rendering bug must not stall the channel behind it
             log.exception("outbox row %s (%s) could not be rendered", claim.id, claim.kind)
             return self._fail(claim, f"rendering failed: {exc!r}")
@@ -233,6 +241,15 @@ class Deliverer:
             if not cursor or not messages:
                 return None
         return None
+
+    def _wait_for_slack(self, claim: outbox.Claim, error: str) -> object:
+        """Slack can't be asked: the row waits without using up its attempts, however long that lasts (a
+        resend after a lost answer is caught by the channel search), and each round waits longer."""
+        self._outage_wait = min(MAX_OUTAGE_WAIT, max(timedelta(seconds=1), self._outage_wait * 2))
+        with self.db.transaction() as session:
+            outbox.release(session, claim, now=self.clock.now(), wait=self._outage_wait, error=error)
+        log.warning("outbox row %s to %s waits for Slack: %s", claim.id, claim.channel, error)
+        return UNREACHABLE
 
     def _retry(self, claim: outbox.Claim, error: str) -> outbox.Status:
         with self.db.transaction() as session:

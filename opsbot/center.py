@@ -6,6 +6,7 @@ so an admin fixes the file in one pass.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, time
 from pathlib import Path
 from typing import Annotated, Any
@@ -199,13 +200,6 @@ class Center(Strict):
     # Admins look after deliveries (`/ops deliveries`); they need not be in `people`.
     admins: tuple[SlackUserId, ...] = ()
 
-    @model_validator(mode="after")
-    def _one_organisation(self) -> Center:
-        problems = organisation_problems(self)
-        if problems:
-            raise ValueError("; ".join(problems))
-        return self
-
     def all_units(self) -> list[tuple[Unit, str | None]]:
         """Every unit with its parent's key, parents first."""
         found: list[tuple[Unit, str | None]] = []
@@ -220,34 +214,70 @@ class Center(Strict):
         return found
 
 
-def organisation_problems(center: Center) -> list[str]:
-    """Whole-file rules: unique keys and ids, one top of the reporting tree, no reporting loops."""
+def organisation_problems(raw: Mapping[str, Any]) -> list[str]:
+    """Whole-file rules, each problem with the path of the entry at fault: unique unit keys and Slack ids,
+    one top of the reporting tree, no reporting loops. They read the file as written, so they are reported
+    together with the mistakes of single fields."""
     problems = []
-    keys = [unit.key for unit, _ in center.all_units()]
-    duplicates = sorted({key for key in keys if keys.count(key) > 1})
-    if duplicates:
-        problems.append(f"units: duplicate unit key(s) {', '.join(duplicates)}")
-    ids = [person.slack_id for person in center.people]
-    duplicates = sorted({pid for pid in ids if ids.count(pid) > 1})
-    if duplicates:
-        problems.append(f"people: duplicate slack_id(s) {', '.join(duplicates)}")
-    tops = [person.slack_id for person in center.people if person.reports_to is None]
-    if len(tops) != 1:
-        problems.append(
-            f"people: exactly one person must have no reports_to (the top of the center); found {len(tops)}"
-            + (f": {', '.join(tops)}" if tops else "")
-        )
-    superior = {person.slack_id: person.reports_to for person in center.people}
-    for person in center.people:
-        seen = {person.slack_id}
-        current = superior.get(person.slack_id)
-        while current is not None:
-            if current in seen:
-                problems.append(f"people: reporting loop through {person.slack_id} ({person.name})")
+    first_at: dict[str, str] = {}
+    for path, key in _unit_key_paths(raw.get("units")):
+        if key in first_at:
+            problems.append(f"{path}: duplicate unit key {key!r} (also at {first_at[key]})")
+        first_at.setdefault(key, path)
+    listed = raw.get("people")
+    people = [p for p in listed if isinstance(p, dict)] if isinstance(listed, list) else []
+    index_of: dict[str, int] = {}
+    for index, person in enumerate(people):
+        pid = person.get("slack_id")
+        if not isinstance(pid, str):
+            continue
+        if pid in index_of:
+            problems.append(
+                f"people[{index}].slack_id: duplicate slack_id {pid!r} (also people[{index_of[pid]}])"
+            )
+        index_of.setdefault(pid, index)
+    if people:
+        tops = [p.get("slack_id") for p in people if p.get("reports_to") is None]
+        if len(tops) != 1:
+            problems.append(
+                "people: exactly one person must have no reports_to (the top of the center); "
+                f"found {len(tops)}" + (f": {', '.join(map(str, tops))}" if tops else "")
+            )
+    superior = {p.get("slack_id"): p.get("reports_to") for p in people}
+    return problems + _reporting_loops(superior, index_of)
+
+
+def _reporting_loops(superior: Mapping[str, Any], index_of: Mapping[str, int]) -> list[str]:
+    """Each loop once, named from the person who comes first in the file."""
+    problems = []
+    looped: set[str] = set()
+    for pid in index_of:
+        path = [pid]
+        current = superior.get(pid)
+        while current is not None and current not in looped:
+            if current in path:
+                loop = path[path.index(current) :]
+                looped.update(loop)
+                start = min(loop, key=lambda member: index_of[member])
+                turn = loop[loop.index(start) :] + loop[: loop.index(start)] + [start]
+                problems.append(f"people[{index_of[start]}].reports_to: reporting loop {' → '.join(turn)}")
                 break
-            seen.add(current)
+            path.append(current)
             current = superior.get(current)
     return problems
+
+
+def _unit_key_paths(units: object, prefix: str = "units") -> list[tuple[str, str]]:
+    """(path, key) of every unit in the tree, in the file's order."""
+    found: list[tuple[str, str]] = []
+    for index, unit in enumerate(units if isinstance(units, list) else []):
+        if not isinstance(unit, dict):
+            continue
+        here = f"{prefix}[{index}]"
+        if isinstance(unit.get("key"), str):
+            found.append((f"{here}.key", unit["key"]))
+        found += _unit_key_paths(unit.get("children"), f"{here}.children")
+    return found
 
 
 class CenterFileError(Exception):
@@ -278,14 +308,19 @@ def parse_center(text: str, *, source: str = "<center file>") -> Center:
         )
     # Cross references are checked per field (so each error keeps its path) against what the file names.
     context = {
-        "unit_keys": _unit_keys(raw.get("units")),
+        "unit_keys": {key for _, key in _unit_key_paths(raw.get("units"))},
         "person_ids": _person_ids(raw.get("people")),
         FUNCTION_NAMES: function_names(raw.get("approvals")),
     }
+    problems = []
     try:
-        return Center.model_validate(raw, context=context)
+        center = Center.model_validate(raw, context=context)
     except ValidationError as exc:
-        raise CenterFileError(source, [_describe(error) for error in exc.errors()]) from None
+        problems = [_describe(error) for error in exc.errors()]
+    problems += organisation_problems(raw)
+    if problems:
+        raise CenterFileError(source, problems)
+    return center
 
 
 def _describe(error: Any) -> str:
@@ -296,19 +331,6 @@ def _describe(error: Any) -> str:
     if error["type"] == "string_pattern_mismatch":
         message = f"{error['input']!r} is not the expected form ({error['ctx']['pattern']})"
     return f"{path or '(top level)'}: {message}"
-
-
-def _unit_keys(units: object) -> set[str]:
-    keys: set[str] = set()
-    stack = list(units) if isinstance(units, list) else []
-    while stack:
-        unit = stack.pop()
-        if isinstance(unit, dict):
-            if isinstance(unit.get("key"), str):
-                keys.add(unit["key"])
-            if isinstance(unit.get("children"), list):
-                stack.extend(unit["children"])
-    return keys
 
 
 def _person_ids(people: object) -> set[str]:

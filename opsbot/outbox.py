@@ -114,11 +114,9 @@ class Claim:
     thread_key: str | None
     attempts: int
     created_at: datetime
-
-    @property
-    def is_retry(self) -> bool:
-        """An earlier attempt may have reached Slack: look before sending again."""
-        return self.attempts > 1
+    # An earlier attempt may have reached Slack (it counted, or it ended in an error whose outcome is
+    # unknown): look before sending again.
+    is_retry: bool = False
 
 
 def _due(now: datetime) -> Any:
@@ -172,6 +170,7 @@ def claim_due(
                 thread_key=row.thread_key,
                 attempts=row.attempts,
                 created_at=row.created_at,
+                is_retry=row.attempts > 1 or row.last_error is not None,
             )
         )
     session.flush()
@@ -214,13 +213,21 @@ def mark_failed(session: Session, claim: Claim, *, error: str) -> Status:
     return Status.FAILED
 
 
-def release(session: Session, claim: Claim, *, now: datetime) -> None:
-    """Give a claim back untried (e.g. the channel is paced); the attempt does not count."""
-    session.execute(
-        update(Notification)
-        .where(Notification.id == claim.id)
-        .values(status=Status.PENDING, lease_until=None, attempts=claim.attempts - 1, next_attempt_at=now)
-    )
+def release(
+    session: Session, claim: Claim, *, now: datetime, wait: timedelta = timedelta(0), error: str | None = None
+) -> None:
+    """Give a claim back to be tried after `wait`, without counting the attempt: it was not tried (the
+    channel is paced), or Slack could not be asked (unreachable, or refusing opsbot's token), which says
+    nothing about the row itself."""
+    values: dict[str, Any] = {
+        "status": Status.PENDING,
+        "lease_until": None,
+        "attempts": claim.attempts - 1,
+        "next_attempt_at": now + wait,
+    }
+    if error is not None:
+        values["last_error"] = error
+    session.execute(update(Notification).where(Notification.id == claim.id).values(**values))
 
 
 def backlog(session: Session) -> dict[str, int]:

@@ -69,6 +69,8 @@ class Settings(BaseSettings):
             raise ValueError("must be an sqlite:/// or postgresql+psycopg:// URL")
         if url.get_backend_name() == "postgresql" and url.get_driver_name() != "psycopg":
             raise ValueError("PostgreSQL URLs must use the psycopg 3 driver: postgresql+psycopg://…")
+        if url.get_backend_name() == "postgresql" and not url.database:
+            raise ValueError("names no database (e.g. postgresql+psycopg://user:password@host/opsbot)")
         return value
 
     @field_validator("config_path")

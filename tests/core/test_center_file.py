@@ -42,6 +42,21 @@ def test_three_mistakes_are_reported_together_with_their_paths():
     assert problems[2].startswith("people[15].unit: unknown unit 'finanse'")
 
 
+def test_whole_file_mistakes_come_with_the_field_mistakes_each_with_its_path():
+    text = broken(
+        ("role: qc_inspector", "role: inspector"),
+        ("{slack_id: U0TANGXIN,", "{slack_id: U0HEPING,"),  # Tang Xin's line now repeats He Ping's id
+        ("unit: center, reports_to: U0ZHAOMIN}", "unit: center, reports_to: U0SUNLI}"),  # Qian Lei ↔ Sun Li
+    )
+    with pytest.raises(CenterFileError) as raised:
+        parse_center(text)
+    problems = raised.value.problems
+    assert len(problems) == 3, problems
+    assert problems[0].startswith("people[9].role: ")
+    assert problems[1] == "people[16].slack_id: duplicate slack_id 'U0HEPING' (also people[8])"
+    assert problems[2] == "people[1].reports_to: reporting loop U0QIANLEI → U0SUNLI → U0QIANLEI"
+
+
 @pytest.mark.parametrize(
     ("replacements", "expected"),
     [

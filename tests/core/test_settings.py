@@ -46,6 +46,7 @@ def test_defaults_run_without_anything_set():
             "postgresql+psycopg2://postgres@localhost/ops",
             "DATABASE_URL: PostgreSQL URLs must use",
         ),
+        ("DATABASE_URL", "postgresql+psycopg://", "DATABASE_URL: names no database"),
         ("SLACK_BOT_TOKEN", "xoxp-user-token", "SLACK_BOT_TOKEN: must be a bot token"),
         ("SLACK_APP_TOKEN", "xoxb-not-app", "SLACK_APP_TOKEN: must be an app-level token"),
         ("SLACK_API_URL", "slack.com/api", "SLACK_API_URL: must be an http"),

@@ -86,6 +86,34 @@ def test_while_slack_is_down_rows_wait_then_go_once(worker, slack, clock: Frozen
     assert posted_ids(slack, "C0RISK") == [3]
 
 
+def test_a_long_outage_uses_up_no_attempts(worker, slack, clock: FrozenClock):
+    """Slack away for hours: rows keep waiting, none is failed, and each goes once when it is back."""
+    slack.go_down()
+    enqueue(worker, "C0INTAKE", 1)
+    for _ in range(outbox.MAX_ATTEMPTS * 3):
+        assert worker.deliverer.deliver_once().sent == 0
+        clock.advance(timedelta(minutes=5))
+    with worker.db.reading() as session:
+        row = session.scalars(select(Notification)).one()
+    assert (row.status, row.attempts) == ("pending", 0)
+    assert "could not reach slack" in (row.last_error or "")
+    slack.come_back()
+    clock.advance(timedelta(minutes=5))
+    assert worker.deliverer.drain().sent == 1
+    assert posted_ids(slack, "C0INTAKE") == [1]
+    assert slack.calls_to("conversations.history")  # it looked first: an earlier try might have got through
+
+
+def test_a_refused_token_holds_every_row_back(worker, slack, clock: FrozenClock):
+    slack.fail_next("chat.postMessage", status=200, error="invalid_auth", times=outbox.MAX_ATTEMPTS + 2)
+    enqueue(worker, "C0INTAKE", 1)
+    for _ in range(outbox.MAX_ATTEMPTS + 2):
+        worker.deliverer.deliver_once()
+        clock.advance(timedelta(minutes=2))
+    assert statuses(worker) == ["pending"]
+    assert worker.deliverer.drain().sent == 1
+
+
 def test_a_lost_answer_is_found_in_the_channel_not_sent_again(worker, slack, clock: FrozenClock):
     slack.drop_after_effect_next("chat.postMessage")
     enqueue(worker, "C0INTAKE", 1)

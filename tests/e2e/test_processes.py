@@ -112,9 +112,10 @@ def directory_loaded(database_url, center):
     return database_url
 
 
-def test_serve_answers_slack_and_health(slack, database_url, processes):
+@pytest.mark.parametrize("command", [("serve",), ()], ids=["serve", "default with credentials"])
+def test_serve_answers_slack_and_health(slack, database_url, processes, command):
     port = free_port()
-    server = start(processes, environment(slack, database_url, PORT=str(port)), "serve")
+    server = start(processes, environment(slack, database_url, PORT=str(port)), *command)
     health = f"http://127.0.0.1:{port}/healthz"
     wait_until(lambda: _answers(health), what="the server to listen")
     slack.bot_url = f"http://127.0.0.1:{port}/slack/events"
@@ -223,3 +224,19 @@ def test_migrate_builds_the_schema_and_loads_the_directory(tmp_path, twice):
     with db.reading() as session:
         assert len(load_directory(session).people) == 17
     db.dispose()
+
+
+@pytest.mark.parametrize("command", ["tick", "worker", "serve"])
+def test_a_token_slack_refuses_stops_start_up_in_one_line(slack, directory_loaded, command):
+    result = subprocess.run(
+        [sys.executable, "bot.py", command],
+        cwd=ROOT,
+        env=environment(slack, directory_loaded, SLACK_BOT_TOKEN="xoxb-not-the-right-one"),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.strip().splitlines()[-1] == (
+        "opsbot: SLACK_BOT_TOKEN: Slack did not accept it (invalid_auth)"
+    )
