@@ -14,3 +14,4 @@ RENDERERS = card.RENDERERS
 def register(app: App, edge: Edge) -> None:
     commands.register(app, edge, queries.SUBCOMMANDS)
     actions.register(app, edge)
+    queries.register(app, edge)

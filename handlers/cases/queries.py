@@ -6,9 +6,22 @@ from collections.abc import Callable
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from slack_bolt import App, Respond
 from slack_sdk.models.blocks import SectionBlock
 
-from handlers.blocks import Message, context, divider, escape, fields, fit, header, section, slack_time
+from handlers.blocks import (
+    Message,
+    actions,
+    button,
+    context,
+    divider,
+    escape,
+    fields,
+    fit,
+    header,
+    section,
+    slack_time,
+)
 from handlers.catalogue import CommandHelp
 from handlers.edge import Edge
 from opsbot.cases import queries
@@ -33,6 +46,7 @@ HELP: tuple[CommandHelp, ...] = (
 
 MAX_BLOCKS = 50
 SUMMARY_CUT = 80
+PREVIOUS, NEXT = "case.list.previous", "case.list.next"
 TITLES = {
     "mine": "Your cases",
     "open": "Open cases",
@@ -66,10 +80,14 @@ def render_list(page: CasePage, zone: ZoneInfo) -> Message:
                 f"_{line.state.label}_ · {who} · due {slack_time(line.resolve_due_at, zone)}{mark}"
             )
         )
-    more = (
-        f"Next: `/case list {page.scope} page {page.page + 1}`. " if page.page < page.pages else ""
-    ) + "`/case show <number>` shows a case."
-    blocks.append(context(more))
+    turns = []
+    if page.page > 1:
+        turns.append(button("‹ Previous", PREVIOUS, f"{page.scope} {page.page - 1}"))
+    if page.page < page.pages:
+        turns.append(button("Next ›", NEXT, f"{page.scope} {page.page + 1}"))
+    if turns:
+        blocks.append(actions(*turns))
+    blocks.append(context("`/case show <number>` shows a case."))
     text = f"{title}: {counted}, page {page.page} of {page.pages}. " + "; ".join(
         f"{line.reference} ({line.state.label})" for line in page.lines
     )
@@ -77,12 +95,24 @@ def render_list(page: CasePage, zone: ZoneInfo) -> Message:
 
 
 def list_cases(edge: Edge, body: dict[str, Any], rest: str) -> Message:
-    request = queries.parse_list(rest)
+    return listing(edge, body["user_id"], rest)
+
+
+def listing(edge: Edge, user: str, text: str) -> Message:
+    request = queries.parse_list(text)
     now = edge.now()
-    page = edge.read(
-        lambda session, directory: queries.list_cases(session, directory, body["user_id"], request, now)
-    )
+    page = edge.read(lambda session, directory: queries.list_cases(session, directory, user, request, now))
     return render_list(page, edge.center.calendar.zone)
+
+
+def register(app: App, edge: Edge) -> None:
+    def turn_page(body: dict[str, Any], respond: Respond) -> None:
+        """The list's Previous / Next buttons: the same ephemeral message shows the other page."""
+        shown = listing(edge, body["user"]["id"], body["actions"][0]["value"])
+        respond(text=shown.text, blocks=shown.blocks, replace_original=True)
+
+    for action_id in (PREVIOUS, NEXT):
+        app.action(action_id)(ack=lambda ack: ack(), lazy=[turn_page])
 
 
 # ------------------------------------------------------------------------------------------------- show

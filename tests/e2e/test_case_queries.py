@@ -106,7 +106,20 @@ def test_lists_for_a_clerk_a_leader_qc_and_a_manager(running):
     assert "23 cases, page 1 of 3" in first["text"]
     assert returned in json.dumps(first["blocks"][1])  # newest first: the returned case leads
     assert listed(first) == refs[:-10:-1]  # then the nine newest enquiries
-    assert "/case list open page 2" in json.dumps(first["blocks"][-1])
+
+    # Next › turns the same ephemeral message to page 2, and ‹ Previous back.
+    def showing(words):
+        return running.slack.wait_for(
+            lambda: [m for m in running.slack.ephemerals(LEADER) if words in m.text]
+        )
+
+    (shown,) = showing("page 1 of 3")
+    running.slack.click(LEADER, shown, "case.list.next")
+    (shown,) = showing("page 2 of 3")
+    assert listed({"blocks": shown.blocks}) == refs[-10:-20:-1]
+    running.slack.click(LEADER, shown, "case.list.previous")
+    (shown,) = showing("page 1 of 3")
+    assert len(running.slack.ephemerals(LEADER)) == 1  # one message, turned in place
     last = ask(running, LEADER, "list open page 3")
     assert listed(last) == refs[2::-1] and "page 3 of 3" in last["text"]
     beyond = ask(running, LEADER, "list open page 4")
