@@ -16,8 +16,7 @@ from sqlalchemy.orm import Session, aliased
 
 from opsbot import outbox
 from opsbot.announcements import Announcement, AnnouncementRead
-from opsbot.approvals.lifecycle import StepState
-from opsbot.approvals.models import ApprovalRequest, ApprovalStep, Delegation
+from opsbot.approvals.queries import waiting_for
 from opsbot.cases.lifecycle import State
 from opsbot.cases.models import Case, JointReview
 from opsbot.cases.queries import is_overdue
@@ -125,25 +124,7 @@ def approvals_waiting(
     session: Session, directory: Directory, person: Member, now: datetime
 ) -> dict[str, Any] | None:
     """Approval steps waiting for the person's decision: as approver, standing in, or escalated to them."""
-    me = person.slack_id
-    standing_in_for = select(Delegation.delegator).where(
-        Delegation.delegate == me, Delegation.ended_at.is_(None), Delegation.until >= now.date()
-    )
-    rows = session.execute(
-        select(ApprovalRequest, ApprovalStep)
-        .join(ApprovalStep, ApprovalStep.request_id == ApprovalRequest.id)
-        .where(
-            ApprovalStep.state == StepState.PENDING,
-            ApprovalRequest.requester != me,  # no one decides their own request, standing in or not
-            or_(
-                ApprovalStep.approver == me,
-                ApprovalStep.escalated_to == me,
-                ApprovalStep.approver.in_(standing_in_for),
-            ),
-        )
-        .order_by(ApprovalStep.waiting_since)
-        .limit(APPROVALS_SHOWN)
-    ).all()
+    rows = waiting_for(session, person.slack_id, today=now.date())[:APPROVALS_SHOWN]
     return {
         "kind": "approvals",
         "items": [
@@ -155,7 +136,7 @@ def approvals_waiting(
                 "amount": f"{request.amount:,.2f} {request.currency}" if request.amount is not None else None,
                 "step": f"{request.number}:{step.round}:{step.position}",
                 "label": step.label,
-                "for": directory.name_of(step.approver) if step.approver != me else None,
+                "for": directory.name_of(step.approver) if step.approver != person.slack_id else None,
             }
             for request, step in rows
         ],

@@ -8,17 +8,11 @@ from typing import Any
 
 from handlers.blocks import Message, actions, button, context, escape, fields, header, section, slack_time
 from opsbot.approvals.lifecycle import RequestState, StepState
+from opsbot.approvals.policy import FIELD_LABELS
 
 APPROVE = "approval.approve"
 DENY = "approval.deny"
 RETURN = "approval.return"
-FIELD_LABELS = {
-    "start_date": "From",
-    "end_date": "To",
-    "target_unit": "Receiving unit",
-    "deadline": "Deadline",
-    "details": "Details",
-}
 
 
 def chain_lines(steps: list[Mapping[str, Any]]) -> str:
@@ -40,7 +34,7 @@ def approval_card(payload: Mapping[str, Any]) -> Message:
     facts = [("Requested by", escape(payload["requester_name"]))]
     if payload["amount"]:
         facts.append(("Amount", payload["amount"]))
-    facts += [(FIELD_LABELS.get(k, k), escape(str(v))) for k, v in payload["fields"].items() if v]
+    facts += [(label, escape(value)) for label, value in request_facts(payload)]
     blocks = [
         header(title),
         section(f"*{escape(payload['purpose'])}*\nStatus: *{state.value}*"),
@@ -63,13 +57,26 @@ def approval_card(payload: Mapping[str, Any]) -> Message:
                 buttons.append(button("Return for correction…", RETURN, value))
             blocks.append(actions(*buttons, block_id=f"{payload['number']}:{round_}:{position}"))
     elif audience == "requester" and state is RequestState.RETURNED:
-        blocks.append(context(f"Correct it and type `/approval resubmit {payload['number']}`."))
-    text = f"{title}: {payload['purpose']} — {state.value}"
+        corrections = "[amount] [new purpose]" if payload["amount"] else "[new purpose]"
+        blocks.append(context(f"Correct it and type `/approval resubmit {payload['number']} {corrections}`."))
+    # The fallback text is mrkdwn too (and what notifications show): the purpose is escaped there as well.
+    text = f"{title}: {escape(payload['purpose'])} — {state.value}"
     return Message(text=text, blocks=blocks)
 
 
+def request_facts(payload: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """The request's fields as (label, text), unescaped. Cards recorded before `facts` was in the payload
+    carry only the raw fields."""
+    if "facts" in payload:
+        return [(str(label), str(value)) for label, value in payload["facts"]]
+    return [(FIELD_LABELS.get(k, k), str(v)) for k, v in payload["fields"].items() if v]
+
+
 def approval_notice(payload: Mapping[str, Any]) -> Message:
-    return Message(text=payload["text"].replace("*", ""), blocks=[section(payload["text"])])
+    """opsbot's text (mrkdwn) followed by people's words (a reason, a purpose), escaped: they are shown as
+    typed, never as a mention, a broadcast or a link."""
+    quote = f" {escape(payload['quote'])}" if payload.get("quote") else ""
+    return Message(text=payload["text"].replace("*", "") + quote, blocks=[section(payload["text"] + quote)])
 
 
 RENDERERS = {"approval.card": approval_card, "approval.notice": approval_notice}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from slack_bolt import Ack, App
@@ -12,11 +12,13 @@ from slack_sdk import WebClient
 from slack_sdk.models.blocks import DatePickerElement, InputBlock, NumberInputElement
 
 from handlers.approvals.actions import clerk
-from handlers.approvals.card import chain_lines
+from handlers.approvals.card import chain_lines, request_facts
 from handlers.blocks import Message, escape, select_input, slack_time, text_input
 from handlers.catalogue import CommandHelp
 from handlers.edge import Edge
 from opsbot.approvals import cards, queries, service
+from opsbot.approvals.chains import MAX_AMOUNT, too_large
+from opsbot.approvals.policy import FIELD_LABELS
 from opsbot.errors import InvalidInput
 
 COMMAND = "/approval"
@@ -30,23 +32,44 @@ HELP = (
         "/approval delegate @person until 2026-12-24", "Let someone decide for you while you are away."
     ),
     CommandHelp("/approval withdraw APR-…", "Withdraw your request before the final decision."),
-    CommandHelp("/approval resubmit APR-… [new purpose]", "Resubmit a request returned for correction."),
+    CommandHelp(
+        "/approval resubmit APR-… [amount] [new purpose]",
+        "Resubmit a request returned for correction, correcting its purpose and (kinds with an amount) "
+        "its amount.",
+    ),
 )
 MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
+# Digits, with thousands commas every three digits or none, and at most two decimals: 48000, 48,000, 48000.50.
+AMOUNT = re.compile(r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d{1,2})?")
+# A word that reads as an attempt at an amount (a resubmission's leading correction), right or wrong.
+AMOUNT_LIKE = re.compile(r"[-+.]?\d")
 
 
 def amount_of(text: str) -> Decimal:
-    try:
-        value = Decimal(text.replace(",", ""))
-    except InvalidOperation:
+    """An amount as people write it. Decimal alone would also take 1e10, 1_000 and 1,2,3 (commas dropped):
+    those are refused, as is anything above what the database records."""
+    text = text.strip()
+    if not AMOUNT.fullmatch(text):
         raise InvalidInput(
-            f"`{text}` is not an amount; write it like 48000 or 48,000.50.", field="amount"
-        ) from None
-    if not value.is_finite() or value <= 0 or value.as_tuple().exponent < -2:  # type: ignore[operator]
-        raise InvalidInput(
-            f"`{text}` is not an amount; give a positive number with at most two decimals.", field="amount"
+            f"`{escape(text)}` is not an amount; write digits with at most two decimals, like 48000, 48,000 "
+            "or 48000.50.",
+            field="amount",
         )
+    value = Decimal(text.replace(",", ""))
+    if value <= 0:
+        raise InvalidInput(f"`{text}` is not an amount; give a positive number.", field="amount")
+    if value > MAX_AMOUNT:
+        raise InvalidInput(too_large(text), field="amount")
     return value
+
+
+def correction_of(text: str, *, takes_amount: bool) -> tuple[Decimal | None, str | None]:
+    """What `/approval resubmit APR-… [amount] [new purpose]` corrects: for a kind with an amount, a leading
+    word that reads as a number is the new amount; the rest is the new purpose. None for what stays."""
+    words = text.split(None, 1)
+    if takes_amount and words and AMOUNT_LIKE.match(words[0]):
+        return amount_of(words[0]), words[1].strip() if len(words) > 1 else None
+    return None, text.strip() or None
 
 
 def request_view(edge: Edge, kind_key: str | None = None) -> dict[str, Any]:
@@ -63,20 +86,28 @@ def request_view(edge: Edge, kind_key: str | None = None) -> dict[str, Any]:
                 InputBlock(
                     block_id="amount",
                     label=f"Amount ({settings.currency})",
-                    element=NumberInputElement(action_id="amount", is_decimal_allowed=True, min_value="0.01"),
+                    element=NumberInputElement(
+                        action_id="amount",
+                        is_decimal_allowed=True,
+                        min_value="0.01",
+                        max_value=str(MAX_AMOUNT),
+                    ),
                 ).to_dict()
             )
         elif name in ("start_date", "end_date", "deadline"):
-            label = {"start_date": "From", "end_date": "To (last day)", "deadline": "Deadline"}[name]
+            label = FIELD_LABELS[name]
             blocks.append(
                 InputBlock(block_id=name, label=label, element=DatePickerElement(action_id=name)).to_dict()
             )
         elif name == "target_unit":
             units = [(unit.key, unit.name) for unit, _parent in edge.center.all_units()]
-            blocks.append(select_input("target_unit", "Receiving unit", units))
+            blocks.append(select_input("target_unit", FIELD_LABELS[name], units))
         elif name == "details":
             blocks.append(
-                {**text_input("details", "Details", multiline=True, max_length=3000), "optional": True}
+                {
+                    **text_input("details", FIELD_LABELS[name], multiline=True, max_length=3000),
+                    "optional": True,
+                }
             )
     return {
         "type": "modal",
@@ -138,16 +169,42 @@ def showing(edge: Edge, user: str, number: str) -> Message:
             + (f" — “{escape(e.after['reason'])}”" if e.after and e.after.get("reason") else "")
             for e in shown.history
         ]
+        facts = [f"*{label}*: {escape(value)}" for label, value in request_facts(payload)]
         text = (
             f"*{payload['number']}* {payload['kind']} by {escape(payload['requester_name'])}: "
             f"{escape(payload['purpose'])}"
             + (f" ({payload['amount']})" if payload["amount"] else "")
-            + f" — *{payload['state']}*\n{chain_lines(payload['steps'])}\n*History*\n"
+            + f" — *{payload['state']}*\n"
+            + "".join(f"{line}\n" for line in facts)
+            + f"{chain_lines(payload['steps'])}\n*History*\n"
             + "\n".join(history)
         )
         return Message(text=text)
 
     return edge.read(read)
+
+
+def resubmitting(edge: Edge, body: dict[str, Any], number: str, correction: str) -> Message:
+    """`/approval resubmit APR-… [amount] [new purpose]`. Whether a leading number is an amount depends on
+    the request's kind, read first (a request's kind never changes, so a separate read is safe)."""
+    user = body["user_id"]
+    takes_amount = edge.read(lambda s, _d: queries.kind_of(s, edge.center.approvals, number).has_amount)
+    amount, purpose = correction_of(correction, takes_amount=takes_amount)
+    request = edge.change(
+        body,
+        lambda s, d: service.resubmit(s, clerk(edge, d, user), number, purpose=purpose, amount=amount),
+    )
+    corrected = f" with the amount {request.amount:,.2f} {request.currency}" if amount is not None else ""
+    return Message(text=f"{request.number} is resubmitted{corrected}; the chain starts again.")
+
+
+def date_of(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise InvalidInput(
+            f"`{text}` is not a date; give the last day you are away, like 2026-12-24."
+        ) from None
 
 
 def register(app: App, edge: Edge) -> None:
@@ -178,23 +235,19 @@ def register(app: App, edge: Edge) -> None:
             request = edge.change(body, lambda s, d: service.withdraw(s, clerk(edge, d, user), words[0]))
             return Message(text=f"{request.number} is withdrawn.")
         if sub == "resubmit" and words:
-            purpose = rest.split(None, 1)[1] if len(words) > 1 else None
-            request = edge.change(
-                body, lambda s, d: service.resubmit(s, clerk(edge, d, user), words[0], purpose=purpose)
-            )
-            return Message(text=f"{request.number} is resubmitted; the chain starts again.")
+            return resubmitting(edge, body, words[0], rest.partition(" ")[2])
         if sub == "delegate":
             match = re.fullmatch(r"(\S+)\s+until\s+(\d{4}-\d{2}-\d{2})", rest.strip())
             mention = MENTION.match(match.group(1)) if match else None
             if match is None or mention is None:
                 raise InvalidInput("Type `/approval delegate @person until 2026-12-24`.")
-            until = date.fromisoformat(match.group(2))
+            until = date_of(match.group(2))
             edge.change(
                 body, lambda s, d: service.delegate(s, clerk(edge, d, user), to=mention.group(1), until=until)
             )
             return Message(text=f"Until {until:%Y-%m-%d}, <@{mention.group(1)}> may decide your approvals.")
         raise InvalidInput(
-            f"I don't know `/approval {sub} {rest}`.".replace("  ", " ")
+            f"I don't know `/approval {escape(sub)} {escape(rest)}`.".replace("  ", " ")
             + " Type `/ops help` for every command."
         )
 

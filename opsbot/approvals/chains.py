@@ -51,6 +51,7 @@ from opsbot.directory import Directory, Member
 from opsbot.errors import OpsError
 
 __all__ = [
+    "MAX_AMOUNT",
     "ChainStep",
     "InvalidAmount",
     "MissingApprover",
@@ -58,9 +59,12 @@ __all__ = [
     "UnknownKind",
     "department_of",
     "resolve_chain",
+    "too_large",
 ]
 
 FIX_IT = "ask an admin to complete the center file."
+# The largest amount a request may carry: the amount column is NUMERIC(14, 2), which holds less than 10^12.
+MAX_AMOUNT = Decimal("999999999999.99")
 
 
 @dataclass(frozen=True)
@@ -159,7 +163,20 @@ def _checked_amount(kind: ApprovalKind, amount: Decimal | None, currency: str) -
         raise InvalidAmount(f"{_a(kind.name).capitalize()} needs an amount (in {currency}).")
     if not amount.is_finite() or amount <= 0:
         raise InvalidAmount(f"`{amount}` is not an amount; give a positive number (in {currency}).")
+    if amount > MAX_AMOUNT:
+        raise InvalidAmount(too_large(amount, currency))
+    if amount != amount.quantize(Decimal("0.01")):
+        raise InvalidAmount(f"`{amount}` is not an amount; give at most two decimals (in {currency}).")
     return amount
+
+
+def too_large(amount: object, currency: str | None = None) -> str:
+    """The refusal of an amount above MAX_AMOUNT."""
+    limit = f"{MAX_AMOUNT:,} {currency}" if currency else f"{MAX_AMOUNT:,}"
+    return (
+        f"`{amount}` is more than opsbot can record: amounts go up to {limit}. "
+        "Split the request, or decide it outside opsbot."
+    )
 
 
 def _checked_target(kind: ApprovalKind, target_unit: str | None, directory: Directory) -> str | None:

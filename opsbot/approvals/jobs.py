@@ -1,9 +1,15 @@
-"""Steps waiting too long: the approver is reminded after the policy's business hours, and after a longer
-wait the step is escalated to the approver's superior, who may then decide it too."""
+"""Steps waiting too long: the approver (and whoever stands in for them) is reminded after the policy's
+business hours, and after a longer wait the step is escalated to the approver's superior, who may then
+decide it too.
+
+Locks are taken in the order every decision takes them, the request first: the steps are read without a
+lock, and each step that needs chasing has its request locked (`SKIP LOCKED`: a request another process or a
+decision holds is chased on a later tick) and is read again, as a decision may have moved it meanwhile."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from enum import Enum
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -11,60 +17,151 @@ from sqlalchemy.orm import Session
 from opsbot.approvals.cards import publish, tell
 from opsbot.approvals.lifecycle import StepState
 from opsbot.approvals.models import ApprovalRequest, ApprovalStep
-from opsbot.approvals.records import Clerk, steps_of
+from opsbot.approvals.records import Clerk, active_delegations, stand_in, steps_of
 from opsbot.business_hours import business_time_between
 from opsbot.center import Center
-from opsbot.directory import load_directory
+from opsbot.directory import Member, load_directory
 from opsbot.sweeps import Sweep
 
 
+class Chase(Enum):
+    REMIND = "remind"
+    ESCALATE = "escalate"
+
+
 def chase_waiting_steps(session: Session, now: datetime, center: Center) -> int:
-    settings = center.approvals
     clerk = Clerk(center=center, directory=load_directory(session), now=now, actor="system")
-    rows = session.execute(
-        select(ApprovalStep, ApprovalRequest)
-        .join(ApprovalRequest, ApprovalRequest.id == ApprovalStep.request_id)
-        .where(ApprovalStep.state == StepState.PENDING, ApprovalStep.escalated_to.is_(None))
-        .order_by(ApprovalStep.waiting_since)
-        .with_for_update(of=ApprovalStep, skip_locked=True)
-    ).all()
     acted = 0
-    for step, request in rows:
-        assert step.waiting_since is not None
-        waited = business_time_between(step.waiting_since, now, center.calendar)
-        name = clerk.directory.name_of(step.approver)
-        if waited >= timedelta(hours=settings.escalate_after_hours):
-            # Segregation of duties holds for escalation too: not the requester, not another step's approver.
-            others = {request.requester} | {s.approver for s in steps_of(session, request) if s is not step}
-            chain = clerk.directory.superior_chain(step.approver)
-            superior = next((p for p in chain if p.slack_id not in others), None)
-            if superior is None:
-                continue
-            step.escalated_to = superior.slack_id
-            tell(
-                session,
-                request,
-                clerk,
-                to=superior.slack_id,
-                why="escalated",
-                text=f"⚠️ *{request.number}* has waited for {name} (step {step.position}, {step.label}) for "
-                f"{settings.escalate_after_hours:g} business hours. As their superior you may decide it: "
-                f"`/approval show {request.number}`.",
-            )
-            publish(session, request, clerk)  # the superior's copy of the card carries the buttons
+    for key, chase in _steps_to_chase(session, clerk):
+        claimed = _claim(session, *key)
+        if claimed is None:
+            continue
+        request, step = claimed
+        if chase is Chase.ESCALATE and _escalate(session, clerk, request, step):
             acted += 1
-        elif not step.reminded and waited >= timedelta(hours=settings.remind_after_hours):
-            step.reminded = True
-            tell(
-                session,
-                request,
-                clerk,
-                to=step.approver,
-                why="reminded",
-                text=f"⏰ *{request.number}* ({request.purpose[:80]}) waits for your decision.",
-            )
+        elif not step.reminded:
+            # Also a step due for escalation with no one free above its approver: it is at least reminded.
+            _remind(session, clerk, request, step)
             acted += 1
     return acted
+
+
+def _steps_to_chase(session: Session, clerk: Clerk) -> list[tuple[tuple[int, int, int], Chase]]:
+    """The waiting steps due for a reminder or an escalation, read without a lock (by key, not as rows, so
+    that the step is read afresh once its request is locked)."""
+    settings = clerk.center.approvals
+    rows = session.execute(
+        select(
+            ApprovalStep.request_id,
+            ApprovalStep.round,
+            ApprovalStep.position,
+            ApprovalStep.waiting_since,
+            ApprovalStep.reminded,
+        )
+        .where(ApprovalStep.state == StepState.PENDING, ApprovalStep.escalated_to.is_(None))
+        .order_by(ApprovalStep.waiting_since)
+    ).all()
+    due: list[tuple[tuple[int, int, int], Chase]] = []
+    for request_id, round_, position, waiting_since, reminded in rows:
+        assert waiting_since is not None
+        waited = business_time_between(waiting_since, clerk.now, clerk.center.calendar)
+        if waited >= timedelta(hours=settings.escalate_after_hours):
+            due.append(((request_id, round_, position), Chase.ESCALATE))
+        elif not reminded and waited >= timedelta(hours=settings.remind_after_hours):
+            due.append(((request_id, round_, position), Chase.REMIND))
+    return due
+
+
+def _claim(
+    session: Session, request_id: int, round_: int, position: int
+) -> tuple[ApprovalRequest, ApprovalStep] | None:
+    """Lock the request, as a decision does, then read the step again: None when someone else holds the
+    request or the step no longer waits unescalated. Every change to a step locks its request first, so the
+    request's lock also guards the step."""
+    request = session.scalars(
+        select(ApprovalRequest)
+        .where(ApprovalRequest.id == request_id)
+        .with_for_update(skip_locked=True)
+        .execution_options(populate_existing=True)
+    ).one_or_none()
+    if request is None:
+        return None
+    step = session.scalars(
+        select(ApprovalStep)
+        .where(
+            ApprovalStep.request_id == request_id,
+            ApprovalStep.round == round_,
+            ApprovalStep.position == position,
+        )
+        .execution_options(populate_existing=True)
+    ).one()
+    if StepState(step.state) is not StepState.PENDING or step.escalated_to is not None:
+        return None
+    return request, step
+
+
+def escalation_target(
+    clerk: Clerk, request: ApprovalRequest, step: ApprovalStep, steps: list[ApprovalStep]
+) -> Member | None:
+    """The first of the approver's superiors with no part in the rest of the chain: not the requester, and
+    not anyone who approves, decided or was escalated another step of it (no one decides two steps of one
+    chain). None when no one up there is free."""
+    taken = {request.requester} | {
+        person
+        for other in steps
+        if other is not step
+        for person in (other.approver, other.decided_by, other.escalated_to)
+        if person
+    }
+    return next((p for p in clerk.directory.superior_chain(step.approver) if p.slack_id not in taken), None)
+
+
+def _escalate(session: Session, clerk: Clerk, request: ApprovalRequest, step: ApprovalStep) -> bool:
+    superior = escalation_target(clerk, request, step, steps_of(session, request))
+    if superior is None:
+        return False
+    settings = clerk.center.approvals
+    step.escalated_to = superior.slack_id
+    tell(
+        session,
+        request,
+        clerk,
+        to=superior.slack_id,
+        why="escalated",
+        text=f"⚠️ *{request.number}* has waited for {clerk.directory.name_of(step.approver)} (step "
+        f"{step.position}, {step.label}) for {settings.escalate_after_hours:g} business hours. As their "
+        f"superior you may decide it: `/approval show {request.number}`.",
+    )
+    publish(session, request, clerk)  # the superior's copy of the card carries the buttons
+    return True
+
+
+def _remind(session: Session, clerk: Clerk, request: ApprovalRequest, step: ApprovalStep) -> None:
+    """Remind the approver and, when someone stands in for them, the delegate too: either may decide."""
+    step.reminded = True
+    delegate = stand_in(
+        step, steps_of(session, request), request.requester, active_delegations(session, clerk.today)
+    )
+    tell(
+        session,
+        request,
+        clerk,
+        to=step.approver,
+        why="reminded",
+        text=f"⏰ *{request.number}* waits for your decision:",
+        quote=request.purpose[:80],
+    )
+    if delegate is not None:
+        tell(
+            session,
+            request,
+            clerk,
+            to=delegate,
+            why="reminded",
+            text=f"⏰ *{request.number}* waits for a decision from {clerk.directory.name_of(step.approver)}, "
+            "or from you while you stand in for them:",
+            quote=request.purpose[:80],
+        )
 
 
 def approval_sweeps(center: Center) -> tuple[Sweep, ...]:

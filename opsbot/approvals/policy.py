@@ -37,6 +37,15 @@ Label = Annotated[str, StringConstraints(min_length=1, max_length=60)]
 # Form fields a kind may ask for besides the purpose, which every request has. The Slack form knows how to
 # draw each of them, so the vocabulary is fixed.
 FieldName = Literal["amount", "start_date", "end_date", "target_unit", "deadline", "details"]
+# How each field reads on the form, the card and `/approval show`.
+FIELD_LABELS: dict[str, str] = {
+    "amount": "Amount",
+    "start_date": "From",
+    "end_date": "To (last day)",
+    "target_unit": "Receiving unit",
+    "deadline": "Deadline",
+    "details": "Details",
+}
 
 # Steps relative to the requester (or, for next_level, to the approver of the step before).
 DIRECT_SUPERIOR = "direct_superior"

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from opsbot.approvals.lifecycle import StepState
 from opsbot.approvals.models import ApprovalRequest, ApprovalStep
-from opsbot.approvals.records import Clerk, active_delegations, load, steps_of
+from opsbot.approvals.policy import ApprovalKind, ApprovalSettings
+from opsbot.approvals.records import Clerk, active_delegations, decides_another_step, load, steps_of
 from opsbot.audit import AuditEntry
 from opsbot.errors import NotAllowed
 from opsbot.roles import Role
@@ -19,34 +21,56 @@ SHOWN = 15
 
 @dataclass(frozen=True)
 class Listing:
-    waiting: list[tuple[ApprovalRequest, ApprovalStep]]  # steps waiting for me (or for whom I stand in)
+    waiting: list[tuple[ApprovalRequest, ApprovalStep]]  # steps I may decide: mine, stood in for, escalated
     mine: list[ApprovalRequest]  # my own requests, newest first
 
 
 def listing(session: Session, clerk: Clerk) -> Listing:
     me = clerk.directory.member(clerk.actor).slack_id
-    standing_in_for = [
-        who for who, delegate in active_delegations(session, clerk.today).items() if delegate == me
-    ]
-    waiting = session.execute(
+    return Listing(waiting=waiting_for(session, me, today=clerk.today), mine=_requested_by(session, me))
+
+
+def waiting_for(session: Session, me: str, *, today: date) -> list[tuple[ApprovalRequest, ApprovalStep]]:
+    """The steps waiting for a decision the person may take: as approver, standing in for the approver, or
+    as the superior the step was escalated to. Standing in for an approver of my own request, or of a step
+    when I have a part in another step of the chain, does not make it mine to decide."""
+    standing_in_for = [who for who, delegate in active_delegations(session, today).items() if delegate == me]
+    rows = session.execute(
         select(ApprovalRequest, ApprovalStep)
         .join(ApprovalStep, ApprovalStep.request_id == ApprovalRequest.id)
         .where(
             ApprovalStep.state == StepState.PENDING,
-            # Standing in for an approver of my own request does not make it mine to decide.
             ApprovalRequest.requester != me,
-            or_(ApprovalStep.approver == me, ApprovalStep.approver.in_(standing_in_for)),
+            or_(
+                ApprovalStep.approver == me,
+                ApprovalStep.escalated_to == me,
+                ApprovalStep.approver.in_(standing_in_for),
+            ),
         )
         .order_by(ApprovalStep.waiting_since)
         .limit(SHOWN)
     ).all()
-    mine = session.scalars(
-        select(ApprovalRequest)
-        .where(ApprovalRequest.requester == me)
-        .order_by(ApprovalRequest.id.desc())
-        .limit(SHOWN)
-    ).all()
-    return Listing(waiting=[(request, step) for request, step in waiting], mine=list(mine))
+    return [
+        (request, step)
+        for request, step in rows
+        if step.approver == me or not decides_another_step(me, step, steps_of(session, request))
+    ]
+
+
+def _requested_by(session: Session, me: str) -> list[ApprovalRequest]:
+    return list(
+        session.scalars(
+            select(ApprovalRequest)
+            .where(ApprovalRequest.requester == me)
+            .order_by(ApprovalRequest.id.desc())
+            .limit(SHOWN)
+        ).all()
+    )
+
+
+def kind_of(session: Session, settings: ApprovalSettings, number: str) -> ApprovalKind:
+    """The kind of a request (which never changes once asked)."""
+    return settings.kind(load(session, number, for_change=False).kind_key)
 
 
 @dataclass(frozen=True)
@@ -57,18 +81,35 @@ class Shown:
 
 
 def show(session: Session, clerk: Clerk, number: str) -> Shown:
-    """The requester, the chain's approvers, QC inspectors and managers and above may look."""
+    """The requester, everyone with a part in the chain (its approvers, who decided, the superiors steps
+    were escalated to, whoever stands in for a waiting step), QC inspectors and managers and above may
+    look."""
     request = load(session, number, for_change=False)
     person = clerk.directory.member(clerk.actor)
-    every_step = session.scalars(select(ApprovalStep).where(ApprovalStep.request_id == request.id)).all()
-    involved = {request.requester, *(s.approver for s in every_step), *(s.decided_by for s in every_step)}
     if (
-        person.slack_id not in involved
+        person.slack_id not in involved(session, clerk, request)
         and person.role is not Role.QC_INSPECTOR
         and person.role.rank < Role.MANAGER.rank
     ):
-        raise NotAllowed(f"{request.number} is visible to its requester, its approvers, QC and managers.")
+        raise NotAllowed(
+            f"{request.number} is visible to its requester, the people who decide it, QC and managers."
+        )
     history = session.scalars(
         select(AuditEntry).where(AuditEntry.subject == request.number).order_by(AuditEntry.id)
     ).all()
     return Shown(request=request, steps=steps_of(session, request), history=list(history))
+
+
+def involved(session: Session, clerk: Clerk, request: ApprovalRequest) -> set[str]:
+    """Who has a part in the request, over every round."""
+    every_step = session.scalars(select(ApprovalStep).where(ApprovalStep.request_id == request.id)).all()
+    delegations = active_delegations(session, clerk.today)
+    standing_in = {
+        delegations[s.approver]
+        for s in every_step
+        if StepState(s.state) is StepState.PENDING and s.approver in delegations
+    }
+    people = {request.requester, *standing_in}
+    for step in every_step:
+        people.update(p for p in (step.approver, step.decided_by, step.escalated_to) if p)
+    return people

@@ -1,5 +1,5 @@
-"""What every approval step shares: who is acting and when, the delegations in force, and loading a
-request with its latest round of steps."""
+"""What every approval step shares: who is acting and when, the delegations in force, loading a request
+with its latest round of steps, and the segregation-of-duties rules on those steps."""
 
 from __future__ import annotations
 
@@ -55,3 +55,20 @@ def steps_of(session: Session, request: ApprovalRequest) -> list[ApprovalStep]:
     ).all()
     latest = rows[0].round if rows else 0
     return [row for row in rows if row.round == latest]
+
+
+def decides_another_step(person: str, step: ApprovalStep, steps: list[ApprovalStep]) -> bool:
+    """Whether the person approves, or already decided, a step of the chain other than `step`: no one decides
+    two steps of one chain (segregation of incompatible duties)."""
+    return any(person in (other.approver, other.decided_by) for other in steps if other is not step)
+
+
+def stand_in(
+    step: ApprovalStep, steps: list[ApprovalStep], requester: str, delegations: dict[str, str]
+) -> str | None:
+    """Who may decide the step in its approver's place under an active delegation: None when there is no
+    delegation, or when the delegate is the requester or has a part in another step of the chain."""
+    delegate = delegations.get(step.approver)
+    if delegate is None or delegate in (requester, step.approver):
+        return None
+    return None if decides_another_step(delegate, step, steps) else delegate

@@ -14,11 +14,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from opsbot import audit
-from opsbot.approvals.cards import publish, tell
+from opsbot.approvals.cards import hand_over_waiting_steps, publish, tell
 from opsbot.approvals.chains import resolve_chain
 from opsbot.approvals.lifecycle import Decision, RequestState, StepState, after_decision
 from opsbot.approvals.models import ApprovalRequest, ApprovalStep, Delegation
-from opsbot.approvals.records import Clerk, active_delegations, load, steps_of
+from opsbot.approvals.records import Clerk, active_delegations, decides_another_step, load, steps_of
 from opsbot.errors import InvalidInput, NotAllowed, NotFound
 from opsbot.numbering import next_number
 
@@ -74,7 +74,7 @@ def request_approval(
         subject=request.number,
         after={
             "kind": kind_key,
-            "amount": str(amount) if amount is not None else None,
+            "amount": _amount_text(amount),
             "purpose": purpose,
             "chain": [f"{step.label}: {step.approver}" for step in chain],
             **_jsonable(fields),
@@ -120,11 +120,7 @@ def decide(
 ) -> ApprovalRequest:
     request = load(session, number)
     steps = steps_of(session, request)
-    step = next((s for s in steps if s.position == position and s.round == round_), None)
-    if step is None:
-        raise NotFound(f"{request.number} has no such step; open the latest card.")
-    if StepState(step.state) is not StepState.PENDING:
-        raise InvalidInput(_already(step, request, clerk))
+    step = _waiting_step(session, request, steps, round_, position, clerk)
     if clerk.actor == request.requester:
         raise NotAllowed(f"You asked for {request.number}, so you can't decide it.")
     delegations = active_delegations(session, clerk.today)
@@ -138,13 +134,13 @@ def decide(
                 else "."
             )
         )
-    if clerk.actor not in (step.approver, step.escalated_to) and any(
-        clerk.actor in (other.approver, other.decided_by) for other in steps if other is not step
-    ):
-        # Standing in for this step's approver would make them decide two steps of one chain.
+    # Only the step's own approver is exempt: a delegate, or a superior it was escalated to, who approves or
+    # decided another step would decide two steps of one chain.
+    if clerk.actor != step.approver and decides_another_step(clerk.actor, step, steps):
         raise NotAllowed(
             f"You decide another step of {request.number}, so you can't also decide step {step.position} "
-            f"for {clerk.directory.name_of(step.approver)}."
+            f"({step.label}, {clerk.directory.name_of(step.approver)}'s): no one decides two steps of one "
+            "chain."
         )
     if decision is Decision.RETURN and not clerk.center.approvals.kind(request.kind_key).returnable:
         raise InvalidInput(
@@ -180,27 +176,65 @@ def decide(
     )
     publish(session, request, clerk)
     if outcome.request.is_final:
-        verb = VERBS[decision] if outcome.request is not RequestState.APPROVED else "approved"
-        why = f" Reason: “{reason}”" if reason else ""
-        tell(
-            session,
-            request,
-            clerk,
-            to=request.requester,
-            why="outcome",
-            text=f"Your request *{request.number}* was {verb} by {clerk.directory.name_of(clerk.actor)}.{why}"
-            + (" Correct it and resubmit." if outcome.request is RequestState.RETURNED else ""),
-        )
+        _tell_outcome(session, request, clerk, decision, outcome.request, reason)
     return request
 
 
-def _already(step: ApprovalStep, request: ApprovalRequest, clerk: Clerk) -> str:
+def _tell_outcome(
+    session: Session,
+    request: ApprovalRequest,
+    clerk: Clerk,
+    decision: Decision,
+    state: RequestState,
+    reason: str,
+) -> None:
+    verb = VERBS[decision] if state is not RequestState.APPROVED else "approved"
+    tell(
+        session,
+        request,
+        clerk,
+        to=request.requester,
+        why="outcome",
+        text=f"Your request *{request.number}* was {verb} by {clerk.directory.name_of(clerk.actor)}."
+        + (" Correct it and resubmit." if state is RequestState.RETURNED else ""),
+        # The approver's words go apart from the text, so the card side can render them inert.
+        quote=f"Reason: “{reason}”" if reason else None,
+    )
+
+
+def _waiting_step(
+    session: Session,
+    request: ApprovalRequest,
+    steps: list[ApprovalStep],
+    round_: int,
+    position: int,
+    clerk: Clerk,
+) -> ApprovalStep:
+    """The step a button names, if it still waits for a decision; otherwise say what became of it. A card
+    from before a resubmission names a step of an earlier round, which is answered like any decided step."""
+    step = next((s for s in steps if s.position == position and s.round == round_), None)
+    if step is None:
+        earlier = session.get(ApprovalStep, (request.id, round_, position))
+        if earlier is None:
+            raise NotFound(f"{request.number} has no such step; open the latest card.")
+        raise InvalidInput(_already(earlier, request, clerk, resubmitted=True))
+    if StepState(step.state) is not StepState.PENDING:
+        raise InvalidInput(_already(step, request, clerk))
+    return step
+
+
+def _already(step: ApprovalStep, request: ApprovalRequest, clerk: Clerk, *, resubmitted: bool = False) -> str:
+    since = f" {request.number} was resubmitted since; open its latest card." if resubmitted else ""
     if step.decided_by:
         when = step.decided_at.astimezone(clerk.center.calendar.zone) if step.decided_at else None
         return (
             f"Step {step.position} of {request.number} was already {step.state} by "
-            f"{clerk.directory.name_of(step.decided_by)}" + (f" at {when:%Y-%m-%d %H:%M}." if when else ".")
+            f"{clerk.directory.name_of(step.decided_by)}"
+            + (f" at {when:%Y-%m-%d %H:%M}." if when else ".")
+            + since
         )
+    if resubmitted:
+        return f"Step {step.position} of {request.number} is no longer waiting for a decision.{since}"
     return f"{request.number} is {request.state}; step {step.position} is no longer waiting for a decision."
 
 
@@ -226,7 +260,9 @@ def withdraw(session: Session, clerk: Clerk, number: str) -> ApprovalRequest:
 def resubmit(
     session: Session, clerk: Clerk, number: str, *, purpose: str | None = None, amount: Decimal | None = None
 ) -> ApprovalRequest:
-    """After a return for correction: the same number, a new round of the chain; the earlier rounds stay."""
+    """After a return for correction: the same number, a new round of the chain; the earlier rounds stay.
+    The requester may correct the purpose and, for kinds with an amount, the amount: the chain is resolved
+    again with it (a new amount may fall in another tier), refused like a new request's would be."""
     request = load(session, number)
     if request.requester != clerk.actor:
         raise NotAllowed(f"Only {clerk.directory.name_of(request.requester)} can resubmit {request.number}.")
@@ -234,19 +270,22 @@ def resubmit(
         raise InvalidInput(
             f"{request.number} is {request.state}; only a request returned for correction is resubmitted."
         )
-    if purpose is not None:
-        request.purpose = _text(purpose, "purpose", MAX_PURPOSE)
-    if amount is not None:
-        request.amount = amount
+    before = {"purpose": request.purpose, "amount": _amount_text(request.amount)}
+    corrected_purpose = _text(purpose, "purpose", MAX_PURPOSE) if purpose is not None else request.purpose
+    corrected_amount = amount if amount is not None else request.amount
+    # Resolved before the request changes: nothing invalid is flushed (PostgreSQL would refuse an amount too
+    # large for its column with a database error instead of this refusal).
+    delegations = active_delegations(session, clerk.today)
     chain = resolve_chain(
         clerk.center.approvals,
         request.kind_key,
         request.requester,
         clerk.directory,
-        amount=request.amount,
+        amount=corrected_amount,
         target_unit=request.fields.get("target_unit"),
-        delegations=active_delegations(session, clerk.today),
+        delegations=delegations,
     )
+    request.purpose, request.amount = corrected_purpose, corrected_amount
     round_ = steps_of(session, request)[0].round + 1
     _add_round(session, request, chain, round_=round_, now=clerk.now)
     request.state, request.current_step, request.decided_at = RequestState.PENDING, 1, None
@@ -256,10 +295,12 @@ def resubmit(
         actor=clerk.actor,
         action="approval.resubmitted",
         subject=request.number,
+        before=before,
         after={
             "round": round_,
             "purpose": request.purpose,
-            "amount": str(request.amount) if request.amount is not None else None,
+            "amount": _amount_text(request.amount),
+            "chain": [f"{step.label}: {step.approver}" for step in chain],
         },
     )
     publish(session, request, clerk)
@@ -267,6 +308,8 @@ def resubmit(
 
 
 def delegate(session: Session, clerk: Clerk, *, to: str, until: date) -> Delegation:
+    """While the person is away, `to` may decide their steps: those of new requests, and those already waiting
+    for them, whose cards are sent to `to` now."""
     me = clerk.directory.member(clerk.actor)
     standing_in = clerk.directory.get(to)
     if standing_in is None:
@@ -289,7 +332,13 @@ def delegate(session: Session, clerk: Clerk, *, to: str, until: date) -> Delegat
         subject=f"person:{me.slack_id}",
         after={"delegate": to, "until": until.isoformat()},
     )
+    session.flush()
+    hand_over_waiting_steps(session, clerk, delegator=me.slack_id, delegate=to)
     return row
+
+
+def _amount_text(amount: Decimal | None) -> str | None:
+    return f"{amount:.2f}" if amount is not None else None
 
 
 def _text(text: str, what: str, limit: int) -> str:

@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 
 from opsbot.approvals.chains import (
+    MAX_AMOUNT,
     ChainStep,
     InvalidAmount,
     MissingApprover,
@@ -14,6 +15,7 @@ from opsbot.approvals.chains import (
     department_of,
     resolve_chain,
 )
+from opsbot.approvals.models import ApprovalRequest
 from opsbot.approvals.policy import ApprovalSettings
 from opsbot.center import Center, load_center, parse_center
 from opsbot.directory import Directory, Member, UnitInfo
@@ -420,6 +422,11 @@ def test_department_of_a_person():
         ("expense", None, InvalidAmount, "An expense reimbursement needs an amount (in CNY)."),
         ("expense", "-5", InvalidAmount, "`-5` is not an amount"),
         ("expense", "0", InvalidAmount, "`0` is not an amount"),
+        ("expense", "0.001", InvalidAmount, "`0.001` is not an amount; give at most two decimals (in CNY)."),
+        ("expense", "NaN", InvalidAmount, "`NaN` is not an amount"),
+        ("expense", "1000000000000", InvalidAmount, "amounts go up to 999,999,999,999.99 CNY"),
+        ("expense", "1E+15", InvalidAmount, "is more than opsbot can record"),
+        ("expense", "99999999999999.99", InvalidAmount, "is more than opsbot can record"),
         ("leave", "3", InvalidAmount, "A leave of absence has no amount; leave it out."),
         ("collaboration", None, MissingTarget, "needs the receiving unit"),
     ],
@@ -429,6 +436,12 @@ def test_requests_that_cannot_be_resolved_say_why(kind, amount, error, message):
         resolve(kind, SPECIALIST, amount)
     assert isinstance(raised.value, OpsError)
     assert message in raised.value.message
+
+
+def test_the_largest_amount_the_database_holds_is_accepted():
+    column = ApprovalRequest.__table__.c.amount.type  # NUMERIC(precision, scale)
+    assert Decimal(10) ** (column.precision - column.scale) - Decimal(10) ** -column.scale == MAX_AMOUNT
+    assert [step.approver for step in resolve("expense", SPECIALIST, str(MAX_AMOUNT))][-1] == DIRECTOR
 
 
 def test_an_unknown_receiving_unit_lists_the_units():
