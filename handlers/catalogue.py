@@ -3,11 +3,13 @@ check that the Slack manifest declares them all."""
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from handlers.blocks import Message, context, header, section
+from handlers.blocks import Message, context, escape, header, section
+from opsbot.errors import InvalidInput
 
 
 @dataclass(frozen=True)
@@ -31,3 +33,14 @@ def help_message(entries: Iterable[CommandHelp]) -> Message:
     blocks.append(context("Words in [brackets] are optional. Only you can see this message."))
     text = "opsbot commands: " + ", ".join(f"{entry.usage}" for entry in entries)
     return Message(text=text, blocks=blocks)
+
+
+def unknown_subcommand(command: str, sub: str, known: Iterable[str], *, also: str = "") -> InvalidInput:
+    """What a command answers to a word it doesn't know: the nearest one it does, and all of them."""
+    known = sorted(known)
+    guess = difflib.get_close_matches(sub.lower(), known, n=1)
+    hint = f" Did you mean `{command} {guess[0]}`?" if guess else ""
+    return InvalidInput(
+        f"I don't know `{command} {escape(sub)}`.{hint} {also}`/ops help` lists every command "
+        f"(`{command}` understands: {', '.join(known)})."
+    )

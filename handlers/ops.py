@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -11,7 +10,7 @@ from slack_sdk import WebClient
 
 from handlers import announcements
 from handlers.blocks import Message
-from handlers.catalogue import CommandHelp, help_message
+from handlers.catalogue import CommandHelp, help_message, unknown_subcommand
 from handlers.edge import Edge
 from opsbot import admin
 from opsbot.errors import InvalidInput
@@ -86,13 +85,7 @@ def register(app: App, edge: Edge, catalogue: Iterable[CommandHelp]) -> None:
     guide = help_message(catalogue)
 
     def unknown(sub: str) -> Message:
-        known = sorted(SUBCOMMANDS)
-        guess = difflib.get_close_matches(sub, known, n=1)
-        hint = f" Did you mean `/ops {guess[0]}`?" if guess else ""
-        raise InvalidInput(
-            f"I don't know `/ops {sub}`.{hint} Type `/ops help` to see every command "
-            f"(`/ops` understands: {', '.join(known)})."
-        )
+        raise unknown_subcommand("/ops", sub, SUBCOMMANDS)
 
     def announce(body: dict[str, Any], rest: str) -> Message:
         purpose, _, text = rest.partition(" ")

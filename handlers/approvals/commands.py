@@ -14,7 +14,7 @@ from slack_sdk.models.blocks import DatePickerElement, InputBlock, NumberInputEl
 from handlers.approvals.actions import clerk
 from handlers.approvals.card import chain_lines, request_facts
 from handlers.blocks import Message, escape, select_input, slack_time, text_input
-from handlers.catalogue import CommandHelp
+from handlers.catalogue import CommandHelp, unknown_subcommand
 from handlers.edge import Edge
 from opsbot.approvals import cards, queries, service
 from opsbot.approvals.chains import MAX_AMOUNT, too_large
@@ -246,9 +246,11 @@ def register(app: App, edge: Edge) -> None:
                 body, lambda s, d: service.delegate(s, clerk(edge, d, user), to=mention.group(1), until=until)
             )
             return Message(text=f"Until {until:%Y-%m-%d}, <@{mention.group(1)}> may decide your approvals.")
-        raise InvalidInput(
-            f"I don't know `/approval {escape(sub)} {escape(rest)}`.".replace("  ", " ")
-            + " Type `/ops help` for every command."
+        raise unknown_subcommand(
+            "/approval",
+            sub,
+            ("request", "list", "show", "withdraw", "resubmit", "delegate"),
+            also="Type `/approval` alone for the request form; ",
         )
 
     def answer(ack: Ack, body: dict[str, Any]) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
@@ -12,13 +11,12 @@ from slack_sdk import WebClient
 from slack_sdk.models.blocks import CheckboxesElement, DateTimePickerElement, InputBlock, Option
 
 from handlers.blocks import Message, section, select_input, text_input
-from handlers.catalogue import CommandHelp
+from handlers.catalogue import CommandHelp, unknown_subcommand
 from handlers.edge import Edge
 from opsbot.business_hours import add_business_hours
 from opsbot.cases import intake
 from opsbot.cases.models import CHANNELS, Case
 from opsbot.cases.records import Desk, reference
-from opsbot.errors import InvalidInput
 
 COMMAND = "/case"
 INTAKE_FORM = "case.intake"
@@ -150,11 +148,8 @@ def register(app: App, edge: Edge, queries: Mapping[str, Subcommand]) -> None:
         sub, _, rest = body.get("text", "").strip().partition(" ")
         handler = subcommands.get(sub.lower())
         if handler is None:
-            guess = difflib.get_close_matches(sub.lower(), sorted(subcommands), n=1)
-            hint = f" Did you mean `/case {guess[0]}`?" if guess else ""
-            raise InvalidInput(
-                f"I don't know `/case {sub}`.{hint} Type `/case` alone for the intake form, or "
-                f"`/ops help` for every command (`/case` understands: {', '.join(sorted(subcommands))})."
+            raise unknown_subcommand(
+                "/case", sub, subcommands, also="Type `/case` alone for the intake form; "
             )
         reply = handler(edge, body, rest.strip())
         ack(text=reply.text, blocks=reply.blocks or None, response_type="ephemeral")

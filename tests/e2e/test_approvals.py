@@ -142,6 +142,8 @@ def test_twenty_clicks_at_once_make_one_decision(running):
         ("request nosuchkind 100 Taxi", "nosuchkind"),
         ("show APR-2026-999999", "There is no approval request APR-2026-999999"),
         ("delegate Feng until tomorrow", "Type `/approval delegate @person until"),
+        ("frobnicate now", "I don't know `/approval frobnicate`."),
+        ("lsit", "Did you mean `/approval list`?"),
     ],
 )
 def test_bad_requests_say_what_to_type(running, text, expected):
