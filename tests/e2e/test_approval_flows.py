@@ -2,6 +2,7 @@
 withdrawal, delegation, reminders and escalation, and who may list and look."""
 
 import time
+import uuid
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -149,7 +150,8 @@ def test_returned_for_correction_then_resubmitted(running):
 
 
 def stale_click(running, user, card, action_id):
-    """A click on the copy of a card the user still sees, not on its current version."""
+    """A click on a copy of a card as it was (one the user still sees, or one that is not theirs): what
+    Slack would send, whatever the card shows now."""
     slack = running.slack
     (block,) = [b for b in card.blocks if b["type"] == "actions"]
     (button,) = [e for e in block["elements"] if e["action_id"] == action_id]
@@ -170,8 +172,8 @@ def stale_click(running, user, card, action_id):
         },
         channel={"id": card.channel, "name": "directmessage"},
         response_url=slack.store.mint_response_url(slack.base_url, user, card.channel, card.ts),
-        trigger_id=f"stale.{user}",
-        actions=[action | {"action_ts": "1.000001"}],
+        trigger_id=f"stale.{uuid.uuid4().hex}",  # a new user action each time, never a redelivery
+        actions=[action | {"action_ts": f"{time.time():.6f}"}],
     )
     return slack.send_interaction(payload)
 

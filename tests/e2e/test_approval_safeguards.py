@@ -50,37 +50,6 @@ def wait_ticks(running, clock, advances):
         tick(running, clock, advance)
 
 
-def forged_click(running, user, card, action_id):
-    """`user` presses a button on a card that is not theirs: what Slack would send if they had it."""
-    (block,) = [b for b in card.blocks if b["type"] == "actions"]
-    (button,) = [e for e in block["elements"] if e["action_id"] == action_id]
-    payload = running.slack.payloads.interaction(
-        "block_actions",
-        user,
-        container={
-            "type": "message",
-            "message_ts": card.ts,
-            "channel_id": card.channel,
-            "is_ephemeral": False,
-        },
-        channel={"id": card.channel, "name": "directmessage"},
-        response_url=running.slack.store.mint_response_url(
-            running.slack.base_url, user, card.channel, card.ts
-        ),
-        trigger_id=f"forged.{user}.{action_id}",
-        actions=[
-            {
-                "type": "button",
-                "action_id": action_id,
-                "block_id": block["block_id"],
-                "value": button["value"],
-                "action_ts": f"{time.time():.6f}",
-            }
-        ],
-    )
-    return running.slack.send_interaction(payload)
-
-
 def ephemeral_with(running, user, words):
     return running.slack.wait_for(lambda: [m.text for m in running.slack.ephemerals(user) if words in m.text])
 
@@ -92,17 +61,24 @@ def notes(running, user, mark):
 # ---- 1. segregation of duties under escalation ----------------------------------------------------------
 
 
-def test_a_superior_who_decided_one_step_is_not_escalated_another(running_frozen, clock):
-    """The reviewer's walk-through: a process change whose step 2 (Qin Bo) is escalated to Qian Lei, who
-    approves it. Step 3 (He Ping) would go to He Ping's superior, Qian Lei again, then Zhao Min, who approves
-    step 4: no one is free, so step 3 stays with He Ping (reminded), and Qian Lei never gets its buttons."""
-    running = running_frozen
+def step_two_decided_by_qianlei(running, clock):
+    """A process change whose step 2 (Qin Bo) waited too long, was escalated to Qian Lei, and she approved
+    it as Qin Bo's superior."""
     number = ask(running, "process_change", "Scan ID documents at the counter")
     approve(running, WUFANG, number)
     running.slack.wait_for(lambda: chain(running, number)[1][1].state == "pending")
     wait_ticks(running, clock, PAST_ESCALATION)
     running.slack.wait_for(lambda: chain(running, number)[1][1].escalated_to == QIANLEI)
-    approve(running, QIANLEI, number)  # as Qin Bo's superior
+    approve(running, QIANLEI, number)
+    return number
+
+
+def test_a_superior_who_decided_one_step_is_not_escalated_another(running_frozen, clock):
+    """The reviewer's walk-through: a process change whose step 2 (Qin Bo) is escalated to Qian Lei, who
+    approves it. Step 3 (He Ping) would go to He Ping's superior, Qian Lei again, then Zhao Min, who approves
+    step 4: no one is free, so step 3 stays with He Ping (reminded), and Qian Lei never gets its buttons."""
+    running = running_frozen
+    number = step_two_decided_by_qianlei(running, clock)
     running.slack.wait_for(lambda: chain(running, number)[1][2].state == "pending")
     wait_ticks(running, clock, NEXT_DAY_PAST_ESCALATION)
     _, steps = chain(running, number)
@@ -120,17 +96,12 @@ def test_an_escalated_superior_cannot_decide_a_second_step(running_frozen, clock
     """A step escalated before the rule held (or by hand) to someone who decided another step: decide refuses
     them; only the step's own approver is exempt from the check."""
     running = running_frozen
-    number = ask(running, "process_change", "Scan ID documents at the counter")
-    approve(running, WUFANG, number)
-    running.slack.wait_for(lambda: chain(running, number)[1][1].state == "pending")
-    wait_ticks(running, clock, PAST_ESCALATION)
-    running.slack.wait_for(lambda: chain(running, number)[1][1].escalated_to == QIANLEI)
-    approve(running, QIANLEI, number)
+    number = step_two_decided_by_qianlei(running, clock)
     card = approver_card(running, HEPING, number)
     with running.db.transaction() as session:
         request = load(session, number)
         steps_of(session, request)[2].escalated_to = QIANLEI  # what the old sweep did
-    forged_click(running, QIANLEI, card, "approval.approve")
+    stale_click(running, QIANLEI, card, "approval.approve")  # a card that is not theirs
     assert "another step" in ephemeral_with(running, QIANLEI, number)[0]
     assert chain(running, number)[1][2].state == "pending"
     approve(running, HEPING, number)  # He Ping, the step's own approver, still decides it
