@@ -100,8 +100,8 @@ def open_load(session: Session, unit: str) -> dict[str, int]:
     """Open cases per assignee in a unit, for least-loaded assignment."""
     rows = session.execute(
         select(Case.assignee, func.count())
-        # Naming the open states (rather than excluding the closed ones) lets the (state, unit) index read
-        # only the open cases.
+        # Naming the open states (rather than excluding the closed ones) lets the (state, unit, assignee)
+        # index answer it alone, reading only the open cases.
         .where(Case.unit_key == unit, Case.assignee.is_not(None), Case.state.in_(OPEN_STATES))
         .group_by(Case.assignee)
     )
