@@ -14,7 +14,8 @@ from opsbot.db import Base, BigId, UTCDateTime
 
 class ApprovalRequest(Base):
     __tablename__ = "approval_requests"
-    __table_args__ = (Index("ix_approval_requests_requester_state", "requester", "state"),)
+    # A person's latest requests (`/approval list`) straight from the index, newest first.
+    __table_args__ = (Index("ix_approval_requests_requester_id", "requester", "id"),)
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     number: Mapped[str] = mapped_column(String(32), unique=True)
@@ -36,7 +37,11 @@ class ApprovalRequest(Base):
 
 class ApprovalStep(Base):
     __tablename__ = "approval_steps"
-    __table_args__ = (Index("ix_approval_steps_approver_state", "approver", "state"),)
+    # What waits for someone: as the approver, or as the superior a step was escalated to.
+    __table_args__ = (
+        Index("ix_approval_steps_approver_state", "approver", "state"),
+        Index("ix_approval_steps_escalated_to_state", "escalated_to", "state"),
+    )
 
     request_id: Mapped[int] = mapped_column(ForeignKey("approval_requests.id"), primary_key=True)
     # A resubmission starts a new round; earlier rounds stay as history.

@@ -96,7 +96,7 @@ def is_overdue(case: Case, now: datetime) -> bool:
 
 def mine_clause(person: str) -> ColumnElement[bool]:
     """The viewer's to-do: open cases they handle, review now, follow up, or took in and must complete. Each
-    term can use an index ((assignee, state) or (state, unit_key, assignee)), so the OR stays off a full scan."""
+    term can use an index ((assignee, state) or (state, unit_key, assignee)): the OR stays off a full scan."""
     return or_(
         and_(Case.assignee == person, Case.state.in_(OPEN_STATES)),
         and_(Case.state == State.FIRST_REVIEW.value, Case.first_reviewer == person),
