@@ -33,7 +33,7 @@ TEXT = "text"
 
 HELP = (
     CommandHelp(
-        "/ops announce [channel] [text]",
+        "/ops announce [<channel> <text>]",
         "Post an announcement to a center channel (supervisors and above). Without text, opens a form.",
     ),
 )

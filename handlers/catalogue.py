@@ -29,7 +29,7 @@ def help_message(entries: Iterable[CommandHelp]) -> Message:
         by_command.setdefault(entry.command, []).append(entry)
     blocks: list[dict[str, Any]] = [header("opsbot commands")]
     for items in by_command.values():
-        blocks.append(section("\n".join(f"`{item.usage}`  {item.summary}" for item in items)))
+        blocks.append(section("\n".join(f"`{escape(item.usage)}`  {escape(item.summary)}" for item in items)))
     blocks.append(context("Words in [brackets] are optional. Only you can see this message."))
     text = "opsbot commands: " + ", ".join(f"{entry.usage}" for entry in entries)
     return Message(text=text, blocks=blocks)

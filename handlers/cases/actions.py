@@ -49,11 +49,11 @@ def _satisfaction(_session: Session, _ref: str) -> list[dict[str, Any]]:
     scores = [
         (str(n), f"{n} — {label}")
         for n, label in [
-            (5, "very satisfied"),
-            (4, "satisfied"),
-            (3, "neutral"),
-            (2, "dissatisfied"),
             (1, "very dissatisfied"),
+            (2, "dissatisfied"),
+            (3, "neutral"),
+            (4, "satisfied"),
+            (5, "very satisfied"),
         ]
     ]
     objection = InputBlock(

@@ -82,7 +82,8 @@ def case_card(payload: Mapping[str, Any]) -> Message:
     status = state.label + (f" (<@{payload['reviewer']}>)" if payload.get("reviewer") else "")
     blocks = [
         header(f"{payload['number']} · {payload['type']}"),
-        section(f"*{escape(payload['summary'])}*\n{status.capitalize()}{flag}"),
+        # Only the first letter: a mention after it must keep its case.
+        section(f"*{escape(payload['summary'])}*\n{status[:1].upper()}{status[1:]}{flag}"),
         fields(
             (
                 "Customer",

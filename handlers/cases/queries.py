@@ -160,7 +160,8 @@ def render_case(details: CaseDetails, directory: Directory, edge: Edge) -> Messa
         blocks.append(section("*Missing items*\n" + escape(", ".join(case.missing_items))))
     if case.rejected_reason:
         blocks.append(section(f"*Rejected because*\n{escape(case.rejected_reason)}"))
-    blocks += [divider(), section(f"*Timeline* ({len(details.timeline)} entries)")]
+    count = len(details.timeline)
+    blocks += [divider(), section(f"*Timeline* ({count} entr{'ies' if count != 1 else 'y'})")]
     room = MAX_BLOCKS - len(blocks)
     entries = details.timeline
     if len(entries) > room:

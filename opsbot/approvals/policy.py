@@ -244,7 +244,7 @@ class ApprovalSettings(_Strict):
     def kind(self, key: str) -> ApprovalKind:
         """The kind with this key, or UnknownKind listing the keys a person can use."""
         for kind in self.kinds:
-            if kind.key == key:
+            if kind.key == key.strip().lower():  # typed in a command as `Expense` as often as `expense`
                 return kind
         raise UnknownKind(key, [kind.key for kind in self.kinds])
 

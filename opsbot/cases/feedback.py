@@ -132,7 +132,11 @@ def record_satisfaction(
             why=f"reopened{case.version}",
             text=f"*{reference(case)}* is reopened after the follow-up ({why})"
             + (f": “{comment}”" if comment else "")
-            + ". Handle the objection and resubmit.",
+            + (
+                ". Handle the objection and resubmit."
+                if objection
+                else ". Handle what they are unhappy with and resubmit."
+            ),
         )
         return case
     case.closed_at = desk.now

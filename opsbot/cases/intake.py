@@ -325,3 +325,13 @@ def _assign(session: Session, case: Case, desk: Desk, handler: str, *, how: str)
     prompt(
         session, case, desk, to=handler, why="assigned", text=f"*{reference(case)}* ({case.summary}) {todo}."
     )
+    previous = before["assignee"]
+    if previous and previous != handler:
+        prompt(
+            session,
+            case,
+            desk,
+            to=previous,
+            why="unassigned",
+            text=f"*{reference(case)}* ({case.summary}) is no longer yours: {line}",
+        )

@@ -15,8 +15,8 @@ class State(StrEnum):
     JOINT_REVIEW = "joint_review"  # named reviewers must all agree
     REJECTED = "rejected"  # refused with a reason, which the customer is told
     IN_PROGRESS = "in_progress"  # being handled
-    FIRST_REVIEW = "first_review"  # the group leader reviews the handling
-    SECOND_REVIEW = "second_review"  # the deputy manager reviews it
+    FIRST_REVIEW = "first_review"  # the group leader (or the next one up) reviews the handling
+    SECOND_REVIEW = "second_review"  # the deputy manager (or the next one up) reviews it
     FEEDBACK = "feedback"  # the result is to be told to the customer
     FOLLOW_UP = "follow_up"  # waiting for the satisfaction follow-up
     CLOSED = "closed"
@@ -37,8 +37,9 @@ LABELS = {
     State.JOINT_REVIEW: "in joint review",
     State.REJECTED: "rejected",
     State.IN_PROGRESS: "being handled",
-    State.FIRST_REVIEW: "waiting for the group leader's review",
-    State.SECOND_REVIEW: "waiting for the deputy manager's review",
+    # The reviewer is named beside it: a group leader who handles a case herself is not its first reviewer.
+    State.FIRST_REVIEW: "waiting for the first-level review",
+    State.SECOND_REVIEW: "waiting for the second-level review",
     State.FEEDBACK: "to be told to the customer",
     State.FOLLOW_UP: "waiting for the satisfaction follow-up",
     State.CLOSED: "closed",

@@ -61,7 +61,8 @@ def load(session: Session, ref: str, *, for_change: bool = True) -> Case:
     ref = ref.strip().upper()
     query = select(Case)
     if ref.startswith("INTAKE-") and ref[7:].isdigit():
-        query = query.where(Case.id == int(ref[7:]), Case.number.is_(None))
+        # The intake reference stays good after registration: it is in the clerk's messages.
+        query = query.where(Case.id == int(ref[7:]))
     else:
         query = query.where(Case.number == ref)
     if for_change:

@@ -39,7 +39,7 @@ def test_a_complaint_result_goes_back_to_customer_service_without_review():
     ("state", "event", "message"),
     [
         (State.CLOSED, Event.NOTE, "You can't add progress to CASE-2026-000001: it is closed."),
-        (State.SECOND_REVIEW, Event.SUBMIT, "it is waiting for the deputy manager's review"),
+        (State.SECOND_REVIEW, Event.SUBMIT, "it is waiting for the second-level review"),
         (State.FEEDBACK, Event.REVIEW_PASS, "it is to be told to the customer"),
         (State.REJECTED, Event.ACCEPT, "it is rejected"),
         (State.RETURNED, Event.ACCEPT, "it is returned for supplement"),

@@ -100,7 +100,8 @@ def test_a_stale_supplement_button_says_why(desk):
     desk.fill(CLERK, "case.supplement", {"items": ["ID proof"]}, where=prompt)
     desk.settle(1)
     desk.press(CLERK, "case.supplement", where=prompt)  # the button in the DM is still there
-    assert "There is no case INTAKE-1" in desk.told(CLERK, "There is no case")[0].text
+    told = desk.told(CLERK, "You can't")[0].text
+    assert "CASE-2026-000001: it is assigned" in told  # the intake reference still finds the case
     assert desk.slack.open_views(CLERK) == []
 
 
@@ -198,3 +199,11 @@ def test_a_rejected_case_leaves_my_work_once_the_customer_is_told(desk):
     desk.fill(case.assignee, "case.informed", {"how": "Phone call"})
     desk.slack.wait_for(lambda: "case.informed" not in desk.card_text())
     assert case.number not in home_text(desk, case.assignee)
+
+
+def test_whoever_had_the_case_is_told_when_someone_else_takes_it(desk):
+    case = quick_case(desk)
+    other = next(h for h in ("U0ZHENGHAO", "U0FENGYU", "U0CHENJING") if h != case.assignee)
+    desk.press(other, "case.take")
+    told = desk.told(case.assignee, "is no longer yours")[0].text
+    assert f"{case.number}" in told and "took it" in told

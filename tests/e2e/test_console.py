@@ -53,7 +53,7 @@ def test_help_and_an_announcement_read_by_a_clerk(tmp_path):
         "console",
     )
     assert "You are Zheng Hao (specialist" in out  # the banner: a new clerk by default
-    assert "/ops whoami" in out and "/ops announce [channel] [text]" in out
+    assert "/ops whoami" in out and "/ops announce [<channel> <text>]" in out
     assert re.search(r"Posted ANN-\d{4}-000001 to #leadership", out)
     read_before, read_after = out.split(":press 1")
     assert re.search(r"Announcement ANN-\d{4}-000001", read_before)

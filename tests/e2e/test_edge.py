@@ -16,7 +16,8 @@ def test_ops_help_answers_in_the_ack_with_every_command(running):
     assert reply.status == 200
     assert reply.json["response_type"] == "ephemeral"
     listed = json.dumps(reply.json["blocks"])
-    for usage in ("/ops help", "/ops whoami", "/ops announce [channel] [text]"):
+    # Angle brackets escaped: in mrkdwn `<channel>` would be read as a link.
+    for usage in ("/ops help", "/ops whoami", "/ops announce [&lt;channel&gt; &lt;text&gt;]"):
         assert usage in listed
     (shown,) = running.slack.ephemerals(CLERK)
     assert "opsbot commands" in shown.text
