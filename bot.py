@@ -66,6 +66,10 @@ class Bot:
         self.background.append(scheduler)
         self.delivery.start()
 
+    def sweep_now(self) -> dict[str, int | None]:
+        """Run every sweep that is due now, in this thread (`tick`, the console)."""
+        return run_due_sweeps(self.db, sweeps_for(self.center), self.clock)
+
     def stop(self) -> None:
         for scheduler in self.background:
             scheduler.shutdown(wait=False)
@@ -215,7 +219,7 @@ def worker(settings: Settings) -> None:
 def tick(settings: Settings) -> None:
     settings.require_token("tick sends what is due")
     bot = build_bot(settings, with_app=False)
-    ran = run_due_sweeps(bot.db, sweeps_for(bot.center), bot.clock)
+    ran = bot.sweep_now()
     report = bot.deliverer.drain()
     done = ", ".join(f"{name}: {'not due' if count is None else count}" for name, count in ran.items())
     print(f"sweeps: {done or 'none'}")

@@ -8,6 +8,7 @@ import logging
 import secrets
 import sys
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ from pydantic import SecretStr
 from fakeslack.fake import FakeSlack
 from fakeslack.terminal import Console
 from opsbot.center import Center, CenterFileError, load_center
+from opsbot.clock import ShiftedClock
 from opsbot.settings import Settings
 
 CONSOLE_DATABASE = "opsbot-console.db"
@@ -41,6 +43,7 @@ def run_console(settings: Settings, build_bot: Callable[..., Any]) -> int:
     from handlers.web import WebServer, wsgi_app  # the console lives beside the bot, not inside the fake
 
     fake = _fake_for(center).start()
+    clock = ShiftedClock()
     try:
         bot = build_bot(
             settings.model_copy(
@@ -50,7 +53,8 @@ def run_console(settings: Settings, build_bot: Callable[..., Any]) -> int:
                     "slack_signing_secret": SecretStr(fake.signing_secret),
                     "channel_posts_per_second": 0,
                 }
-            )
+            ),
+            clock=clock,
         )
     except BaseException:
         fake.stop()
@@ -60,13 +64,20 @@ def run_console(settings: Settings, build_bot: Callable[..., Any]) -> int:
     fake.bot_url = server.url
     bot.start_worker()
     try:
-        console = Console(fake, center, sys.stdin)
+        console = Console(fake, center, sys.stdin, later=lambda delta: _later(bot, clock, delta))
         console.banner(settings, log_file)
         return console.loop()
     finally:
         server.stop()
         bot.stop()
         fake.stop()
+
+
+def _later(bot: Any, clock: ShiftedClock, delta: timedelta) -> None:
+    """Move the console's time on and run what fell due meanwhile, as the worker would have."""
+    clock.advance(delta)
+    bot.sweep_now()
+    bot.delivery.wake()
 
 
 def _quiet_logging(folder: Path) -> Path:

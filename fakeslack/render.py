@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 INDENT = "    "
@@ -322,6 +323,11 @@ def _one_answer(
             str(o.get("text", {}).get("text", "")).lower().lstrip("#"): o.get("value") for o in options
         }
         return by_text.get(answer.lower().lstrip("#"), answer)
+    if kind == "datepicker":
+        try:
+            return date.fromisoformat(answer).isoformat()  # Slack's date picker gives nothing else
+        except ValueError:
+            raise ValueError(f"{answer!r} is not a date like 2026-12-24") from None
     names = users if "user" in kind else channels if ("conversation" in kind or "channel" in kind) else None
     if names is None:
         return answer

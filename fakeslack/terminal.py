@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import contextlib
+import re
 import sys
 import time
+from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, TextIO
+
+import yaml
 
 from fakeslack.blockkit import all_options
 from fakeslack.fake import FakeSlack
@@ -17,6 +22,19 @@ from opsbot.center import Center
 from opsbot.settings import Settings
 
 BOT_NAME = "opsbot"
+UNITS = {"d": "days", "h": "hours", "m": "minutes"}
+MANIFEST = Path(__file__).resolve().parents[1] / "manifest.yaml"
+
+
+def escaped_commands(manifest: Path = MANIFEST) -> frozenset[str]:
+    """Commands whose text Slack escapes (the manifest's `should_escape`): @mentions arrive as user ids."""
+    if not manifest.is_file():  # installed without the source tree: mentions are sent as typed
+        return frozenset()
+    commands = yaml.safe_load(manifest.read_text(encoding="utf-8"))["features"]["slash_commands"]
+    return frozenset(command["command"] for command in commands if command.get("should_escape"))
+
+
+ESCAPED_COMMANDS = escaped_commands()
 SETTLE_WAIT = 1.0  # how long to wait for something to happen after an action
 SETTLE_QUIET = 0.3  # once something happened, how long it must stay quiet before we show it
 SETTLE_MAX = 4.0  # never hang the prompt on a chatty worker
@@ -27,12 +45,21 @@ HELP = """\
 :read [#name]        a channel's messages;  :dm  your direct messages from opsbot;  :home  your App Home
 :press N [home|modal|#name]  press control [N] of what was shown last (or of home, the modal, a channel)
 :fill                fill in and submit the open form;  :cancel  close it
+@Name                in /approval, a mention as Slack sends it (e.g. /approval delegate @Zhou Jie until …)
+:later 3d|5h|30m     move time on and run what falls due (follow-ups, reminders, overdue marks, escalations)
 :help                this list;  :quit  leave (so does Ctrl-D)"""
 
 
 class Console:
-    def __init__(self, fake: FakeSlack, center: Center, stdin: TextIO) -> None:
+    def __init__(
+        self,
+        fake: FakeSlack,
+        center: Center,
+        stdin: TextIO,
+        later: Callable[[timedelta], None] | None = None,
+    ) -> None:
         self.fake, self.center, self.stdin = fake, center, stdin
+        self.later = later
         self.tty = stdin.isatty()
         self.users = {p.slack_id: p.name for p in center.people} | {fake.bot_user_id: BOT_NAME}
         self.channels = {cid: purpose for purpose, cid in center.channels.by_purpose().items()}
@@ -98,6 +125,8 @@ class Console:
             self.report(self.last, before, "meanwhile")  # arrived after the last action went quiet
         if line.startswith("/"):
             command, _, text = line.partition(" ")
+            if command in ESCAPED_COMMANDS:
+                text = self.mentions(text)
             self.fake.command(self.user, command, text.strip(), channel=self.channel)
         else:
             name, _, arg = line.partition(" ")
@@ -110,6 +139,21 @@ class Console:
                 return
         self.screen = []
         self.last = self.settle(before)
+
+    def mentions(self, text: str) -> str:
+        """What Slack's client sends for `@Zhou Jie` (or `@U0ZHOUJIE`) picked from its suggestions, in a
+        command the app asks to have escaped: `<@U0ZHOUJIE|zhou.jie>`."""
+        people = sorted(self.center.people, key=lambda p: -len(p.name))
+        for person in people:
+            handle = person.name.lower().replace(" ", ".")
+            for typed in (person.name, person.slack_id):
+                text = re.sub(
+                    rf"(?<!<)@{re.escape(typed)}\b",
+                    f"<@{person.slack_id}|{handle}>",
+                    text,
+                    flags=re.IGNORECASE,
+                )
+        return text
 
     # ---- what changed after an action ------------------------------------------------------------------
     def snapshot(self) -> dict[str, Any]:
@@ -219,8 +263,14 @@ class Console:
             print(f"    {i}. {option['text'].get('text', option.get('value'))}")
         kind = element.get("type", "")
         hint = " (name or id)" if "user" in kind else " (YYYY-MM-DD)" if kind == "datepicker" else ""
-        answer = self.ask(f"  {label}{hint}{' (comma-separated)' if kind.startswith(MULTI) else ''}: ")
-        return parse_answer(element, answer or "", self.users, self.channels)
+        while True:
+            answer = self.ask(f"  {label}{hint}{' (comma-separated)' if kind.startswith(MULTI) else ''}: ")
+            try:
+                return parse_answer(element, answer or "", self.users, self.channels)
+            except (ValueError, LookupError) as exc:
+                if answer is None:  # end of input: nothing more will come
+                    raise
+                print(f"  ! {exc}; try again")
 
     def click(self, control: Control, source: Message | View, value: Any) -> None:
         # The block id tells apart buttons that share an action_id (the Home's "Mark as read" per item).
@@ -318,14 +368,53 @@ class Console:
         if (view := self.form()) is None:
             return False
         values: dict[str, Any] = {}
-        for block in view.blocks:
-            element = block.get("element", {})
-            if block.get("type") == "input" and element.get("type") in STATEFUL:
+        asked: set[str] = set()
+        while view is not None:
+            redrawn = None
+            for block in view.blocks:
+                element = block.get("element", {})
+                if block.get("type") != "input" or element.get("type") not in STATEFUL:
+                    continue
+                if block["block_id"] in asked:
+                    continue
+                asked.add(block["block_id"])
                 label = block.get("label", {}).get("text", block["block_id"])
                 value = self.pick(element, label + (" (optional)" if block.get("optional") else ""))
-                if value is not None:  # left empty: the field keeps what it shows
-                    values[block["block_id"]] = value
-        self.fake.submit(self.user, view, values)
+                if value is None:  # left empty: the field keeps what it shows
+                    continue
+                values[block["block_id"]] = value
+                if block.get("dispatch_action") and (redrawn := self.dispatch(view, block, value)):
+                    break  # the app redrew the form for this choice: go on with the new one
+            if redrawn is None:
+                break
+            view = redrawn
+        assert view is not None
+        present = {block.get("block_id") for block in view.blocks}
+        self.fake.submit(self.user, view, {k: v for k, v in values.items() if k in present})
+        return True
+
+    def dispatch(self, view: View, block: dict[str, Any], value: Any) -> View | None:
+        """An input with `dispatch_action` tells the app at once, as Slack does: the app may redraw the form
+        (a kind's own fields, a case type's items). The new form, or None if it stayed as it was."""
+        self.fake.click(
+            self.user, view, block["element"]["action_id"], value=value, block_id=block["block_id"]
+        )
+        with contextlib.suppress(TimeoutError):
+            return self.fake.wait_for(
+                lambda: (top := self.top_view()) is not None and top.hash != view.hash and top, timeout=3.0
+            )
+        return None
+
+    def cmd_later(self, arg: str) -> bool:
+        """Move time on (`:later 3d`, `:later 5h`) and run what falls due, as the worker would."""
+        match = re.fullmatch(r"(\d+)\s*([dhm])", arg.strip().lower())
+        if match is None or self.later is None:
+            print("  :later takes a number of days, hours or minutes, e.g. :later 3d, :later 5h")
+            return False
+        amount, unit = int(match.group(1)), match.group(2)
+        delta = timedelta(**{UNITS[unit]: amount})
+        self.later(delta)
+        print(f"  (time moves on {arg.strip()}: what fell due meanwhile is sent)")
         return True
 
     def cmd_cancel(self, _arg: str) -> bool:

@@ -39,3 +39,21 @@ class FrozenClock:
     def set(self, instant: datetime) -> None:
         with self._lock:
             self._now = instant.astimezone(UTC)
+
+
+class ShiftedClock:
+    """The real time, moved on by however much it was told: the console's way to see what days bring
+    (follow-ups, reminders, overdue marks, escalations) without waiting for them."""
+
+    def __init__(self) -> None:
+        self._shift = timedelta(0)
+        self._lock = threading.Lock()
+
+    def now(self) -> datetime:
+        with self._lock:
+            return datetime.now(UTC) + self._shift
+
+    def advance(self, delta: timedelta) -> datetime:
+        with self._lock:
+            self._shift += delta
+        return self.now()

@@ -212,6 +212,12 @@ def register(app: App, edge: Edge) -> None:
         user = body["user_id"]
         words = rest.split()
         if sub == "request":
+            if words and not edge.center.approvals.kind(words[0]).has_amount:
+                name = edge.center.approvals.kind(words[0]).name
+                raise InvalidInput(
+                    f"{name} is asked for with the form, which asks for what it needs: type `/approval` "
+                    f"and choose {name}."
+                )
             if len(words) < 3:
                 raise InvalidInput(
                     "Type `/approval request <kind> <amount> <purpose>`, e.g. "
@@ -237,11 +243,18 @@ def register(app: App, edge: Edge) -> None:
         if sub == "resubmit" and words:
             return resubmitting(edge, body, words[0], rest.partition(" ")[2])
         if sub == "delegate":
-            match = re.fullmatch(r"(\S+)\s+until\s+(\d{4}-\d{2}-\d{2})", rest.strip())
-            mention = MENTION.match(match.group(1)) if match else None
-            if match is None or mention is None:
-                raise InvalidInput("Type `/approval delegate @person until 2026-12-24`.")
-            until = date_of(match.group(2))
+            who, _, until_text = rest.strip().partition(" until ")
+            mention = MENTION.match(who.strip())
+            if mention is None:
+                raise InvalidInput(
+                    f"Who decides for you? Mention them with @ (you typed `{escape(who.strip())}`): "
+                    "`/approval delegate @person until 2026-12-24`."
+                    if who.strip()
+                    else "Type `/approval delegate @person until 2026-12-24`."
+                )
+            if not until_text.strip():
+                raise InvalidInput("Until when? Type `/approval delegate @person until 2026-12-24`.")
+            until = date_of(until_text.strip())
             edge.change(
                 body, lambda s, d: service.delegate(s, clerk(edge, d, user), to=mention.group(1), until=until)
             )

@@ -141,8 +141,12 @@ def test_twenty_clicks_at_once_make_one_decision(running):
         ("request expense -5 Taxi", "is not an amount"),
         ("request nosuchkind 100 Taxi", "nosuchkind"),
         ("show APR-2026-999999", "There is no approval request APR-2026-999999"),
-        ("delegate Feng until tomorrow", "Type `/approval delegate @person until"),
+        ("delegate Feng until 2026-12-24", "Mention them with @ (you typed `Feng`)"),
+        ("delegate <@U0FENGYU|feng.yu>", "Until when?"),
+        ("delegate <@U0FENGYU|feng.yu> until tomorrow", "`tomorrow` is not a date"),
         ("frobnicate now", "I don't know `/approval frobnicate`."),
+        ("request leave Family matter", "Leave of absence is asked for with the form"),
+        ("request Expense 480 Taxi", "Asked for APR-2026-"),
         ("lsit", "Did you mean `/approval list`?"),
     ],
 )

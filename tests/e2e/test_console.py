@@ -222,3 +222,33 @@ def test_render_view_shows_inputs_values_and_errors():
 )
 def test_parse_answer(element, answer, value):
     assert parse_answer(element, answer, USERS, CHANNELS) == value
+
+
+def test_a_form_redraws_for_a_choice_mentions_and_time_moving_on(tmp_path):
+    out = console(
+        tmp_path,
+        "\n".join(
+            [
+                "/approval",
+                ":fill",
+                "Leave of absence",  # the form redraws with the leave's own fields, as Slack would
+                "Family matter",
+                "2026-12-07",
+                "the day after",  # not a date: asked again
+                "2026-12-08",
+                "",
+                ":as Wu Fang",
+                "/approval delegate @Zhou Jie until 2099-12-31",
+                ":as Zheng Hao",
+                "/case new Parcel lost",
+                ":later 1d",
+                ":quit",
+            ]
+        ),
+        "console",
+    )
+    assert "From (YYYY-MM-DD): 2026-12-07" in out and "To (last day)" in out
+    assert "'the day after' is not a date like 2026-12-24; try again" in out
+    assert re.search(r"Asked for \*APR-\d{4}-000001\*", out)
+    assert "Until 2099-12-31, @Zhou Jie may decide your approvals." in out
+    assert "(time moves on 1d" in out and "⚠️ The reply is overdue." in out
