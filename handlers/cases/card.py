@@ -97,7 +97,7 @@ def case_card(payload: Mapping[str, Any]) -> Message:
     if payload.get("satisfaction") is not None:
         blocks.append(context(f"Satisfaction: {payload['satisfaction']}/5"))
     buttons = _buttons(payload)
-    if payload.get("to_complete") and state.is_open:
+    if payload.get("to_complete") and (state.is_open or not payload.get("informed")):
         buttons.insert(0, button("Complete details…", COMPLETE, payload["number"], style="primary"))
     if buttons:
         blocks.append(actions(*buttons, block_id=f"case:{payload['number']}:v{payload['version']}"))

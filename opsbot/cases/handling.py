@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from opsbot.cases import rules
 from opsbot.cases.lifecycle import Event, State
 from opsbot.cases.models import Case, JointReview
-from opsbot.cases.records import Desk, changed, ensure_works_on, load, prompt, reference, step
+from opsbot.cases.records import Desk, changed, customer_of, ensure_works_on, load, prompt, reference, step
 from opsbot.errors import InvalidInput, NotAllowed
 
 MAX_REASON = 2000
@@ -56,8 +56,8 @@ def reject(session: Session, desk: Desk, ref: str, reason: str) -> Case:
         desk,
         to=case.assignee or desk.actor,
         why="rejected",
-        text=f"*{reference(case)}* is rejected. Tell {case.customer} why: “{reason}”, then press *Customer "
-        "informed* on the card.",
+        text=f"*{reference(case)}* is rejected. Tell {customer_of(case)} why: “{reason}”, then press "
+        "*Customer informed* on the card.",
     )
     return case
 
@@ -205,7 +205,7 @@ def submit(session: Session, desk: Desk, ref: str, result: str) -> Case:
             to=case.registered_by,
             why="complaint_result",
             text=f"The investigation of complaint *{reference(case)}* is done: “{result}”. Reply to "
-            f"{case.customer}, then press *Customer informed* on the card.",
+            f"{customer_of(case)}, then press *Customer informed* on the card.",
         )
         return case
     changed(
@@ -288,7 +288,7 @@ def review(session: Session, desk: Desk, ref: str, *, passed: bool, reason: str 
             desk,
             to=case.assignee or desk.actor,
             why="feedback",
-            text=f"*{reference(case)}* passed both reviews. Tell {case.customer} the result, then press "
+            text=f"*{reference(case)}* passed both reviews. Tell {customer_of(case)} the result, then press "
             "*Customer informed* on the card.",
         )
     return case

@@ -222,7 +222,8 @@ def complete_details(
     case = load(session, ref)
     if desk.actor != case.registered_by and not rules.in_chain_of(desk.actor, case.assignee, desk.directory):
         raise NotAllowed(f"Only the clerk who registered {reference(case)} or its handler can complete it.")
-    if not State(case.state).is_open:
+    # Until the customer is told (a rejection too), their details may still be needed.
+    if not State(case.state).is_open and case.informed_at is not None:
         raise InvalidInput(
             f"{reference(case)} is {State(case.state).label}; its details can no longer change."
         )

@@ -13,7 +13,7 @@ from opsbot.business_hours import business_time_between
 from opsbot.cases import rules
 from opsbot.cases.lifecycle import State
 from opsbot.cases.models import Case
-from opsbot.cases.records import Desk, changed, prompt, reference
+from opsbot.cases.records import Desk, changed, customer_of, prompt, reference
 from opsbot.center import Center
 from opsbot.directory import load_directory
 from opsbot.sweeps import Sweep
@@ -131,8 +131,8 @@ def prompt_follow_ups(session: Session, now: datetime, center: Center) -> int:
             desk,
             to=case.follow_up_owner or case.registered_by,
             why="follow_up",
-            text=f"📞 Time to follow up *{reference(case)}* ({case.summary}) with {case.customer}: ask how "
-            "satisfied they are and press *Record satisfaction* on the card.",
+            text=f"📞 Time to follow up *{reference(case)}* ({case.summary}) with {customer_of(case)}: ask "
+            "how satisfied they are and press *Record satisfaction* on the card.",
         )
     return len(cases)
 

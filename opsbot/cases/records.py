@@ -50,6 +50,11 @@ class Desk:
         return self.center.channels.intake
 
 
+def customer_of(case: Case) -> str:
+    """The customer as a prompt names them: a quick case's customer may not be filled in yet."""
+    return "the customer" if case.customer == TO_COMPLETE else case.customer
+
+
 def reference(case: Case) -> str:
     """The case number, or before registration the intake reference."""
     return case.number or f"INTAKE-{case.id}"

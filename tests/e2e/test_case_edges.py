@@ -207,3 +207,15 @@ def test_whoever_had_the_case_is_told_when_someone_else_takes_it(desk):
     desk.press(other, "case.take")
     told = desk.told(case.assignee, "is no longer yours")[0].text
     assert f"{case.number}" in told and "took it" in told
+
+
+def test_a_quick_case_rejected_before_its_details_are_in_can_still_be_completed(desk):
+    case = quick_case(desk)
+    desk.fill(case.assignee, "case.reject", {"reason": "Not a service we offer."})
+    told = desk.told(case.assignee, "is rejected")[0].text
+    assert "Tell the customer why" in told
+    desk.slack.wait_for(lambda: "Rejected" in desk.card_text() and "case.complete" in desk.card_text())
+    desk.fill(CLERK, "case.complete", {"customer": "Zhao Lei", "contact": "13912345678"})
+    desk.slack.wait_for(lambda: "Zhao Lei · 139****5678" in desk.card_text())
+    desk.fill(case.assignee, "case.informed", {"how": "Phone call"})
+    desk.slack.wait_for(lambda: "case.complete" not in desk.card_text())
