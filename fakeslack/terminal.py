@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import re
 import sys
 import time
 from collections.abc import Callable
@@ -11,30 +10,16 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any, TextIO
 
-import yaml
-
 from fakeslack.blockkit import all_options
 from fakeslack.fake import FakeSlack
 from fakeslack.outbound import STATEFUL
 from fakeslack.render import MULTI, Control, Rendered, parse_answer, render_message, render_view
 from fakeslack.state import Message, View
+from fakeslack.typed import ESCAPED_COMMANDS, duration, with_mentions
 from opsbot.center import Center
 from opsbot.settings import Settings
 
 BOT_NAME = "opsbot"
-UNITS = {"d": "days", "h": "hours", "m": "minutes"}
-MANIFEST = Path(__file__).resolve().parents[1] / "manifest.yaml"
-
-
-def escaped_commands(manifest: Path = MANIFEST) -> frozenset[str]:
-    """Commands whose text Slack escapes (the manifest's `should_escape`): @mentions arrive as user ids."""
-    if not manifest.is_file():  # installed without the source tree: mentions are sent as typed
-        return frozenset()
-    commands = yaml.safe_load(manifest.read_text(encoding="utf-8"))["features"]["slash_commands"]
-    return frozenset(command["command"] for command in commands if command.get("should_escape"))
-
-
-ESCAPED_COMMANDS = escaped_commands()
 SETTLE_WAIT = 1.0  # how long to wait for something to happen after an action
 SETTLE_QUIET = 0.3  # once something happened, how long it must stay quiet before we show it
 SETTLE_MAX = 4.0  # never hang the prompt on a chatty worker
@@ -126,7 +111,7 @@ class Console:
         if line.startswith("/"):
             command, _, text = line.partition(" ")
             if command in ESCAPED_COMMANDS:
-                text = self.mentions(text)
+                text = with_mentions(text, self.center.people)
             self.fake.command(self.user, command, text.strip(), channel=self.channel)
         else:
             name, _, arg = line.partition(" ")
@@ -139,21 +124,6 @@ class Console:
                 return
         self.screen = []
         self.last = self.settle(before)
-
-    def mentions(self, text: str) -> str:
-        """What Slack's client sends for `@Zhou Jie` (or `@U0ZHOUJIE`) picked from its suggestions, in a
-        command the app asks to have escaped: `<@U0ZHOUJIE|zhou.jie>`."""
-        people = sorted(self.center.people, key=lambda p: -len(p.name))
-        for person in people:
-            handle = person.name.lower().replace(" ", ".")
-            for typed in (person.name, person.slack_id):
-                text = re.sub(
-                    rf"(?<!<)@{re.escape(typed)}\b",
-                    f"<@{person.slack_id}|{handle}>",
-                    text,
-                    flags=re.IGNORECASE,
-                )
-        return text
 
     # ---- what changed after an action ------------------------------------------------------------------
     def snapshot(self) -> dict[str, Any]:
@@ -407,12 +377,10 @@ class Console:
 
     def cmd_later(self, arg: str) -> bool:
         """Move time on (`:later 3d`, `:later 5h`) and run what falls due, as the worker would."""
-        match = re.fullmatch(r"(\d+)\s*([dhm])", arg.strip().lower())
-        if match is None or self.later is None:
+        delta = duration(arg)
+        if delta is None or self.later is None:
             print("  :later takes a number of days, hours or minutes, e.g. :later 3d, :later 5h")
             return False
-        amount, unit = int(match.group(1)), match.group(2)
-        delta = timedelta(**{UNITS[unit]: amount})
         self.later(delta)
         print(f"  (time moves on {arg.strip()}: what fell due meanwhile is sent)")
         return True

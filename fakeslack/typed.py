@@ -1,0 +1,42 @@
+"""What the console's person types, turned into what Slack's client would send or do."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import timedelta
+from pathlib import Path
+
+import yaml
+
+from opsbot.center import Person
+
+MANIFEST = Path(__file__).resolve().parents[1] / "manifest.yaml"
+UNITS = {"d": "days", "h": "hours", "m": "minutes"}
+
+
+def escaped_commands(manifest: Path = MANIFEST) -> frozenset[str]:
+    """Commands whose text Slack escapes (the manifest's `should_escape`): @mentions arrive as user ids."""
+    if not manifest.is_file():  # installed without the source tree: mentions are sent as typed
+        return frozenset()
+    commands = yaml.safe_load(manifest.read_text(encoding="utf-8"))["features"]["slash_commands"]
+    return frozenset(command["command"] for command in commands if command.get("should_escape"))
+
+
+ESCAPED_COMMANDS = escaped_commands()
+
+
+def with_mentions(text: str, people: Iterable[Person]) -> str:
+    """What Slack's client sends for `@Zhou Jie` (or `@U0ZHOUJIE`) picked from its suggestions, in a command
+    the app asks to have escaped: `<@U0ZHOUJIE|zhou.jie>`. Longer names first, so `@Li Na` is not `@Li`."""
+    for person in sorted(people, key=lambda p: -len(p.name)):
+        mention = f"<@{person.slack_id}|{person.name.lower().replace(' ', '.')}>"
+        for typed in (person.name, person.slack_id):
+            text = re.sub(rf"(?<!<)@{re.escape(typed)}\b", mention, text, flags=re.IGNORECASE)
+    return text
+
+
+def duration(text: str) -> timedelta | None:
+    """`3d`, `5h`, `30m` as a time span; None for anything else."""
+    match = re.fullmatch(r"(\d+)\s*([dhm])", text.strip().lower())
+    return timedelta(**{UNITS[match.group(2)]: int(match.group(1))}) if match else None
