@@ -123,7 +123,7 @@ def register(app: App, edge: Edge) -> None:
                     directory=directory,
                     slack_id=user,
                     now=edge.now(),
-                    zone=edge.center.calendar.zone,
+                    center=edge.center,
                     key=f"read:{number}",
                 )
 

@@ -9,7 +9,7 @@ from slack_bolt import App
 
 from handlers.announcements import read_button
 from handlers.approvals import card as approval_card
-from handlers.blocks import actions, button, context, divider, escape, fit, header, section, slack_time
+from handlers.blocks import actions, context, divider, escape, fit, header, section, slack_time
 from handlers.edge import Edge
 from opsbot.home import publish_home
 
@@ -29,7 +29,7 @@ def register(app: App, edge: Edge) -> None:
                 directory=directory,
                 slack_id=user,
                 now=edge.now(),
-                zone=edge.center.calendar.zone,
+                center=edge.center,
                 key=body.get("event_id", "opened"),
             ),
         )
@@ -103,13 +103,9 @@ def approvals_section(part: Mapping[str, Any]) -> list[dict[str, Any]]:
                 f"from {escape(item['requester_name'])} · step: {escape(item['label'])}{standing_in}"
             )
         )
-        blocks.append(
-            actions(
-                button("Approve", approval_card.APPROVE, item["step"], style="primary"),
-                button("Deny…", approval_card.DENY, item["step"], style="danger"),
-                block_id=f"home:{item['step']}",
-            )
-        )
+        # Items published before `returnable` was in the payload: Approve and Deny only.
+        buttons = approval_card.decision_buttons(item["step"], returnable=item.get("returnable", False))
+        blocks.append(actions(*buttons, block_id=f"home:{item['step']}"))
     return blocks
 
 

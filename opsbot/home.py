@@ -7,9 +7,9 @@ the outbox like any other message.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, aliased
@@ -21,6 +21,7 @@ from opsbot.cases.lifecycle import State
 from opsbot.cases.models import Case, JointReview
 from opsbot.cases.queries import is_overdue
 from opsbot.cases.records import reference
+from opsbot.center import Center
 from opsbot.directory import Directory, Member
 
 # How many unread announcements the tab lists.
@@ -28,15 +29,21 @@ UNREAD_SHOWN = 5
 
 HANDLER_STATES = (State.ASSIGNED, State.IN_PROGRESS)
 
-# A section of the tab, given the person and the time in the center's time zone (so `now.date()` is the
-# center's date).
-Section = Callable[[Session, Directory, Member, datetime], dict[str, Any] | None]
+
+@dataclass(frozen=True)
+class Viewer:
+    """Whose tab it is, and what the sections read besides the database."""
+
+    person: Member
+    now: datetime  # in the center's time zone, so `now.date()` is the center's date
+    center: Center
 
 
-def unread_announcements(
-    session: Session, directory: Directory, person: Member, now: datetime
-) -> dict[str, Any] | None:
-    read = select(AnnouncementRead.announcement_id).where(AnnouncementRead.reader == person.slack_id)
+Section = Callable[[Session, Directory, Viewer], dict[str, Any] | None]
+
+
+def unread_announcements(session: Session, directory: Directory, viewer: Viewer) -> dict[str, Any] | None:
+    read = select(AnnouncementRead.announcement_id).where(AnnouncementRead.reader == viewer.person.slack_id)
     rows = session.scalars(
         select(Announcement)
         .where(Announcement.id.not_in(read))
@@ -62,10 +69,10 @@ def unread_announcements(
 CASES_SHOWN = 10
 
 
-def my_cases(session: Session, directory: Directory, person: Member, now: datetime) -> dict[str, Any] | None:
+def my_cases(session: Session, directory: Directory, viewer: Viewer) -> dict[str, Any] | None:
     """Cases waiting for the person: as handler, as a joint or the current reviewer, to tell the customer
     (the handler; customer service for a complaint), to follow up, or to get a supplement in."""
-    me = person.slack_id
+    me = viewer.person.slack_id
     latest = aliased(JointReview)
     my_joint_reviews = select(JointReview.case_id).where(
         JointReview.reviewer == me,
@@ -101,7 +108,7 @@ def my_cases(session: Session, directory: Directory, person: Member, now: dateti
                 "summary": case.summary,
                 "state": State(case.state).label,
                 "due": next_due(case).isoformat(),
-                "overdue": is_overdue(case, now),
+                "overdue": is_overdue(case, viewer.now),
             }
             for case in rows
         ],
@@ -120,11 +127,11 @@ def next_due(case: Case) -> datetime:
 APPROVALS_SHOWN = 10
 
 
-def approvals_waiting(
-    session: Session, directory: Directory, person: Member, now: datetime
-) -> dict[str, Any] | None:
+def approvals_waiting(session: Session, directory: Directory, viewer: Viewer) -> dict[str, Any] | None:
     """Approval steps waiting for the person's decision: as approver, standing in, or escalated to them."""
-    rows = waiting_for(session, person.slack_id, today=now.date())[:APPROVALS_SHOWN]
+    me = viewer.person.slack_id
+    rows = waiting_for(session, me, today=viewer.now.date())[:APPROVALS_SHOWN]
+    kinds = viewer.center.approvals
     return {
         "kind": "approvals",
         "items": [
@@ -136,7 +143,8 @@ def approvals_waiting(
                 "amount": f"{request.amount:,.2f} {request.currency}" if request.amount is not None else None,
                 "step": f"{request.number}:{step.round}:{step.position}",
                 "label": step.label,
-                "for": directory.name_of(step.approver) if step.approver != person.slack_id else None,
+                "for": directory.name_of(step.approver) if step.approver != me else None,
+                "returnable": kinds.kind(request.kind_key).returnable,
             }
             for request, step in rows
         ],
@@ -148,12 +156,12 @@ SECTIONS: tuple[Section, ...] = (approvals_waiting, my_cases, unread_announcemen
 
 
 def my_work(
-    session: Session, directory: Directory, slack_id: str, now: datetime, zone: ZoneInfo
+    session: Session, directory: Directory, slack_id: str, now: datetime, center: Center
 ) -> dict[str, Any]:
-    now = now.astimezone(zone)
     person = directory.get(slack_id)
     if person is None:
         return {"known": False, "slack_id": slack_id}
+    viewer = Viewer(person=person, now=now.astimezone(center.calendar.zone), center=center)
     superior = directory.get(person.reports_to) if person.reports_to else None
     unit = directory.units.get(person.unit)
     return {
@@ -163,12 +171,12 @@ def my_work(
         "role": person.role.title,
         "unit": unit.name if unit else person.unit,
         "superior": superior.name if superior else None,
-        "sections": [found for section in SECTIONS if (found := section(session, directory, person, now))],
+        "sections": [found for section in SECTIONS if (found := section(session, directory, viewer))],
     }
 
 
 def publish_home(
-    session: Session, *, directory: Directory, slack_id: str, now: datetime, zone: ZoneInfo, key: str
+    session: Session, *, directory: Directory, slack_id: str, now: datetime, center: Center, key: str
 ) -> None:
     """Queue a fresh "My work" tab for the person; `key` makes the same request publish once."""
     outbox.notify(
@@ -176,7 +184,7 @@ def publish_home(
         now=now,
         to=slack_id,
         kind="home",
-        payload=my_work(session, directory, slack_id, now, zone),
+        payload=my_work(session, directory, slack_id, now, center),
         key=f"home:{slack_id}:{key}",
         method=outbox.Method.HOME,
     )

@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from slack_sdk.models.blocks import ButtonElement
+
 from handlers.blocks import Message, actions, button, context, escape, fields, header, section, slack_time
 from opsbot.approvals.lifecycle import RequestState, StepState
 from opsbot.approvals.policy import FIELD_LABELS
@@ -49,19 +51,24 @@ def approval_card(payload: Mapping[str, Any]) -> Message:
         )
         if StepState(step["state"]) is StepState.PENDING:
             value = f"{payload['number']}:{round_}:{position}"
-            buttons = [
-                button("Approve", APPROVE, value, style="primary"),
-                button("Deny…", DENY, value, style="danger"),
-            ]
-            if payload["returnable"]:
-                buttons.append(button("Return for correction…", RETURN, value))
-            blocks.append(actions(*buttons, block_id=f"{payload['number']}:{round_}:{position}"))
+            blocks.append(actions(*decision_buttons(value, returnable=payload["returnable"]), block_id=value))
     elif audience == "requester" and state is RequestState.RETURNED:
         corrections = "[amount] [new purpose]" if payload["amount"] else "[new purpose]"
         blocks.append(context(f"Correct it and type `/approval resubmit {payload['number']} {corrections}`."))
     # The fallback text is mrkdwn too (and what notifications show): the purpose is escaped there as well.
     text = f"{title}: {escape(payload['purpose'])} — {state.value}"
     return Message(text=text, blocks=blocks)
+
+
+def decision_buttons(step: str, *, returnable: bool) -> list[ButtonElement]:
+    """What an approver may press for a step (`APR-…:<round>:<position>`), on the card or the App Home."""
+    buttons = [
+        button("Approve", APPROVE, step, style="primary"),
+        button("Deny…", DENY, step, style="danger"),
+    ]
+    if returnable:
+        buttons.append(button("Return for correction…", RETURN, step))
+    return buttons
 
 
 def request_facts(payload: Mapping[str, Any]) -> list[tuple[str, str]]:

@@ -162,6 +162,7 @@ def test_my_work_has_the_approvals_waiting_with_their_buttons(running):
     running.slack.event({"type": "app_home_opened", "user": approver, "channel": "D0H", "tab": "home"})
     home = running.slack.wait_for(lambda: running.slack.home(approver))
     assert "Approvals waiting for your decision* (1)" in text_of(home) and number in text_of(home)
+    assert "approval.return" in text_of(home)  # an expense may be returned for correction, here too
     running.slack.click(approver, home, "approval.approve")
     running.slack.wait_for(lambda: chain(running, number)[1][0].state == "approved")
 
