@@ -137,7 +137,7 @@ def acknowledge(session: Session, *, directory: Directory, number: str, reader: 
     )
     if not inserted:
         earlier = session.get_one(AnnouncementRead, (row.id, reader))
-        raise InvalidInput(f"You already acknowledged {number} ({_when(earlier.read_at, now)}).")
+        raise InvalidInput(f"You already marked {number} as read ({_when(earlier.read_at, now)}).")
     audit.record(session, at=now, actor=reader, action="announcement.read", subject=number)
     readers = list(
         session.scalars(

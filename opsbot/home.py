@@ -11,23 +11,21 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from opsbot import outbox
 from opsbot.announcements import Announcement, AnnouncementRead
 from opsbot.approvals.queries import waiting_for
 from opsbot.cases.lifecycle import State
-from opsbot.cases.models import Case, JointReview
-from opsbot.cases.queries import is_overdue
+from opsbot.cases.models import Case
+from opsbot.cases.queries import is_overdue, mine_clause, next_due
 from opsbot.cases.records import reference
 from opsbot.center import Center
 from opsbot.directory import Directory, Member
 
 # How many unread announcements the tab lists.
 UNREAD_SHOWN = 5
-
-HANDLER_STATES = (State.ASSIGNED, State.IN_PROGRESS)
 
 
 @dataclass(frozen=True)
@@ -70,30 +68,8 @@ CASES_SHOWN = 10
 
 
 def my_cases(session: Session, directory: Directory, viewer: Viewer) -> dict[str, Any] | None:
-    """Cases waiting for the person: as handler, as a joint or the current reviewer, to tell the customer
-    (the handler; customer service for a complaint), to follow up, or to get a supplement in."""
-    me = viewer.person.slack_id
-    latest = aliased(JointReview)
-    my_joint_reviews = select(JointReview.case_id).where(
-        JointReview.reviewer == me,
-        JointReview.agreed.is_(None),
-        JointReview.round
-        == select(func.max(latest.round)).where(latest.case_id == JointReview.case_id).scalar_subquery(),
-    )
-    tells_customer = (
-        (Case.state == State.FEEDBACK) & (Case.assignee == me) & Case.complaint.is_(False)
-        | (Case.state == State.FEEDBACK) & (Case.registered_by == me) & Case.complaint.is_(True)
-        | (Case.state == State.REJECTED) & (Case.assignee == me) & Case.informed_at.is_(None)
-    )
-    waiting = or_(
-        (Case.assignee == me) & Case.state.in_(HANDLER_STATES),
-        (Case.state == State.JOINT_REVIEW) & Case.id.in_(my_joint_reviews),
-        (Case.first_reviewer == me) & (Case.state == State.FIRST_REVIEW),
-        (Case.second_reviewer == me) & (Case.state == State.SECOND_REVIEW),
-        tells_customer,
-        (Case.follow_up_owner == me) & (Case.state == State.FOLLOW_UP),
-        (Case.registered_by == me) & (Case.state == State.RETURNED),
-    )
+    """The cases waiting for the person, the most urgent first."""
+    waiting = mine_clause(viewer.person.slack_id)
     rows = session.scalars(
         select(Case)
         .where(waiting)
@@ -113,15 +89,6 @@ def my_cases(session: Session, directory: Directory, viewer: Viewer) -> dict[str
             for case in rows
         ],
     }
-
-
-def next_due(case: Case) -> datetime:
-    """What the case waits for next: the follow-up, the promised reply, or the result."""
-    if case.state == State.FOLLOW_UP and case.follow_up_due_at:
-        return case.follow_up_due_at
-    if case.replied_at is None and case.reply_due_at:
-        return case.reply_due_at
-    return case.resolve_due_at or case.received_at
 
 
 APPROVALS_SHOWN = 10

@@ -133,7 +133,7 @@ FORMS: tuple[Form[Desk], ...] = (
     ),
     Form(
         card.SUBMIT,
-        "Handling done",
+        "Submit the result",
         "Submit",
         lambda _s, _r: [text_input("result", "Result", multiline=True, max_length=handling.MAX_REASON)],
         lambda s, d, ref, v: handling.submit(s, d, ref, text_value(v, "result")),

@@ -47,6 +47,7 @@ def _buttons(payload: Mapping[str, Any]) -> list[Any]:
         State.JOINT_REVIEW: [
             button("Agree", AGREE, ref, style="primary"),
             button("Disagree…", DISAGREE, ref),
+            *reply,  # the promised reply does not wait for the reviewers
         ],
         State.IN_PROGRESS: [
             button("Add progress…", PROGRESS, ref),

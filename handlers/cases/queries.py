@@ -77,7 +77,7 @@ def render_list(page: CasePage, zone: ZoneInfo) -> Message:
         blocks.append(
             section(
                 f"*{line.reference}*{kind} {escape(fit(line.summary, SUMMARY_CUT))}\n"
-                f"_{line.state.label}_ · {who} · due {slack_time(line.resolve_due_at, zone)}{mark}"
+                f"_{line.state.label}_ · {who} · due {slack_time(line.due_at, zone)}{mark}"
             )
         )
     turns = []

@@ -113,16 +113,26 @@ def record_satisfaction(
     step(case, Event.DISSATISFIED if reopen else Event.SATISFIED)
     case.satisfaction, case.satisfaction_comment = score, comment or None
     if reopen:
+        # The handler met the first deadline; handling the objection gets its own, from now.
+        kind = desk.case_type(case.type_key)
         case.resolved_at = None
-        why = "objection" if objection else f"score {score}"
+        case.resolve_due_at = add_business_hours(desk.now, kind.resolve_hours, desk.center.calendar)
+        case.resolve_reminded = case.resolve_overdue = False
+        why = "an objection" if objection else "a low score"
         changed(
             session,
             case,
             desk,
             action="reopened",
-            line=f"Follow-up: {score}/5 ({why}); reopened to the handler."
+            line=f"Follow-up: {score}/5 with {why}; reopened to the handler, due again "
+            f"{case.resolve_due_at.astimezone(desk.center.calendar.zone):%Y-%m-%d %H:%M}."
             + (f" “{comment}”" if comment else ""),
-            after={"score": score, "objection": objection, "comment": comment},
+            after={
+                "score": score,
+                "objection": objection,
+                "comment": comment,
+                "resolve_due_at": case.resolve_due_at.isoformat(),
+            },
         )
         prompt(
             session,

@@ -321,7 +321,7 @@ def _assign(session: Session, case: Case, desk: Desk, handler: str, *, how: str)
     todo = (
         "is now yours to handle"
         if case.state == State.IN_PROGRESS
-        else "is yours to review: accept it, reject it with a reason, or ask for a joint review"
+        else "is yours: accept it, reject it with a reason, or ask for a joint review"
     )
     prompt(
         session, case, desk, to=handler, why="assigned", text=f"*{reference(case)}* ({case.summary}) {todo}."

@@ -33,7 +33,7 @@ class State(StrEnum):
 LABELS = {
     State.RETURNED: "returned for supplement",
     State.REGISTERED: "waiting for a handler",
-    State.ASSIGNED: "assigned, to be reviewed by the handler",
+    State.ASSIGNED: "assigned, waiting for the handler to accept it",
     State.JOINT_REVIEW: "in joint review",
     State.REJECTED: "rejected",
     State.IN_PROGRESS: "being handled",

@@ -9,12 +9,12 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from opsbot.audit import AuditEntry
 from opsbot.cases import rules
 from opsbot.cases.lifecycle import State
-from opsbot.cases.models import TO_COMPLETE, Case
+from opsbot.cases.models import TO_COMPLETE, Case, JointReview
 from opsbot.cases.records import load, reference, works_on
 from opsbot.directory import Directory, Member
 from opsbot.errors import InvalidInput, NotAllowed
@@ -94,16 +94,42 @@ def is_overdue(case: Case, now: datetime) -> bool:
     return late_reply or late_result
 
 
+# The handler's own steps: accept (or reject, or ask for a joint review), then handle.
+HANDLER_STATES = (State.ASSIGNED.value, State.IN_PROGRESS.value)
+
+
 def mine_clause(person: str) -> ColumnElement[bool]:
-    """The viewer's to-do: open cases they handle, review now, follow up, or took in and must complete. Each
-    term can use an index ((assignee, state) or (state, unit_key, assignee)): the OR stays off a full scan."""
+    """What waits for the person (`/case list mine` and the App Home alike): cases to accept and handle, to
+    review (jointly or at their level), to tell the customer about (the handler; customer service for a
+    complaint's result; a rejection until it is told), to follow up, or to get a supplement in. Each term
+    can use an index ((assignee, state) or (state, unit_key, assignee)): the OR stays off a full scan."""
+    latest = aliased(JointReview)
+    joint_reviews = select(JointReview.case_id).where(
+        JointReview.reviewer == person,
+        JointReview.agreed.is_(None),
+        JointReview.round
+        == select(func.max(latest.round)).where(latest.case_id == JointReview.case_id).scalar_subquery(),
+    )
     return or_(
-        and_(Case.assignee == person, Case.state.in_(OPEN_STATES)),
+        and_(Case.assignee == person, Case.state.in_(HANDLER_STATES)),
+        and_(Case.state == State.JOINT_REVIEW.value, Case.id.in_(joint_reviews)),
         and_(Case.state == State.FIRST_REVIEW.value, Case.first_reviewer == person),
         and_(Case.state == State.SECOND_REVIEW.value, Case.second_reviewer == person),
-        and_(Case.state.in_([State.FEEDBACK.value, State.FOLLOW_UP.value]), Case.follow_up_owner == person),
+        and_(Case.state == State.FEEDBACK.value, Case.assignee == person, Case.complaint.is_(False)),
+        and_(Case.state == State.FEEDBACK.value, Case.registered_by == person, Case.complaint.is_(True)),
+        and_(Case.state == State.REJECTED.value, Case.assignee == person, Case.informed_at.is_(None)),
+        and_(Case.state == State.FOLLOW_UP.value, Case.follow_up_owner == person),
         and_(Case.state == State.RETURNED.value, Case.registered_by == person),
     )
+
+
+def next_due(case: Case) -> datetime:
+    """What the case waits for next: the follow-up, the promised reply, or the result."""
+    if case.state == State.FOLLOW_UP and case.follow_up_due_at:
+        return case.follow_up_due_at
+    if case.replied_at is None and case.reply_due_at:
+        return case.reply_due_at
+    return case.resolve_due_at or case.received_at
 
 
 # ---------------------------------------------------------------------------------------------- the list
@@ -142,7 +168,7 @@ class ListLine:
     complaint: bool
     assignee: str | None
     assignee_name: str | None
-    resolve_due_at: datetime | None
+    due_at: datetime
     overdue: bool
 
 
@@ -202,7 +228,7 @@ def list_cases(
             complaint=case.complaint,
             assignee=case.assignee,
             assignee_name=directory.name_of(case.assignee) if case.assignee else None,
-            resolve_due_at=case.resolve_due_at,
+            due_at=next_due(case),
             overdue=is_overdue(case, now),
         )
         for case in rows

@@ -109,7 +109,7 @@ def test_a_second_click_is_told_it_was_already_done(running):
     running.slack.wait_for(lambda: card_of(running).edits == 1)
     running.slack.click(CLERK, card_of(running), "announcement.read")
     told = running.slack.wait_for(
-        lambda: [m for m in running.slack.ephemerals(CLERK) if "already acknowledged" in m.text]
+        lambda: [m for m in running.slack.ephemerals(CLERK) if "already marked" in m.text]
     )
     assert "ANN-2026-000001" in told[0].text
     running.slack.click(OTHER, card_of(running), "announcement.read")

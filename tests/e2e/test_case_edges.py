@@ -12,7 +12,7 @@ from sqlalchemy import select
 import bot
 from opsbot.cases.models import Case
 from opsbot.sweeps import run_due_sweeps
-from tests.e2e.test_case_lifecycle import CLERK, LEADER, OUTSIDER, Desk
+from tests.e2e.test_case_lifecycle import CLERK, DEPUTY, LEADER, OUTSIDER, Desk
 
 QC = "U0LUYAN"  # QC inspector: sees every case, acts on none
 SERVICE_CLERK = "U0ZHULIN"  # customer service
@@ -219,3 +219,39 @@ def test_a_quick_case_rejected_before_its_details_are_in_can_still_be_completed(
     desk.slack.wait_for(lambda: "Zhao Lei · 139****5678" in desk.card_text())
     desk.fill(case.assignee, "case.informed", {"how": "Phone call"})
     desk.slack.wait_for(lambda: "case.complete" not in desk.card_text())
+
+
+def test_a_reopened_case_gets_a_new_deadline_rather_than_an_overdue_mark(running_frozen, clock):
+    desk = Desk(running_frozen)
+    case = quick_case(desk, "Change my address")
+    desk.press(case.assignee, "case.accept")
+    desk.slack.wait_for(lambda: "Being handled" in desk.card_text())
+    desk.fill(case.assignee, "case.submit", {"result": "Address changed."})
+    desk.slack.wait_for(lambda: "first-level review" in desk.card_text())
+    desk.press(LEADER, "case.review.pass")
+    desk.slack.wait_for(lambda: "second-level review" in desk.card_text())
+    desk.press(DEPUTY, "case.review.pass")
+    desk.slack.wait_for(lambda: "To be told to the customer" in desk.card_text())
+    desk.fill(case.assignee, "case.informed", {"how": "Phone call"})
+    desk.slack.wait_for(lambda: "satisfaction follow-up" in desk.card_text())
+    clock.advance(timedelta(days=4))  # well past the first resolution deadline, which was met
+    run_due_sweeps(running_frozen.db, bot.sweeps_for(running_frozen.bot.center), clock)
+    desk.fill(CLERK, "case.satisfaction", {"score": "2", "comment": "Wrong floor."})
+    desk.slack.wait_for(lambda: "Being handled" in desk.card_text())
+    clock.advance(timedelta(minutes=30))
+    run_due_sweeps(running_frozen.db, bot.sweeps_for(running_frozen.bot.center), clock)
+    time.sleep(0.3)
+    assert "OVERDUE" not in desk.card_text()
+    with running_frozen.db.reading() as session:
+        reopened = session.scalars(select(Case)).one()
+    assert reopened.resolve_due_at > clock.now() and not reopened.resolve_overdue
+
+
+def test_the_promised_reply_is_recorded_during_a_joint_review(desk):
+    case = quick_case(desk, "Complex request")
+    desk.fill(case.assignee, "case.joint", {"reviewers": [QC]})
+    desk.slack.wait_for(lambda: "In joint review" in desk.card_text())
+    desk.fill(case.assignee, "case.replied", {"how": "Called back, 10:20"})
+    desk.slack.wait_for(lambda: "replied ✓" in desk.card_text())
+    listed = desk.slack.command(QC, "/case", "list").json["text"]
+    assert case.number in listed  # the joint reviewer's list holds what their tab holds

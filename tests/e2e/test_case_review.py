@@ -60,7 +60,7 @@ def test_a_joint_review_needs_every_reviewer(running):
     desk.told(QC, "You already agreed")
     desk.fill(LEADER, "case.joint.disagree", {"reason": "Needs the finance department's opinion first."})
     desk.told(handler, "Needs the finance department's opinion first.")
-    desk.slack.wait_for(lambda: "Assigned, to be reviewed by the handler" in desk.card_text())
+    desk.slack.wait_for(lambda: "Assigned, waiting for the handler to accept it" in desk.card_text())
 
     desk.fill(handler, "case.joint", {"reviewers": [QC, LEADER]})  # a second round
     desk.slack.wait_for(lambda: "In joint review" in desk.card_text())
