@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 INDENT = "    "
@@ -328,6 +328,13 @@ def _one_answer(
             return date.fromisoformat(answer).isoformat()  # Slack's date picker gives nothing else
         except ValueError:
             raise ValueError(f"{answer!r} is not a date like 2026-12-24") from None
+    if kind == "datetimepicker":  # what a person reads (UTC, like the console's times), sent as Slack does
+        if answer.isdigit():
+            return int(answer)
+        try:
+            return int(datetime.fromisoformat(answer).replace(tzinfo=UTC).timestamp())
+        except ValueError:
+            raise ValueError(f"{answer!r} is not a date and time like 2026-12-24 10:00") from None
     names = users if "user" in kind else channels if ("conversation" in kind or "channel" in kind) else None
     if names is None:
         return answer

@@ -132,7 +132,7 @@ class Console:
         top, home = self.top_view(), self.fake.home(self.user)
         return {
             "messages": messages,
-            "ephemerals": len(self.fake.ephemerals(self.user)),
+            "ephemerals": [(m.ts, m.edits) for m in self.fake.ephemerals(self.user)],
             "view": (top.id, top.hash, tuple(sorted(top.errors.items()))) if top else None,
             "home": home.hash if home else None,
             "errors": len(self.fake.errors),
@@ -153,8 +153,12 @@ class Console:
     def report(self, before: dict[str, Any], after: dict[str, Any], note: str = "") -> None:
         if note:
             print(f"  ({note})")
-        for message in self.fake.ephemerals(self.user)[before["ephemerals"] :]:
-            self.show(message, "(only you can see this)")
+        shown = dict(before["ephemerals"])
+        for message in self.fake.ephemerals(self.user):
+            if message.ts not in shown:
+                self.show(message, "(only you can see this)")
+            elif message.edits != shown[message.ts]:  # a list turned to another page, in place
+                self.show(message, "(only you can see this, updated)")
         if after["view"] and after["view"] != before["view"]:
             self.show_view(self.top_view())
         elif before["view"] and not after["view"]:
@@ -232,7 +236,9 @@ class Console:
         for i, option in enumerate(all_options(element), 1):
             print(f"    {i}. {option['text'].get('text', option.get('value'))}")
         kind = element.get("type", "")
-        hint = " (name or id)" if "user" in kind else " (YYYY-MM-DD)" if kind == "datepicker" else ""
+        hint = {"datepicker": " (YYYY-MM-DD)", "datetimepicker": " (YYYY-MM-DD HH:MM, UTC)"}.get(
+            kind, " (name or id)" if "user" in kind else ""
+        )
         while True:
             answer = self.ask(f"  {label}{hint}{' (comma-separated)' if kind.startswith(MULTI) else ''}: ")
             try:

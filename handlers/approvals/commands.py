@@ -220,7 +220,7 @@ def register(app: App, edge: Edge) -> None:
                 )
             if len(words) < 3:
                 raise InvalidInput(
-                    "Type `/approval request <kind> <amount> <purpose>`, e.g. "
+                    "Type `/approval request &lt;kind&gt; &lt;amount&gt; &lt;purpose&gt;`, e.g. "
                     "`/approval request expense 480 Taxi to the client`."
                 )
             kind, amount, purpose = words[0], amount_of(words[1]), rest.split(None, 2)[2]

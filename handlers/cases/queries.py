@@ -87,7 +87,7 @@ def render_list(page: CasePage, zone: ZoneInfo) -> Message:
         turns.append(button("Next ›", NEXT, f"{page.scope} {page.page + 1}"))
     if turns:
         blocks.append(actions(*turns))
-    blocks.append(context("`/case show <number>` shows a case."))
+    blocks.append(context("`/case show CASE-…` shows a case."))
     text = f"{title}: {counted}, page {page.page} of {page.pages}. " + "; ".join(
         f"{line.reference} ({line.state.label})" for line in page.lines
     )

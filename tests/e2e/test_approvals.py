@@ -136,7 +136,7 @@ def test_twenty_clicks_at_once_make_one_decision(running):
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("request expense", "Type `/approval request <kind> <amount> <purpose>`"),
+        ("request expense", "Type `/approval request &lt;kind&gt; &lt;amount&gt; &lt;purpose&gt;`"),
         ("request expense lots Taxi", "`lots` is not an amount"),
         ("request expense -5 Taxi", "is not an amount"),
         ("request nosuchkind 100 Taxi", "nosuchkind"),

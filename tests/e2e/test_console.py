@@ -252,3 +252,28 @@ def test_a_form_redraws_for_a_choice_mentions_and_time_moving_on(tmp_path):
     assert re.search(r"Asked for \*APR-\d{4}-000001\*", out)
     assert "Until 2099-12-31, @Zhou Jie may decide your approvals." in out
     assert "(time moves on 1d" in out and "⚠️ The reply is overdue." in out
+
+
+def test_a_list_turns_its_page_in_place_and_a_reply_time_is_typed_as_read(tmp_path):
+    out = console(
+        tmp_path,
+        "\n".join(
+            [
+                *(f"/case new Request {n}" for n in range(11)),
+                ":as Wu Fang",
+                "/case list open",
+                ":press 1",  # Next ›
+                ":as Chen Jing",
+                "/case",
+                ":fill",
+                *("", "Li Na", "13812345678", "", "Address change", ""),
+                "next Friday",  # the promised reply: not a date and time, asked again
+                "2099-12-24 10:00",
+                ":quit",
+            ]
+        ),
+        "console",
+    )
+    assert "(only you can see this, updated)" in out and "page 2 of 2" in out
+    assert "is not a date and time like 2026-12-24 10:00; try again" in out
+    assert "Reply due*\n      2099-12-24 10:00 UTC" in out
