@@ -7,7 +7,18 @@ from typing import Any
 
 from slack_sdk.models.blocks import UserSelectElement
 
-from handlers.blocks import Message, actions, button, context, escape, fields, header, section, slack_time
+from handlers.blocks import (
+    Message,
+    actions,
+    button,
+    context,
+    escape,
+    fields,
+    fit,
+    header,
+    section,
+    slack_time,
+)
 from opsbot.cases.lifecycle import State
 
 TAKE = "case.take"
@@ -124,4 +135,26 @@ def case_prompt(payload: Mapping[str, Any]) -> Message:
     return Message(text=payload["text"].replace("*", ""), blocks=blocks)
 
 
-RENDERERS = {"case.card": case_card, "case.line": case_line, "case.prompt": case_prompt}
+def overdue_notice(payload: Mapping[str, Any]) -> Message:
+    """The cases that fell overdue in one sweep, for their handler or the handler's superior."""
+    lines = payload["lines"]
+    head = "⚠️ A deadline has passed:" if len(lines) == 1 else f"⚠️ {len(lines)} deadlines have passed:"
+    blocks = [section(head)]
+    chunk: list[str] = []
+    for line in lines:  # as few sections as fit Slack's limits (3,000 characters each, 50 blocks)
+        if chunk and len("\n".join([*chunk, line])) > 2900:
+            blocks.append(section(escape("\n".join(chunk))))
+            chunk = []
+        chunk.append(f"• {line}")
+    blocks.append(section(escape("\n".join(chunk))))
+    blocks.append(context("`/case list overdue` lists them; `/case show CASE-…` shows one."))
+    text = f"{head} " + "; ".join(line.replace("*", "") for line in lines)
+    return Message(text=escape(fit(text, 3000)), blocks=blocks[:50])
+
+
+RENDERERS = {
+    "case.card": case_card,
+    "case.line": case_line,
+    "case.prompt": case_prompt,
+    "case.overdue": overdue_notice,
+}

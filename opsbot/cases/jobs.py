@@ -3,12 +3,14 @@ the handler's superior once, and prompt the satisfaction follow-up when it is du
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from opsbot import outbox
 from opsbot.business_hours import business_time_between
 from opsbot.cases import rules
 from opsbot.cases.lifecycle import State
@@ -19,6 +21,7 @@ from opsbot.directory import load_directory
 from opsbot.sweeps import Sweep
 
 SYSTEM = "system"
+OVERDUE = "case.overdue"
 # Not yet resolved: the resolution clock still runs in these states.
 UNRESOLVED = (State.REGISTERED, State.ASSIGNED, State.JOINT_REVIEW, State.IN_PROGRESS)
 OPEN = tuple(state for state in State if state.is_open and state is not State.RETURNED)
@@ -28,6 +31,7 @@ LOOKAHEAD = timedelta(days=10)
 
 def watch_case_deadlines(session: Session, now: datetime, center: Center) -> int:
     desk = Desk(center=center, directory=load_directory(session), now=now, actor=SYSTEM)
+    overdue: dict[str, list[str]] = defaultdict(list)  # whom to tell → a line per late case
     acted = 0
     for clock, due_field, done_field, states in (
         ("reply", Case.reply_due_at, Case.replied_at, OPEN),
@@ -40,11 +44,27 @@ def watch_case_deadlines(session: Session, now: datetime, center: Center) -> int
             .with_for_update(skip_locked=True)
         ).all()
         for case in cases:
-            acted += _watch(session, case, desk, clock)
+            acted += _watch(session, case, desk, clock, overdue)
+    for person, lines in overdue.items():
+        tell_overdue(session, desk, to=person, lines=lines)
     return acted
 
 
-def _watch(session: Session, case: Case, desk: Desk, clock: str) -> int:
+def tell_overdue(session: Session, desk: Desk, *, to: str, lines: list[str]) -> None:
+    """One message per person and sweep, however many cases fell overdue together (after a weekend, say)."""
+    outbox.notify(
+        session,
+        now=desk.now,
+        to=to,
+        kind=OVERDUE,
+        payload={"lines": lines},
+        key=f"case:overdue:{to}:{desk.now.isoformat()}",
+    )
+
+
+def _watch(session: Session, case: Case, desk: Desk, clock: str, late: dict[str, list[str]]) -> int:
+    """Remind before the clock runs out; once it has, mark the case and add it to what its handler and the
+    handler's superior are told (`late`)."""
     due = case.reply_due_at if clock == "reply" else case.resolve_due_at
     assert due is not None
     reminded, overdue = (
@@ -64,24 +84,12 @@ def _watch(session: Session, case: Case, desk: Desk, clock: str) -> int:
             after={"due": due.isoformat()},
         )
         if handler:
-            prompt(
-                session,
-                case,
-                desk,
-                to=handler,
-                why=f"{clock}_overdue",
-                text=f"⚠️ *{reference(case)}* ({case.summary}): the {clock} is overdue.",
-            )
+            late[handler].append(f"*{reference(case)}* ({case.summary}): the {clock} is overdue.")
         superior = _superior(case, desk, handler)
         if superior:
             owner = desk.directory.name_of(handler) if handler else "no one"
-            prompt(
-                session,
-                case,
-                desk,
-                to=superior,
-                why=f"{clock}_overdue_superior",
-                text=f"⚠️ *{reference(case)}* ({case.summary}), handled by {owner}, is overdue: its {clock}.",
+            late[superior].append(
+                f"*{reference(case)}* ({case.summary}), handled by {owner}: its {clock} is overdue."
             )
         return 1
     window = timedelta(hours=desk.center.cases.remind_before_hours)

@@ -66,3 +66,22 @@ def test_the_follow_up_owner_is_prompted_when_it_is_due(running_frozen, clock):
     assert "CASE-2026-000001" in prompt[0]
     tick(running, clock, timedelta(hours=1))
     assert len([t for t in dms(running, CLERK) if "Time to follow up" in t]) == 1
+
+
+def test_cases_falling_overdue_together_make_one_message_per_person(running_frozen, clock):
+    running = running_frozen
+    desk = Desk(running)
+    for n in range(6):
+        desk.slack.command(CLERK, "/case", f"new Parcel {n} is lost")
+    desk.slack.wait_for(lambda: len(running.slack.messages("C0INTAKE")) == 6)
+    with running.db.reading() as session:
+        handlers = {case.assignee for case in session.scalars(select(Case))}
+    tick(running, clock, timedelta(days=3))  # after the weekend's worth of time: both clocks ran out
+    (notice,) = running.slack.wait_for(lambda: [t for t in dms(running, LEADER) if "overdue" in t])
+    assert notice.startswith("⚠️ 12 deadlines have passed:")  # six cases, reply and resolution each
+    assert all(f"CASE-2026-00000{n}" in notice for n in range(1, 7))
+    for handler in handlers:
+        assert len([t for t in dms(running, handler) if "overdue" in t]) == 1
+    tick(running, clock, timedelta(hours=1))
+    assert len([t for t in dms(running, LEADER) if "overdue" in t]) == 1
+    assert running.slack.errors == []
