@@ -1,6 +1,7 @@
 """Reminders before a case falls due, overdue marks with one notice to the superior, and the follow-up
 prompt — run by the sweeps on a clock the test moves."""
 
+import time
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -80,8 +81,11 @@ def test_cases_falling_overdue_together_make_one_message_per_person(running_froz
     (notice,) = running.slack.wait_for(lambda: [t for t in dms(running, LEADER) if "overdue" in t])
     assert notice.startswith("⚠️ 12 deadlines have passed:")  # six cases, reply and resolution each
     assert all(f"CASE-2026-00000{n}" in notice for n in range(1, 7))
+    for handler in handlers:  # delivered one after another: wait for each
+        running.slack.wait_for(lambda h=handler: [t for t in dms(running, h) if "overdue" in t])
+    tick(running, clock, timedelta(hours=1))
+    time.sleep(0.3)
     for handler in handlers:
         assert len([t for t in dms(running, handler) if "overdue" in t]) == 1
-    tick(running, clock, timedelta(hours=1))
     assert len([t for t in dms(running, LEADER) if "overdue" in t]) == 1
     assert running.slack.errors == []
