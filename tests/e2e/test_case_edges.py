@@ -40,9 +40,13 @@ def returned_case(desk, **extra):
 
 
 def home_text(desk, user):
+    """Open the App Home and wait for the tab opsbot publishes in answer (through the outbox)."""
+    before = desk.slack.home(user)
     desk.slack.event({"type": "app_home_opened", "user": user, "channel": "D0HOME", "tab": "home"})
-    time.sleep(0.3)  # the tab is republished through the outbox
-    return json.dumps(desk.slack.wait_for(lambda: desk.slack.home(user)).blocks, ensure_ascii=False)
+    home = desk.slack.wait_for(
+        lambda: (shown := desk.slack.home(user)) and (before is None or shown.hash != before.hash) and shown
+    )
+    return json.dumps(home.blocks, ensure_ascii=False)
 
 
 def test_a_quick_case_is_completed_on_its_card(desk):
