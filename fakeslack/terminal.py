@@ -13,9 +13,9 @@ from typing import Any, TextIO
 from fakeslack.blockkit import all_options
 from fakeslack.fake import FakeSlack
 from fakeslack.outbound import STATEFUL
-from fakeslack.render import MULTI, Control, Rendered, parse_answer, render_message, render_view
+from fakeslack.render import Control, Rendered, parse_answer, render_message, render_view
 from fakeslack.state import Message, View
-from fakeslack.typed import ESCAPED_COMMANDS, duration, with_mentions
+from fakeslack.typed import ESCAPED_COMMANDS, answer_hint, duration, with_mentions
 from opsbot.center import Center
 from opsbot.settings import Settings
 
@@ -235,12 +235,8 @@ class Console:
         """Ask for an element's value, listing its options by number; None leaves it as it is."""
         for i, option in enumerate(all_options(element), 1):
             print(f"    {i}. {option['text'].get('text', option.get('value'))}")
-        kind = element.get("type", "")
-        hint = {"datepicker": " (YYYY-MM-DD)", "datetimepicker": " (YYYY-MM-DD HH:MM, UTC)"}.get(
-            kind, " (name or id)" if "user" in kind else ""
-        )
         while True:
-            answer = self.ask(f"  {label}{hint}{' (comma-separated)' if kind.startswith(MULTI) else ''}: ")
+            answer = self.ask(f"  {label}{answer_hint(element)}: ")
             try:
                 return parse_answer(element, answer or "", self.users, self.channels)
             except (ValueError, LookupError) as exc:

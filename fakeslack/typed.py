@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import yaml
 
+from fakeslack.render import MULTI
 from opsbot.center import Person
 
 MANIFEST = Path(__file__).resolve().parents[1] / "manifest.yaml"
@@ -40,3 +42,12 @@ def duration(text: str) -> timedelta | None:
     """`3d`, `5h`, `30m` as a time span; None for anything else."""
     match = re.fullmatch(r"(\d+)\s*([dhm])", text.strip().lower())
     return timedelta(**{UNITS[match.group(2)]: int(match.group(1))}) if match else None
+
+
+def answer_hint(element: Mapping[str, Any]) -> str:
+    """How to type a value for an element the console asks about."""
+    kind = str(element.get("type", ""))
+    hint = {"datepicker": " (YYYY-MM-DD)", "datetimepicker": " (YYYY-MM-DD HH:MM, UTC)"}.get(
+        kind, " (name or id)" if "user" in kind else ""
+    )
+    return hint + (" (comma-separated)" if kind.startswith(MULTI) else "")
