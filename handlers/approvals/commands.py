@@ -203,7 +203,7 @@ def date_of(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise InvalidInput(
-            f"`{text}` is not a date; give the last day you are away, like 2026-12-24."
+            f"`{escape(text)}` is not a date; give the last day you are away, like 2026-12-24."
         ) from None
 
 
@@ -212,8 +212,9 @@ def register(app: App, edge: Edge) -> None:
         user = body["user_id"]
         words = rest.split()
         if sub == "request":
-            if words and not edge.center.approvals.kind(words[0]).has_amount:
-                name = edge.center.approvals.kind(words[0]).name
+            asked = edge.center.approvals.kind(words[0]) if words else None
+            if asked is not None and not asked.has_amount:
+                name = asked.name
                 raise InvalidInput(
                     f"{name} is asked for with the form, which asks for what it needs: type `/approval` "
                     f"and choose {name}."

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from opsbot.approvals.cards import publish, tell
 from opsbot.approvals.lifecycle import StepState
 from opsbot.approvals.models import ApprovalRequest, ApprovalStep
-from opsbot.approvals.records import Clerk, active_delegations, stand_in, steps_of
+from opsbot.approvals.records import Clerk, active_delegations, decides_another_step, stand_in, steps_of
 from opsbot.business_hours import business_time_between
 from opsbot.center import Center
 from opsbot.directory import Member, load_directory
@@ -106,14 +106,14 @@ def escalation_target(
     """The first of the approver's superiors with no part in the rest of the chain: not the requester, and
     not anyone who approves, decided or was escalated another step of it (no one decides two steps of one
     chain). None when no one up there is free."""
-    taken = {request.requester} | {
-        person
-        for other in steps
-        if other is not step
-        for person in (other.approver, other.decided_by, other.escalated_to)
-        if person
-    }
-    return next((p for p in clerk.directory.superior_chain(step.approver) if p.slack_id not in taken), None)
+    return next(
+        (
+            p
+            for p in clerk.directory.superior_chain(step.approver)
+            if p.slack_id != request.requester and not decides_another_step(p.slack_id, step, steps)
+        ),
+        None,
+    )
 
 
 def _escalate(session: Session, clerk: Clerk, request: ApprovalRequest, step: ApprovalStep) -> bool:

@@ -58,9 +58,13 @@ def steps_of(session: Session, request: ApprovalRequest) -> list[ApprovalStep]:
 
 
 def decides_another_step(person: str, step: ApprovalStep, steps: list[ApprovalStep]) -> bool:
-    """Whether the person approves, or already decided, a step of the chain other than `step`: no one decides
-    two steps of one chain (segregation of incompatible duties)."""
-    return any(person in (other.approver, other.decided_by) for other in steps if other is not step)
+    """Whether the person approves, decided, or was escalated a step of the chain other than `step`: no one
+    decides two steps of one chain (segregation of incompatible duties)."""
+    return any(
+        person in (other.approver, other.decided_by, other.escalated_to)
+        for other in steps
+        if other is not step
+    )
 
 
 def stand_in(
