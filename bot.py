@@ -139,7 +139,6 @@ def build_bot(settings: Settings, *, clock: Clock | None = None, with_app: bool 
     db = open_database(settings)
     sync_center(db, center, clock)
     bot_token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else ""
-    secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else ""
     deliverer = Deliverer(
         db,
         web_client(bot_token, settings.slack_api_url, for_delivery=True),
@@ -155,9 +154,7 @@ def build_bot(settings: Settings, *, clock: Clock | None = None, with_app: bool 
     if with_app:
         edge = Edge(db=db, clock=clock, center=center, wake_delivery=delivery.wake)
         try:
-            bot.app = build_app(
-                edge, client=web_client(bot_token, settings.slack_api_url), signing_secret=secret
-            )
+            bot.app = build_app(edge, client=web_client(bot_token, settings.slack_api_url))
         except BoltError as exc:
             raise StartupError(f"SLACK_BOT_TOKEN: Slack did not accept it ({exc})") from None
     return bot
@@ -187,7 +184,7 @@ def serve(settings: Settings, *, worker: bool | None) -> None:
         threading.Event().wait()
         return
     server = WebServer(
-        wsgi_app(bot.app, bot.db),
+        wsgi_app(bot.app, bot.db, signing_secret=settings.signing_secret()),
         host="0.0.0.0",
         port=settings.port,
         threads=settings.web_threads,

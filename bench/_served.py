@@ -195,7 +195,7 @@ class Stage:
         """waitress serving `application` (default: opsbot's, as handlers.web does) on loopback: its URL."""
         if application is None:
             assert self.opsbot is not None and self.opsbot.app is not None
-            application = wsgi_app(self.opsbot.app, self.opsbot.db)
+            application = wsgi_app(self.opsbot.app, self.opsbot.db, signing_secret=SECRET)
         server = WebServer(application, host="127.0.0.1", port=0, threads=THREADS)
         server.start()
         try:

@@ -237,7 +237,7 @@ def profile(opsbot: bot.Bot, slack: FakeSlack, requests: int) -> dict[str, Any]:
     """Where the time goes without HTTP: each WSGI application called directly, one thread; then cProfile of
     opsbot's announce path."""
     assert opsbot.app is not None
-    ops = wsgi_app(opsbot.app, opsbot.db)
+    ops = wsgi_app(opsbot.app, opsbot.db, signing_secret=SECRET)
     bare = bare_wsgi(bare_app(slack, process_before_response=True))
 
     def job(text_template: str, expect: str) -> Job:

@@ -59,7 +59,12 @@ def run_console(settings: Settings, build_bot: Callable[..., Any]) -> int:
     except BaseException:
         fake.stop()
         raise
-    server = WebServer(wsgi_app(bot.app, bot.db), host="127.0.0.1", port=0, threads=8)
+    server = WebServer(
+        wsgi_app(bot.app, bot.db, signing_secret=fake.signing_secret),
+        host="127.0.0.1",
+        port=0,
+        threads=8,
+    )
     server.start()
     fake.bot_url = server.url
     bot.start_worker()

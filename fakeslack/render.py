@@ -74,7 +74,8 @@ class _Ctx:
 def mrkdwn(
     text: str, users: Mapping[str, str] | None = None, channels: Mapping[str, str] | None = None
 ) -> str:
-    """Slack's mrkdwn as a person reads it: mentions by name, dates by their fallback, entities unescaped."""
+    """Slack's mrkdwn as a person reads it: mentions by name, dates by their fallback, entities unescaped,
+    zero-width spaces unseen."""
     users, channels = users or {}, channels or {}
 
     def replace(match: re.Match[str]) -> str:
@@ -94,7 +95,8 @@ def mrkdwn(
 
     # Entities are unescaped last: `&lt;@U1&gt;` is text a person typed, not a mention.
     replaced = _ANGLE.sub(replace, text)
-    return replaced.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    shown = replaced.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    return shown.replace("\u200b", "")
 
 
 def _text(obj: Any, ctx: _Ctx) -> str:

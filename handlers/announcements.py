@@ -13,15 +13,16 @@ from handlers.blocks import (
     actions,
     button,
     context,
-    escape,
     header,
     section,
+    sections,
     select_input,
-    slack_time,
     text_input,
 )
 from handlers.catalogue import CommandHelp
 from handlers.edge import Edge
+from handlers.mrkdwn import channel_link, escape, md, slack_time
+from handlers.payloads import Click, Command, Payload, Submission
 from opsbot import announcements
 from opsbot.errors import OpsError
 from opsbot.home import publish_home
@@ -39,10 +40,10 @@ HELP = (
 )
 
 
-def post(edge: Edge, body: Mapping[str, Any], author: str, purpose: str, text: str) -> announcements.Posted:
+def post(edge: Edge, request: Payload, author: str, purpose: str, text: str) -> announcements.Posted:
     """Post the announcement in one transaction (from the command or the form)."""
     return edge.change(
-        body,
+        request,
         lambda session, directory: announcements.announce(
             session,
             directory=directory,
@@ -58,7 +59,11 @@ def post(edge: Edge, body: Mapping[str, Any], author: str, purpose: str, text: s
 
 def confirmation(posted: announcements.Posted) -> Message:
     return Message(
-        text=f"Posted {posted.number} to <#{posted.channel}>. Staff can mark it as read on the card."
+        text=md(
+            "Posted {number} to {channel}. Staff can mark it as read on the card.",
+            number=posted.number,
+            channel=channel_link(posted.channel),
+        )
     )
 
 
@@ -67,14 +72,14 @@ def check_author(edge: Edge, user: str) -> None:
     edge.read(lambda _session, directory: announcements.ensure_may_announce(directory, user))
 
 
-def open_compose(edge: Edge, client: WebClient, body: Mapping[str, Any], purpose: str | None) -> None:
+def open_compose(edge: Edge, client: WebClient, command: Command, purpose: str | None) -> None:
     """Open the form; called after the ack (a lazy listener), within the trigger_id's 3 seconds. The ack
     has already told a person who may not announce why."""
     try:
-        check_author(edge, body["user_id"])
+        check_author(edge, command.user_id)
     except OpsError:
         return
-    client.views_open(trigger_id=body["trigger_id"], view=compose_view(edge.channels, purpose))
+    client.views_open(trigger_id=command.trigger_id, view=compose_view(edge.channels, purpose))
 
 
 def compose_view(channels: Mapping[str, str], purpose: str | None) -> dict[str, Any]:
@@ -101,17 +106,16 @@ def compose_view(channels: Mapping[str, str], purpose: str | None) -> dict[str, 
 def register(app: App, edge: Edge) -> None:
     @app.view(COMPOSE)
     def submit_announcement(ack: Ack, body: dict[str, Any]) -> None:
-        values = body["view"]["state"]["values"]
-        purpose = values[PURPOSE][PURPOSE]["selected_option"]["value"]
-        text = values[TEXT][TEXT]["value"] or ""
-        post(edge, body, body["user"]["id"], purpose, text)
+        submission = Submission.of(body)
+        values = submission.fields()
+        purpose, text = values.get(PURPOSE) or "", values.get(TEXT) or ""
+        post(edge, submission, submission.user.id, str(purpose), str(text))
         ack()
 
     @app.action(MARK_READ)
     def mark_read(ack: Ack, body: dict[str, Any]) -> None:
-        number = body["actions"][0]["value"]
-        user = body["user"]["id"]
-        from_home = body.get("view", {}).get("type") == "home"
+        click = Click.of(body)
+        number, user, from_home = click.action.value, click.user.id, click.from_home
 
         def read(session: Any, directory: Any) -> None:
             announcements.acknowledge(
@@ -127,7 +131,7 @@ def register(app: App, edge: Edge) -> None:
                     key=f"read:{number}",
                 )
 
-        edge.change(body, read)
+        edge.change(click, read)
         ack()
 
 
@@ -135,18 +139,25 @@ def card(payload: Mapping[str, Any]) -> Message:
     """The living card in the channel: the text, who posted it, and who has read it so far."""
     readers = payload["readers"]
     read_line = (
-        f"Read by {len(readers)}: {', '.join(readers)}" if readers else "No one has marked it as read yet."
+        md("Read by {count}: {names}", count=len(readers), names=", ".join(readers))
+        if readers
+        else md("No one has marked it as read yet.")
     )
     blocks = [
         header(f"📣 Announcement {payload['number']}"),
-        section(escape(payload["text"])),
-        context(f"From *{escape(payload['author_name'])}* · {slack_time(payload['posted_at'])}"),
+        *sections(escape(payload["text"])),
+        context(
+            md("From *{author}* · {at}", author=payload["author_name"], at=slack_time(payload["posted_at"]))
+        ),
         section(read_line, accessory=button("Mark as read", MARK_READ, payload["number"])),
     ]
-    return Message(
-        text=f"Announcement {payload['number']} from {payload['author_name']}: {payload['text']}",
-        blocks=blocks,
+    text = md(
+        "Announcement {number} from {author}: {text}",
+        number=payload["number"],
+        author=payload["author_name"],
+        text=payload["text"],
     )
+    return Message(text=text, blocks=blocks)
 
 
 def read_button(number: str) -> dict[str, Any]:

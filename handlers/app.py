@@ -19,6 +19,7 @@ from handlers import announcements, approvals, cases, home, ops
 from handlers.catalogue import CommandHelp
 from handlers.delivery import Renderer
 from handlers.edge import Edge, handle_error
+from handlers.payloads import read_payload
 
 MODULES = (ops, announcements, cases, approvals, home)
 
@@ -57,16 +58,18 @@ def web_client(token: str, base_url: str, *, for_delivery: bool = False) -> WebC
     return WebClient(token=token, base_url=base_url, timeout=10, retry_handlers=handlers)
 
 
-def build_app(edge: Edge, *, client: WebClient, signing_secret: str) -> App:
+def build_app(edge: Edge, *, client: WebClient) -> App:
     """`process_before_response`: each listener does its one transaction and answers in the ack itself,
-    which spares Bolt's 10 ms ack polling; Slack calls that must follow the ack run as lazy listeners."""
+    which spares Bolt's 10 ms ack polling; Slack calls that must follow the ack run as lazy listeners.
+    Requests are verified before Bolt sees them (`handlers.web`), and Socket Mode needs no signature."""
     app = App(
         client=client,
-        signing_secret=signing_secret,
+        request_verification_enabled=False,
         process_before_response=True,
         logger=logging.getLogger("opsbot.bolt"),
     )
     app.error(handle_error)
+    app.use(read_payload)
     ops.register(app, edge, catalogue())
     announcements.register(app, edge)
     cases.register(app, edge)

@@ -1,14 +1,13 @@
 """Small Block Kit builders shared by every view.
 
 Blocks are built with slack_sdk's models, whose `to_dict()` checks Block Kit's limits, so a view that would
-break a limit fails in our tests rather than at Slack. Text that comes from people is cut to the models'
-own limits with a visible note, never sent over them.
+break a limit fails in our tests rather than at Slack. Text goes in as `Mrkdwn` (see `handlers.mrkdwn`);
+what would not fit a block is split across sections (`sections`) or cut with a visible mark.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 from slack_sdk.models.blocks import (
@@ -26,56 +25,73 @@ from slack_sdk.models.blocks import (
     StaticSelectElement,
 )
 
-TRUNCATED = "… (cut to fit; see the full text with opsbot)"
+from handlers.mrkdwn import Mrkdwn, cut, md
 
 
 @dataclass(frozen=True)
 class Message:
-    """A message as opsbot sends it: fallback text for notifications, and blocks."""
+    """A message as opsbot sends it: fallback text for notifications, and blocks. The text is `Mrkdwn`, so
+    people's words in it are escaped like those in the blocks."""
 
-    text: str
+    text: Mrkdwn
     blocks: list[dict[str, Any]] = field(default_factory=list)
 
-
-def slack_time(moment: datetime | str | None, zone: tzinfo = UTC) -> str:
-    """A time Slack shows in each reader's own time zone; the fallback (old clients, notifications) is in
-    `zone`."""
-    if moment is None or moment == "":
-        return "—"
-    if isinstance(moment, str):
-        moment = datetime.fromisoformat(moment)
-    local = moment.astimezone(zone)
-    label = "UTC" if zone is UTC else ""
-    fallback = f"{local:%Y-%m-%d %H:%M} {label}".rstrip()
-    return f"<!date^{int(moment.timestamp())}^{{date_short_pretty}} {{time}}|{fallback}>"
+    def __post_init__(self) -> None:
+        if not isinstance(self.text, Mrkdwn):
+            raise TypeError("a message's text must be Mrkdwn: build it with md() or escape()")
 
 
-def fit(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - len(TRUNCATED)] + TRUNCATED
+def _mrkdwn(text: Mrkdwn, limit: int) -> MarkdownTextObject:
+    if not isinstance(text, Mrkdwn):
+        raise TypeError("block text must be Mrkdwn: build it with md() or escape()")
+    # Verbatim: Slack links nothing by itself; opsbot's own mentions and links are explicit tokens.
+    return MarkdownTextObject(text=cut(text, limit), verbatim=True)
 
 
-def escape(text: str) -> str:
-    """Make people's text safe inside mrkdwn: no accidental links, mentions or broadcasts."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+def section(text: Mrkdwn, *, accessory: ButtonElement | None = None) -> dict[str, Any]:
+    return SectionBlock(text=_mrkdwn(text, SectionBlock.text_max_length), accessory=accessory).to_dict()
 
 
-def section(text: str, *, accessory: ButtonElement | None = None) -> dict[str, Any]:
-    return SectionBlock(
-        text=MarkdownTextObject(text=fit(text, SectionBlock.text_max_length)), accessory=accessory
-    ).to_dict()
+def sections(text: Mrkdwn, *, limit: int = SectionBlock.text_max_length) -> list[dict[str, Any]]:
+    """Long text as as many sections as it needs, split between lines where it can be."""
+    parts: list[dict[str, Any]] = []
+    rest = str(text)
+    while rest:
+        if len(rest) <= limit:
+            head, rest = rest, ""
+        else:
+            split = rest.rfind("\n", 0, limit)
+            split = split if split > limit // 2 else _safe_split(rest, limit)
+            head, rest = rest[:split], rest[split:].lstrip("\n")
+        parts.append(section(Mrkdwn(head)))
+    return parts
 
 
-def fields(*pairs: tuple[str, str]) -> dict[str, Any]:
-    items = [MarkdownTextObject(text=fit(f"*{label}*\n{value}", 2000)) for label, value in pairs]
+def _safe_split(text: str, limit: int) -> int:
+    """A split at or before `limit` that does not fall inside an entity or a token."""
+    head = text[:limit]
+    opened = max(head.rfind("&"), head.rfind("<"))
+    if opened != -1 and not any(end in head[opened:] for end in (";", ">")):
+        return opened or limit
+    return limit
+
+
+def fields(*pairs: tuple[str, Mrkdwn]) -> dict[str, Any]:
+    items = [_mrkdwn(md("*{label}*\n", label=label) + value, 2000) for label, value in pairs]
     return SectionBlock(fields=items[: SectionBlock.fields_max_length]).to_dict()
 
 
 def header(text: str) -> dict[str, Any]:
-    return HeaderBlock(text=PlainTextObject(text=fit(text, HeaderBlock.text_max_length))).to_dict()
+    """A header is plain text: whatever it holds is shown as it is."""
+    return HeaderBlock(text=PlainTextObject(text=_plain_cut(text, HeaderBlock.text_max_length))).to_dict()
 
 
-def context(text: str) -> dict[str, Any]:
-    return ContextBlock(elements=[MarkdownTextObject(text=fit(text, 3000))]).to_dict()
+def _plain_cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def context(text: Mrkdwn) -> dict[str, Any]:
+    return ContextBlock(elements=[_mrkdwn(text, 3000)]).to_dict()
 
 
 def divider() -> dict[str, Any]:

@@ -8,7 +8,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from handlers.blocks import Message, context, escape, header, section
+from handlers.blocks import Message, context, header, section
+from handlers.mrkdwn import Mrkdwn, md
 from opsbot.errors import InvalidInput
 
 
@@ -29,9 +30,10 @@ def help_message(entries: Iterable[CommandHelp]) -> Message:
         by_command.setdefault(entry.command, []).append(entry)
     blocks: list[dict[str, Any]] = [header("opsbot commands")]
     for items in by_command.values():
-        blocks.append(section("\n".join(f"`{escape(item.usage)}`  {escape(item.summary)}" for item in items)))
-    blocks.append(context("Words in [brackets] are optional. Only you can see this message."))
-    text = "opsbot commands: " + ", ".join(f"{entry.usage}" for entry in entries)
+        lines = (md("`{usage}`  {summary}", usage=item.usage, summary=item.summary) for item in items)
+        blocks.append(section(Mrkdwn("\n").join(lines)))
+    blocks.append(context(Mrkdwn("Words in [brackets] are optional. Only you can see this message.")))
+    text = md("opsbot commands: {usages}", usages=", ".join(entry.usage for entry in entries))
     return Message(text=text, blocks=blocks)
 
 
@@ -41,6 +43,7 @@ def unknown_subcommand(command: str, sub: str, known: Iterable[str], *, also: st
     guess = difflib.get_close_matches(sub.lower(), known, n=1)
     hint = f" Did you mean `{command} {guess[0]}`?" if guess else ""
     return InvalidInput(
-        f"I don't know `{command} {escape(sub)}`.{hint} {also}`/ops help` lists every command "
-        f"(`{command}` understands: {', '.join(known)})."
+        f"I don't know `{command} {{typed}}`.{hint} {also}`/ops help` lists every command "
+        f"(`{command}` understands: {', '.join(known)}).",
+        quotes={"typed": sub},
     )

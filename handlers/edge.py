@@ -19,6 +19,9 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.webhook import WebhookClient
 from sqlalchemy.orm import Session
 
+from handlers.blocks import section
+from handlers.mrkdwn import Mrkdwn, md
+from handlers.payloads import Click, Payload, Submission, kind_of
 from opsbot.center import Center
 from opsbot.clock import Clock
 from opsbot.db import Database
@@ -56,9 +59,9 @@ class Edge:
     def year(self) -> int:
         return self.clock.now().astimezone(self.center.calendar.zone).year
 
-    def change(self, body: Mapping[str, Any], work: Callable[[Session, Directory], T]) -> T:
+    def change(self, request: Payload, work: Callable[[Session, Directory], T]) -> T:
         """Run `work` in one transaction together with the request's redelivery key."""
-        key = delivery_key(body)
+        key = request.delivery_key
         with self.db.transaction() as session:
             if key is not None and not first_delivery(session, key, now=self.clock.now()):
                 raise Redelivered(key)
@@ -90,20 +93,6 @@ class Edge:
         return cached[1]
 
 
-def delivery_key(body: Mapping[str, Any]) -> str | None:
-    """What identifies one delivery of a request, the same on every redelivery of it: the Events API's
-    event_id; for commands and interactions the trigger_id Slack mints for each user action."""
-    if "event_id" in body:
-        return f"event:{body['event_id']}"
-    kind = body.get("type") or ("command" if "command" in body else None)
-    if body.get("trigger_id"):
-        return f"{kind}:{body['trigger_id']}"
-    actions = body.get("actions") or []
-    if actions and actions[0].get("action_ts"):
-        return f"{kind}:{body.get('user', {}).get('id')}:{actions[0]['action_ts']}"
-    return None
-
-
 # Replies that need a Slack call of their own (after a button press) go out after the ack.
 _after_ack = ThreadPoolExecutor(max_workers=4, thread_name_prefix="opsbot-reply")
 
@@ -116,49 +105,53 @@ def handle_error(
     if isinstance(error, Redelivered):
         log.info("ignored a redelivered request (%s)", error)
         return BoltResponse(status=200, body="")
-    if isinstance(error, OpsError):
-        message = error.message
-    else:
+    if not isinstance(error, OpsError):
         reference = uuid.uuid4().hex[:8]
         log.exception("request failed (reference %s)", reference, exc_info=error)
-        message = (
-            f"Something went wrong inside opsbot and nothing was changed. Please try again; if it keeps "
+        error = OpsError(
+            "Something went wrong inside opsbot and nothing was changed. Please try again; if it keeps "
             f"happening, give an admin the reference `{reference}`."
         )
-    kind = body.get("type")
-    if kind == "view_submission":
-        return BoltResponse(status=200, body=_view_errors(body, error, message))
-    if kind == "block_actions":
-        _after_ack.submit(tell_clicker, client, body, message)
+    kind = kind_of(body)
+    if kind is Submission:
+        return BoltResponse(status=200, body=_view_errors(Submission.of(body), error))
+    if kind is Click:
+        _after_ack.submit(tell_clicker, client, Click.of(body), refusal_text(error))
         return BoltResponse(status=200, body="")
-    return BoltResponse(status=200, body={"response_type": "ephemeral", "text": message})
+    return BoltResponse(status=200, body={"response_type": "ephemeral", "text": refusal_text(error)})
 
 
-def _view_errors(body: Mapping[str, Any], error: Exception, message: str) -> str:
-    inputs = [block["block_id"] for block in body["view"]["blocks"] if block.get("type") == "input"]
-    field = getattr(error, "field", None)
-    target = field if field in inputs else (inputs[0] if inputs else None)
+def refusal_text(error: OpsError) -> Mrkdwn:
+    """A refusal as mrkdwn: opsbot's words, with the people's words it quotes escaped."""
+    return md(error.message, **error.quotes) if error.quotes else Mrkdwn(error.message)
+
+
+def _view_errors(submission: Submission, error: OpsError) -> str:
+    inputs = submission.view.input_blocks
+    target = error.field if error.field in inputs else (inputs[0] if inputs else None)
     if target is None:
-        return json.dumps({"response_action": "update", "view": _notice_view(message)})
-    return json.dumps({"response_action": "errors", "errors": {target: message}})
+        return json.dumps({"response_action": "update", "view": _notice_view(refusal_text(error))})
+    # A field's error is plain text, shown as it is: people's words need no escaping there.
+    plain = error.message.format(**error.quotes) if error.quotes else error.message
+    return json.dumps({"response_action": "errors", "errors": {target: plain}})
 
 
-def _notice_view(message: str) -> dict[str, Any]:
+def _notice_view(message: Mrkdwn) -> dict[str, Any]:
     return {
         "type": "modal",
         "title": {"type": "plain_text", "text": "opsbot"},
         "close": {"type": "plain_text", "text": "Close"},
-        "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": message}}],
+        "blocks": [section(message)],
     }
 
 
-def tell_clicker(client: WebClient, body: Mapping[str, Any], message: str) -> None:
+def tell_clicker(client: WebClient, click: Click, message: Mrkdwn) -> None:
     """After a button press the ack carries no message: reply with an ephemeral through the response_url,
     or, from the App Home (which has none), with a direct message."""
-    user = body["user"]["id"]
+    user = click.user.id
     try:
-        if body.get("response_url"):
-            answer = WebhookClient(body["response_url"], retry_handlers=client.retry_handlers).send(
+        if click.response_url:
+            answer = WebhookClient(click.response_url, retry_handlers=client.retry_handlers).send(
                 text=message, response_type="ephemeral", replace_original=False
             )
             if answer.status_code != 200:

@@ -4,7 +4,7 @@ context its services take (the cases' Desk, the approvals' Clerk)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -12,7 +12,8 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
-from handlers.edge import Edge, tell_clicker
+from handlers.edge import Edge, refusal_text, tell_clicker
+from handlers.payloads import Click, Submission
 from opsbot.directory import Directory
 
 W = TypeVar("W")
@@ -41,9 +42,9 @@ def button_acts(
 
     @app.action(action_id)
     def pressed(ack: Ack, body: dict[str, Any]) -> None:
-        ref = body["actions"][0]["value"]
-        user = body["user"]["id"]
-        edge.change(body, lambda session, directory: do(session, context_for(edge, directory, user), ref))
+        click = Click.of(body)
+        ref, user = click.action.value, click.user.id
+        edge.change(click, lambda session, directory: do(session, context_for(edge, directory, user), ref))
         ack()
 
 
@@ -53,13 +54,13 @@ def button_opens(app: App, edge: Edge, form: Form[W], context_for: ContextFor[W]
     empty and rolled back: whoever may not act, or comes too late, is told at once, not after typing."""
 
     def open_form(client: WebClient, body: dict[str, Any]) -> None:
-        ref = body["actions"][0]["value"]
-        user = body["user"]["id"]
+        click = Click.of(body)
+        ref, user = click.action.value, click.user.id
         refusal = edge.refusal(
             lambda session, directory: form.run(session, context_for(edge, directory, user), ref, {})
         )
         if refusal is not None:
-            tell_clicker(client, body, refusal.message)
+            tell_clicker(client, click, refusal_text(refusal))
             return
         blocks = edge.read(lambda session, _directory: form.blocks(session, ref))
         view = {
@@ -71,41 +72,34 @@ def button_opens(app: App, edge: Edge, form: Form[W], context_for: ContextFor[W]
             "close": {"type": "plain_text", "text": "Cancel"},
             "blocks": blocks,
         }
-        client.views_open(trigger_id=body["trigger_id"], view=view)
+        client.views_open(trigger_id=click.trigger_id, view=view)
 
     app.action(form.action_id)(ack=lambda ack: ack(), lazy=[open_form])
 
     @app.view(form.callback_id)
     def submitted(ack: Ack, body: dict[str, Any]) -> None:
-        ref = body["view"]["private_metadata"]
-        values = body["view"]["state"]["values"]
-        user = body["user"]["id"]
+        submission = Submission.of(body)
+        ref, values, user = submission.view.private_metadata, submission.fields(), submission.user.id
         edge.change(
-            body,
+            submission,
             lambda session, directory: form.run(session, context_for(edge, directory, user), ref, values),
         )
         ack()
 
 
-def text_value(values: dict[str, Any], name: str) -> str:
-    """A text input's value from a submitted form (block and action ids are the same name)."""
-    return _element(values, name).get("value") or ""
+def text_value(values: Mapping[str, Any], name: str) -> str:
+    """A text input's value from a submitted form (`Submission.fields`)."""
+    value = values.get(name)
+    return value if isinstance(value, str) else ""
 
 
-def _element(values: dict[str, Any], name: str) -> dict[str, Any]:
-    return values.get(name, {}).get(name, {}) or {}
+def chosen_values(values: Mapping[str, Any], name: str) -> list[str]:
+    """The options checked in a checkbox group, or the people picked in a multi-user select."""
+    value = values.get(name)
+    return [str(item) for item in value] if isinstance(value, list) else []
 
 
-def chosen_values(values: dict[str, Any], name: str) -> list[str]:
-    """The options checked in a checkbox group."""
-    return [option["value"] for option in _element(values, name).get("selected_options") or []]
-
-
-def chosen_value(values: dict[str, Any], name: str) -> str:
+def chosen_value(values: Mapping[str, Any], name: str) -> str:
     """The option picked in a select ("" when none is)."""
-    return (_element(values, name).get("selected_option") or {}).get("value") or ""
-
-
-def chosen_users(values: dict[str, Any], name: str) -> list[str]:
-    """The people picked in a multi-user select."""
-    return list(_element(values, name).get("selected_users") or [])
+    value = values.get(name)
+    return value if isinstance(value, str) else ""

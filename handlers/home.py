@@ -9,8 +9,10 @@ from slack_bolt import App
 
 from handlers.announcements import read_button
 from handlers.approvals import card as approval_card
-from handlers.blocks import actions, context, divider, escape, fit, header, section, slack_time
+from handlers.blocks import actions, context, divider, header, section
 from handlers.edge import Edge
+from handlers.mrkdwn import Mrkdwn, escape, md, slack_time
+from handlers.payloads import EventEnvelope, HomeOpened
 from opsbot.home import publish_home
 
 HELP = ()
@@ -18,19 +20,20 @@ HELP = ()
 
 def register(app: App, edge: Edge) -> None:
     @app.event("app_home_opened")
-    def home_opened(event: dict[str, Any], body: dict[str, Any]) -> None:
-        if event.get("tab") != "home":
+    def home_opened(body: dict[str, Any]) -> None:
+        envelope = EventEnvelope.of(body)
+        event = HomeOpened.of(envelope.event)
+        if event.tab != "home":
             return
-        user = event["user"]
         edge.change(
-            body,
+            envelope,
             lambda session, directory: publish_home(
                 session,
                 directory=directory,
-                slack_id=user,
+                slack_id=event.user,
                 now=edge.now(),
                 center=edge.center,
-                key=body.get("event_id", "opened"),
+                key=envelope.event_id,
             ),
         )
 
@@ -40,34 +43,50 @@ def home_view(payload: Mapping[str, Any]) -> dict[str, Any]:
         blocks = [
             header("My work"),
             section(
-                "You are not in this center's directory yet, so there is no work to show. "
-                f"Ask an admin to add you to the center file (your Slack id is `{payload['slack_id']}`)."
+                md(
+                    "You are not in this center's directory yet, so there is no work to show. Ask an admin "
+                    "to add you to the center file (your Slack id is `{slack_id}`).",
+                    slack_id=payload["slack_id"],
+                )
             ),
         ]
         return {"type": "home", "blocks": blocks}
-    superior = f" · reports to {escape(payload['superior'])}" if payload["superior"] else ""
+    superior = md(" · reports to {name}", name=payload["superior"]) if payload["superior"] else ""
     blocks = [
         header("My work"),
-        context(f"*{escape(payload['name'])}* · {payload['role']} · {escape(payload['unit'])}{superior}"),
+        context(
+            md(
+                "*{name}* · {role} · {unit}{superior}",
+                name=payload["name"],
+                role=payload["role"],
+                unit=payload["unit"],
+                superior=superior,
+            )
+        ),
     ]
     for part in payload["sections"]:
         blocks.append(divider())
         blocks.extend(SECTION_VIEWS[part["kind"]](part))
     blocks.append(divider())
-    blocks.append(context("Type `/ops help` in any channel to see every opsbot command."))
+    blocks.append(context(Mrkdwn("Type `/ops help` in any channel to see every opsbot command.")))
     return {"type": "home", "blocks": blocks}
 
 
 def announcements_section(part: Mapping[str, Any]) -> list[dict[str, Any]]:
     items = part["items"]
     if not items:
-        return [section("*Announcements*\nYou have read every announcement. ✓")]
-    blocks = [section(f"*Announcements you have not marked as read* ({len(items)})")]
+        return [section(Mrkdwn("*Announcements*\nYou have read every announcement. ✓"))]
+    blocks = [section(md("*Announcements you have not marked as read* ({count})", count=len(items)))]
     for item in items:
         blocks.append(
             section(
-                f"*{item['number']}* from {escape(item['author_name'])} · {slack_time(item['posted_at'])}\n"
-                f"{escape(fit(item['text'], 300))}"
+                md(
+                    "*{number}* from {author} · {at}\n{text}",
+                    number=item["number"],
+                    author=item["author_name"],
+                    at=slack_time(item["posted_at"]),
+                    text=escape(item["text"]).cut(300),
+                )
             )
         )
         blocks.append(read_button(item["number"]))
@@ -77,30 +96,41 @@ def announcements_section(part: Mapping[str, Any]) -> list[dict[str, Any]]:
 def cases_section(part: Mapping[str, Any]) -> list[dict[str, Any]]:
     items = part["items"]
     if not items:
-        return [section("*My cases*\nNothing is waiting for you. ✓")]
+        return [section(Mrkdwn("*My cases*\nNothing is waiting for you. ✓"))]
     lines = [
-        f"• *{item['reference']}* {escape(fit(item['summary'], 80))} — {item['state']}, "
-        f"due {slack_time(item['due'])}" + (" ⚠️ overdue" if item["overdue"] else "")
+        md(
+            "• *{reference}* {summary} — {state}, due {due}{overdue}",
+            reference=item["reference"],
+            summary=escape(item["summary"]).cut(80),
+            state=item["state"],
+            due=slack_time(item["due"]),
+            overdue=" ⚠️ overdue" if item["overdue"] else "",
+        )
         for item in items
     ]
     return [
-        section(f"*My cases* ({len(items)} waiting for you)\n" + "\n".join(lines)),
-        context("`/case show CASE-…` opens one; `/case list` lists more."),
+        section(md("*My cases* ({count} waiting for you)\n", count=len(items)) + Mrkdwn("\n").join(lines)),
+        context(Mrkdwn("`/case show CASE-…` opens one; `/case list` lists more.")),
     ]
 
 
 def approvals_section(part: Mapping[str, Any]) -> list[dict[str, Any]]:
     items = part["items"]
     if not items:
-        return [section("*Approvals*\nNothing waits for your decision. ✓")]
-    blocks = [section(f"*Approvals waiting for your decision* ({len(items)})")]
+        return [section(Mrkdwn("*Approvals*\nNothing waits for your decision. ✓"))]
+    blocks = [section(md("*Approvals waiting for your decision* ({count})", count=len(items)))]
     for item in items:
-        amount = f" · {item['amount']}" if item["amount"] else ""
-        standing_in = f" (for {escape(item['for'])})" if item["for"] else ""
         blocks.append(
             section(
-                f"*{item['number']}* {escape(fit(item['purpose'], 200))}{amount}\n"
-                f"from {escape(item['requester_name'])} · step: {escape(item['label'])}{standing_in}"
+                md(
+                    "*{number}* {purpose}{amount}\nfrom {requester} · step: {label}{standing_in}",
+                    number=item["number"],
+                    purpose=escape(item["purpose"]).cut(200),
+                    amount=f" · {item['amount']}" if item["amount"] else "",
+                    requester=item["requester_name"],
+                    label=item["label"],
+                    standing_in=md(" (for {name})", name=item["for"]) if item["for"] else "",
+                )
             )
         )
         # Items published before `returnable` was in the payload: Approve and Deny only.

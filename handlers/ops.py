@@ -12,6 +12,8 @@ from handlers import announcements
 from handlers.blocks import Message
 from handlers.catalogue import CommandHelp, help_message, unknown_subcommand
 from handlers.edge import Edge
+from handlers.mrkdwn import Mrkdwn, md
+from handlers.payloads import Command
 from opsbot import admin
 from opsbot.errors import InvalidInput
 
@@ -37,47 +39,69 @@ def whoami(edge: Edge, user: str) -> Message:
         person = directory.member(user)
         unit = directory.units.get(person.unit)
         superior = directory.get(person.reports_to) if person.reports_to else None
-        line = f"You are *{person.name}*, {person.role.title} in {unit.name if unit else person.unit}."
+        line = md(
+            "You are *{name}*, {role} in {unit}.",
+            name=person.name,
+            role=person.role.title,
+            unit=unit.name if unit else person.unit,
+        )
         line += (
-            f" You report to {superior.name} ({superior.role.title})."
+            md(" You report to {name} ({role}).", name=superior.name, role=superior.role.title)
             if superior
-            else " You lead the center."
+            else md(" You lead the center.")
         )
         return Message(text=line)
 
     return edge.read(describe)
 
 
-def deliveries(edge: Edge, body: dict[str, Any], rest: str) -> Message:
-    user = body["user_id"]
+def deliveries(edge: Edge, command: Command, rest: str) -> Message:
+    user = command.user_id
     if rest.strip().lower() == "retry":
         count = edge.change(
-            body,
+            command,
             lambda session, _d: admin.retry_failed_deliveries(
                 session, center=edge.center, slack_id=user, now=edge.now()
             ),
         )
         return Message(
-            text=f"{count} failed message(s) queued to be sent again." if count else "Nothing had failed."
+            text=md("{count} failed message(s) queued to be sent again.", count=count)
+            if count
+            else md("Nothing had failed.")
         )
     if rest.strip():
-        raise InvalidInput(f"`/ops deliveries` takes nothing or `retry`, not `{rest.strip()}`.")
+        raise InvalidInput(
+            "`/ops deliveries` takes nothing or `retry`, not `{typed}`.",
+            quotes={"typed": command.typed(rest)},
+        )
     backlog, failures = edge.read(
         lambda session, _d: admin.delivery_report(session, center=edge.center, slack_id=user)
     )
     counts = ", ".join(
         f"{backlog.get(status, 0)} {status}" for status in ("pending", "sending", "sent", "failed")
     )
-    lines = [f"Outbox: {counts}."]
-    lines += [f"• #{f.id} to {f.channel} ({f.kind}, {f.attempts} attempts): {f.error}" for f in failures]
+    lines = [md("Outbox: {counts}.", counts=counts)]
+    lines += [
+        md(
+            "• #{id} to {channel} ({kind}, {attempts} attempts): {error}",
+            id=f.id,
+            channel=f.channel,
+            kind=f.kind,
+            attempts=f.attempts,
+            error=f.error,
+        )
+        for f in failures
+    ]
     if failures:
-        lines.append("Fix the cause (e.g. invite opsbot to the channel), then type `/ops deliveries retry`.")
-    return Message(text="\n".join(lines))
+        lines.append(
+            md("Fix the cause (e.g. invite opsbot to the channel), then type `/ops deliveries retry`.")
+        )
+    return Message(text=Mrkdwn("\n").join(lines))
 
 
 def wants_form(body: dict[str, Any]) -> bool:
     """`/ops announce` or `/ops announce <channel>` with no text: the form is opened instead."""
-    sub, rest = split(body.get("text", ""))
+    sub, rest = split(str(body.get("text", "")))
     return sub == "announce" and not rest.partition(" ")[2].strip()
 
 
@@ -87,30 +111,34 @@ def register(app: App, edge: Edge, catalogue: Iterable[CommandHelp]) -> None:
     def unknown(sub: str) -> Message:
         raise unknown_subcommand("/ops", sub, SUBCOMMANDS)
 
-    def announce(body: dict[str, Any], rest: str) -> Message:
-        purpose, _, text = rest.partition(" ")
-        return announcements.confirmation(announcements.post(edge, body, body["user_id"], purpose, text))
+    def announce(command: Command, rest: str) -> Message:
+        purpose, _, said = rest.partition(" ")
+        text = edge.read(lambda _session, directory: command.typed(said, directory.known_name))
+        posted = announcements.post(edge, command, command.user_id, command.typed(purpose), text)
+        return announcements.confirmation(posted)
 
-    SUBCOMMANDS: dict[str, Callable[[dict[str, Any], str], Message]] = {
-        "help": lambda _body, _rest: guide,
-        "whoami": lambda body, _rest: whoami(edge, body["user_id"]),
+    SUBCOMMANDS: dict[str, Callable[[Command, str], Message]] = {
+        "help": lambda _command, _rest: guide,
+        "whoami": lambda command, _rest: whoami(edge, command.user_id),
         "announce": announce,
-        "deliveries": lambda body, rest: deliveries(edge, body, rest),
+        "deliveries": lambda command, rest: deliveries(edge, command, rest),
     }
 
     def answer(ack: Ack, body: dict[str, Any]) -> None:
-        sub, rest = split(body.get("text", ""))
-        handler = SUBCOMMANDS.get(sub or "help") or (lambda _body, _rest: unknown(sub))
-        reply = handler(body, rest)
+        command = Command.of(body)
+        sub, rest = split(command.text)
+        handler = SUBCOMMANDS.get(sub or "help") or (lambda _command, _rest: unknown(command.typed(sub)))
+        reply = handler(command, rest)
         ack(text=reply.text, blocks=reply.blocks or None, response_type="ephemeral")
 
     def refuse_or_ack(ack: Ack, body: dict[str, Any]) -> None:
-        announcements.check_author(edge, body["user_id"])
+        announcements.check_author(edge, Command.of(body).user_id)
         ack()
 
     def open_form(client: WebClient, body: dict[str, Any]) -> None:
-        purpose = split(body.get("text", ""))[1].partition(" ")[0]
-        announcements.open_compose(edge, client, body, purpose.lstrip("#").lower() or None)
+        command = Command.of(body)
+        purpose = command.typed(split(command.text)[1].partition(" ")[0])
+        announcements.open_compose(edge, client, command, purpose.lstrip("#").lower() or None)
 
     # The form needs a Slack call after the ack (a lazy listener); every other `/ops` answers in the ack.
     app.command(COMMAND, matchers=[wants_form])(ack=refuse_or_ack, lazy=[open_form])

@@ -1,16 +1,25 @@
-"""The HTTP face: Slack's requests on /slack/events (Bolt's WSGI adapter) and GET /healthz, served by
-waitress, a production WSGI server that runs anywhere Python does."""
+"""The HTTP face: Slack's requests on /slack/events and GET /healthz, served by waitress, a production WSGI
+server that runs anywhere Python does.
+
+A request is verified before anything reads it: Bolt parses a body while building its request, before its
+own signature check, so junk from anyone would reach its parser (and answer 500). Here an unsigned or
+forged request is answered 401 and a signed one that cannot be read 400; only a signed, readable request
+reaches Bolt, whose own verification is then switched off (`build_app`)."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import logging
 import threading
-from collections.abc import Callable, Iterable
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from http import HTTPStatus
 from typing import Any
+from urllib.parse import parse_qsl
 
-from slack_bolt import App
-from slack_bolt.adapter.wsgi import SlackRequestHandler
+from slack_bolt import App, BoltRequest, BoltResponse
 from sqlalchemy.exc import SQLAlchemyError
 from waitress import wasyncore
 from waitress.server import create_server
@@ -20,24 +29,128 @@ from opsbot.db import Database
 
 log = logging.getLogger(__name__)
 EVENTS_PATH = "/slack/events"
+# Slack's payloads are a few kilobytes; a modal's state stays well under this.
+MAX_BODY = 1 << 20
+# Slack's rule against replayed requests.
+MAX_AGE = 5 * 60
 
 StartResponse = Callable[..., Any]
+Application = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 
 
-def wsgi_app(app: App, db: Database) -> Callable[[dict[str, Any], StartResponse], Iterable[bytes]]:
-    slack = SlackRequestHandler(app, path=EVENTS_PATH)
+class Unreadable(Exception):
+    """A signed body that is not a Slack payload; the message says what is wrong with it."""
+
+
+def wsgi_app(app: App, db: Database, *, signing_secret: str) -> Application:
+    secret = signing_secret.encode()
 
     def application(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
-        if environ.get("PATH_INFO") == "/healthz" and environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
+        path, method = environ.get("PATH_INFO"), environ.get("REQUEST_METHOD")
+        if path == "/healthz" and method in ("GET", "HEAD"):
             status, body = health(db)
-            payload = json.dumps(body).encode()
-            start_response(
-                status, [("Content-Type", "application/json"), ("Content-Length", str(len(payload)))]
-            )
-            return [payload]
-        return slack(environ, start_response)
+            return _answer(start_response, status, json.dumps(body), "application/json")
+        if path != EVENTS_PATH:
+            return _answer(start_response, "404 Not Found", "Not Found")
+        if method != "POST":
+            return _answer(start_response, "405 Method Not Allowed", "Slack's requests are POSTs")
+        return _answer_slack(app, secret, environ, start_response)
 
     return application
+
+
+def _answer_slack(
+    app: App, secret: bytes, environ: Mapping[str, Any], start_response: StartResponse
+) -> Iterable[bytes]:
+    headers = _headers(environ)
+    try:
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = -1
+    if not 0 <= length <= MAX_BODY:
+        return _answer(start_response, "413 Content Too Large", "Slack's requests are smaller than this")
+    raw = environ["wsgi.input"].read(length) if length else b""
+    if not signed_by_slack(secret, raw, headers):
+        log.info("refused a request that is not signed by Slack (from %s)", environ.get("REMOTE_ADDR"))
+        return _answer(start_response, "401 Unauthorized", "invalid request")
+    try:
+        body = slack_payload(raw.decode("utf-8"), str(headers.get("content-type", "")))
+        # Bolt takes a body it has not parsed itself only in its Socket Mode form; its own parser drops a
+        # command whose text holds the word "payload", and its signature check is not needed any more.
+        request = BoltRequest(body=body, headers=headers, mode="socket_mode")
+    except (Unreadable, UnicodeDecodeError) as exc:
+        log.warning("a signed request could not be read (%s); answered 400", exc)
+        return _answer(start_response, "400 Bad Request", "opsbot could not read this request")
+    return _answer_bolt(start_response, app.dispatch(request))
+
+
+def signed_by_slack(secret: bytes, raw: bytes, headers: Mapping[str, str | Sequence[str]]) -> bool:
+    """Slack's signature (v0, HMAC-SHA256 over `v0:<timestamp>:<body>`) with a timestamp within five
+    minutes. Computed over the bytes as they came: slack_sdk's verifier decodes the body as UTF-8 first, so it
+    cannot tell a signed body that is not text (400) from a forged one (401)."""
+    timestamp = str(headers.get("x-slack-request-timestamp", ""))
+    signature = str(headers.get("x-slack-signature", ""))
+    if not (timestamp.isascii() and timestamp.isdigit()) or abs(time.time() - int(timestamp)) > MAX_AGE:
+        return False
+    base = b"v0:" + timestamp.encode() + b":" + raw
+    expected = "v0=" + hmac.new(secret, base, hashlib.sha256).hexdigest()
+    return hmac.compare_digest(expected.encode(), signature.encode("utf-8", "replace"))
+
+
+def slack_payload(body: str, content_type: str | None) -> dict[str, Any]:
+    """The body as Slack means it: a JSON object (events), a form whose `payload` is a JSON object
+    (interactions), or a form with a command."""
+    if content_type == "application/json" or body.startswith("{"):
+        return _json_object(body, "the body")
+    form = dict(parse_qsl(body, keep_blank_values=True))
+    if "payload" in form:
+        return _json_object(form["payload"], "payload")
+    if "command" in form or "ssl_check" in form:
+        return form
+    raise Unreadable("neither a payload nor a command")
+
+
+def _json_object(text: str, what: str) -> dict[str, Any]:
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise Unreadable(f"{what} is not JSON ({exc})") from None
+    if not isinstance(value, dict):
+        raise Unreadable(f"{what} is {type(value).__name__}, not an object")
+    return value
+
+
+def _headers(environ: Mapping[str, Any]) -> dict[str, str | Sequence[str]]:
+    headers: dict[str, str | Sequence[str]] = {
+        key[5:].lower().replace("_", "-"): str(value)
+        for key, value in environ.items()
+        if key.startswith("HTTP_")
+    }
+    for key in ("CONTENT_TYPE", "CONTENT_LENGTH"):
+        if environ.get(key):
+            headers[key.lower().replace("_", "-")] = str(environ[key])
+    return headers
+
+
+def _answer(
+    start_response: StartResponse, status: str, body: str, content_type: str = "text/plain; charset=utf-8"
+) -> Iterable[bytes]:
+    payload = body.encode()
+    start_response(status, [("Content-Type", content_type), ("Content-Length", str(len(payload)))])
+    return [payload]
+
+
+def _answer_bolt(start_response: StartResponse, response: BoltResponse) -> Iterable[bytes]:
+    payload = response.body.encode() if isinstance(response.body, str) else bytes(response.body)
+    headers = [
+        (name, value)
+        for name, values in response.headers.items()
+        if name.lower() != "content-length"
+        for value in values
+    ]
+    headers.append(("Content-Length", str(len(payload))))
+    start_response(f"{response.status} {HTTPStatus(response.status).phrase}", headers)
+    return [payload]
 
 
 def health(db: Database) -> tuple[str, dict[str, Any]]:

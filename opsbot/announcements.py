@@ -80,8 +80,11 @@ def announce(
     purpose = purpose.strip().lstrip("#").lower()
     if purpose not in channels:
         raise InvalidInput(
-            f"There is no `{purpose}` channel in this center. Choose one of: {', '.join(sorted(channels))}.",
+            "There is no `{channel}` channel in this center. Choose one of: "
+            + ", ".join(sorted(channels))
+            + ".",
             field="purpose",
+            quotes={"channel": purpose},
         )
     text = text.strip()
     if not text:
@@ -123,7 +126,7 @@ def acknowledge(session: Session, *, directory: Directory, number: str, reader: 
     directory.member(reader)
     row = session.scalars(select(Announcement).where(Announcement.number == number)).one_or_none()
     if row is None:
-        raise NotFound(f"There is no announcement {number}.")
+        raise NotFound("There is no announcement {number}.", quotes={"number": number})
     count = (
         session.scalar(
             select(func.count())

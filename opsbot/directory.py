@@ -123,6 +123,10 @@ class Directory:
         person = self.people.get(slack_id)
         return person.name if person else slack_id
 
+    def known_name(self, slack_id: str) -> str | None:
+        person = self.people.get(slack_id)
+        return person.name if person else None
+
 
 def load_directory(session: Session) -> Directory:
     units = {

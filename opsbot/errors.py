@@ -3,13 +3,21 @@ to them (ephemeral, or as a modal field error) and changes nothing."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 
 class OpsError(Exception):
-    """A refusal the user should read: bad input, wrong person, wrong state."""
+    """A refusal the user should read: bad input, wrong person, wrong state.
 
-    def __init__(self, message: str, *, field: str | None = None) -> None:
-        super().__init__(message)
+    `message` is opsbot's words. People's words it repeats (what they typed) are not written into it but
+    passed as `quotes` and named in the message as `{name}`, so the Slack side shows them as typed."""
+
+    def __init__(
+        self, message: str, *, field: str | None = None, quotes: Mapping[str, str] | None = None
+    ) -> None:
+        super().__init__(message.format(**quotes) if quotes else message)
         self.message = message
+        self.quotes: Mapping[str, str] = dict(quotes or {})
         # For modal submissions: the input block the message belongs to.
         self.field = field
 

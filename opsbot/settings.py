@@ -97,6 +97,9 @@ class Settings(BaseSettings):
         if self.slack_bot_token is None:
             raise SettingsError(f"SLACK_BOT_TOKEN is not set: {why}")
 
+    def signing_secret(self) -> str:
+        return self.slack_signing_secret.get_secret_value() if self.slack_signing_secret else ""
+
     def require_slack(self) -> None:
         """Check what `serve` needs: a bot token, and a signing secret (HTTP) or an app token (Socket)."""
         if self.slack_bot_token is None:

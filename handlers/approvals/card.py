@@ -8,7 +8,8 @@ from typing import Any
 
 from slack_sdk.models.blocks import ButtonElement
 
-from handlers.blocks import Message, actions, button, context, escape, fields, header, section, slack_time
+from handlers.blocks import Message, actions, button, context, fields, header, section, sections
+from handlers.mrkdwn import Mrkdwn, escape, md, slack_time
 from opsbot.approvals.lifecycle import RequestState, StepState
 from opsbot.approvals.policy import FIELD_LABELS
 
@@ -17,17 +18,28 @@ DENY = "approval.deny"
 RETURN = "approval.return"
 
 
-def chain_lines(steps: list[Mapping[str, Any]]) -> str:
+def chain_lines(steps: list[Mapping[str, Any]]) -> Mrkdwn:
     lines = []
     for step in steps:
         state = StepState(step["state"])
-        line = f"{state.mark} {step['position']}. {escape(step['label'])}: {escape(step['approver_name'])}"
+        line = md(
+            "{mark} {position}. {label}: {approver}",
+            mark=state.mark,
+            position=step["position"],
+            label=step["label"],
+            approver=step["approver_name"],
+        )
         if step["decided_by_name"]:
-            line += f" — {state.value} by {escape(step['decided_by_name'])} {slack_time(step['decided_at'])}"
+            line += md(
+                " — {state} by {who} {at}",
+                state=state.value,
+                who=step["decided_by_name"],
+                at=slack_time(step["decided_at"]),
+            )
         if step["reason"]:
-            line += f"\n      “{escape(step['reason'])}”"
+            line += md("\n      “{reason}”", reason=step["reason"])
         lines.append(line)
-    return "\n".join(lines)
+    return Mrkdwn("\n").join(lines)
 
 
 def approval_card(payload: Mapping[str, Any]) -> Message:
@@ -35,13 +47,13 @@ def approval_card(payload: Mapping[str, Any]) -> Message:
     title = f"{payload['number']} · {payload['kind']}"
     facts = [("Requested by", escape(payload["requester_name"]))]
     if payload["amount"]:
-        facts.append(("Amount", payload["amount"]))
+        facts.append(("Amount", escape(payload["amount"])))
     facts += [(label, escape(value)) for label, value in request_facts(payload)]
     blocks = [
         header(title),
-        section(f"*{escape(payload['purpose'])}*\nStatus: *{state.value}*"),
+        section(md("*{purpose}*\nStatus: *{state}*", purpose=payload["purpose"], state=state.value)),
         fields(*facts),
-        section(chain_lines(payload["steps"])),
+        *sections(chain_lines(payload["steps"])),
     ]
     audience = payload["audience"]
     if audience.startswith("step:") and state is RequestState.PENDING:
@@ -53,10 +65,17 @@ def approval_card(payload: Mapping[str, Any]) -> Message:
             value = f"{payload['number']}:{round_}:{position}"
             blocks.append(actions(*decision_buttons(value, returnable=payload["returnable"]), block_id=value))
     elif audience == "requester" and state is RequestState.RETURNED:
-        corrections = "[amount] [new purpose]" if payload["amount"] else "[new purpose]"
-        blocks.append(context(f"Correct it and type `/approval resubmit {payload['number']} {corrections}`."))
-    # The fallback text is mrkdwn too (and what notifications show): the purpose is escaped there as well.
-    text = f"{title}: {escape(payload['purpose'])} — {state.value}"
+        corrections = "[amount=…] [new purpose]" if payload["amount"] else "[new purpose]"
+        blocks.append(
+            context(
+                md(
+                    "Correct it and type `/approval resubmit {number} {corrections}`.",
+                    number=payload["number"],
+                    corrections=corrections,
+                )
+            )
+        )
+    text = md("{title}: {purpose} — {state}", title=title, purpose=payload["purpose"], state=state.value)
     return Message(text=text, blocks=blocks)
 
 
@@ -80,10 +99,9 @@ def request_facts(payload: Mapping[str, Any]) -> list[tuple[str, str]]:
 
 
 def approval_notice(payload: Mapping[str, Any]) -> Message:
-    """opsbot's text (mrkdwn) followed by people's words (a reason, a purpose), escaped: they are shown as
-    typed, never as a mention, a broadcast or a link."""
-    quote = f" {escape(payload['quote'])}" if payload.get("quote") else ""
-    return Message(text=payload["text"].replace("*", "") + quote, blocks=[section(payload["text"] + quote)])
+    """opsbot's sentence followed by people's words (a reason, a purpose), both shown as written."""
+    text = escape(payload["text"]) + (md(" {quote}", quote=payload["quote"]) if payload.get("quote") else "")
+    return Message(text=text, blocks=sections(text))
 
 
 RENDERERS = {"approval.card": approval_card, "approval.notice": approval_notice}

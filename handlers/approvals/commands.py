@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -13,15 +14,18 @@ from slack_sdk.models.blocks import DatePickerElement, InputBlock, NumberInputEl
 
 from handlers.approvals.actions import clerk
 from handlers.approvals.card import chain_lines, request_facts
-from handlers.blocks import Message, escape, select_input, slack_time, text_input
+from handlers.blocks import Message, section, sections, select_input, text_input
 from handlers.catalogue import CommandHelp, unknown_subcommand
 from handlers.edge import Edge
+from handlers.mrkdwn import Mrkdwn, escape, md, mention, slack_time
+from handlers.payloads import Click, Command, Submission
 from opsbot.approvals import cards, queries, service
 from opsbot.approvals.chains import MAX_AMOUNT, too_large
 from opsbot.approvals.policy import FIELD_LABELS
 from opsbot.errors import InvalidInput
 
 COMMAND = "/approval"
+Subcommand = Callable[[Command, str], Message]
 FORM = "approval.request"
 HELP = (
     CommandHelp("/approval", "Ask for an approval: opens the form (kind first, then its fields)."),
@@ -31,9 +35,10 @@ HELP = (
     CommandHelp(
         "/approval delegate @person until 2026-12-24", "Let someone decide for you while you are away."
     ),
+    CommandHelp("/approval delegate [off]", "Who decides for you (and for whom you decide); `off` ends it."),
     CommandHelp("/approval withdraw APR-…", "Withdraw your request before the final decision."),
     CommandHelp(
-        "/approval resubmit APR-… [amount] [new purpose]",
+        "/approval resubmit APR-… [amount=48000] [new purpose]",
         "Resubmit a request returned for correction, correcting its purpose and (kinds with an amount) "
         "its amount.",
     ),
@@ -41,8 +46,8 @@ HELP = (
 MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
 # Digits, with thousands commas every three digits or none, and at most two decimals: 48000, 48,000, 48000.50.
 AMOUNT = re.compile(r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d{1,2})?")
-# A word that reads as an attempt at an amount (a resubmission's leading correction), right or wrong.
-AMOUNT_LIKE = re.compile(r"[-+.]?\d")
+# How a resubmission names a corrected amount.
+AMOUNT_WORD = "amount="
 
 
 def amount_of(text: str) -> Decimal:
@@ -51,24 +56,30 @@ def amount_of(text: str) -> Decimal:
     text = text.strip()
     if not AMOUNT.fullmatch(text):
         raise InvalidInput(
-            f"`{escape(text)}` is not an amount; write digits with at most two decimals, like 48000, 48,000 "
+            "`{amount}` is not an amount; write digits with at most two decimals, like 48000, 48,000 "
             "or 48000.50.",
             field="amount",
+            quotes={"amount": text},
         )
     value = Decimal(text.replace(",", ""))
     if value <= 0:
-        raise InvalidInput(f"`{text}` is not an amount; give a positive number.", field="amount")
+        raise InvalidInput(
+            "`{amount}` is not an amount; give a positive number.", field="amount", quotes={"amount": text}
+        )
     if value > MAX_AMOUNT:
         raise InvalidInput(too_large(text), field="amount")
     return value
 
 
 def correction_of(text: str, *, takes_amount: bool) -> tuple[Decimal | None, str | None]:
-    """What `/approval resubmit APR-… [amount] [new purpose]` corrects: for a kind with an amount, a leading
-    word that reads as a number is the new amount; the rest is the new purpose. None for what stays."""
+    """What `/approval resubmit APR-… [amount=…] [new purpose]` corrects: the amount only when named as
+    `amount=…` (so a purpose starting with a number, "2026 stationery order", is never read as money); the
+    rest is the new purpose. None for what stays."""
     words = text.split(None, 1)
-    if takes_amount and words and AMOUNT_LIKE.match(words[0]):
-        return amount_of(words[0]), words[1].strip() if len(words) > 1 else None
+    if words and words[0].lower().startswith(AMOUNT_WORD):
+        if not takes_amount:
+            raise InvalidInput("This kind of request has no amount; correct its purpose only.")
+        return amount_of(words[0][len(AMOUNT_WORD) :]), words[1].strip() if len(words) > 1 else None
     return None, text.strip() or None
 
 
@@ -120,20 +131,12 @@ def request_view(edge: Edge, kind_key: str | None = None) -> dict[str, Any]:
 
 
 def form_request(values: dict[str, Any]) -> dict[str, Any]:
-    """The form's values as the service takes them."""
-    found: dict[str, Any] = {}
-    for block_id, elements in values.items():
-        element = elements.get(block_id, {})
-        if "selected_option" in element:
-            found[block_id] = (element["selected_option"] or {}).get("value")
-        elif "selected_date" in element:
-            found[block_id] = (
-                date.fromisoformat(element["selected_date"]) if element["selected_date"] else None
-            )
-        else:
-            found[block_id] = element.get("value")
-    kind = found.pop("kind")
-    purpose = found.pop("purpose") or ""
+    """The form's values (`Submission.fields`) as the service takes them."""
+    found = dict(values)
+    kind = found.pop("kind", None)
+    if not kind:
+        raise InvalidInput("Choose the kind of request.", field="kind")
+    purpose = found.pop("purpose", None) or ""
     amount = amount_of(found.pop("amount")) if found.get("amount") else None
     found.pop("amount", None)
     if found.get("start_date") and found.get("end_date") and found["end_date"] < found["start_date"]:
@@ -148,15 +151,30 @@ def form_request(values: dict[str, Any]) -> dict[str, Any]:
 
 def listing(edge: Edge, user: str) -> Message:
     found = edge.read(lambda session, directory: queries.listing(session, clerk(edge, directory, user)))
-    lines = ["*Waiting for your decision*"]
+    lines = [Mrkdwn("*Waiting for your decision*")]
     lines += [
-        f"• *{r.number}* {escape(r.purpose[:80])} — step {s.position} ({escape(s.label)}), since "
-        f"{slack_time(s.waiting_since)}"
+        md(
+            "• *{number}* {purpose} — step {position} ({label}), since {since}",
+            number=r.number,
+            purpose=escape(r.purpose).cut(80),
+            position=s.position,
+            label=s.label,
+            since=slack_time(s.waiting_since),
+        )
         for r, s in found.waiting
-    ] or ["Nothing. ✓"]
-    lines.append("*Your requests*")
-    lines += [f"• *{r.number}* {escape(r.purpose[:80])} — {r.state}" for r in found.mine] or ["None yet."]
-    return Message(text="\n".join(lines))
+    ] or [Mrkdwn("Nothing. ✓")]
+    lines.append(Mrkdwn("*Your requests*"))
+    lines += [
+        md(
+            "• *{number}* {purpose} — {state}",
+            number=r.number,
+            purpose=escape(r.purpose).cut(80),
+            state=r.state,
+        )
+        for r in found.mine
+    ] or [Mrkdwn("None yet.")]
+    text = Mrkdwn("\n").join(lines)
+    return Message(text=text.cut(3000), blocks=sections(text)[:50])
 
 
 def showing(edge: Edge, user: str, number: str) -> Message:
@@ -164,38 +182,55 @@ def showing(edge: Edge, user: str, number: str) -> Message:
         shown = queries.show(session, clerk(edge, directory, user), number)
         payload = cards.card_payload(shown.request, shown.steps, clerk(edge, directory, user))
         history = [
-            f"{slack_time(e.at)} · {escape(directory.name_of(e.actor))} · "
-            f"{e.action.removeprefix('approval.')}"
-            + (f" — “{escape(e.after['reason'])}”" if e.after and e.after.get("reason") else "")
+            md(
+                "{at} · {who} · {action}{reason}",
+                at=slack_time(e.at),
+                who=directory.name_of(e.actor),
+                action=e.action.removeprefix("approval."),
+                reason=md(" — “{reason}”", reason=e.after["reason"])
+                if e.after and e.after.get("reason")
+                else "",
+            )
             for e in shown.history
         ]
-        facts = [f"*{label}*: {escape(value)}" for label, value in request_facts(payload)]
-        text = (
-            f"*{payload['number']}* {payload['kind']} by {escape(payload['requester_name'])}: "
-            f"{escape(payload['purpose'])}"
-            + (f" ({payload['amount']})" if payload["amount"] else "")
-            + f" — *{payload['state']}*\n"
-            + "".join(f"{line}\n" for line in facts)
-            + f"{chain_lines(payload['steps'])}\n*History*\n"
-            + "\n".join(history)
+        facts = [
+            md("*{label}*: {value}", label=label, value=value) for label, value in request_facts(payload)
+        ]
+        text = md(
+            "*{number}* {kind} by {requester}: {purpose}{amount} — *{state}*\n",
+            number=payload["number"],
+            kind=payload["kind"],
+            requester=payload["requester_name"],
+            purpose=payload["purpose"],
+            amount=f" ({payload['amount']})" if payload["amount"] else "",
+            state=payload["state"],
         )
-        return Message(text=text)
+        text += Mrkdwn("").join(line + Mrkdwn("\n") for line in facts)
+        text += chain_lines(payload["steps"]) + Mrkdwn("\n*History*\n") + Mrkdwn("\n").join(history)
+        return Message(text=text.cut(3000), blocks=sections(text)[:50])
 
     return edge.read(read)
 
 
-def resubmitting(edge: Edge, body: dict[str, Any], number: str, correction: str) -> Message:
-    """`/approval resubmit APR-… [amount] [new purpose]`. Whether a leading number is an amount depends on
-    the request's kind, read first (a request's kind never changes, so a separate read is safe)."""
-    user = body["user_id"]
+def resubmitting(edge: Edge, command: Command, number: str, correction: str) -> Message:
+    """`/approval resubmit APR-… [amount=…] [new purpose]`."""
+    user = command.user_id
     takes_amount = edge.read(lambda s, _d: queries.kind_of(s, edge.center.approvals, number).has_amount)
     amount, purpose = correction_of(correction, takes_amount=takes_amount)
+    if purpose is not None:
+        purpose = edge.read(lambda _s, directory: command.typed(purpose or "", directory.known_name))
     request = edge.change(
-        body,
+        command,
         lambda s, d: service.resubmit(s, clerk(edge, d, user), number, purpose=purpose, amount=amount),
     )
     corrected = f" with the amount {request.amount:,.2f} {request.currency}" if amount is not None else ""
-    return Message(text=f"{request.number} is resubmitted{corrected}; the chain starts again.")
+    return Message(
+        text=md(
+            "{number} is resubmitted{corrected}; the chain starts again.",
+            number=request.number,
+            corrected=corrected,
+        )
+    )
 
 
 def date_of(text: str) -> date:
@@ -203,114 +238,178 @@ def date_of(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise InvalidInput(
-            f"`{escape(text)}` is not a date; give the last day you are away, like 2026-12-24."
+            "`{date}` is not a date; give the last day you are away, like 2026-12-24.", quotes={"date": text}
         ) from None
 
 
-def register(app: App, edge: Edge) -> None:
-    def subcommand(edge: Edge, body: dict[str, Any], sub: str, rest: str) -> Message:
-        user = body["user_id"]
-        words = rest.split()
-        if sub == "request":
-            asked = edge.center.approvals.kind(words[0]) if words else None
-            if asked is not None and not asked.has_amount:
-                name = asked.name
-                raise InvalidInput(
-                    f"{name} is asked for with the form, which asks for what it needs: type `/approval` "
-                    f"and choose {name}."
-                )
-            if len(words) < 3:
-                raise InvalidInput(
-                    "Type `/approval request &lt;kind&gt; &lt;amount&gt; &lt;purpose&gt;`, e.g. "
-                    "`/approval request expense 480 Taxi to the client`."
-                )
-            kind, amount, purpose = words[0], amount_of(words[1]), rest.split(None, 2)[2]
-            request = edge.change(
-                body,
-                lambda s, d: service.request_approval(
-                    s, clerk(edge, d, user), kind_key=kind, purpose=purpose, amount=amount
-                ),
-            )
-            return Message(
-                text=f"Asked for {request.number}; its card in your direct messages shows the chain."
-            )
-        if sub == "list":
-            return listing(edge, user)
-        if sub == "show" and words:
-            return showing(edge, user, words[0])
-        if sub == "withdraw" and words:
-            request = edge.change(body, lambda s, d: service.withdraw(s, clerk(edge, d, user), words[0]))
-            return Message(text=f"{request.number} is withdrawn.")
-        if sub == "resubmit" and words:
-            return resubmitting(edge, body, words[0], rest.partition(" ")[2])
-        if sub == "delegate":
-            who, _, until_text = rest.strip().partition(" until ")
-            mention = MENTION.match(who.strip())
-            if mention is None:
-                raise InvalidInput(
-                    f"Who decides for you? Mention them with @ (you typed `{escape(who.strip())}`): "
-                    "`/approval delegate @person until 2026-12-24`."
-                    if who.strip()
-                    else "Type `/approval delegate @person until 2026-12-24`."
-                )
-            if not until_text.strip():
-                raise InvalidInput("Until when? Type `/approval delegate @person until 2026-12-24`.")
-            until = date_of(until_text.strip())
-            edge.change(
-                body, lambda s, d: service.delegate(s, clerk(edge, d, user), to=mention.group(1), until=until)
-            )
-            return Message(text=f"Until {until:%Y-%m-%d}, <@{mention.group(1)}> may decide your approvals.")
-        raise unknown_subcommand(
-            "/approval",
-            sub,
-            ("request", "list", "show", "withdraw", "resubmit", "delegate"),
-            also="Type `/approval` alone for the request form; ",
+def requesting(edge: Edge, command: Command, rest: str) -> Message:
+    """`/approval request <kind> <amount> <purpose>`, for kinds with an amount."""
+    words = rest.split()
+    asked = edge.center.approvals.kind(words[0]) if words else None
+    if asked is not None and not asked.has_amount:
+        raise InvalidInput(
+            "{kind} is asked for with the form, which asks for what it needs: type `/approval` and choose "
+            "{kind}.",
+            quotes={"kind": asked.name},
         )
+    if len(words) < 3:
+        raise InvalidInput(
+            "Type `/approval request &lt;kind&gt; &lt;amount&gt; &lt;purpose&gt;`, e.g. "
+            "`/approval request expense 480 Taxi to the client`."
+        )
+    kind, amount = words[0], amount_of(words[1])
+    user = command.user_id
+    purpose = edge.read(lambda _s, d: command.typed(rest.split(None, 2)[2], d.known_name))
+    request = edge.change(
+        command,
+        lambda s, d: service.request_approval(
+            s, clerk(edge, d, user), kind_key=kind, purpose=purpose, amount=amount
+        ),
+    )
+    return Message(
+        text=md(
+            "Asked for {number}; its card in your direct messages shows the chain.", number=request.number
+        )
+    )
+
+
+def delegating(edge: Edge, command: Command, rest: str) -> Message:
+    """`/approval delegate` (who decides for me, and for whom I decide), `… off`, `… @person until DATE`."""
+    user = command.user_id
+    if not rest.strip():
+        return delegation_report(edge, user)
+    if rest.strip().lower() == "off":
+        ended = edge.change(command, lambda s, d: service.end_delegation(s, clerk(edge, d, user)))
+        return Message(
+            text=md(
+                "{who} no longer decides for you; your approvals wait for you again.",
+                who=mention(ended.delegate),
+            )
+        )
+    who, _, until_text = rest.strip().partition(" until ")
+    person = MENTION.match(who.strip())
+    if person is None:
+        if who.strip():
+            raise InvalidInput(
+                "Who decides for you? Mention them with @ (you typed `{typed}`): "
+                "`/approval delegate @person until 2026-12-24`.",
+                quotes={"typed": command.typed(who.strip())},
+            )
+        raise InvalidInput("Type `/approval delegate @person until 2026-12-24`.")
+    if not until_text.strip():
+        raise InvalidInput("Until when? Type `/approval delegate @person until 2026-12-24`.")
+    until, delegate = date_of(until_text.strip()), person.group(1)
+    edge.change(command, lambda s, d: service.delegate(s, clerk(edge, d, user), to=delegate, until=until))
+    return Message(
+        text=md(
+            "Until {until}, {who} may decide your approvals. `/approval delegate off` ends it sooner.",
+            until=f"{until:%Y-%m-%d}",
+            who=mention(delegate),
+        )
+    )
+
+
+def delegation_report(edge: Edge, user: str) -> Message:
+    mine, for_others = edge.read(lambda s, d: service.delegations_of(s, clerk(edge, d, user)))
+    lines = [
+        md(
+            "{who} decides your approvals until {until}. `/approval delegate off` ends it now.",
+            who=mention(mine.delegate),
+            until=f"{mine.until:%Y-%m-%d}",
+        )
+        if mine
+        else Mrkdwn("No one decides for you. `/approval delegate @person until 2026-12-24` sets someone.")
+    ]
+    lines += [
+        md("You decide for {who} until {until}.", who=mention(row.delegator), until=f"{row.until:%Y-%m-%d}")
+        for row in for_others
+    ]
+    return Message(text=Mrkdwn("\n").join(lines))
+
+
+def _needs_number(sub: str) -> InvalidInput:
+    return InvalidInput(f"Which request? Type `/approval {sub} APR-2026-000045`.")
+
+
+def register(app: App, edge: Edge) -> None:
+    def with_number(run: Callable[[Command, str, str], Message], sub: str) -> Subcommand:
+        def routed(command: Command, rest: str) -> Message:
+            number, _, more = rest.strip().partition(" ")
+            if not number:
+                raise _needs_number(sub)
+            return run(command, number, more)
+
+        return routed
+
+    def withdrawing(command: Command, number: str, _more: str) -> Message:
+        user = command.user_id
+        request = edge.change(command, lambda s, d: service.withdraw(s, clerk(edge, d, user), number))
+        return Message(text=md("{number} is withdrawn.", number=request.number))
+
+    subcommands: dict[str, Subcommand] = {
+        "request": lambda command, rest: requesting(edge, command, rest),
+        "list": lambda command, _rest: listing(edge, command.user_id),
+        "show": with_number(lambda command, number, _more: showing(edge, command.user_id, number), "show"),
+        "withdraw": with_number(withdrawing, "withdraw"),
+        "resubmit": with_number(lambda c, number, more: resubmitting(edge, c, number, more), "resubmit"),
+        "delegate": lambda command, rest: delegating(edge, command, rest),
+    }
 
     def answer(ack: Ack, body: dict[str, Any]) -> None:
-        sub, _, rest = body.get("text", "").strip().partition(" ")
-        reply = subcommand(edge, body, sub.lower(), rest.strip())
+        command = Command.of(body)
+        sub, _, rest = command.text.strip().partition(" ")
+        run = subcommands.get(sub.lower())
+        if run is None:
+            raise unknown_subcommand(
+                "/approval",
+                command.typed(sub),
+                subcommands,
+                also="Type `/approval` alone for the request form; ",
+            )
+        reply = run(command, rest.strip())
         ack(text=reply.text, blocks=reply.blocks or None, response_type="ephemeral")
 
     def ack_form(ack: Ack, body: dict[str, Any]) -> None:
-        edge.read(lambda _session, directory: directory.member(body["user_id"]))
+        user = Command.of(body).user_id
+        edge.read(lambda _session, directory: directory.member(user))
         ack()
 
     def open_form(client: WebClient, body: dict[str, Any]) -> None:
-        if edge.read(lambda _session, directory: directory.get(body["user_id"])) is not None:
-            client.views_open(trigger_id=body["trigger_id"], view=request_view(edge))
+        command = Command.of(body)
+        if edge.read(lambda _session, directory: directory.get(command.user_id)) is not None:
+            client.views_open(trigger_id=command.trigger_id, view=request_view(edge))
 
     def redraw(client: WebClient, body: dict[str, Any]) -> None:
-        view = body["view"]
-        client.views_update(
-            view_id=view["id"],
-            hash=view["hash"],
-            view=request_view(edge, body["actions"][0]["selected_option"]["value"]),
-        )
+        click = Click.of(body)
+        if click.view is None or click.action.selected_option is None:
+            return
+        view = request_view(edge, click.action.selected_option.value)
+        client.views_update(view_id=click.view.id, hash=click.view.hash, view=view)
 
     @app.view(FORM)
     def submitted(ack: Ack, body: dict[str, Any]) -> None:
-        asked = form_request(body["view"]["state"]["values"])
-        user = body["user"]["id"]
-        request = edge.change(body, lambda s, d: service.request_approval(s, clerk(edge, d, user), **asked))
+        submission = Submission.of(body)
+        asked = form_request(submission.fields())
+        user = submission.user.id
+        request = edge.change(
+            submission, lambda s, d: service.request_approval(s, clerk(edge, d, user), **asked)
+        )
         done = {
             "type": "modal",
             "title": {"type": "plain_text", "text": "Ask for approval"},
             "close": {"type": "plain_text", "text": "Done"},
             "blocks": [
-                {
-                    "type": "section",
-                    "text": {
-                        "type": "mrkdwn",
-                        "text": f"Asked for *{request.number}*. Its card in your direct messages shows "
-                        "the chain.",
-                    },
-                }
+                section(
+                    md(
+                        "Asked for *{number}*. Its card in your direct messages shows the chain.",
+                        number=request.number,
+                    )
+                )
             ],
         }
         ack(response_action="update", view=done)
 
-    app.command(COMMAND, matchers=[lambda body: not body.get("text", "").strip()])(
+    app.command(COMMAND, matchers=[lambda body: not str(body.get("text", "")).strip()])(
         ack=ack_form, lazy=[open_form]
     )
     app.command(COMMAND)(answer)

@@ -18,14 +18,15 @@ from handlers.forms import (
     Form,
     button_acts,
     button_opens,
-    chosen_users,
     chosen_value,
     chosen_values,
     text_value,
 )
+from handlers.payloads import Click
 from opsbot.cases import feedback, handling, intake
 from opsbot.cases.models import CHANNELS
 from opsbot.cases.records import Desk, load
+from opsbot.errors import InvalidInput
 
 
 def _reason(label: str) -> Callable[[Session, str], list[dict[str, Any]]]:
@@ -115,7 +116,7 @@ FORMS: tuple[Form[Desk], ...] = (
         "Joint review",
         "Ask them",
         _reviewers,
-        lambda s, d, ref, v: handling.ask_joint_review(s, d, ref, chosen_users(v, "reviewers")),
+        lambda s, d, ref, v: handling.ask_joint_review(s, d, ref, chosen_values(v, "reviewers")),
     ),
     Form(
         card.DISAGREE,
@@ -206,14 +207,13 @@ def register(app: App, edge: Edge) -> None:
 
     @app.action(card.PICK)
     def picked(ack: Ack, body: dict[str, Any]) -> None:
-        action = body["actions"][0]
-        ref = action["block_id"].split(":")[1]
-        user = body["user"]["id"]
+        click = Click.of(body)
+        ref, chosen = card.case_of_block(click.action.block_id), click.action.selected_user
+        user = click.user.id
+        if chosen is None:
+            raise InvalidInput("Pick the person to assign the case to.")
         edge.change(
-            body,
-            lambda session, directory: intake.pick(
-                session, desk(edge, directory, user), ref, action["selected_user"]
-            ),
+            click, lambda session, directory: intake.pick(session, desk(edge, directory, user), ref, chosen)
         )
         ack()
 

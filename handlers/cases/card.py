@@ -7,19 +7,10 @@ from typing import Any
 
 from slack_sdk.models.blocks import UserSelectElement
 
-from handlers.blocks import (
-    Message,
-    actions,
-    button,
-    context,
-    escape,
-    fields,
-    fit,
-    header,
-    section,
-    slack_time,
-)
+from handlers.blocks import Message, actions, button, context, fields, header, section, sections
+from handlers.mrkdwn import Mrkdwn, escape, md, mention, slack_time
 from opsbot.cases.lifecycle import State
+from opsbot.errors import InvalidInput
 
 TAKE = "case.take"
 PICK = "case.pick"
@@ -90,66 +81,94 @@ def case_card(payload: Mapping[str, Any]) -> Message:
     state = State(payload["state"])
     flag = " ⚠️ OVERDUE" if payload["overdue"] and state.is_open else ""
     kind = f"{payload['type']}{' (complaint)' if payload['complaint'] else ''}"
-    assignee = f"<@{payload['assignee']}>" if payload["assignee"] else "not assigned yet"
-    status = state.label + (f" (<@{payload['reviewer']}>)" if payload.get("reviewer") else "")
+    assignee = mention(payload["assignee"]) if payload["assignee"] else Mrkdwn("not assigned yet")
+    label = state.label[:1].upper() + state.label[1:]
+    status = (
+        md("{label} ({reviewer})", label=label, reviewer=mention(payload["reviewer"]))
+        if payload.get("reviewer")
+        else escape(label)
+    )
     blocks = [
         header(f"{payload['number']} · {payload['type']}"),
-        # Only the first letter: a mention after it must keep its case.
-        section(f"*{escape(payload['summary'])}*\n{status[:1].upper()}{status[1:]}{flag}"),
+        section(md("*{summary}*\n{status}{flag}", summary=payload["summary"], status=status, flag=flag)),
         fields(
             (
                 "Customer",
-                f"{escape(payload['customer'])} · {escape(payload['contact'])} · {payload['channel']}",
+                md(
+                    "{customer} · {contact} · {channel}",
+                    customer=payload["customer"],
+                    contact=payload["contact"],
+                    channel=payload["channel"],
+                ),
             ),
-            ("Handler", f"{assignee} ({escape(payload['unit'])})"),
-            ("Reply due", "replied ✓" if payload["replied"] else slack_time(payload["reply_due_at"])),
+            ("Handler", md("{assignee} ({unit})", assignee=assignee, unit=payload["unit"])),
+            ("Reply due", Mrkdwn("replied ✓") if payload["replied"] else slack_time(payload["reply_due_at"])),
             ("Resolve by", slack_time(payload["resolve_due_at"])),
         ),
     ]
     if payload.get("satisfaction") is not None:
-        blocks.append(context(f"Satisfaction: {payload['satisfaction']}/5"))
+        blocks.append(context(md("Satisfaction: {score}/5", score=payload["satisfaction"])))
     buttons = _buttons(payload)
     if payload.get("to_complete") and (state.is_open or not payload.get("informed")):
         buttons.insert(0, button("Complete details…", COMPLETE, payload["number"], style="primary"))
     if buttons:
-        blocks.append(actions(*buttons, block_id=f"case:{payload['number']}:v{payload['version']}"))
-    blocks.append(context(f"{kind} · the thread below holds every step"))
-    text = f"{payload['number']} {payload['summary']} — {state.label}{flag}"
+        blocks.append(actions(*buttons, block_id=card_block(payload["number"], payload["version"])))
+    blocks.append(context(md("{kind} · the thread below holds every step", kind=kind)))
+    text = md(
+        "{number} {summary} — {state}{flag}",
+        number=payload["number"],
+        summary=payload["summary"],
+        state=state.label,
+        flag=flag,
+    )
     return Message(text=text, blocks=blocks)
 
 
+def card_block(number: str, version: int) -> str:
+    """The block id of a card's buttons, naming the case (the user picker carries no value of its own)."""
+    return f"case:{number}:v{version}"
+
+
+def case_of_block(block_id: str) -> str:
+    """The case a card's button belongs to, from its block id; a block id opsbot did not make names none."""
+    kind, _, rest = block_id.partition(":")
+    number = rest.partition(":")[0]
+    if kind != "case" or not number:
+        raise InvalidInput("This button is not one opsbot made, so nothing was done.")
+    return number
+
+
 def case_line(payload: Mapping[str, Any]) -> Message:
-    return Message(text=payload["text"], blocks=[section(escape(payload["text"]))])
+    """A line in the card's thread: opsbot's sentence with people's words in it, all shown as written."""
+    text = escape(payload["text"])
+    return Message(text=text, blocks=sections(text))
 
 
 def case_prompt(payload: Mapping[str, Any]) -> Message:
     """A direct message asking someone to act; the card in the intake channel has the buttons, except for a
     case returned for supplement, which has no card yet."""
-    blocks = [section(escape(payload["text"]))]
+    text = escape(payload["text"])
+    blocks = sections(text)
     if payload["state"] == State.RETURNED:
         blocks.append(
             actions(button("Supplement received…", SUPPLEMENT, payload["reference"], style="primary"))
         )
     else:
-        blocks.append(context(f"`/case show {payload['reference']}` shows it in full."))
-    return Message(text=payload["text"].replace("*", ""), blocks=blocks)
+        blocks.append(
+            context(md("`/case show {reference}` shows it in full.", reference=payload["reference"]))
+        )
+    return Message(text=text, blocks=blocks)
 
 
 def overdue_notice(payload: Mapping[str, Any]) -> Message:
     """The cases that fell overdue in one sweep, for their handler or the handler's superior."""
     lines = payload["lines"]
     head = "⚠️ A deadline has passed:" if len(lines) == 1 else f"⚠️ {len(lines)} deadlines have passed:"
-    blocks = [section(head)]
-    chunk: list[str] = []
-    for line in lines:  # as few sections as fit Slack's limits (3,000 characters each, 50 blocks)
-        if chunk and len("\n".join([*chunk, line])) > 2900:
-            blocks.append(section(escape("\n".join(chunk))))
-            chunk = []
-        chunk.append(f"• {line}")
-    blocks.append(section(escape("\n".join(chunk))))
-    blocks.append(context("`/case list overdue` lists them; `/case show CASE-…` shows one."))
-    text = f"{head} " + "; ".join(line.replace("*", "") for line in lines)
-    return Message(text=escape(fit(text, 3000)), blocks=blocks[:50])
+    listed = Mrkdwn("\n").join(md("• {line}", line=line) for line in lines)
+    blocks = [section(Mrkdwn(head)), *sections(listed)][:49]
+    blocks.append(context(Mrkdwn("`/case list overdue` lists them; `/case show CASE-…` shows one.")))
+    text = md("{head} {lines}", head=head, lines="; ".join(lines)).cut(3000)
+    return Message(text=text, blocks=blocks)
 
 
 RENDERERS = {

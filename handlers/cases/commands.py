@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import UTC, datetime
 from typing import Any
 
 from slack_bolt import Ack, App
@@ -13,6 +12,8 @@ from slack_sdk.models.blocks import CheckboxesElement, DateTimePickerElement, In
 from handlers.blocks import Message, section, select_input, text_input
 from handlers.catalogue import CommandHelp, unknown_subcommand
 from handlers.edge import Edge
+from handlers.mrkdwn import md
+from handlers.payloads import Click, Command, Submission
 from opsbot.business_hours import add_business_hours
 from opsbot.cases import intake
 from opsbot.cases.models import CHANNELS, Case
@@ -27,7 +28,7 @@ HELP = (
     ),
 )
 
-Subcommand = Callable[[Edge, dict[str, Any], str], Message]
+Subcommand = Callable[[Edge, Command, str], Message]
 
 
 def desk(edge: Edge, directory: Any, actor: str) -> Desk:
@@ -37,15 +38,20 @@ def desk(edge: Edge, directory: Any, actor: str) -> Desk:
 def registered(case: Case) -> Message:
     if case.number is None:
         return Message(
-            text=f"{reference(case)} is recorded and returned for supplement: missing "
-            f"{', '.join(case.missing_items)}. I've sent you the list to ask the customer for."
+            text=md(
+                "{reference} is recorded and returned for supplement: missing {items}. I've sent you the "
+                "list to ask the customer for.",
+                reference=reference(case),
+                items=", ".join(case.missing_items),
+            )
         )
-    return Message(text=f"Registered {case.number}; its card is in the intake channel.")
+    return Message(text=md("Registered {number}; its card is in the intake channel.", number=case.number))
 
 
-def quick_case(edge: Edge, body: dict[str, Any], summary: str) -> Message:
+def quick_case(edge: Edge, command: Command, text: str) -> Message:
     """`/case new <summary>`: the default type, a phone request; details are completed on the card."""
-    user = body["user_id"]
+    user = command.user_id
+    summary = edge.read(lambda _session, directory: command.typed(text, directory.known_name))
     form = intake.parse_form(
         {
             "customer": "(to be completed)",
@@ -56,7 +62,7 @@ def quick_case(edge: Edge, body: dict[str, Any], summary: str) -> Message:
         }
     )
     case = edge.change(
-        body, lambda session, directory: intake.receive(session, desk(edge, directory, user), form)
+        command, lambda session, directory: intake.receive(session, desk(edge, directory, user), form)
     )
     return registered(case)
 
@@ -124,58 +130,47 @@ def intake_view(edge: Edge, type_key: str | None = None) -> dict[str, Any]:
     }
 
 
-def form_values(state: Mapping[str, Any]) -> dict[str, Any]:
-    """The intake form's values as `intake.parse_form` takes them."""
-    values: dict[str, Any] = {}
-    for block_id, elements in state.items():
-        element = elements.get(block_id, {})
-        if "selected_option" in element:
-            values[block_id] = (element["selected_option"] or {}).get("value")
-        elif "selected_options" in element:
-            values[block_id] = [option["value"] for option in element["selected_options"] or []]
-        elif "selected_date_time" in element:
-            stamp = element["selected_date_time"]
-            values[block_id] = datetime.fromtimestamp(stamp, UTC) if stamp else None
-        else:
-            values[block_id] = element.get("value") or ""
-    return values
-
-
 def register(app: App, edge: Edge, queries: Mapping[str, Subcommand]) -> None:
-    subcommands: dict[str, Subcommand] = {"new": lambda e, body, rest: quick_case(e, body, rest), **queries}
+    subcommands: dict[str, Subcommand] = {"new": quick_case, **queries}
 
     def answer(ack: Ack, body: dict[str, Any]) -> None:
-        sub, _, rest = body.get("text", "").strip().partition(" ")
+        command = Command.of(body)
+        sub, _, rest = command.text.strip().partition(" ")
         handler = subcommands.get(sub.lower())
         if handler is None:
             raise unknown_subcommand(
-                "/case", sub, subcommands, also="Type `/case` alone for the intake form; "
+                "/case", command.typed(sub), subcommands, also="Type `/case` alone for the intake form; "
             )
-        reply = handler(edge, body, rest.strip())
+        reply = handler(edge, command, rest.strip())
         ack(text=reply.text, blocks=reply.blocks or None, response_type="ephemeral")
 
     def ack_form(ack: Ack, body: dict[str, Any]) -> None:
-        edge.read(lambda _session, directory: directory.member(body["user_id"]))  # strangers are told why
+        user = Command.of(body).user_id
+        edge.read(lambda _session, directory: directory.member(user))  # strangers are told why
         ack()
 
     def open_form(client: WebClient, body: dict[str, Any]) -> None:
-        if edge.read(lambda _session, directory: directory.get(body["user_id"])) is not None:
-            client.views_open(trigger_id=body["trigger_id"], view=intake_view(edge))
+        command = Command.of(body)
+        if edge.read(lambda _session, directory: directory.get(command.user_id)) is not None:
+            client.views_open(trigger_id=command.trigger_id, view=intake_view(edge))
 
     def redraw(client: WebClient, body: dict[str, Any]) -> None:
-        chosen = body["actions"][0]["selected_option"]["value"]
-        view = body["view"]
-        client.views_update(view_id=view["id"], hash=view["hash"], view=intake_view(edge, chosen))
+        click = Click.of(body)
+        chosen = click.action.selected_option.value if click.action.selected_option else None
+        if click.view is None:
+            return
+        client.views_update(view_id=click.view.id, hash=click.view.hash, view=intake_view(edge, chosen))
 
     # Choosing a case type redraws the form (after the ack: a Slack call of its own).
     app.action("type_key")(ack=lambda ack: ack(), lazy=[redraw])
 
     @app.view(INTAKE_FORM)
     def submit_intake(ack: Ack, body: dict[str, Any]) -> None:
-        form = intake.parse_form(form_values(body["view"]["state"]["values"]))
-        user = body["user"]["id"]
+        submission = Submission.of(body)
+        form = intake.parse_form(submission.fields())
+        user = submission.user.id
         case = edge.change(
-            body, lambda session, directory: intake.receive(session, desk(edge, directory, user), form)
+            submission, lambda session, directory: intake.receive(session, desk(edge, directory, user), form)
         )
         # The form turns into the confirmation, so the clerk sees the number (or what is missing) at once.
         done = {
@@ -186,7 +181,7 @@ def register(app: App, edge: Edge, queries: Mapping[str, Subcommand]) -> None:
         }
         ack(response_action="update", view=done)
 
-    app.command(COMMAND, matchers=[lambda body: not body.get("text", "").strip()])(
+    app.command(COMMAND, matchers=[lambda body: not str(body.get("text", "")).strip()])(
         ack=ack_form, lazy=[open_form]
     )
     app.command(COMMAND)(answer)

@@ -7,23 +7,12 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from slack_bolt import App, Respond
-from slack_sdk.models.blocks import SectionBlock
 
-from handlers.blocks import (
-    Message,
-    actions,
-    button,
-    context,
-    divider,
-    escape,
-    fields,
-    fit,
-    header,
-    section,
-    slack_time,
-)
+from handlers.blocks import Message, actions, button, context, divider, fields, header, section, sections
 from handlers.catalogue import CommandHelp
 from handlers.edge import Edge
+from handlers.mrkdwn import Mrkdwn, escape, md, slack_time
+from handlers.payloads import Click, Command
 from opsbot.cases import queries
 from opsbot.cases.lifecycle import State
 from opsbot.cases.models import CHANNELS
@@ -67,17 +56,33 @@ EMPTY = {
 def render_list(page: CasePage, zone: ZoneInfo) -> Message:
     title = TITLES[page.scope]
     if not page.lines:
-        return Message(text=EMPTY[page.scope], blocks=[section(EMPTY[page.scope])])
+        empty = Mrkdwn(EMPTY[page.scope])
+        return Message(text=empty, blocks=[section(empty)])
     counted = f"{page.total:,} case{'s' if page.total != 1 else ''}"
-    blocks = [section(f"*{title}* · {counted}, page {page.page} of {page.pages}")]
+    blocks = [
+        section(
+            md(
+                "*{title}* · {counted}, page {page} of {pages}",
+                title=title,
+                counted=counted,
+                page=page.page,
+                pages=page.pages,
+            )
+        )
+    ]
     for line in page.lines:
-        who = escape(line.assignee_name) if line.assignee_name else "unassigned"
-        mark = " · :warning: *overdue*" if line.overdue else ""
-        kind = " (complaint)" if line.complaint else ""
         blocks.append(
             section(
-                f"*{line.reference}*{kind} {escape(fit(line.summary, SUMMARY_CUT))}\n"
-                f"_{line.state.label}_ · {who} · due {slack_time(line.due_at, zone)}{mark}"
+                md(
+                    "*{reference}*{kind} {summary}\n_{state}_ · {who} · due {due}{mark}",
+                    reference=line.reference,
+                    kind=" (complaint)" if line.complaint else "",
+                    summary=escape(line.summary).cut(SUMMARY_CUT),
+                    state=line.state.label,
+                    who=line.assignee_name or "unassigned",
+                    due=slack_time(line.due_at, zone),
+                    mark=Mrkdwn(" · ⚠️ *overdue*") if line.overdue else "",
+                )
             )
         )
     turns = []
@@ -87,15 +92,20 @@ def render_list(page: CasePage, zone: ZoneInfo) -> Message:
         turns.append(button("Next ›", NEXT, f"{page.scope} {page.page + 1}"))
     if turns:
         blocks.append(actions(*turns))
-    blocks.append(context("`/case show CASE-…` shows a case."))
-    text = f"{title}: {counted}, page {page.page} of {page.pages}. " + "; ".join(
-        f"{line.reference} ({line.state.label})" for line in page.lines
-    )
-    return Message(text=fit(text, 3000), blocks=blocks)
+    blocks.append(context(Mrkdwn("`/case show CASE-…` shows a case.")))
+    text = md(
+        "{title}: {counted}, page {page} of {pages}. {lines}",
+        title=title,
+        counted=counted,
+        page=page.page,
+        pages=page.pages,
+        lines="; ".join(f"{line.reference} ({line.state.label})" for line in page.lines),
+    ).cut(3000)
+    return Message(text=text, blocks=blocks)
 
 
-def list_cases(edge: Edge, body: dict[str, Any], rest: str) -> Message:
-    return listing(edge, body["user_id"], rest)
+def list_cases(edge: Edge, command: Command, rest: str) -> Message:
+    return listing(edge, command.user_id, rest)
 
 
 def listing(edge: Edge, user: str, text: str) -> Message:
@@ -108,7 +118,8 @@ def listing(edge: Edge, user: str, text: str) -> Message:
 def register(app: App, edge: Edge) -> None:
     def turn_page(body: dict[str, Any], respond: Respond) -> None:
         """The list's Previous / Next buttons: the same ephemeral message shows the other page."""
-        shown = listing(edge, body["user"]["id"], body["actions"][0]["value"])
+        click = Click.of(body)
+        shown = listing(edge, click.user.id, click.action.value)
         respond(text=shown.text, blocks=shown.blocks, replace_original=True)
 
     for action_id in (PREVIOUS, NEXT):
@@ -118,14 +129,21 @@ def register(app: App, edge: Edge) -> None:
 # ------------------------------------------------------------------------------------------------- show
 
 
-def entry_line(entry: TimelineEntry, zone: ZoneInfo) -> str:
-    facts = "; ".join(f"{label}: {escape(value)}" for label, value in entry.facts)
-    return f"{slack_time(entry.at, zone)} · *{escape(entry.actor_name)}* {entry.action}" + (
-        f" — {facts}" if facts else ""
+def entry_line(entry: TimelineEntry, zone: ZoneInfo) -> Mrkdwn:
+    facts = Mrkdwn("; ").join(
+        md("{label}: {value}", label=label, value=value) for label, value in entry.facts
+    )
+    return md(
+        "{at} · *{actor}* {action}{facts}",
+        at=slack_time(entry.at, zone),
+        actor=entry.actor_name,
+        action=entry.action,
+        facts=Mrkdwn(" — ") + facts if facts else "",
     )
 
 
 def render_case(details: CaseDetails, directory: Directory, edge: Edge) -> Message:
+    """opsbot's full view of a case: long texts run over as many sections as they need."""
     case, zone = details.case, edge.center.calendar.zone
     kind = edge.center.cases.type(case.type_key)
     unit = directory.units.get(case.unit_key)
@@ -133,54 +151,65 @@ def render_case(details: CaseDetails, directory: Directory, edge: Edge) -> Messa
     state = State(case.state)
 
     def name(slack_id: str | None) -> str:
-        return escape(directory.name_of(slack_id)) if slack_id else "—"
+        return directory.name_of(slack_id) if slack_id else "—"
 
-    contact = escape(details.contact) + ("" if details.contact_shown else " _(masked)_")
+    contact = escape(details.contact) + (Mrkdwn("") if details.contact_shown else Mrkdwn(" _(masked)_"))
     reviewers = " → ".join(name(r) for r in (case.first_reviewer, case.second_reviewer) if r) or "—"
     satisfaction = f"{case.satisfaction}/5" if case.satisfaction is not None else "—"
     blocks = [
         header(f"{ref} · {state.label}"),
         fields(
-            ("Type", escape(kind.name if kind else case.type_key) + (" (complaint)" * case.complaint)),
+            ("Type", escape((kind.name if kind else case.type_key) + (" (complaint)" * case.complaint))),
             ("Customer", escape(case.customer)),
             ("Contact", contact),
-            ("Came in by", CHANNELS.get(case.channel, case.channel)),
+            ("Came in by", escape(CHANNELS.get(case.channel, case.channel))),
             ("Unit", escape(unit.name if unit else case.unit_key)),
-            ("Handler", name(case.assignee)),
-            ("Reviewers", reviewers),
+            ("Handler", escape(name(case.assignee))),
+            ("Reviewers", escape(reviewers)),
             ("Reply due", slack_time(case.reply_due_at, zone)),
             ("Resolution due", slack_time(case.resolve_due_at, zone)),
-            ("Returns · satisfaction", f"{case.review_returns} · {satisfaction}"),
+            ("Returns · satisfaction", escape(f"{case.review_returns} · {satisfaction}")),
         ),
-        section(f"*Summary*\n{escape(case.summary)}"),
+        *sections(md("*Summary*\n{text}", text=case.summary)),
     ]
     if case.details:
-        blocks.append(section(f"*Details*\n{escape(case.details)}"))
+        blocks += sections(md("*Details*\n{text}", text=case.details))
     if case.missing_items:
-        blocks.append(section("*Missing items*\n" + escape(", ".join(case.missing_items))))
+        blocks += sections(md("*Missing items*\n{text}", text=", ".join(case.missing_items)))
     if case.rejected_reason:
-        blocks.append(section(f"*Rejected because*\n{escape(case.rejected_reason)}"))
+        blocks += sections(md("*Rejected because*\n{text}", text=case.rejected_reason))
     count = len(details.timeline)
-    blocks += [divider(), section(f"*Timeline* ({count} entr{'ies' if count != 1 else 'y'})")]
+    blocks += [
+        divider(),
+        section(md("*Timeline* ({count} entr{s})", count=count, s="ies" if count != 1 else "y")),
+    ]
     room = MAX_BLOCKS - len(blocks)
     entries = details.timeline
     if len(entries) > room:
         shown = entries[-(room - 1) :]
         hidden = len(entries) - len(shown)
-        blocks.append(context(f"{hidden} earlier entr{'ies are' if hidden != 1 else 'y is'} not shown."))
+        blocks.append(
+            context(
+                md(
+                    "{hidden} earlier entr{s} not shown.",
+                    hidden=hidden,
+                    s="ies are" if hidden != 1 else "y is",
+                )
+            )
+        )
         entries = shown
     blocks += [context(entry_line(entry, zone)) for entry in entries]
-    text = f"{ref}: {case.summary} ({state.label})"
-    return Message(text=fit(text, SectionBlock.text_max_length), blocks=blocks)
+    text = md("{ref}: {summary} ({state})", ref=ref, summary=case.summary, state=state.label).cut(3000)
+    return Message(text=text, blocks=blocks)
 
 
-def show(edge: Edge, body: dict[str, Any], rest: str) -> Message:
+def show(edge: Edge, command: Command, rest: str) -> Message:
     ref = rest.strip()
     if not ref or " " in ref:
         raise InvalidInput("Which case? Type `/case show CASE-2026-000123` (or an INTAKE-… reference).")
 
     def read(session: Any, directory: Directory) -> Message:
-        return render_case(queries.case_details(session, directory, body["user_id"], ref), directory, edge)
+        return render_case(queries.case_details(session, directory, command.user_id, ref), directory, edge)
 
     return edge.read(read)
 
@@ -200,7 +229,7 @@ def render_stats(found: PeriodStats, edge: Edge) -> Message:
     span = f"this {found.period}, {first:%Y-%m-%d} to {last:%Y-%m-%d} (exclusive)"
     names = {kind.key: kind.name for kind in edge.center.cases.types}
     channels = ", ".join(f"{CHANNELS.get(k, k)} {n}" for k, n in s.by_channel) or "—"
-    types = ", ".join(f"{escape(names.get(k, k))} {n}" for k, n in s.by_type) or "—"
+    types = ", ".join(f"{names.get(k, k)} {n}" for k, n in s.by_type) or "—"
     handling = f"{s.avg_handling_hours:.1f} business hours" if s.avg_handling_hours is not None else "—"
     handling += f" (over {s.resolved} resolved)"
     satisfaction = "—"
@@ -208,19 +237,25 @@ def render_stats(found: PeriodStats, edge: Edge) -> Message:
         satisfaction = f"{s.satisfaction_avg:.2f} / 5 ({s.rated} rated)"
     blocks = [
         header(f"Case figures: this {found.period}"),
-        context(f"Cases registered {span}, center time ({edge.center.calendar.timezone})."),
+        context(
+            md(
+                "Cases registered {span}, center time ({zone}).",
+                span=span,
+                zone=edge.center.calendar.timezone,
+            )
+        ),
         fields(
-            ("Registered", f"{s.registered:,}"),
-            ("By channel", channels),
-            ("By type", types),
-            ("Average handling time", handling),
-            ("On time", _pct(s.on_time_pct, s.on_time, s.resolved)),
-            ("First-pass review", _pct(s.first_pass_pct, s.first_pass, s.passed_reviews)),
-            ("Satisfaction", satisfaction),
-            ("Complaints", f"{s.complaints} ({s.complaints_closed} closed)"),
+            ("Registered", escape(f"{s.registered:,}")),
+            ("By channel", escape(channels)),
+            ("By type", escape(types)),
+            ("Average handling time", escape(handling)),
+            ("On time", escape(_pct(s.on_time_pct, s.on_time, s.resolved))),
+            ("First-pass review", escape(_pct(s.first_pass_pct, s.first_pass, s.passed_reviews))),
+            ("Satisfaction", escape(satisfaction)),
+            ("Complaints", escape(f"{s.complaints} ({s.complaints_closed} closed)")),
         ),
     ]
-    text = (
+    text = escape(
         f"Case figures this {found.period}: {s.registered} registered; handling {handling}; on time "
         f"{_pct(s.on_time_pct, s.on_time, s.resolved)}; first-pass "
         f"{_pct(s.first_pass_pct, s.first_pass, s.passed_reviews)}; satisfaction {satisfaction}; "
@@ -229,18 +264,18 @@ def render_stats(found: PeriodStats, edge: Edge) -> Message:
     return Message(text=text, blocks=blocks)
 
 
-def stats(edge: Edge, body: dict[str, Any], rest: str) -> Message:
+def stats(edge: Edge, command: Command, rest: str) -> Message:
     period = parse_period(rest)
     now = edge.now()
 
     def read(session: Any, directory: Directory) -> PeriodStats:
-        ensure_may_see_stats(directory.member(body["user_id"]))
+        ensure_may_see_stats(directory.member(command.user_id))
         return period_stats(session, now, period, edge.center.calendar)
 
     return render_stats(edge.read(read), edge)
 
 
-SUBCOMMANDS: dict[str, Callable[[Edge, dict[str, Any], str], Message]] = {
+SUBCOMMANDS: dict[str, Callable[[Edge, Command, str], Message]] = {
     "list": list_cases,
     "show": show,
     "stats": stats,

@@ -148,8 +148,8 @@ def tell(
     text: str,
     quote: str | None = None,
 ) -> None:
-    """A direct message: `text` is written by opsbot (it may use *bold*); `quote` is people's words (a reason,
-    a purpose), kept apart so that the Slack side shows them as typed, never as a mention or a link."""
+    """A direct message: `text` is opsbot's sentence in plain words (no markup: the names in it come from
+    the center file); `quote` is people's words (a reason, a purpose), kept apart and shown as typed."""
     outbox.notify(
         session,
         now=clerk.now,

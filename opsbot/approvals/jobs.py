@@ -128,7 +128,7 @@ def _escalate(session: Session, clerk: Clerk, request: ApprovalRequest, step: Ap
         clerk,
         to=superior.slack_id,
         why="escalated",
-        text=f"⚠️ *{request.number}* has waited for {clerk.directory.name_of(step.approver)} (step "
+        text=f"⚠️ {request.number} has waited for {clerk.directory.name_of(step.approver)} (step "
         f"{step.position}, {step.label}) for {settings.escalate_after_hours:g} business hours. As their "
         f"superior you may decide it: `/approval show {request.number}`.",
     )
@@ -148,7 +148,7 @@ def _remind(session: Session, clerk: Clerk, request: ApprovalRequest, step: Appr
         clerk,
         to=step.approver,
         why="reminded",
-        text=f"⏰ *{request.number}* waits for your decision:",
+        text=f"⏰ {request.number} waits for your decision:",
         quote=request.purpose[:80],
     )
     if delegate is not None:
@@ -158,7 +158,7 @@ def _remind(session: Session, clerk: Clerk, request: ApprovalRequest, step: Appr
             clerk,
             to=delegate,
             why="reminded",
-            text=f"⏰ *{request.number}* waits for a decision from {clerk.directory.name_of(step.approver)}, "
+            text=f"⏰ {request.number} waits for a decision from {clerk.directory.name_of(step.approver)}, "
             "or from you while you stand in for them:",
             quote=request.purpose[:80],
         )

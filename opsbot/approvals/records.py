@@ -42,7 +42,10 @@ def load(session: Session, number: str, *, for_change: bool = True) -> ApprovalR
     query = select(ApprovalRequest).where(ApprovalRequest.number == number.strip().upper())
     request = session.scalars(query.with_for_update() if for_change else query).one_or_none()
     if request is None:
-        raise NotFound(f"There is no approval request {number.strip()}. Numbers look like APR-2026-000045.")
+        raise NotFound(
+            "There is no approval request {number}. Numbers look like APR-2026-000045.",
+            quotes={"number": number.strip()},
+        )
     return request
 
 

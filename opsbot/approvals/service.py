@@ -195,7 +195,7 @@ def _tell_outcome(
         clerk,
         to=request.requester,
         why="outcome",
-        text=f"Your request *{request.number}* was {verb} by {clerk.directory.name_of(clerk.actor)}."
+        text=f"Your request {request.number} was {verb} by {clerk.directory.name_of(clerk.actor)}."
         + (" Correct it and resubmit." if state is RequestState.RETURNED else ""),
         # The approver's words go apart from the text, so the card side can render them inert.
         quote=f"Reason: “{reason}”" if reason else None,
@@ -313,7 +313,7 @@ def delegate(session: Session, clerk: Clerk, *, to: str, until: date) -> Delegat
     me = clerk.directory.member(clerk.actor)
     standing_in = clerk.directory.get(to)
     if standing_in is None:
-        raise InvalidInput(f"<@{to}> is not in the center's directory, so they can't decide for you.")
+        raise InvalidInput("That person is not in the center's directory, so they can't decide for you.")
     if to == me.slack_id:
         raise InvalidInput("Choose someone else to decide for you while you are away.")
     if until < clerk.today:
@@ -335,6 +335,49 @@ def delegate(session: Session, clerk: Clerk, *, to: str, until: date) -> Delegat
     session.flush()
     hand_over_waiting_steps(session, clerk, delegator=me.slack_id, delegate=to)
     return row
+
+
+def delegations_of(session: Session, clerk: Clerk) -> tuple[Delegation | None, list[Delegation]]:
+    """The person's own delegation in force (who decides for them), and those in which they decide for
+    others."""
+    me = clerk.directory.member(clerk.actor)
+    in_force = (Delegation.ended_at.is_(None)) & (Delegation.until >= clerk.today)
+    mine = session.scalars(
+        select(Delegation).where(Delegation.delegator == me.slack_id, in_force).order_by(Delegation.id.desc())
+    ).first()
+    for_others = list(
+        session.scalars(
+            select(Delegation).where(Delegation.delegate == me.slack_id, in_force).order_by(Delegation.id)
+        )
+    )
+    return mine, for_others
+
+
+def end_delegation(session: Session, clerk: Clerk) -> Delegation:
+    """End the person's delegation now: from here on their steps wait for them again."""
+    me = clerk.directory.member(clerk.actor)
+    rows = list(
+        session.scalars(
+            select(Delegation)
+            .where(Delegation.delegator == me.slack_id, Delegation.ended_at.is_(None))
+            .where(Delegation.until >= clerk.today)
+            .with_for_update()
+        )
+    )
+    if not rows:
+        raise InvalidInput("No one decides for you at the moment, so there is nothing to end.")
+    for row in rows:
+        row.ended_at = clerk.now
+        audit.record(
+            session,
+            at=clerk.now,
+            actor=clerk.actor,
+            action="approval.delegation_ended",
+            subject=f"person:{me.slack_id}",
+            before={"delegate": row.delegate, "until": row.until.isoformat()},
+        )
+    session.flush()
+    return rows[-1]
 
 
 def _amount_text(amount: Decimal | None) -> str | None:

@@ -140,7 +140,7 @@ def record_satisfaction(
             desk,
             to=case.assignee or desk.actor,
             why=f"reopened{case.version}",
-            text=f"*{reference(case)}* is reopened after the follow-up ({why})"
+            text=f"{reference(case)} is reopened after the follow-up ({why})"
             + (f": “{comment}”" if comment else "")
             + (
                 ". Handle the objection and resubmit."

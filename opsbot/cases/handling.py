@@ -56,8 +56,8 @@ def reject(session: Session, desk: Desk, ref: str, reason: str) -> Case:
         desk,
         to=case.assignee or desk.actor,
         why="rejected",
-        text=f"*{reference(case)}* is rejected. Tell {customer_of(case)} why: “{reason}”, then press "
-        "*Customer informed* on the card.",
+        text=f"{reference(case)} is rejected. Tell {customer_of(case)} why: “{reason}”, then press "
+        "Customer informed on the card.",
     )
     return case
 
@@ -73,7 +73,8 @@ def ask_joint_review(session: Session, desk: Desk, ref: str, reviewers: list[str
     unknown = [r for r in named if desk.directory.get(r) is None]
     if unknown:
         raise InvalidInput(
-            f"Not in the directory: {', '.join(f'<@{r}>' for r in unknown)}.", field="reviewers"
+            f"{len(unknown)} of the people chosen are not in the center's directory; choose colleagues.",
+            field="reviewers",
         )
     round_ = _joint_round(session, case) + 1
     for reviewer in named:
@@ -94,7 +95,7 @@ def ask_joint_review(session: Session, desk: Desk, ref: str, reviewers: list[str
             desk,
             to=reviewer,
             why=f"joint{round_}",
-            text=f"{desk.person.name} asks you to review *{reference(case)}* ({case.summary}) jointly: "
+            text=f"{desk.person.name} asks you to review {reference(case)} ({case.summary}) jointly: "
             "agree or disagree on the card.",
         )
     return case
@@ -129,7 +130,7 @@ def joint_decide(session: Session, desk: Desk, ref: str, *, agree: bool, reason:
             desk,
             to=case.assignee or desk.actor,
             why="joint_declined",
-            text=f"{name} disagreed in the joint review of *{reference(case)}*: “{mine.reason}”. "
+            text=f"{name} disagreed in the joint review of {reference(case)}: “{mine.reason}”. "
             "Accept or reject it again.",
         )
         return case
@@ -204,8 +205,8 @@ def submit(session: Session, desk: Desk, ref: str, result: str) -> Case:
             desk,
             to=case.registered_by,
             why="complaint_result",
-            text=f"The investigation of complaint *{reference(case)}* is done: “{result}”. Reply to "
-            f"{customer_of(case)}, then press *Customer informed* on the card.",
+            text=f"The investigation of complaint {reference(case)} is done: “{result}”. Reply to "
+            f"{customer_of(case)}, then press Customer informed on the card.",
         )
         return case
     changed(
@@ -222,7 +223,7 @@ def submit(session: Session, desk: Desk, ref: str, result: str) -> Case:
         desk,
         to=case.first_reviewer,
         why="review1",
-        text=f"*{reference(case)}* ({case.summary}) waits for your review (first level).",
+        text=f"{reference(case)} ({case.summary}) waits for your review (first level).",
     )
     return case
 
@@ -260,7 +261,7 @@ def review(session: Session, desk: Desk, ref: str, *, passed: bool, reason: str 
             desk,
             to=case.assignee or desk.actor,
             why=f"returned{case.review_returns}",
-            text=f"{name} returned *{reference(case)}*: “{reason}”. Handle it again and resubmit.",
+            text=f"{name} returned {reference(case)}: “{reason}”. Handle it again and resubmit.",
         )
         return case
     step(case, Event.REVIEW_PASS)
@@ -279,7 +280,7 @@ def review(session: Session, desk: Desk, ref: str, *, passed: bool, reason: str 
             desk,
             to=case.second_reviewer,
             why="review2",
-            text=f"*{reference(case)}* ({case.summary}) waits for your review (second level).",
+            text=f"{reference(case)} ({case.summary}) waits for your review (second level).",
         )
     else:
         prompt(
@@ -288,7 +289,7 @@ def review(session: Session, desk: Desk, ref: str, *, passed: bool, reason: str 
             desk,
             to=case.assignee or desk.actor,
             why="feedback",
-            text=f"*{reference(case)}* passed both reviews. Tell {customer_of(case)} the result, then press "
-            "*Customer informed* on the card.",
+            text=f"{reference(case)} passed both reviews. Tell {customer_of(case)} the result, then press "
+            "Customer informed on the card.",
         )
     return case

@@ -87,7 +87,9 @@ def receive(session: Session, desk: Desk, form: IntakeForm) -> Case:
     unit = (form.responsible_unit if kind.complaint else None) or kind.unit
     if unit not in desk.directory.units:
         raise InvalidInput(
-            f"There is no unit `{unit}` to forward the complaint to.", field="responsible_unit"
+            "There is no unit `{unit}` to forward the complaint to.",
+            field="responsible_unit",
+            quotes={"unit": unit},
         )
     if form.promised_reply_at is not None and form.promised_reply_at <= desk.now:
         raise InvalidInput(
@@ -128,9 +130,9 @@ def receive(session: Session, desk: Desk, form: IntakeForm) -> Case:
             desk,
             to=desk.actor,
             why="supplement",
-            text=f"*{reference(case)}* ({form.summary}) is returned for supplement. Ask {form.customer} for: "
+            text=f"{reference(case)} ({form.summary}) is returned for supplement. Ask {form.customer} for: "
             + ", ".join(missing)
-            + ". Press *Supplement received* when they arrive.",
+            + ". Press Supplement received when they arrive.",
         )
         return case
     register(session, case, desk)
@@ -167,7 +169,7 @@ def supplement(session: Session, desk: Desk, ref: str, provided: list[str]) -> C
             desk,
             to=case.registered_by,
             why="supplement",
-            text=f"*{reference(case)}* ({case.summary}) still waits for: {', '.join(still)}.",
+            text=f"{reference(case)} ({case.summary}) still waits for: {', '.join(still)}.",
         )
         return case
     step(case, Event.SUPPLEMENT)
@@ -290,7 +292,7 @@ def pick(session: Session, desk: Desk, ref: str, handler: str) -> Case:
         )
     chosen = desk.directory.get(handler)
     if chosen is None:
-        raise InvalidInput(f"<@{handler}> is not in the center's directory, so they can't handle cases.")
+        raise InvalidInput("That person is not in the center's directory, so they can't handle cases.")
     if chosen not in rules.handlers_of(case.unit_key, desk.directory) and chosen != leader:
         raise InvalidInput(f"{chosen.name} does not handle cases of this unit; choose one of its handlers.")
     if case.assignee == handler:
@@ -324,7 +326,7 @@ def _assign(session: Session, case: Case, desk: Desk, handler: str, *, how: str)
         else "is yours: accept it, reject it with a reason, or ask for a joint review"
     )
     prompt(
-        session, case, desk, to=handler, why="assigned", text=f"*{reference(case)}* ({case.summary}) {todo}."
+        session, case, desk, to=handler, why="assigned", text=f"{reference(case)} ({case.summary}) {todo}."
     )
     previous = before["assignee"]
     if previous and previous != handler:
@@ -334,5 +336,5 @@ def _assign(session: Session, case: Case, desk: Desk, handler: str, *, how: str)
             desk,
             to=previous,
             why="unassigned",
-            text=f"*{reference(case)}* ({case.summary}) is no longer yours: {line}",
+            text=f"{reference(case)} ({case.summary}) is no longer yours: {line}",
         )

@@ -84,12 +84,12 @@ def _watch(session: Session, case: Case, desk: Desk, clock: str, late: dict[str,
             after={"due": due.isoformat()},
         )
         if handler:
-            late[handler].append(f"*{reference(case)}* ({case.summary}): the {clock} is overdue.")
+            late[handler].append(f"{reference(case)} ({case.summary}): the {clock} is overdue.")
         superior = _superior(case, desk, handler)
         if superior:
             owner = desk.directory.name_of(handler) if handler else "no one"
             late[superior].append(
-                f"*{reference(case)}* ({case.summary}), handled by {owner}: its {clock} is overdue."
+                f"{reference(case)} ({case.summary}), handled by {owner}: its {clock} is overdue."
             )
         return 1
     window = timedelta(hours=desk.center.cases.remind_before_hours)
@@ -103,7 +103,7 @@ def _watch(session: Session, case: Case, desk: Desk, clock: str, late: dict[str,
             desk,
             to=handler,
             why=f"{clock}_reminder",
-            text=f"⏰ *{reference(case)}* ({case.summary}): the {clock} is due "
+            text=f"⏰ {reference(case)} ({case.summary}): the {clock} is due "
             f"{due.astimezone(desk.center.calendar.zone):%Y-%m-%d %H:%M}.",
         )
     return 1
@@ -139,8 +139,8 @@ def prompt_follow_ups(session: Session, now: datetime, center: Center) -> int:
             desk,
             to=case.follow_up_owner or case.registered_by,
             why="follow_up",
-            text=f"📞 Time to follow up *{reference(case)}* ({case.summary}) with {customer_of(case)}: ask "
-            "how satisfied they are and press *Record satisfaction* on the card.",
+            text=f"📞 Time to follow up {reference(case)} ({case.summary}) with {customer_of(case)}: ask "
+            "how satisfied they are and press Record satisfaction on the card.",
         )
     return len(cases)
 

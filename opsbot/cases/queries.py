@@ -156,7 +156,7 @@ def parse_list(text: str) -> ListRequest:
         if page < 1:
             raise InvalidInput(f"Pages start at 1. Type {LIST_USAGE}.")
     if words:
-        raise InvalidInput(f"I can't list `{text.strip()}`. Type {LIST_USAGE}.")
+        raise InvalidInput(f"I can't list `{{typed}}`. Type {LIST_USAGE}.", quotes={"typed": text.strip()})
     return ListRequest(scope=scope, page=page)
 
 
@@ -183,7 +183,7 @@ class CasePage:
 
 def list_filter(scope: str, person: Member, directory: Directory, now: datetime) -> ColumnElement[bool]:
     if scope not in SCOPES:
-        raise InvalidInput(f"There is no `{scope}` list. Type {LIST_USAGE}.")
+        raise InvalidInput(f"There is no `{{scope}}` list. Type {LIST_USAGE}.", quotes={"scope": scope})
     seen = visible(person, directory)
     if scope == "mine":
         return mine_clause(person.slack_id)  # the viewer works on all of these, so they may see them

@@ -41,7 +41,10 @@ class Desk:
         found = self.center.cases.type(key)
         if found is None:
             raise NotFound(
-                f"There is no case type `{key}`. Types: {', '.join(t.key for t in self.center.cases.types)}."
+                "There is no case type `{key}`. Types: "
+                + ", ".join(t.key for t in self.center.cases.types)
+                + ".",
+                quotes={"key": key},
             )
         return found
 
@@ -75,7 +78,8 @@ def load(session: Session, ref: str, *, for_change: bool = True) -> Case:
     case = session.scalars(query).one_or_none()
     if case is None:
         raise NotFound(
-            f"There is no case {ref}. Case numbers look like CASE-2026-000123; `/case list` shows yours."
+            "There is no case {ref}. Case numbers look like CASE-2026-000123; `/case list` shows yours.",
+            quotes={"ref": ref},
         )
     return case
 

@@ -111,7 +111,9 @@ def period_bounds(now: datetime, period: str, zone: ZoneInfo) -> tuple[datetime,
         first = today.replace(day=1)
         after = (first + timedelta(days=32)).replace(day=1)
     else:
-        raise InvalidInput(f"`/case stats` covers `week` or `month`, not `{period}`.")
+        raise InvalidInput(
+            "`/case stats` covers `week` or `month`, not `{period}`.", quotes={"period": period}
+        )
     return (
         datetime.combine(first, time(0), tzinfo=zone).astimezone(UTC),
         datetime.combine(after, time(0), tzinfo=zone).astimezone(UTC),
@@ -121,7 +123,10 @@ def period_bounds(now: datetime, period: str, zone: ZoneInfo) -> tuple[datetime,
 def parse_period(text: str) -> str:
     word = text.strip().lower() or "week"
     if word not in PERIODS:
-        raise InvalidInput(f"`/case stats` covers `week` (the default) or `month`, not `{text.strip()}`.")
+        raise InvalidInput(
+            "`/case stats` covers `week` (the default) or `month`, not `{period}`.",
+            quotes={"period": text.strip()},
+        )
     return word
 
 

@@ -83,7 +83,9 @@ def run_bot(slack: FakeSlack, database_url: str, clock: FrozenClock | None) -> I
     opsbot = bot.build_bot(settings_for(slack, database_url), clock=clock)
     assert opsbot.app is not None
     opsbot.delivery.start()
-    server = WebServer(wsgi_app(opsbot.app, opsbot.db), host="127.0.0.1", port=0, threads=8)
+    server = WebServer(
+        wsgi_app(opsbot.app, opsbot.db, signing_secret=SECRET), host="127.0.0.1", port=0, threads=8
+    )
     server.start()
     slack.bot_url = server.url
     yield Running(slack=slack, bot=opsbot, server=server)

@@ -39,7 +39,8 @@ def test_a_manager_announces_and_the_card_appears(running):
     card = card_of(running)
     shown = json.dumps(card.blocks)
     assert "Announcement ANN-2026-000001" in shown
-    assert "Weekly meeting moves to 15:00 &lt;!channel&gt;" in shown  # no broadcast smuggled in
+    # The broadcast Slack made of `@channel` is shown as the word, and pings no one.
+    assert "Weekly meeting moves to 15:00 @\\u200bchannel" in shown and "<!channel>" not in shown
     assert "Sun Li" in shown
     assert card.metadata["event_type"] == "opsbot_outbox"
     assert audit_actions(running) == [(LEADER, "announcement.posted", "ANN-2026-000001")]

@@ -202,7 +202,9 @@ def test_withdraw_before_the_final_decision(running):
 
 def test_a_delegate_decides_for_the_approver(running):
     reply = say(running, WUFANG, "delegate <@U0FENGYU|feng.yu> until 2026-12-24")
-    assert reply == "Until 2026-12-24, <@U0FENGYU> may decide your approvals."
+    assert reply == (
+        "Until 2026-12-24, <@U0FENGYU> may decide your approvals. `/approval delegate off` ends it sooner."
+    )
     number = quick(running, "expense 480 Taxi to the airport")
     approver_card(running, WUFANG, number)
     card = approver_card(running, FENGYU, number)

@@ -170,13 +170,8 @@ def test_the_form_caps_the_amount_and_refuses_a_larger_one(running):
     assert amount["element"]["max_value"] == "999999999999.99"
     # A client that sends more anyway (the element's limits are the Slack client's to keep): refused on the
     # field, before the core is asked.
-    values = {
-        "kind": {"kind": {"type": "static_select", "selected_option": {"value": "expense"}}},
-        "purpose": {"purpose": {"type": "plain_text_input", "value": "Taxi"}},
-        "amount": {"amount": {"type": "number_input", "value": "1000000000000"}},
-    }
     with pytest.raises(InvalidInput) as refused:
-        form_request(values)
+        form_request({"kind": "expense", "purpose": "Taxi", "amount": "1000000000000"})
     assert refused.value.field == "amount" and "more than opsbot can record" in refused.value.message
 
 
@@ -281,7 +276,7 @@ def test_resubmit_corrects_the_amount_and_the_chain_follows_its_tier(running):
         lambda: [
             m
             for m in running.slack.dm(SPECIALIST)
-            if f"/approval resubmit {number} [amount] [new purpose]" in text_of(m)
+            if f"/approval resubmit {number} [amount=…] [new purpose]" in text_of(m)
         ]
     )
     for bad, why in (
@@ -289,9 +284,9 @@ def test_resubmit_corrects_the_amount_and_the_chain_follows_its_tier(running):
         ("1000000000000 Corrected", "more than opsbot can record"),
         ("0 Corrected", "`0` is not an amount"),
     ):
-        assert why in say(running, SPECIALIST, f"resubmit {number} {bad}")
+        assert why in say(running, SPECIALIST, f"resubmit {number} amount={bad}")
     assert chain(running, number)[0].state == "returned"
-    reply = say(running, SPECIALIST, f"resubmit {number} 48,000 Corrected taxi receipts")
+    reply = say(running, SPECIALIST, f"resubmit {number} amount=48,000 Corrected taxi receipts")
     assert reply == f"{number} is resubmitted with the amount 48,000.00 CNY; the chain starts again."
     request, steps = settled(running, number, "pending")
     assert (request.amount, request.purpose) == (Decimal("48000"), "Corrected taxi receipts")
@@ -315,7 +310,7 @@ def test_resubmit_corrects_the_amount_and_the_chain_follows_its_tier(running):
 def test_resubmit_with_only_an_amount_keeps_the_purpose(running):
     number = quick(running, "expense 4800 Taxi receipts")
     returned(running, number)
-    assert "with the amount 480.00 CNY" in say(running, SPECIALIST, f"resubmit {number} 480")
+    assert "with the amount 480.00 CNY" in say(running, SPECIALIST, f"resubmit {number} amount=480")
     request, _ = settled(running, number, "pending")
     assert (request.amount, request.purpose) == (Decimal("480"), "Taxi receipts")
 
@@ -378,7 +373,7 @@ def test_mentions_and_links_people_type_never_reach_slack_live(running_frozen, c
     for text in everything:
         for raw in ("<!channel>", "<!here>", "<https://"):
             assert raw not in text, text
-    assert "&lt;!channel&gt; pay &lt;https://evil.example|the invoice&gt; &amp; more" in card.text
+    assert "@\u200bchannel pay the invoice (https://evil.example) &amp; more" in card.text
     assert "Reason: “Ask &lt;!here&gt; first" in outcome.text
     assert running.slack.errors == []
 

@@ -166,7 +166,8 @@ def test_peoples_text_stays_text_in_prompts(desk):
     prompt = desk.slack.wait_for(lambda: [m for m in desk.slack.dm(case.assignee) if "yours" in m.text])
     shown = json.dumps(prompt[0].blocks)
     assert "<!channel>" not in shown and "<https://evil" not in shown
-    assert "&lt;!channel&gt;" in shown and "&amp; now" in shown
+    # Slack's tokens in a command are shown as the words they stand for, and can't ping or link.
+    assert "@\\u200bchannel please call here (https://evil.example) &amp; now" in shown
 
 
 def test_a_joint_reviewer_has_the_case_on_my_work_until_they_decide(desk):

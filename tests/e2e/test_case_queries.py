@@ -154,8 +154,8 @@ def test_overdue_is_judged_by_the_clock_and_marked(running):
     overdue = ask(running, LEADER, "list overdue")
     assert listed(overdue) == [replied, late]
     assert "2 cases" in overdue["text"]
-    opened = json.dumps(ask(running, LEADER, "list open")["blocks"])
-    assert opened.count(":warning: *overdue*") == 2 and fresh in opened and done in opened
+    opened = json.dumps(ask(running, LEADER, "list open")["blocks"], ensure_ascii=False)
+    assert opened.count("⚠️ *overdue*") == 2 and fresh in opened and done in opened
     assert "<!date^" in opened  # due times in Slack's date format, read in each reader's zone
     assert "No case you can see is overdue." in ask(running, OUTSIDER, "list overdue")["text"]
     assert running.slack.errors == []
