@@ -168,6 +168,18 @@ class FakeSlack:
     def send_raw(self, body: bytes, headers: dict[str, str]) -> Reply:
         return self._driver.raw(body, headers)
 
+    def send_signed(
+        self,
+        body: bytes,
+        content_type: str = "application/x-www-form-urlencoded",
+        *,
+        timestamp: int | str | None = None,
+        signature: str | None = None,
+        sign: bool = True,
+    ) -> Reply:
+        """Any bytes, signed as Slack signs its requests (or not, or with the signature given)."""
+        return self._driver.post(body, content_type, timestamp=timestamp, signature=signature, sign=sign)
+
     # ---- inspection -----------------------------------------------------------------------------------
     @property
     def calls(self) -> list[ApiCall]:

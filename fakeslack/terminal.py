@@ -15,7 +15,7 @@ from fakeslack.fake import FakeSlack
 from fakeslack.outbound import STATEFUL
 from fakeslack.render import Control, Rendered, parse_answer, render_message, render_view
 from fakeslack.state import Message, View
-from fakeslack.typed import ESCAPED_COMMANDS, answer_hint, duration, with_mentions
+from fakeslack.typed import answer_hint, as_slack_sends, duration
 from opsbot.center import Center
 from opsbot.settings import Settings
 
@@ -110,9 +110,8 @@ class Console:
             self.report(self.last, before, "meanwhile")  # arrived after the last action went quiet
         if line.startswith("/"):
             command, _, text = line.partition(" ")
-            if command in ESCAPED_COMMANDS:
-                text = with_mentions(text, self.center.people)
-            self.fake.command(self.user, command, text.strip(), channel=self.channel)
+            text = as_slack_sends(command, text.strip(), self.center.people)
+            self.fake.command(self.user, command, text, channel=self.channel)
         else:
             name, _, arg = line.partition(" ")
             action = getattr(self, "cmd_" + name[1:], None) if name.startswith(":") else None

@@ -38,6 +38,17 @@ def with_mentions(text: str, people: Iterable[Person]) -> str:
     return text
 
 
+def as_slack_sends(command: str, typed: str, people: Iterable[Person] = ()) -> str:
+    """A command's text as Slack sends what a person typed: `&`, `<` and `>` as entities, and, in a command
+    the app asks to have escaped, `@channel`, `@here` and `@everyone` as broadcasts and `@Name` as a
+    mention."""
+    text = typed.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    if command not in ESCAPED_COMMANDS:
+        return text
+    text = re.sub(r"(?<![\w<])@(channel|here|everyone)\b", r"<!\1>", text)
+    return with_mentions(text, people)
+
+
 def duration(text: str) -> timedelta | None:
     """`3d`, `5h`, `30m` as a time span; None for anything else."""
     match = re.fullmatch(r"(\d+)\s*([dhm])", text.strip().lower())

@@ -6,7 +6,7 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
-from slack_bolt import App
+from slack_bolt import App, BoltRequest, BoltResponse
 from slack_sdk import WebClient
 from slack_sdk.http_retry import RetryHandler
 from slack_sdk.http_retry.builtin_handlers import (
@@ -19,7 +19,7 @@ from handlers import announcements, approvals, cases, home, ops
 from handlers.catalogue import CommandHelp
 from handlers.delivery import Renderer
 from handlers.edge import Edge, handle_error
-from handlers.payloads import read_payload
+from handlers.payloads import misshapen
 
 MODULES = (ops, announcements, cases, approvals, home)
 
@@ -58,18 +58,24 @@ def web_client(token: str, base_url: str, *, for_delivery: bool = False) -> WebC
     return WebClient(token=token, base_url=base_url, timeout=10, retry_handlers=handlers)
 
 
+class OpsApp(App):
+    """Bolt's App, reading each payload into its model before Bolt's own middleware touches it."""
+
+    def dispatch(self, req: BoltRequest) -> BoltResponse:
+        return misshapen(req.body) or super().dispatch(req)
+
+
 def build_app(edge: Edge, *, client: WebClient) -> App:
     """`process_before_response`: each listener does its one transaction and answers in the ack itself,
     which spares Bolt's 10 ms ack polling; Slack calls that must follow the ack run as lazy listeners.
     Requests are verified before Bolt sees them (`handlers.web`), and Socket Mode needs no signature."""
-    app = App(
+    app = OpsApp(
         client=client,
         request_verification_enabled=False,
         process_before_response=True,
         logger=logging.getLogger("opsbot.bolt"),
     )
     app.error(handle_error)
-    app.use(read_payload)
     ops.register(app, edge, catalogue())
     announcements.register(app, edge)
     cases.register(app, edge)

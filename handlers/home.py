@@ -22,7 +22,7 @@ def register(app: App, edge: Edge) -> None:
     @app.event("app_home_opened")
     def home_opened(body: dict[str, Any]) -> None:
         envelope = EventEnvelope.of(body)
-        event = HomeOpened.of(envelope.event)
+        event = HomeOpened.of(body["event"])
         if event.tab != "home":
             return
         edge.change(

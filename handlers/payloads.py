@@ -1,8 +1,9 @@
-"""Slack's payloads as models: every request is read into one of these before a listener sees it.
+"""Slack's payloads as models: every request is read into one of these before Bolt or a listener sees it.
 
-`read_payload` is a global Bolt middleware. A signed payload of a kind opsbot listens to that does not fit
-its model is answered here, once, in words the person can act on (or ignored with one warning line where
-Slack shows no answer), and nothing runs: no listener indexes into a shape it was not promised.
+`misshapen` runs before Bolt dispatches a request (`handlers.app.OpsApp`): Bolt's own middleware indexes into
+a payload as Slack shapes it. A signed payload of a kind opsbot listens to that does not fit its model is
+answered there, once, in words the person can act on (or ignored with one warning line where Slack shows no
+answer), and nothing runs.
 """
 
 from __future__ import annotations
@@ -188,10 +189,14 @@ class HomeOpened(Payload):
     tab: str = ""
 
 
+class Event(Payload):
+    type: str
+
+
 class EventEnvelope(Payload):
     type: Literal["event_callback"]
     event_id: str = Field(min_length=1)
-    event: dict[str, Any]
+    event: Event
 
     @property
     def delivery_key(self) -> str | None:
@@ -245,26 +250,31 @@ def kind_of(body: Mapping[str, Any]) -> type[Payload] | None:
         return Submission
     if kind == "event_callback":
         event = body.get("event")
-        return HomeOpened if isinstance(event, dict) and event.get("type") == "app_home_opened" else None
+        return (
+            HomeOpened
+            if isinstance(event, dict) and event.get("type") == "app_home_opened"
+            else EventEnvelope
+        )
     return None
 
 
-def read_payload(body: dict[str, Any], next: Callable[[], BoltResponse]) -> BoltResponse:
-    """Bolt's global middleware (its argument names are Bolt's)."""
+def misshapen(body: Mapping[str, Any]) -> BoltResponse | None:
+    """The answer to a body that does not fit the model of its kind; None when it fits (or is of a kind
+    opsbot has no model for, which Bolt answers as unhandled)."""
     model = kind_of(body)
     if model is None:
-        return next()
+        return None
     try:
         if model is HomeOpened:
-            EventEnvelope.of(body)
             HomeOpened.of(body["event"])
+            EventEnvelope.of(body)
         else:
             model.of(body)
     except ValidationError as exc:
         where = ", ".join(".".join(str(p) for p in error["loc"]) or "body" for error in exc.errors()[:3])
         log.warning("ignored a %s that does not fit its model (at %s)", model.__name__, where)
         return _not_read(model)
-    return next()
+    return None
 
 
 def _not_read(model: type[Payload]) -> BoltResponse:

@@ -24,6 +24,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from waitress import wasyncore
 from waitress.server import create_server
 
+from handlers.payloads import misshapen
 from opsbot import outbox
 from opsbot.db import Database
 
@@ -75,12 +76,16 @@ def _answer_slack(
         return _answer(start_response, "401 Unauthorized", "invalid request")
     try:
         body = slack_payload(raw.decode("utf-8"), str(headers.get("content-type", "")))
-        # Bolt takes a body it has not parsed itself only in its Socket Mode form; its own parser drops a
-        # command whose text holds the word "payload", and its signature check is not needed any more.
-        request = BoltRequest(body=body, headers=headers, mode="socket_mode")
     except (Unreadable, UnicodeDecodeError) as exc:
         log.warning("a signed request could not be read (%s); answered 400", exc)
         return _answer(start_response, "400 Bad Request", "opsbot could not read this request")
+    # Bolt reads parts of the body while it builds its request: a misshapen one is answered first.
+    early = misshapen(body)
+    if early is not None:
+        return _answer_bolt(start_response, early)
+    # Bolt takes a body it has not parsed itself only in its Socket Mode form; its own parser drops a
+    # command whose text holds the word "payload", and its signature check is not needed any more.
+    request = BoltRequest(body=body, headers=headers, mode="socket_mode")
     return _answer_bolt(start_response, app.dispatch(request))
 
 

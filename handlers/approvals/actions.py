@@ -25,13 +25,13 @@ def _decide(decision: Decision) -> Any:
     """The button's value names the step: `APR-2026-000045:<round>:<position>`."""
 
     def run(session: Session, who: Clerk, ref: str, values: dict[str, Any] | None = None) -> object:
-        number, round_, position = ref.rsplit(":", 2)
+        number, round_, position = card.step_of(ref)
         return decide(
             session,
             who,
             number,
-            round_=int(round_),
-            position=int(position),
+            round_=round_,
+            position=position,
             decision=decision,
             reason=text_value(values or {}, "reason"),
         )

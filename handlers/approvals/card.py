@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -12,6 +13,7 @@ from handlers.blocks import Message, actions, button, context, fields, header, s
 from handlers.mrkdwn import Mrkdwn, escape, md, slack_time
 from opsbot.approvals.lifecycle import RequestState, StepState
 from opsbot.approvals.policy import FIELD_LABELS
+from opsbot.errors import InvalidInput
 
 APPROVE = "approval.approve"
 DENY = "approval.deny"
@@ -77,6 +79,18 @@ def approval_card(payload: Mapping[str, Any]) -> Message:
         )
     text = md("{title}: {purpose} — {state}", title=title, purpose=payload["purpose"], state=state.value)
     return Message(text=text, blocks=blocks)
+
+
+STEP_VALUE = re.compile(r"^(APR-\d{4}-\d{1,12}):(\d{1,4}):(\d{1,4})$")
+
+
+def step_of(value: str) -> tuple[str, int, int]:
+    """The step a decision button names (`APR-2026-000045:<round>:<position>`); a value opsbot did not make
+    names none."""
+    found = STEP_VALUE.match(value)
+    if found is None:
+        raise InvalidInput("This button is not one opsbot made, so nothing was decided.")
+    return found.group(1), int(found.group(2)), int(found.group(3))
 
 
 def decision_buttons(step: str, *, returnable: bool) -> list[ButtonElement]:

@@ -1,0 +1,109 @@
+"""People's text that tries to ping, link or format: through a case (the intake form and `/case new`), a
+return reason, an approval purpose and an announcement. Nothing that reaches Slack carries a live token or
+formatting from it, and every reader sees it exactly as it was typed."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from fakeslack.render import mrkdwn
+from fakeslack.typed import as_slack_sends
+from tests.e2e.test_case_lifecycle import Desk
+
+HOSTILE = "<!channel> <!here> <!everyone> <!subteam^S0> <@U0X> <#C0X> <https://x.example|y> &lt; *b* _i_ ~s~"
+LIVE = ("<!channel>", "<!here>", "<!everyone>", "<!subteam^S0>", "<@U0X>", "<#C0X>", "<https://x.example")
+FORMATTED = ("*b*", "_i_", "~s~")
+CLERK, LEADER, MANAGER = "U0ZHENGHAO", "U0WUFANG", "U0SUNLI"
+
+
+def slack_text(slack, user: str, command: str, typed: str) -> dict[str, Any]:
+    reply = slack.command(user, command, as_slack_sends(command, typed))
+    assert reply.status == 200, reply.body
+    return reply.json
+
+
+def mrkdwn_texts(obj: Any) -> list[str]:
+    """Every string Slack reads as mrkdwn: text objects of type mrkdwn, and messages' fallback text."""
+    found: list[str] = []
+    if isinstance(obj, dict):
+        if obj.get("type") == "mrkdwn" and isinstance(obj.get("text"), str):
+            found.append(obj["text"])
+        for value in obj.values():
+            found += mrkdwn_texts(value)
+    elif isinstance(obj, list):
+        for item in obj:
+            found += mrkdwn_texts(item)
+    return found
+
+
+def everything_sent(slack, acks: list[dict[str, Any]]) -> list[str]:
+    store = slack.store
+    texts: list[str] = []
+    for ack in acks:
+        texts += [ack.get("text") or "", *mrkdwn_texts(ack.get("blocks"))]
+    with store.lock:
+        messages = [m for ms in store.messages.values() for m in ms]
+        messages += [r for m in list(messages) for r in m.replies]
+        messages += [m for ms in store.ephemerals.values() for m in ms]
+        views = list(store.views.values())
+    for message in messages:
+        texts += [message.text, *mrkdwn_texts(message.blocks)]
+    for view in views:
+        texts += mrkdwn_texts(view.blocks)
+    for call in slack.calls:
+        texts += [str(call.args.get("text") or ""), *mrkdwn_texts(call.args.get("blocks"))]
+    return texts
+
+
+def test_hostile_text_never_pings_links_or_formats_and_reads_as_typed(running):
+    desk, slack = Desk(running), running.slack
+    acks = []
+    form = desk.intake_form(CLERK)
+    slack.submit(
+        CLERK,
+        form,
+        {
+            "customer": "Li Na",
+            "contact": "13812345678",
+            "channel": "phone",
+            "summary": HOSTILE,
+            "details": HOSTILE,
+        },
+    )
+    acks.append(slack_text(slack, CLERK, "/case", f"new {HOSTILE}"))
+    slack.wait_for(lambda: len(slack.messages("C0INTAKE")) == 2)
+    cards = slack.messages("C0INTAKE")
+    acks.append(slack_text(slack, MANAGER, "/approval", f"request expense 480 {HOSTILE}"))
+    acks.append(slack_text(slack, MANAGER, "/ops", f"announce intake {HOSTILE}"))
+    # The first case through to its review, and returned with the hostile reason.
+    card = cards[0]
+    handler = next(
+        user for user in (CLERK, "U0LIUYANG", "U0CHENJING") if f"<@{user}>" in json.dumps(card.blocks)
+    )
+    desk.press(handler, "case.accept", where=card)
+    desk.slack.wait_for(lambda: "Being handled" in json.dumps(slack.messages("C0INTAKE")[0].blocks))
+    desk.fill(handler, "case.submit", {"result": HOSTILE}, where=slack.messages("C0INTAKE")[0])
+    desk.slack.wait_for(lambda: "first-level review" in json.dumps(slack.messages("C0INTAKE")[0].blocks))
+    desk.fill(LEADER, "case.review.return", {"reason": HOSTILE}, where=slack.messages("C0INTAKE")[0])
+    slack.wait_for(lambda: [m for m in slack.dm(handler) if "returned" in m.text])
+    slack.event({"type": "app_home_opened", "user": handler, "tab": "home", "channel": "D0H"})
+    slack.wait_for(lambda: slack.home(handler))
+    acks.append(
+        slack_text(
+            slack,
+            handler,
+            "/case",
+            f"show {slack.messages('C0INTAKE')[0].blocks[0]['text']['text'].split()[0]}",
+        )
+    )
+    running.bot.deliverer.drain()
+
+    texts = everything_sent(slack, acks)
+    assert len(texts) > 30
+    for text in texts:
+        for token in LIVE + FORMATTED:
+            assert token not in text, (token, text)
+    shown = "\n".join(mrkdwn(text) for text in texts)
+    assert shown.count(HOSTILE) >= 8  # each path shows the words as typed, `&lt;` included
+    assert slack.errors == []
