@@ -142,7 +142,7 @@ def build_bot(settings: Settings, *, clock: Clock | None = None, with_app: bool 
     secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else ""
     deliverer = Deliverer(
         db,
-        web_client(bot_token, settings.slack_api_url, for_delivery=True),
+        web_client(bot_token, settings.slack_api_url, settings.slack_timeout_seconds, for_delivery=True),
         clock,
         renderers(),
         lease=timedelta(seconds=settings.delivery_lease_seconds),
@@ -156,7 +156,9 @@ def build_bot(settings: Settings, *, clock: Clock | None = None, with_app: bool 
         edge = Edge(db=db, clock=clock, center=center, wake_delivery=delivery.wake)
         try:
             bot.app = build_app(
-                edge, client=web_client(bot_token, settings.slack_api_url), signing_secret=secret
+                edge,
+                client=web_client(bot_token, settings.slack_api_url, settings.slack_timeout_seconds),
+                signing_secret=secret,
             )
         except BoltError as exc:
             raise StartupError(f"SLACK_BOT_TOKEN: Slack did not accept it ({exc})") from None
