@@ -141,7 +141,7 @@ def build_bot(settings: Settings, *, clock: Clock | None = None, with_app: bool 
     bot_token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else ""
     deliverer = Deliverer(
         db,
-        web_client(bot_token, settings.slack_api_url, for_delivery=True),
+        web_client(bot_token, settings.slack_api_url, settings.slack_timeout_seconds, for_delivery=True),
         clock,
         renderers(),
         lease=timedelta(seconds=settings.delivery_lease_seconds),
@@ -154,7 +154,9 @@ def build_bot(settings: Settings, *, clock: Clock | None = None, with_app: bool 
     if with_app:
         edge = Edge(db=db, clock=clock, center=center, wake_delivery=delivery.wake)
         try:
-            bot.app = build_app(edge, client=web_client(bot_token, settings.slack_api_url))
+            bot.app = build_app(
+                edge, client=web_client(bot_token, settings.slack_api_url, settings.slack_timeout_seconds)
+            )
         except BoltError as exc:
             raise StartupError(f"SLACK_BOT_TOKEN: Slack did not accept it ({exc})") from None
     return bot

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from typing import Any
 
 from slack_bolt import App, BoltRequest, BoltResponse
 from slack_sdk import WebClient
@@ -35,27 +34,23 @@ def renderers() -> Mapping[str, Renderer]:
     return found
 
 
-class RefusedConnectionRetryHandler(ConnectionErrorRetryHandler):
-    """Retries only a refused connection: that request never reached Slack, so trying again cannot post a
-    message twice. A reset or a 5xx may come after Slack acted; the outbox retries those itself, after
-    looking in the channel for the message."""
-
-    def _can_retry(self, *, error: Exception | None = None, **_: Any) -> bool:
-        return isinstance(getattr(error, "reason", error), ConnectionRefusedError)
-
-
-def web_client(token: str, base_url: str, *, for_delivery: bool = False) -> WebClient:
-    """slack_sdk's client with its built-in retry handlers: a 429 waits the Retry-After Slack gives, and
-    connection and server errors back off and try again (for delivery, only where that is safe)."""
-    handlers: list[RetryHandler] = [RateLimitErrorRetryHandler(max_retry_count=2)]
-    if for_delivery:
-        handlers.append(RefusedConnectionRetryHandler(max_retry_count=2))
-    else:
-        handlers += [
+def web_client(token: str, base_url: str, timeout: int, *, for_delivery: bool = False) -> WebClient:
+    """slack_sdk's client. Outside delivery, its built-in retry handlers ride out short trouble: a 429 waits
+    the Retry-After Slack gives, and connection and server errors back off and try again. Delivery's client
+    retries and waits for nothing inside a call: the outbox does every retry (after checking that the worker
+    still owns the row, and looking in the channel where a send may have got through) and waits out a 429
+    in the database, so a call waits at most `timeout` for Slack, which the settings keep below the lease."""
+    handlers: list[RetryHandler] = (
+        []
+        if for_delivery
+        else [
+            RateLimitErrorRetryHandler(max_retry_count=2),
             ConnectionErrorRetryHandler(max_retry_count=2),
             ServerErrorRetryHandler(max_retry_count=2),
         ]
-    return WebClient(token=token, base_url=base_url, timeout=10, retry_handlers=handlers)
+    )
+    # An empty list, not None: slack_sdk puts its default connection-error retries in for None.
+    return WebClient(token=token, base_url=base_url, timeout=timeout, retry_handlers=handlers)
 
 
 class OpsApp(App):

@@ -1,9 +1,15 @@
 """Delivery of the outbox through slack_sdk: claim, render, send, mark — never one row twice.
 
-slack_sdk's retry handlers absorb short trouble inside one call (a 429 waits its Retry-After; 5xx and
-connection errors back off). What outlasts them puts the row back with a longer backoff; after
-`outbox.MAX_ATTEMPTS` it is marked failed and logged. Before a row is sent again, the channel is searched for
-a message carrying the row's id in its metadata, so a send whose answer was lost is not doubled.
+Every retry is the outbox's own; the client waits for nothing inside a call. A 429 puts the row back until
+its Retry-After has passed, without using up an attempt (Slack refused the call unseen). A 5xx or a transient
+error puts it back with a growing backoff; after `outbox.MAX_ATTEMPTS` it is marked failed and logged. Slack
+out of reach, or refusing the token, holds rows back for as long as that lasts. Before a row is sent again,
+the channel is searched for a message carrying the row's id in its metadata, so a send whose answer was lost
+is not doubled.
+
+A worker calls Slack for a row only while it owns the row: before each call it renews its lease under its
+claim's token, and it marks the row under that token too. A worker whose lease ran out and whose row another
+worker took over finds the token changed and leaves the row, with a log line.
 """
 
 from __future__ import annotations
@@ -12,12 +18,14 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Mapping
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackRequestError
+from slack_sdk.web import SlackResponse
 
 from handlers.blocks import Message
 from opsbot import outbox
@@ -38,6 +46,8 @@ RECONCILE_DEPTH = 1000
 Renderer = Callable[[Mapping[str, Any]], Any]
 # What `_deliver` answers when Slack could not be asked at all (unreachable, or refusing the token).
 UNREACHABLE = object()
+# What `_deliver` answers when another worker took the row over after this one's lease ran out.
+TAKEN_OVER = object()
 
 
 @dataclass
@@ -74,10 +84,11 @@ class Report:
     sent: int = 0
     retrying: int = 0
     failed: int = 0
+    taken_over: int = 0  # left to the worker that took them over
 
     @property
     def handled(self) -> int:
-        return self.sent + self.retrying + self.failed
+        return self.sent + self.retrying + self.failed + self.taken_over
 
 
 class Deliverer:
@@ -121,7 +132,8 @@ class Deliverer:
                 # Slack cannot be asked: hand the rest back untried rather than wait on each in turn.
                 with self.db.transaction() as session:
                     for untried in claims[index + 1 :]:
-                        outbox.release(session, untried, now=self.clock.now(), wait=self._outage_wait)
+                        with suppress(outbox.LeaseLost):  # another worker has it: nothing to give back
+                            outbox.release(session, untried, now=self.clock.now(), wait=self._outage_wait)
                 report.retrying += 1
                 break
             self._outage_wait = timedelta(0)
@@ -129,6 +141,8 @@ class Deliverer:
                 report.sent += 1
             elif status is outbox.Status.FAILED:
                 report.failed += 1
+            elif status is TAKEN_OVER:
+                report.taken_over += 1
             else:
                 report.retrying += 1
         return report
@@ -141,6 +155,7 @@ class Deliverer:
             total.sent += report.sent
             total.retrying += report.retrying
             total.failed += report.failed
+            total.taken_over += report.taken_over
             if report.handled == 0:
                 if not self._recent_channels or not self.pacer.paced(self._recent_channels):
                     break
@@ -148,20 +163,32 @@ class Deliverer:
         return total
 
     def _deliver(self, claim: outbox.Claim) -> outbox.Status | object:
+        try:
+            return self._attempt(claim)
+        except outbox.LeaseLost:
+            log.warning(
+                "outbox row %s to %s: this worker's lease ran out and another worker took it over; "
+                "leaving it to that worker",
+                claim.id,
+                claim.channel,
+            )
+            return TAKEN_OVER
+
+    def _attempt(self, claim: outbox.Claim) -> outbox.Status | object:
         self.pacer.take(claim.channel)
         self._recent_channels.add(claim.channel)
         try:
             channel, ts = self._send(claim)
+        except outbox.LeaseLost:
+            raise
         except SlackApiError as exc:
             error = str(exc.response.get("error", "unknown_error"))
             if error in TOKEN_ERRORS:
                 log.error("Slack refuses opsbot's token (%s): fix SLACK_BOT_TOKEN; messages wait", error)
                 return self._wait_for_slack(claim, f"slack refused the token: {error}")
-            if (
-                exc.response.status_code == 429
-                or exc.response.status_code >= 500
-                or error in TRANSIENT_ERRORS
-            ):
+            if exc.response.status_code == 429:
+                return self._wait_out_rate_limit(claim, exc.response)
+            if exc.response.status_code >= 500 or error in TRANSIENT_ERRORS:
                 return self._retry(claim, f"slack answered {exc.response.status_code} {error}")
             return self._fail(claim, f"slack refused it: {error} {exc.response.get('response_metadata', '')}")
         except (OSError, SlackRequestError) as exc:
@@ -176,27 +203,34 @@ class Deliverer:
     def _send(self, claim: outbox.Claim) -> tuple[str, str | None]:
         rendered = self.renderers[claim.kind](claim.payload)
         if claim.method == outbox.Method.HOME:
-            self.client.views_publish(user_id=claim.channel, view=rendered)
+            self._ask(claim, self.client.views_publish, user_id=claim.channel, view=rendered)
             return claim.channel, None
         assert isinstance(rendered, Message)
         with self.db.reading() as session:
             living = outbox.posted_message(session, claim.message_key) if claim.message_key else None
             parent = outbox.posted_message(session, claim.thread_key) if claim.thread_key else None
         if living is not None:
-            self.client.chat_update(
-                channel=living.channel, ts=living.ts, text=rendered.text, blocks=rendered.blocks or None
+            self._ask(
+                claim,
+                self.client.chat_update,
+                channel=living.channel,
+                ts=living.ts,
+                text=rendered.text,
+                blocks=rendered.blocks or None,
             )
             return living.channel, living.ts
-        channel = self._conversation(claim.channel)
+        channel = self._conversation(claim)
         thread_ts = parent.ts if parent is not None else None
         if claim.is_retry:
-            found = self._already_posted(channel, claim.id, thread_ts)
+            found = self._already_posted(claim, channel, thread_ts)
             if found is not None:
                 log.info(
                     "outbox row %s had reached slack before (ts %s); not sending it again", claim.id, found
                 )
                 return channel, found
-        answer = self.client.chat_postMessage(
+        answer = self._ask(
+            claim,
+            self.client.chat_postMessage,
             channel=channel,
             text=rendered.text,
             blocks=rendered.blocks or None,
@@ -207,33 +241,56 @@ class Deliverer:
         )
         return str(answer["channel"]), str(answer["ts"])
 
-    def _conversation(self, target: str) -> str:
+    def _ask(
+        self, claim: outbox.Claim, call: Callable[..., SlackResponse], **arguments: Any
+    ) -> SlackResponse:
+        """One Web API call for the row, made only if this worker still owns it: the lease is checked and
+        renewed first (`outbox.LeaseLost` if another worker took the row over), so it cannot run out while
+        the call is under way: a call waits at most the client's timeout, which is shorter than the lease."""
+        with self.db.transaction() as session:
+            outbox.renew(session, claim, now=self.clock.now(), lease=self.lease)
+        return call(**arguments)
+
+    def _conversation(self, claim: outbox.Claim) -> str:
         """A person's id becomes the bot's direct-message channel with them, so their messages can be
         searched like any channel's."""
+        target = claim.channel
         if not target.startswith(("U", "W")):
             return target
         if target not in self._dm_channels:
-            self._dm_channels[target] = self.client.conversations_open(users=target)["channel"]["id"]
+            opened = self._ask(claim, self.client.conversations_open, users=target)
+            self._dm_channels[target] = opened["channel"]["id"]
         return self._dm_channels[target]
 
-    def _already_posted(self, channel: str, outbox_id: int, thread_ts: str | None) -> str | None:
+    def _already_posted(self, claim: outbox.Claim, channel: str, thread_ts: str | None) -> str | None:
         cursor = None
         seen = 0
         while seen < RECONCILE_DEPTH:
             if thread_ts:
-                page = self.client.conversations_replies(
-                    channel=channel, ts=thread_ts, cursor=cursor, limit=200, include_all_metadata=True
+                page = self._ask(
+                    claim,
+                    self.client.conversations_replies,
+                    channel=channel,
+                    ts=thread_ts,
+                    cursor=cursor,
+                    limit=200,
+                    include_all_metadata=True,
                 )
             else:
-                page = self.client.conversations_history(
-                    channel=channel, cursor=cursor, limit=200, include_all_metadata=True
+                page = self._ask(
+                    claim,
+                    self.client.conversations_history,
+                    channel=channel,
+                    cursor=cursor,
+                    limit=200,
+                    include_all_metadata=True,
                 )
             messages = page.get("messages") or []
             for message in messages:
                 metadata = message.get("metadata") or {}
                 if (
                     metadata.get("event_type") == METADATA_EVENT
-                    and metadata.get("event_payload", {}).get("outbox_id") == outbox_id
+                    and metadata.get("event_payload", {}).get("outbox_id") == claim.id
                 ):
                     return str(message["ts"])
             seen += len(messages)
@@ -251,6 +308,16 @@ class Deliverer:
         log.warning("outbox row %s to %s waits for Slack: %s", claim.id, claim.channel, error)
         return UNREACHABLE
 
+    def _wait_out_rate_limit(self, claim: outbox.Claim, response: SlackResponse) -> outbox.Status:
+        """Slack refused the call without acting on it (429): the row waits out Retry-After in the database,
+        where no lease runs out, and the channel behind it waits too. It uses up no attempt: being told to
+        slow down says nothing about the row, and a busy channel must not fail its messages."""
+        seconds = retry_after(response)
+        with self.db.transaction() as session:
+            outbox.release(session, claim, now=self.clock.now(), wait=timedelta(seconds=seconds))
+        log.info("outbox row %s to %s waits %d s: Slack answered 429", claim.id, claim.channel, seconds)
+        return outbox.Status.PENDING
+
     def _retry(self, claim: outbox.Claim, error: str) -> outbox.Status:
         with self.db.transaction() as session:
             status = outbox.mark_retry(session, claim, now=self.clock.now(), error=error)
@@ -265,6 +332,14 @@ class Deliverer:
             outbox.mark_failed(session, claim, error=error)
         log.error("outbox row %s (%s) to %s failed: %s", claim.id, claim.kind, claim.channel, error)
         return outbox.Status.FAILED
+
+
+def retry_after(response: SlackResponse) -> int:
+    """The seconds a 429 asks to wait; a second when it does not say (Slack always does)."""
+    try:
+        return max(1, int(response.headers.get("Retry-After", 1)))
+    except ValueError:
+        return 1
 
 
 class DeliveryLoop:

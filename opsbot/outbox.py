@@ -5,11 +5,16 @@ person) go out in the order they were recorded, one at a time, so a card is post
 before replies go into its thread. A claim is a lease: a worker that dies mid-send leaves the row to be
 claimed again once the lease runs out, and the next worker first checks whether the message already reached
 Slack before sending it again.
+
+Each claim carries a token of its own. The worker renews its lease under that token before every call it
+makes for the row, and marks the row under it, so a worker whose lease ran out (and whose row another worker
+claimed) can neither send nor mark: it finds the token changed and leaves the row to the other.
 """
 
 from __future__ import annotations
 
 import enum
+import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -55,6 +60,8 @@ class Notification(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime())
     lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Who holds the lease: the token of the claim that set it.
+    lease_token: Mapped[str | None] = mapped_column(String(32))
     last_error: Mapped[str | None] = mapped_column(Text)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     slack_ts: Mapped[str | None] = mapped_column(String(32))
@@ -114,6 +121,7 @@ class Claim:
     thread_key: str | None
     attempts: int
     created_at: datetime
+    token: str
     # An earlier attempt may have reached Slack (it counted, or it ended in an error whose outcome is
     # unknown): look before sending again.
     is_retry: bool = False
@@ -156,8 +164,10 @@ def claim_due(
     rows = list(session.scalars(query.with_for_update(skip_locked=True)))
     claims = []
     for row in rows:
+        token = uuid.uuid4().hex
         row.status = Status.SENDING
         row.lease_until = now + lease
+        row.lease_token = token
         row.attempts += 1
         claims.append(
             Claim(
@@ -170,6 +180,7 @@ def claim_due(
                 thread_key=row.thread_key,
                 attempts=row.attempts,
                 created_at=row.created_at,
+                token=token,
                 is_retry=row.attempts > 1 or row.last_error is not None,
             )
         )
@@ -177,16 +188,40 @@ def claim_due(
     return claims
 
 
+class LeaseLost(Exception):
+    """The claim's lease ran out and another worker claimed the row: this one must leave it alone."""
+
+
+def _settle(session: Session, claim: Claim, **values: Any) -> None:
+    """Change the row only if this claim still holds it; the lease ends with any change but a renewal."""
+    values.setdefault("lease_until", None)
+    values.setdefault("lease_token", None)
+    held = session.execute(
+        update(Notification)
+        .where(
+            Notification.id == claim.id,
+            Notification.status == Status.SENDING,
+            Notification.lease_token == claim.token,
+        )
+        .values(**values)
+        .returning(Notification.id)
+    ).first()
+    if held is None:
+        raise LeaseLost(claim.id)
+
+
+def renew(session: Session, claim: Claim, *, now: datetime, lease: timedelta) -> None:
+    """Check that the claim still holds the row and extend its lease, in one guarded UPDATE: before every
+    call made for the row. A lease that ran out is still the claim's until another worker claims the row."""
+    _settle(session, claim, lease_until=now + lease, lease_token=claim.token)
+
+
 def posted_message(session: Session, key: str) -> PostedMessage | None:
     return session.get(PostedMessage, key)
 
 
 def mark_sent(session: Session, claim: Claim, *, now: datetime, channel: str, ts: str | None) -> None:
-    session.execute(
-        update(Notification)
-        .where(Notification.id == claim.id)
-        .values(status=Status.SENT, sent_at=now, slack_ts=ts, lease_until=None, last_error=None)
-    )
+    _settle(session, claim, status=Status.SENT, sent_at=now, slack_ts=ts, last_error=None)
     if claim.message_key and ts and posted_message(session, claim.message_key) is None:
         session.add(PostedMessage(key=claim.message_key, channel=channel, ts=ts, outbox_id=claim.id))
 
@@ -196,20 +231,12 @@ def mark_retry(session: Session, claim: Claim, *, now: datetime, error: str) -> 
     if claim.attempts >= MAX_ATTEMPTS:
         return mark_failed(session, claim, error=f"gave up after {claim.attempts} attempts: {error}")
     delay = timedelta(seconds=min(2 ** (claim.attempts - 1), 300))
-    session.execute(
-        update(Notification)
-        .where(Notification.id == claim.id)
-        .values(status=Status.PENDING, next_attempt_at=now + delay, lease_until=None, last_error=error)
-    )
+    _settle(session, claim, status=Status.PENDING, next_attempt_at=now + delay, last_error=error)
     return Status.PENDING
 
 
 def mark_failed(session: Session, claim: Claim, *, error: str) -> Status:
-    session.execute(
-        update(Notification)
-        .where(Notification.id == claim.id)
-        .values(status=Status.FAILED, lease_until=None, last_error=error)
-    )
+    _settle(session, claim, status=Status.FAILED, last_error=error)
     return Status.FAILED
 
 
@@ -217,17 +244,16 @@ def release(
     session: Session, claim: Claim, *, now: datetime, wait: timedelta = timedelta(0), error: str | None = None
 ) -> None:
     """Give a claim back to be tried after `wait`, without counting the attempt: it was not tried (the
-    channel is paced), or Slack could not be asked (unreachable, or refusing opsbot's token), which says
-    nothing about the row itself."""
+    channel is paced), Slack could not be asked (unreachable, or refusing opsbot's token), or Slack refused
+    the call unseen (rate limited), none of which says anything about the row itself."""
     values: dict[str, Any] = {
         "status": Status.PENDING,
-        "lease_until": None,
         "attempts": claim.attempts - 1,
         "next_attempt_at": now + wait,
     }
     if error is not None:
         values["last_error"] = error
-    session.execute(update(Notification).where(Notification.id == claim.id).values(**values))
+    _settle(session, claim, **values)
 
 
 def backlog(session: Session) -> dict[str, int]:

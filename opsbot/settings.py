@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
@@ -32,7 +32,11 @@ class Settings(BaseSettings):
     # FULL survives a power cut; NORMAL is faster and may lose the last commits (DESIGN.md, "Speed").
     sqlite_synchronous: Literal["FULL", "NORMAL"] = Field("FULL", alias="OPSBOT_SQLITE_SYNCHRONOUS")
     web_threads: int = Field(8, alias="WEB_THREADS", ge=1, le=256)
-    # How long a delivery worker owns a row it is sending before another may take it over.
+    # How long one Web API call waits for Slack. Delivery makes no retries and no waits inside a call (the
+    # outbox retries, and waits out a 429's Retry-After), so this is the longest one delivery call takes.
+    slack_timeout_seconds: int = Field(10, alias="OPSBOT_SLACK_TIMEOUT_SECONDS", ge=1, le=300)
+    # How long a delivery worker owns a row it is sending before another may take it over; renewed before
+    # every call made for the row, so it must outlast one call (see the validator).
     delivery_lease_seconds: int = Field(120, alias="OPSBOT_DELIVERY_LEASE_SECONDS", ge=1)
     # Slack allows about one message a second per channel; 0 turns pacing off (tests, the console).
     channel_posts_per_second: float = Field(1.0, alias="OPSBOT_CHANNEL_POSTS_PER_SECOND", ge=0)
@@ -78,6 +82,18 @@ class Settings(BaseSettings):
     def _config_exists(cls, value: Path) -> Path:
         if not value.is_file():
             raise ValueError(f"no center file at {value}")
+        return value
+
+    @field_validator("delivery_lease_seconds")
+    @classmethod
+    def _lease_outlasts_a_call(cls, value: int, info: ValidationInfo) -> int:
+        """A call that outlasts the lease lets another worker take the row over while it is being sent."""
+        timeout = info.data.get("slack_timeout_seconds")
+        if timeout is not None and value <= timeout:
+            raise ValueError(
+                f"must be longer than OPSBOT_SLACK_TIMEOUT_SECONDS ({timeout:g} s), the longest one call to "
+                "Slack may take: a worker must still own a message when its call ends"
+            )
         return value
 
     @field_validator("log_level", mode="before")

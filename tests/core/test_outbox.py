@@ -1,6 +1,7 @@
 import threading
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from opsbot import outbox
@@ -19,6 +20,11 @@ def add(db, clock, to, key, **extra):
 def claim(db, clock, **extra):
     with db.transaction() as session:
         return outbox.claim_due(session, now=clock.now(), lease=LEASE, **extra)
+
+
+def statuses(db):
+    with db.reading() as session:
+        return list(session.scalars(select(Notification.status).order_by(Notification.id)))
 
 
 def test_the_same_idempotency_key_is_recorded_once(db, clock):
@@ -89,3 +95,49 @@ def test_concurrent_claimers_never_share_a_row(db, clock):
     for thread in threads:
         thread.join()
     assert sorted(claimed) == list(range(1, 61))
+
+
+def test_a_claim_taken_over_can_neither_renew_nor_mark(db, clock):
+    add(db, clock, "C1", "a1")
+    (lapsed,) = claim(db, clock)
+    clock.advance(LEASE + timedelta(seconds=1))
+    (taker,) = claim(db, clock)  # another worker, once the first one's lease ran out
+    assert taker.id == lapsed.id and taker.token != lapsed.token
+    steps = [
+        lambda session: outbox.renew(session, lapsed, now=clock.now(), lease=LEASE),
+        lambda session: outbox.mark_sent(session, lapsed, now=clock.now(), channel="C1", ts="1.1"),
+        lambda session: outbox.mark_retry(session, lapsed, now=clock.now(), error="slack answered 503"),
+        lambda session: outbox.mark_failed(session, lapsed, error="refused"),
+        lambda session: outbox.release(session, lapsed, now=clock.now()),
+    ]
+    for step in steps:
+        with pytest.raises(outbox.LeaseLost), db.transaction() as session:
+            step(session)
+    with db.reading() as session:
+        row = session.scalars(select(Notification)).one()
+    assert (row.status, row.lease_token, row.attempts) == (Status.SENDING, taker.token, 2)
+    with db.transaction() as session:
+        outbox.mark_sent(session, taker, now=clock.now(), channel="C1", ts="1.1")
+    assert statuses(db) == [Status.SENT]
+
+
+def test_a_renewed_lease_is_not_taken_over(db, clock):
+    add(db, clock, "C1", "a1")
+    (held,) = claim(db, clock)
+    clock.advance(LEASE - timedelta(seconds=1))
+    with db.transaction() as session:
+        outbox.renew(session, held, now=clock.now(), lease=LEASE)
+    clock.advance(timedelta(seconds=2))  # past the first lease, within the renewed one
+    assert claim(db, clock) == []
+    clock.advance(LEASE)
+    (taker,) = claim(db, clock)
+    assert taker.is_retry and taker.token != held.token
+
+
+def test_a_lapsed_lease_is_still_the_claims_until_another_worker_claims_the_row(db, clock):
+    add(db, clock, "C1", "a1")
+    (slow,) = claim(db, clock)
+    clock.advance(LEASE * 2)
+    with db.transaction() as session:
+        outbox.renew(session, slow, now=clock.now(), lease=LEASE)
+    assert claim(db, clock) == []

@@ -17,6 +17,8 @@ SLACK_VARS = (
     "LOG_LEVEL",
     "OPSBOT_CONFIG",
     "SLACK_API_URL",
+    "OPSBOT_DELIVERY_LEASE_SECONDS",
+    "OPSBOT_SLACK_TIMEOUT_SECONDS",
 )
 
 
@@ -51,6 +53,12 @@ def test_defaults_run_without_anything_set():
         ("SLACK_APP_TOKEN", "xoxb-not-app", "SLACK_APP_TOKEN: must be an app-level token"),
         ("SLACK_API_URL", "slack.com/api", "SLACK_API_URL: must be an http"),
         ("OPSBOT_CONFIG", "/nowhere/center.yaml", "OPSBOT_CONFIG: no center file"),
+        (
+            "OPSBOT_DELIVERY_LEASE_SECONDS",
+            "10",
+            "OPSBOT_DELIVERY_LEASE_SECONDS: must be longer than OPSBOT_SLACK_TIMEOUT_SECONDS (10 s)",
+        ),
+        ("OPSBOT_SLACK_TIMEOUT_SECONDS", "0", "OPSBOT_SLACK_TIMEOUT_SECONDS: "),
     ],
 )
 def test_a_bad_value_is_one_line_naming_the_variable(monkeypatch, name, value, expected):
@@ -96,3 +104,10 @@ def test_start_up_stops_with_exit_2_and_one_line(tmp_path):
     result = run_bot("worker", env={"DATABASE_URL": f"sqlite:///{tmp_path}/x.db"})
     assert result.returncode == 2
     assert result.stderr.startswith("opsbot: SLACK_BOT_TOKEN is not set")
+    lease = {"OPSBOT_DELIVERY_LEASE_SECONDS": "30", "OPSBOT_SLACK_TIMEOUT_SECONDS": "30"}
+    result = run_bot("worker", env={"DATABASE_URL": f"sqlite:///{tmp_path}/x.db"} | lease)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "opsbot: OPSBOT_DELIVERY_LEASE_SECONDS: must be longer than OPSBOT_SLACK_TIMEOUT_SECONDS (30 s), the "
+        "longest one call to Slack may take: a worker must still own a message when its call ends (got '30')"
+    ]

@@ -59,15 +59,25 @@ def posted_ids(slack, channel: str) -> list[int]:
     return [message.metadata["event_payload"]["outbox_id"] for message in slack.messages(channel)]
 
 
-def test_a_429_waits_its_retry_after_and_delivers_once(worker, slack):
-    slack.fail_next("chat.postMessage", status=429, retry_after=1)
+def test_a_429_waits_out_its_retry_after_in_the_outbox_and_delivers_once(worker, slack, clock: FrozenClock):
+    """The worker does not sleep on a 429 (a wait inside the call could outlast its lease): the row waits in
+    the database until Retry-After has passed, using up no attempt, and the channel waits behind it."""
+    slack.fail_next("chat.postMessage", status=429, retry_after=30)
     enqueue(worker, "C0INTAKE", 1)
-    started = time.monotonic()
+    enqueue(worker, "C0INTAKE", 2)
     report = worker.deliverer.drain()
-    assert time.monotonic() - started >= 1.0
-    assert (report.sent, report.failed) == (1, 0)
-    assert [call.status for call in slack.calls_to("chat.postMessage")] == [429, 200]
-    assert posted_ids(slack, "C0INTAKE") == [1]
+    assert (report.sent, report.retrying) == (0, 1)
+    with worker.db.reading() as session:
+        row = session.get(Notification, 1)
+    assert (row.status, row.attempts) == ("pending", 0)
+    assert row.next_attempt_at == clock.now() + timedelta(seconds=30)
+    clock.advance(timedelta(seconds=29))
+    assert worker.deliverer.drain().handled == 0
+    clock.advance(timedelta(seconds=1))
+    assert worker.deliverer.drain().sent == 2
+    assert [call.status for call in slack.calls_to("chat.postMessage")] == [429, 200, 200]
+    assert posted_ids(slack, "C0INTAKE") == [1, 2]
+    assert not slack.calls_to("conversations.history")  # a 429 posts nothing: no need to look
 
 
 def test_while_slack_is_down_rows_wait_then_go_once(worker, slack, clock: FrozenClock):

@@ -139,7 +139,9 @@ def _answers(url: str) -> bool:
 
 def test_a_worker_killed_mid_send_is_replaced_without_a_double(slack, directory_loaded, processes):
     database_url = directory_loaded
-    env = environment(slack, database_url, OPSBOT_DELIVERY_LEASE_SECONDS="2")
+    env = environment(
+        slack, database_url, OPSBOT_DELIVERY_LEASE_SECONDS="3", OPSBOT_SLACK_TIMEOUT_SECONDS="2"
+    )
     slack.hold_answer_next("chat.postMessage", 60)  # Slack posts it, the answer never comes back in time
     enqueue(database_url, [("C0INTAKE", 1)])
     first = start(processes, env, "worker")
