@@ -94,10 +94,12 @@ def read_center(path: Path) -> Center:
     try:
         return load_center(path)
     except CenterFileError as exc:
-        raise StartupError(
-            f"OPSBOT_CONFIG: {exc.source} has {len(exc.problems)} problem(s); "
-            f"run `python bot.py config check {exc.source}` to see them"
-        ) from None
+        raise StartupError(f"OPSBOT_CONFIG: {every_problem(exc)}") from None
+
+
+def every_problem(exc: CenterFileError) -> str:
+    """The file and its problems, one line each with its path."""
+    return "\n".join([f"{exc.source}: {len(exc.problems)} problem(s)", *(f"  {p}" for p in exc.problems)])
 
 
 def sync_center(db: Database, center: Center, clock: Clock) -> None:
@@ -226,12 +228,13 @@ def tick(settings: Settings) -> None:
 
 
 def migrate(settings: Settings) -> None:
+    center = read_center(settings.config_path)  # a file that cannot be loaded leaves the database as it was
     db = Database(settings.database_url, sqlite_synchronous=settings.sqlite_synchronous)
     try:
         upgrade_to_head(db)
     except OperationalError as exc:
         raise StartupError(f"DATABASE_URL: cannot use the database: {exc.orig}") from None
-    sync_center(db, read_center(settings.config_path), SystemClock())
+    sync_center(db, center, SystemClock())
     print(f"database at revision {current_revision(db)}; directory loaded from {settings.config_path}")
 
 
@@ -239,9 +242,7 @@ def config_check(path: Path) -> int:
     try:
         center = load_center(path)
     except CenterFileError as exc:
-        print(f"{exc.source}: {len(exc.problems)} problem(s)", file=sys.stderr)
-        for problem in exc.problems:
-            print(f"  {problem}", file=sys.stderr)
+        print(every_problem(exc), file=sys.stderr)
         return 2
     units = len(center.all_units())
     print(

@@ -1,7 +1,8 @@
 """The center file: units, people, channels and the business calendar, validated by pydantic.
 
 Every problem is reported with the path of the field it is in (`people[3].reports_to`), all at once,
-so an admin fixes the file in one pass.
+so an admin fixes the file in one pass: the YAML is read so that pydantic sees what was written
+(`opsbot.center_yaml`), and rules across several values read the file as written (`opsbot.rules`).
 """
 
 from __future__ import annotations
@@ -9,15 +10,18 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date, time
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Self
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
+    ModelWrapValidatorHandler,
     StringConstraints,
+    TypeAdapter,
     ValidationError,
     ValidationInfo,
     field_validator,
@@ -25,7 +29,9 @@ from pydantic import (
 )
 
 from opsbot.approvals.policy import FUNCTION_NAMES, ApprovalSettings, function_names
+from opsbot.center_yaml import read_yaml
 from opsbot.roles import Role
+from opsbot.rules import Problem, entries, read, repeated, with_rules
 
 SlackUserId = Annotated[str, StringConstraints(pattern=r"^[UW][A-Z0-9]{2,}$")]
 SlackChannelId = Annotated[str, StringConstraints(pattern=r"^[CGD][A-Z0-9]{2,}$")]
@@ -67,9 +73,19 @@ class Person(Strict):
         return value
 
 
+def _without_offset(value: time) -> time:
+    if value.tzinfo is not None:
+        raise ValueError("give the time without an offset: working hours are in calendar.timezone")
+    return value
+
+
+# A time of day on the center's clock.
+LocalTime = Annotated[time, AfterValidator(_without_offset)]
+
+
 class WorkingHours(Strict):
-    start: time
-    end: time
+    start: LocalTime
+    end: LocalTime
 
     @model_validator(mode="after")
     def _ordered(self) -> WorkingHours:
@@ -124,12 +140,10 @@ class Channels(Strict):
     leadership: SlackChannelId
     announcements: SlackChannelId
 
-    @model_validator(mode="after")
-    def _extra_are_channels(self) -> Channels:
-        for purpose, channel in (self.model_extra or {}).items():
-            if not isinstance(channel, str) or channel[:1] not in ("C", "G") or not channel.isalnum():
-                raise ValueError(f"{purpose}: {channel!r} is not a Slack channel id (C… or G…)")
-        return self
+    @model_validator(mode="wrap")
+    @classmethod
+    def _rules(cls, data: Any, handler: ModelWrapValidatorHandler[Self]) -> Self:
+        return with_rules(data, handler, _extra_channel_rules(data))
 
     def by_purpose(self) -> dict[str, str]:
         return {name: getattr(self, name) for name in type(self).model_fields} | dict(self.model_extra or {})
@@ -168,17 +182,10 @@ class CaseSettings(Strict):
     # The assignee is reminded this many business hours before a reply or resolution falls due.
     remind_before_hours: float = Field(2, ge=0, le=100)
 
-    @model_validator(mode="after")
-    def _one_default(self) -> CaseSettings:
-        defaults = [t.key for t in self.types if t.default]
-        if len(defaults) != 1:
-            raise ValueError(
-                f"exactly one case type must be the default (default: true); found {len(defaults)}"
-            )
-        keys = [t.key for t in self.types]
-        if len(set(keys)) != len(keys):
-            raise ValueError("case type keys must be unique")
-        return self
+    @model_validator(mode="wrap")
+    @classmethod
+    def _rules(cls, data: Any, handler: ModelWrapValidatorHandler[Self]) -> Self:
+        return with_rules(data, handler, _case_type_rules(data))
 
     @property
     def default_type(self) -> CaseType:
@@ -214,6 +221,40 @@ class Center(Strict):
         return found
 
 
+_FLAG: TypeAdapter[bool] = TypeAdapter(bool)
+
+
+def _extra_channel_rules(raw: object) -> list[Problem]:
+    """Purposes beyond the known ones, as written: each must name a channel."""
+    if not isinstance(raw, Mapping):
+        return []
+    return [
+        ((purpose,), f"{channel!r} is not a Slack channel id (C… or G…)")
+        for purpose, channel in raw.items()
+        if purpose not in Channels.model_fields
+        and (not isinstance(channel, str) or channel[:1] not in ("C", "G") or not channel.isalnum())
+    ]
+
+
+def _case_type_rules(raw: object) -> list[Problem]:
+    types = entries(raw.get("types")) if isinstance(raw, Mapping) else None
+    if not types:  # no list, or an empty one, is a mistake of the field itself
+        return []
+    problems: list[Problem] = []
+    flags = [read(_FLAG, kind.get("default", False)) for kind in types]
+    if None not in flags and flags.count(True) != 1:  # a flag that is not yes or no is its own mistake
+        problems.append(
+            (
+                ("types",),
+                f"exactly one case type must be the default (default: true); found {flags.count(True)}",
+            )
+        )
+    keys = repeated([kind["key"] for kind in types if isinstance(kind.get("key"), str)])
+    if keys:
+        problems.append((("types",), f"case type keys must be unique; repeated: {', '.join(keys)}"))
+    return problems
+
+
 def organisation_problems(raw: Mapping[str, Any]) -> list[str]:
     """Whole-file rules, each problem with the path of the entry at fault: unique unit keys and Slack ids,
     one top of the reporting tree, no reporting loops. They read the file as written, so they are reported
@@ -243,8 +284,13 @@ def organisation_problems(raw: Mapping[str, Any]) -> list[str]:
                 "people: exactly one person must have no reports_to (the top of the center); "
                 f"found {len(tops)}" + (f": {', '.join(map(str, tops))}" if tops else "")
             )
-    superior = {p.get("slack_id"): p.get("reports_to") for p in people}
+    # A reports_to that is not an id is a mistake of its field; it ends the chain here.
+    superior = {pid: _text_or_none(people[index].get("reports_to")) for pid, index in index_of.items()}
     return problems + _reporting_loops(superior, index_of)
+
+
+def _text_or_none(value: object) -> str | None:
+    return value if isinstance(value, str) else None
 
 
 def _reporting_loops(superior: Mapping[str, Any], index_of: Mapping[str, int]) -> list[str]:
@@ -294,17 +340,19 @@ def load_center(path: Path) -> Center:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise CenterFileError(str(path), [f"cannot read the file: {exc.strerror}"]) from None
+    except UnicodeDecodeError as exc:
+        raise CenterFileError(str(path), [f"not UTF-8 text: {exc.reason} at byte {exc.start}"]) from None
     return parse_center(text, source=str(path))
 
 
 def parse_center(text: str, *, source: str = "<center file>") -> Center:
     try:
-        raw = yaml.safe_load(text)
+        raw, problems = read_yaml(text)
     except yaml.YAMLError as exc:
-        raise CenterFileError(source, [f"not valid YAML: {exc}"]) from None
+        raise CenterFileError(source, [_not_yaml(exc)]) from None
     if not isinstance(raw, dict):
         raise CenterFileError(
-            source, ["the file must be a mapping with name, calendar, units, people, channels"]
+            source, [*problems, "the file must be a mapping with name, calendar, units, people, channels"]
         )
     # Cross references are checked per field (so each error keeps its path) against what the file names.
     context = {
@@ -312,15 +360,23 @@ def parse_center(text: str, *, source: str = "<center file>") -> Center:
         "person_ids": _person_ids(raw.get("people")),
         FUNCTION_NAMES: function_names(raw.get("approvals")),
     }
-    problems = []
     try:
         center = Center.model_validate(raw, context=context)
     except ValidationError as exc:
-        problems = [_describe(error) for error in exc.errors()]
+        problems += [_describe(error) for error in exc.errors()]
     problems += organisation_problems(raw)
     if problems:
         raise CenterFileError(source, problems)
     return center
+
+
+def _not_yaml(exc: yaml.YAMLError) -> str:
+    """PyYAML's several-line message on one line, starting with where."""
+    if isinstance(exc, yaml.MarkedYAMLError) and exc.problem_mark is not None:
+        mark = exc.problem_mark
+        what = ", ".join(part for part in (exc.context, exc.problem) if part)
+        return f"line {mark.line + 1}, column {mark.column + 1}: not valid YAML ({what})"
+    return f"not valid YAML: {exc}"
 
 
 def _describe(error: Any) -> str:
@@ -330,7 +386,17 @@ def _describe(error: Any) -> str:
     message = error["msg"].removeprefix("Value error, ")
     if error["type"] == "string_pattern_mismatch":
         message = f"{error['input']!r} is not the expected form ({error['ctx']['pattern']})"
+    elif error["type"] in _NOT_READ_AS:
+        message = _NOT_READ_AS[error["type"]].format(value=error["input"], reason=error["ctx"]["error"])
     return f"{path or '(top level)'}: {message}"
+
+
+# pydantic's words for a date or time it cannot read, and what the file should say instead.
+_NOT_READ_AS = {
+    "date_parsing": "{value} is not a date ({reason})",
+    "date_from_datetime_parsing": "{value} is not a date ({reason})",
+    "time_parsing": "{value} is not a time ({reason}): write it as HH:MM, such as 09:00",
+}
 
 
 def _person_ids(people: object) -> set[str]:

@@ -7,22 +7,27 @@ fixed function named in `functions` (finance, QC, …) so that the policy speaks
 Like the rest of the center file, every problem carries the path of the field it is in
 (`approvals.kinds[2].tiers[1].steps[0]: unknown step 'cfo'`). Cross references (unit keys, function names)
 are checked per field against the validation context that `opsbot.center.parse_center` builds from the raw
-file, so each error keeps its own path; without a context the same checks run on the whole section.
+file, so each error keeps its own path; without a context the same checks run on the whole section. Rules
+across several values (tiers ascend, fields match the steps, unique keys) read the section as written
+(`opsbot.rules`), so a wrong step does not hide a tier out of order: both are reported.
 
 This module imports nothing from `opsbot.center` (which imports it) and nothing from Slack.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal, Self
 
 from pydantic import (
     AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
+    ModelWrapValidatorHandler,
     StringConstraints,
+    TypeAdapter,
     ValidationInfo,
     field_validator,
     model_validator,
@@ -30,6 +35,7 @@ from pydantic import (
 
 from opsbot.errors import OpsError
 from opsbot.roles import Role
+from opsbot.rules import Problem, entries, items, read, repeated, with_rules
 
 Key = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]*$", max_length=40)]
 Label = Annotated[str, StringConstraints(min_length=1, max_length=60)]
@@ -95,6 +101,9 @@ def _unknown_step_message(value: str, functions: set[str] | list[str]) -> str:
 
 
 StepName = Annotated[Key, AfterValidator(_step_known)]
+# The highest amount a tier covers (inclusive).
+Bound = Annotated[Decimal, Field(gt=0, allow_inf_nan=False)]
+_BOUND: TypeAdapter[Decimal] = TypeAdapter(Bound)
 
 
 class Function(_Strict):
@@ -119,17 +128,14 @@ class Function(_Strict):
 
 
 class Tier(_Strict):
-    # The highest amount this tier covers (inclusive); None for the last tier, or for a kind without amount.
-    up_to: Decimal | None = Field(None, gt=0, allow_inf_nan=False)
+    # None for the last tier, or for a kind without amount.
+    up_to: Bound | None = None
     steps: tuple[StepName, ...] = Field(min_length=1)
 
-    @field_validator("steps")
+    @model_validator(mode="wrap")
     @classmethod
-    def _next_level_follows_a_step(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        # next_level is "the superior of the previous step's approver": there must be a previous step.
-        if value and value[0] == NEXT_LEVEL:
-            raise ValueError("next_level is the superior of the step before it, so it cannot come first")
-        return value
+    def _rules(cls, data: Any, handler: ModelWrapValidatorHandler[Self]) -> Self:
+        return with_rules(data, handler, _tier_rules(data))
 
 
 class ApprovalKind(_Strict):
@@ -141,47 +147,10 @@ class ApprovalKind(_Strict):
     returnable: bool = False
     tiers: tuple[Tier, ...] = Field(min_length=1)
 
-    @field_validator("fields")
+    @model_validator(mode="wrap")
     @classmethod
-    def _fields_once(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        repeated = sorted({name for name in value if value.count(name) > 1})
-        if repeated:
-            raise ValueError(f"field(s) listed twice: {', '.join(repeated)}")
-        return value
-
-    @field_validator("tiers")
-    @classmethod
-    def _tiers_ascend(cls, value: tuple[Tier, ...]) -> tuple[Tier, ...]:
-        *upper, last = value
-        if last.up_to is not None:
-            raise ValueError(
-                f"the last tier (tiers[{len(value) - 1}]) must have no up_to: it covers every larger amount"
-            )
-        for index, tier in enumerate(upper):
-            if tier.up_to is None:
-                raise ValueError(f"tiers[{index}] needs an up_to: only the last tier has none")
-            if index and upper[index - 1].up_to is not None and tier.up_to <= upper[index - 1].up_to:  # type: ignore[operator]
-                raise ValueError(
-                    f"tiers must ascend: tiers[{index}].up_to {tier.up_to} is not above "
-                    f"tiers[{index - 1}].up_to {upper[index - 1].up_to}"
-                )
-        return value
-
-    @model_validator(mode="after")
-    def _fields_match_steps(self) -> ApprovalKind:
-        graded = len(self.tiers) > 1
-        if graded and "amount" not in self.fields:
-            raise ValueError("fields must include amount: the tiers are graded by amount (up_to)")
-        if not graded and "amount" in self.fields:
-            raise ValueError(
-                "fields include amount but there is a single tier: add tiers with up_to, or drop amount"
-            )
-        receiving = any(RECEIVING_UNIT_HEAD in tier.steps for tier in self.tiers)
-        if receiving and "target_unit" not in self.fields:
-            raise ValueError("fields must include target_unit: a step is receiving_unit_head")
-        if not receiving and "target_unit" in self.fields:
-            raise ValueError("fields include target_unit but no step is receiving_unit_head")
-        return self
+    def _rules(cls, data: Any, handler: ModelWrapValidatorHandler[Self]) -> Self:
+        return with_rules(data, handler, _kind_rules(data))
 
     @property
     def has_amount(self) -> bool:
@@ -199,47 +168,23 @@ class ApprovalKind(_Strict):
 class ApprovalSettings(_Strict):
     # Business hours a step may wait before its approver is reminded, and before it goes to their superior.
     remind_after_hours: float = Field(4, gt=0, le=200)
-    escalate_after_hours: float = Field(8, gt=0, le=400)
+    escalate_after_hours: float = Field(8, gt=0, le=400, validate_default=True)
     currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] = "CNY"
     functions: dict[Key, Function] = {}
     kinds: tuple[ApprovalKind, ...] = Field(min_length=1)
 
-    @field_validator("functions")
+    @field_validator("escalate_after_hours")
     @classmethod
-    def _not_a_relative_step(cls, value: dict[str, Function]) -> dict[str, Function]:
-        clash = sorted(name for name in value if name in RELATIVE_STEPS)
-        if clash:
-            raise ValueError(
-                f"{', '.join(clash)}: already a step relative to the requester; name it otherwise"
-            )
+    def _after_the_reminder(cls, value: float, info: ValidationInfo) -> float:
+        remind = info.data.get("remind_after_hours")
+        if remind is not None and value <= remind:
+            raise ValueError("must exceed remind_after_hours (remind first, then escalate)")
         return value
 
-    @field_validator("kinds")
+    @model_validator(mode="wrap")
     @classmethod
-    def _unique_keys(cls, value: tuple[ApprovalKind, ...]) -> tuple[ApprovalKind, ...]:
-        keys = [kind.key for kind in value]
-        repeated = sorted({key for key in keys if keys.count(key) > 1})
-        if repeated:
-            raise ValueError(f"kind keys must be unique; repeated: {', '.join(repeated)}")
-        return value
-
-    @model_validator(mode="after")
-    def _consistent(self) -> ApprovalSettings:
-        if self.escalate_after_hours <= self.remind_after_hours:
-            raise ValueError(
-                "escalate_after_hours must exceed remind_after_hours (remind first, then escalate)"
-            )
-        # Steps were checked per field when the context named the functions; without one, check them here.
-        problems = [
-            f"kinds[{k}].tiers[{t}].steps[{s}]: {_unknown_step_message(step, list(self.functions))}"
-            for k, kind in enumerate(self.kinds)
-            for t, tier in enumerate(kind.tiers)
-            for s, step in enumerate(tier.steps)
-            if step not in RELATIVE_STEPS and step not in self.functions
-        ]
-        if problems:
-            raise ValueError("; ".join(problems))
-        return self
+    def _rules(cls, data: Any, handler: ModelWrapValidatorHandler[Self], info: ValidationInfo) -> Self:
+        return with_rules(data, handler, _settings_rules(data, (info.context or {}).get(FUNCTION_NAMES)))
 
     def kind(self, key: str) -> ApprovalKind:
         """The kind with this key, or UnknownKind listing the keys a person can use."""
@@ -263,3 +208,101 @@ def function_names(raw_approvals: object) -> set[str]:
     if not isinstance(raw_approvals, dict) or not isinstance(raw_approvals.get("functions"), dict):
         return set()
     return {name for name in raw_approvals["functions"] if isinstance(name, str)}
+
+
+# ------------------------------------------------------------------ rules, on the section as written
+
+
+def _tier_rules(raw: object) -> list[Problem]:
+    steps = items(raw.get("steps")) if isinstance(raw, Mapping) else None
+    # next_level is "the superior of the previous step's approver": there must be a previous step.
+    if steps and steps[0] == NEXT_LEVEL:
+        return [(("steps",), "next_level is the superior of the step before it, so it cannot come first")]
+    return []
+
+
+def _kind_rules(raw: object) -> list[Problem]:
+    if not isinstance(raw, Mapping):
+        return []
+    fields = items(raw.get("fields", ()))
+    tiers = entries(raw.get("tiers"))
+    problems: list[Problem] = []
+    if fields is not None and repeated(fields):
+        problems.append((("fields",), f"field(s) listed twice: {', '.join(repeated(fields))}"))
+    if tiers:  # no list, or an empty one, is a mistake of the field itself
+        problems += [(("tiers",), message) for message in _tier_order(tiers)]
+        if fields is not None:
+            problems += [((), message) for message in _fields_for_steps(fields, tiers)]
+    return problems
+
+
+def _tier_order(tiers: list[Mapping[str, Any]]) -> list[str]:
+    *upper, last = tiers
+    problems = []
+    if last.get("up_to") is not None:
+        problems.append(
+            f"the last tier (tiers[{len(tiers) - 1}]) must have no up_to: it covers every larger amount"
+        )
+    problems += [
+        f"tiers[{index}] needs an up_to: only the last tier has none"
+        for index, tier in enumerate(upper)
+        if tier.get("up_to") is None
+    ]
+    bounds = [read(_BOUND, tier.get("up_to")) for tier in upper]  # None: not given, or not an amount
+    for index in range(1, len(bounds)):
+        bound, below = bounds[index], bounds[index - 1]
+        if bound is not None and below is not None and bound <= below:
+            problems.append(
+                f"tiers must ascend: tiers[{index}].up_to {bound} is not above "
+                f"tiers[{index - 1}].up_to {below}"
+            )
+    return problems
+
+
+def _fields_for_steps(fields: list[Any], tiers: list[Mapping[str, Any]]) -> list[str]:
+    problems = []
+    graded = len(tiers) > 1
+    if graded and "amount" not in fields:
+        problems.append("fields must include amount: the tiers are graded by amount (up_to)")
+    if not graded and "amount" in fields:
+        problems.append(
+            "fields include amount but there is a single tier: add tiers with up_to, or drop amount"
+        )
+    receiving = any(RECEIVING_UNIT_HEAD in (items(tier.get("steps")) or ()) for tier in tiers)
+    if receiving and "target_unit" not in fields:
+        problems.append("fields must include target_unit: a step is receiving_unit_head")
+    if not receiving and "target_unit" in fields:
+        problems.append("fields include target_unit but no step is receiving_unit_head")
+    return problems
+
+
+def _settings_rules(raw: object, known_functions: set[str] | None) -> list[Problem]:
+    if not isinstance(raw, Mapping):
+        return []
+    functions = function_names(raw)
+    kinds = entries(raw.get("kinds")) or []
+    problems: list[Problem] = []
+    clash = sorted(name for name in functions if name in RELATIVE_STEPS)
+    if clash:
+        problems.append(
+            (
+                ("functions",),
+                f"{', '.join(clash)}: already a step relative to the requester; name it otherwise",
+            )
+        )
+    keys = repeated([kind["key"] for kind in kinds if isinstance(kind.get("key"), str)])
+    if keys:
+        problems.append((("kinds",), f"kind keys must be unique; repeated: {', '.join(keys)}"))
+    if known_functions is None:  # without a context, steps were not checked per field: check them here
+        problems += _unknown_steps(kinds, functions)
+    return problems
+
+
+def _unknown_steps(kinds: list[Mapping[str, Any]], functions: set[str]) -> list[Problem]:
+    return [
+        (("kinds", k, "tiers", t, "steps", s), _unknown_step_message(step, functions))
+        for k, kind in enumerate(kinds)
+        for t, tier in enumerate(entries(kind.get("tiers")) or [])
+        for s, step in enumerate(items(tier.get("steps")) or [])
+        if isinstance(step, str) and step not in RELATIVE_STEPS and step not in functions
+    ]

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import pytest
 import yaml
+from pydantic import ValidationError
 
 from opsbot.approvals.policy import ApprovalSettings, UnknownKind
 from opsbot.center import CenterFileError, load_center, parse_center
@@ -161,7 +162,11 @@ def test_an_unknown_kind_lists_the_kinds():
         ),
         (
             (("escalate_after_hours: 8", "escalate_after_hours: 4"),),
-            "approvals: escalate_after_hours must exceed remind_after_hours (remind first, then escalate)",
+            "approvals.escalate_after_hours: must exceed remind_after_hours (remind first, then escalate)",
+        ),
+        (
+            (("remind_after_hours: 4\n  escalate_after_hours: 8\n", "remind_after_hours: 9\n"),),
+            "approvals.escalate_after_hours: must exceed remind_after_hours (remind first, then escalate)",
         ),
         (
             (("currency: CNY", "currency: yuan"),),
@@ -182,11 +187,57 @@ def test_several_mistakes_are_reported_together():
             ("escalate_after_hours: 8", "escalate_after_hours: 2"),
         )
     )
-    # The whole-section check (escalation after reminder) waits until the fields are right.
     assert [problem.split(":")[0] for problem in problems] == [
+        "approvals.escalate_after_hours",
         "approvals.functions.finance.unit",
         "approvals.kinds[2].tiers[1].steps[0]",
     ]
+
+
+def test_every_mistake_in_one_kind_is_reported_at_once():
+    problems = problems_of(
+        broken(
+            ("{up_to: 5000, steps: [direct_superior, finance]}", "{up_to: 5000, steps: [next_level, cfo]}"),
+            ("{up_to: 50000, steps:", "{up_to: 4000, steps:"),
+            (
+                "      fields: [amount, details]\n      returnable: true\n",
+                "      fields: [details, details]\n",
+            ),
+        )
+    )
+    assert problems == [
+        "approvals.kinds[0].tiers[0].steps[1]: unknown step 'cfo'; steps are: direct_superior, next_level, "
+        "receiving_unit_head, unit_head, director, finance, qc, technical_support",
+        "approvals.kinds[0].tiers[0].steps: next_level is the superior of the step before it, so it cannot "
+        "come first",
+        "approvals.kinds[0].fields: field(s) listed twice: details",
+        "approvals.kinds[0].tiers: tiers must ascend: tiers[1].up_to 4000 is not above tiers[0].up_to 5000",
+        "approvals.kinds[0]: fields must include amount: the tiers are graded by amount (up_to)",
+    ]
+
+
+def test_an_unknown_step_does_not_hide_the_mistakes_of_other_kinds_and_functions():
+    problems = problems_of(
+        broken(
+            ("{up_to: 100000, steps: [unit_head,", "{up_to: 100000, steps: [cfo,"),
+            ("key: project_change", "key: project_initiation"),
+            ("qc: {unit: quality,", "qc: {unit: qualty,"),
+            (
+                "    director: {role: director,",
+                "    unit_head: {role: director}\n    director: {role: director,",
+            ),
+        )
+    )
+    assert [problem.split(": ")[0] for problem in problems] == [
+        "approvals.functions.qc.unit",
+        "approvals.kinds[2].tiers[1].steps[0]",
+        "approvals.functions",
+        "approvals.kinds",
+    ], problems
+    assert problems[2] == (
+        "approvals.functions: unit_head: already a step relative to the requester; name it otherwise"
+    )
+    assert problems[3] == "approvals.kinds: kind keys must be unique; repeated: project_initiation"
 
 
 def test_a_center_file_without_approvals_is_refused():
@@ -201,8 +252,15 @@ def test_without_a_context_unknown_steps_are_still_found_with_their_path():
             ("{up_to: 100000, steps: [unit_head,", "{up_to: 100000, steps: [cfo,"),
         )
     )
-    with pytest.raises(ValueError, match=r"kinds\[2\]\.tiers\[1\]\.steps\[0\]: unknown step 'cfo'"):
+    with pytest.raises(ValidationError) as raised:
         ApprovalSettings.model_validate(raw["approvals"])
+    assert [(error["loc"], error["msg"]) for error in raised.value.errors()] == [
+        (
+            ("kinds", 2, "tiers", 1, "steps", 0),
+            "Value error, unknown step 'cfo'; steps are: direct_superior, next_level, receiving_unit_head, "
+            "unit_head, director, finance, qc, technical_support",
+        )
+    ]
 
 
 def test_defaults():

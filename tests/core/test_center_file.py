@@ -1,5 +1,7 @@
+import contextlib
 import subprocess
 import sys
+from datetime import date, time
 from pathlib import Path
 
 import pytest
@@ -16,6 +18,12 @@ def broken(*replacements: tuple[str, str]) -> str:
         assert old in text, old
         text = text.replace(old, new, 1)
     return text
+
+
+def problems_of(text: str) -> list[str]:
+    with pytest.raises(CenterFileError) as raised:
+        parse_center(text)
+    return raised.value.problems
 
 
 def test_example_center_is_a_whole_organisation():
@@ -128,3 +136,171 @@ def test_config_check_prints_every_problem_and_exits_2(tmp_path):
     )
     assert good.returncode == 0, good.stderr
     assert "OK" in good.stdout
+
+
+def test_impossible_dates_are_problems_of_their_fields_reported_with_the_rest():
+    text = broken(
+        ("    - 2026-05-01\n", "    - 2026-02-30\n"),  # holidays[7]
+        ("    - 2026-09-27\n", "    - 2026-13-45\n"),  # extra_working_days[2]
+        ("role: qc_inspector", "role: inspector"),
+    )
+    problems = problems_of(text)
+    assert problems[:2] == [
+        "calendar.holidays[7]: 2026-02-30 is not a date (day value is outside expected range)",
+        "calendar.extra_working_days[2]: 2026-13-45 is not a date (month value is outside expected range of "
+        "1-12)",
+    ]
+    assert problems[2].startswith("people[9].role: ")
+    assert len(problems) == 3, problems
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "2026-10-10",
+        "2026-10-10 00:00:00",
+        "2026-10-10T00:00:00Z",
+        "2026-10-10t00:00:00.000+08:00",
+        "2026-10-10T00:00:00 +8",
+        "2026-10-10  00:00:00",
+        "2026-10-10T0:00:00",
+        '"2026-10-10"',
+    ],
+)
+def test_every_way_of_writing_a_date_still_reads(written):
+    center = parse_center(broken(("    - 2026-10-10\n", f"    - {written}\n")))
+    assert center.calendar.extra_working_days[-1] == date(2026, 10, 10)
+
+
+def test_a_date_with_a_one_digit_month_still_reads_when_it_carries_a_time():
+    center = parse_center(broken(("    - 2026-01-01\n", "    - 2026-1-1 00:00:00\n")))
+    assert center.calendar.holidays[0] == date(2026, 1, 1)
+
+
+@pytest.mark.parametrize(
+    ("hours", "start", "end"),
+    [
+        ('{start: "09:00", end: "18:00"}', time(9), time(18)),
+        ("{start: 09:00, end: 18:00}", time(9), time(18)),  # 18:00 unquoted is 1080 in YAML 1.1's base 60
+        ("{start: 08:30, end: 17:30}", time(8, 30), time(17, 30)),
+        ("{start: 10:00, end: 19:00:00}", time(10), time(19)),
+    ],
+)
+def test_working_hours_read_as_written(hours, start, end):
+    center = parse_center(broken(('hours: {start: "09:00", end: "18:00"}', f"hours: {hours}")))
+    assert (center.calendar.hours.start, center.calendar.hours.end) == (start, end)
+
+
+@pytest.mark.parametrize(
+    ("hours", "expected"),
+    [
+        # Read as 540 and 1080 seconds, this made a day of 00:09–00:18 UTC.
+        (
+            "{start: 9:00, end: 18:00}",
+            "calendar.hours.start: 9:00 is not a time (input is too short): write it as HH:MM, such as 09:00",
+        ),
+        # An offset made the times incomparable with the other end (a TypeError out of the validator).
+        ('{start: "09:00", end: "18:00+08:00"}', "calendar.hours.end: give the time without an offset"),
+        ("{start: 09:00, end: 25:00}", "calendar.hours.end: 25:00 is not a time"),
+    ],
+)
+def test_a_working_hour_that_is_not_a_time_of_day_is_named(hours, expected):
+    problems = problems_of(broken(('hours: {start: "09:00", end: "18:00"}', f"hours: {hours}")))
+    assert any(problem.startswith(expected) for problem in problems), problems
+
+
+def test_a_key_written_twice_is_reported_with_its_lines_and_the_other_mistakes():
+    text = broken(
+        ("  approvals: C0APPROVALS\n", "  approvals: C0APPROVALS\n  intake: C0ELSEWHERE\n"),
+        ("{slack_id: U0LUYAN, name: Lu Yan,", "{slack_id: U0LUYAN, name: Lu Yan, name: Lu Yang,"),
+        ("    - 2026-05-01\n", "    - 2026-02-30\n"),
+    )
+    lines = text.splitlines()
+    intake = [number for number, line in enumerate(lines, 1) if line.startswith("  intake: ")]
+    lu_yan = next(number for number, line in enumerate(lines, 1) if "U0LUYAN" in line)
+    problems = problems_of(text)
+    assert problems[:2] == [
+        f"people[9]: name appears twice (line {lu_yan})",
+        f"channels: intake appears twice (lines {intake[0]} and {intake[1]})",
+    ]
+    assert problems[2].startswith("calendar.holidays[7]: 2026-02-30 is not a date")
+    assert len(problems) == 3, problems
+
+
+def test_keys_at_the_top_and_behind_aliases_are_checked_once():
+    problems = problems_of("name: A\nname: B\nbase: &b {x: 1, x: 2}\nagain: *b\n")
+    assert problems[:2] == [
+        "(top level): name appears twice (lines 1 and 2)",
+        "base: x appears twice (line 3)",
+    ]
+
+
+def test_a_merge_key_may_be_overridden():
+    text = broken(
+        (
+            "channels:\n  intake: C0INTAKE\n",
+            "plain: &plain {intake: C0INTAKE}\nchannels:\n  <<: *plain\n  intake: C0INTAKE\n",
+        )
+    )
+    assert not any("appears" in problem for problem in problems_of(text))
+
+
+def test_a_wrong_case_type_does_not_hide_the_rules_across_the_types():
+    problems = problems_of(
+        broken(
+            (
+                "      reply_hours: 4\n      resolve_hours: 16\n",
+                "      reply_hours: 40\n      resolve_hours: 16\n",
+            ),
+            ("      resolve_hours: 40\n", "      resolve_hours: 40\n      default: yes\n"),  # the refund type
+            ("key: account_change", "key: enquiry"),
+        )
+    )
+    assert problems == [
+        "cases.types[0]: reply_hours must not exceed resolve_hours",
+        "cases.types: exactly one case type must be the default (default: true); found 2",
+        "cases.types: case type keys must be unique; repeated: enquiry",
+    ]
+
+
+def test_a_wrong_channel_does_not_hide_a_wrong_extra_purpose():
+    problems = problems_of(broken(("intake: C0INTAKE", "intake: intake-channel\n  reports: '#reports'")))
+    assert problems == [
+        "channels.intake: 'intake-channel' is not the expected form (^[CGD][A-Z0-9]{2,}$)",
+        "channels.reports: '#reports' is not a Slack channel id (C… or G…)",
+    ]
+
+
+ODD_VALUES = [
+    *("2026-02-30", "2026-13-45", "2026-10-01 09:00", "25:00", "9:00", "18:00+08:00", "1:30.5", "0x1f"),
+    *("!!int x", "!!float x", "!!bool maybe", "!!timestamp x", "~", "''", "[]", "{}", "-1", ".nan", ".inf"),
+    *("1e400", "yes", "[1, [2]]", "{a: 1}", "&a [*a]", "U0NOBODY", "C0X", "next_level"),
+]
+# Where an odd value goes: (what the example says, the same with {} for the value).
+PLACES = [
+    ("    - 2026-05-01\n", "    - {}\n"),
+    ('start: "09:00"', "start: {}"),
+    ("timezone: Asia/Shanghai", "timezone: {}"),
+    ("{slack_id: U0SUNLI, name: Sun Li,", "{{slack_id: {}, name: {},"),
+    ("unit: business, reports_to: U0QIANLEI}", "unit: {}, reports_to: {}}}"),
+    ("  intake: C0INTAKE", "  intake: {}"),
+    ("      reply_hours: 4\n", "      reply_hours: {}\n"),
+    ("      default: true", "      default: {}"),
+    ("{up_to: 5000, steps: [direct_superior, finance]}", "{{up_to: {}, steps: [{}, finance]}}"),
+    ("      fields: [amount, details]", "      fields: [{}]"),
+    ("finance: {unit: finance,", "finance: {{unit: {},"),
+]
+
+
+@pytest.mark.parametrize("turn", range(len(ODD_VALUES)))
+def test_odd_values_anywhere_are_problems_not_exceptions(turn):
+    """Over the turns every odd value stands once in every place. Never an exception other than
+    CenterFileError, so `config check` never shows a traceback."""
+    text = broken(
+        *(
+            (place, odd.format(*[ODD_VALUES[(turn + index) % len(ODD_VALUES)]] * odd.count("{}")))
+            for index, (place, odd) in enumerate(PLACES)
+        )
+    )
+    with contextlib.suppress(CenterFileError):
+        parse_center(text)
