@@ -27,7 +27,7 @@ MAX_TEXT_CHARS = 40_000  # chat.postMessage `text`; not checked by slack_sdk.mod
 
 @cache
 def _constructor_keys(cls: type) -> frozenset[str]:
-    params = inspect.signature(cls.__init__).parameters
+    params = inspect.signature(cls).parameters
     return frozenset(n for n, p in params.items() if n != "self" and p.kind is not p.VAR_KEYWORD)
 
 
@@ -54,7 +54,7 @@ def _check_unique_ids(blocks: list[dict[str, Any]], path: str, problems: list[st
     for dup in sorted({b for b in block_ids if block_ids.count(b) > 1}):
         problems.append(f"{path}: duplicate block_id '{dup}'")
     for i, block in enumerate(blocks):
-        action_ids = [e.get("action_id") for e in block_elements(block) if e.get("action_id")]
+        action_ids = [str(e["action_id"]) for e in block_elements(block) if e.get("action_id")]
         for dup in sorted({a for a in action_ids if action_ids.count(a) > 1}):
             problems.append(f"{path}[{i}]: duplicate action_id '{dup}' in one block")
 

@@ -230,7 +230,7 @@ class Driver:
             _merge(state, current.raw["state"]["values"])
             unused = dict(values)
             for block, element in iter_elements(current.blocks):
-                aid, bid = element.get("action_id"), block["block_id"]
+                aid, bid = str(element.get("action_id") or ""), block["block_id"]
                 key = aid if aid in unused else bid if bid in unused else None
                 if key is None:
                     continue

@@ -16,7 +16,7 @@ import yaml
 from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-Construct = Callable[[SafeConstructor, ScalarNode], object]
+Construct = Callable[[yaml.SafeLoader, ScalarNode], object]
 MERGE_TAG = "tag:yaml.org,2002:merge"
 
 
@@ -24,7 +24,7 @@ def _made_or_text(construct: Construct) -> Construct:
     # What PyYAML can make is kept as it makes it, so every way of writing a date reads as it always did;
     # what it cannot (2026-02-30, `!!int abc`, `!!bool maybe`) raises a plain ValueError, KeyError or
     # AttributeError from inside the constructor.
-    def scalar(loader: SafeConstructor, node: ScalarNode) -> object:
+    def scalar(loader: yaml.SafeLoader, node: ScalarNode) -> object:
         try:
             return construct(loader, node)
         except (ValueError, KeyError, AttributeError):
@@ -35,7 +35,7 @@ def _made_or_text(construct: Construct) -> Construct:
 
 def _base60_as_text(construct: Construct) -> Construct:
     # No number in the center file is written in base 60; a time of day is.
-    def number(loader: SafeConstructor, node: ScalarNode) -> object:
+    def number(loader: yaml.SafeLoader, node: ScalarNode) -> object:
         return loader.construct_scalar(node) if ":" in node.value else construct(loader, node)
 
     return number

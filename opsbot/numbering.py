@@ -34,11 +34,10 @@ def next_number(session: Session, kind: str, year: int) -> str:
     return format_number(kind, year, value)
 
 
-_counters = Counter.__table__
-# Built once, on the table: the UPDATE's row lock is what serializes concurrent callers.
+# Built once: the UPDATE's row lock is what serializes concurrent callers.
 _INCREMENT = (
-    update(_counters)
-    .where(_counters.c.kind == bindparam("of_kind"), _counters.c.year == bindparam("in_year"))
-    .values(value=_counters.c.value + 1)
-    .returning(_counters.c.value)
+    update(Counter)
+    .where(Counter.kind == bindparam("of_kind"), Counter.year == bindparam("in_year"))
+    .values(value=Counter.value + 1)
+    .returning(Counter.value)
 )

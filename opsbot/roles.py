@@ -22,7 +22,7 @@ class Role(StrEnum):
         return _RANKS[self]
 
     @property
-    def title(self) -> str:
+    def title(self) -> str:  # type: ignore[override]  # a role's title as people read it, not str.title()
         return self.value.replace("_", " ")
 
 

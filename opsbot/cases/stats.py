@@ -159,7 +159,7 @@ _COLUMNS = (
 def load_rows(session: Session, start: datetime, end: datetime) -> list[StatsRow]:
     """The cases registered in [start, end), in one SELECT (on the registered_at index)."""
     result = session.execute(select(*_COLUMNS).where(Case.registered_at >= start, Case.registered_at < end))
-    return [StatsRow(*row) for row in result]
+    return [StatsRow(**row._asdict()) for row in result]
 
 
 @dataclass(frozen=True)
