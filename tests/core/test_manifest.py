@@ -26,3 +26,12 @@ def test_the_scopes_cover_the_web_api_methods_opsbot_calls():
     needed = {"commands", "chat:write", "im:write", "channels:history", "im:history", "groups:history"}
     assert needed <= scopes
     assert MANIFEST["settings"]["event_subscriptions"]["bot_events"] == ["app_home_opened"]
+
+
+def test_the_socket_mode_note_counts_the_urls_to_drop():
+    text = (Path(__file__).resolve().parents[2] / "manifest.yaml").read_text()
+    urls = [c["url"] for c in MANIFEST["features"]["slash_commands"]]
+    urls += [MANIFEST["settings"]["event_subscriptions"]["request_url"]]
+    urls += [MANIFEST["settings"]["interactivity"]["request_url"]]
+    words = {3: "three", 4: "four", 5: "five", 6: "six", 7: "seven"}
+    assert f"drop the {words[len(urls)]} URLs" in text
