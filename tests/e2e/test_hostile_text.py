@@ -107,3 +107,21 @@ def test_hostile_text_never_pings_links_or_formats_and_reads_as_typed(running):
     shown = "\n".join(mrkdwn(text) for text in texts)
     assert shown.count(HOSTILE) >= 8  # each path shows the words as typed, `&lt;` included
     assert slack.errors == []
+
+
+def test_a_mention_in_a_purpose_is_the_name_in_words_and_pings_no_one(running):
+    slack = running.slack
+    people = running.bot.center.people
+    typed = "Lunch with @Sun Li for the team, tell @channel"
+    sent = as_slack_sends("/approval", typed, people)
+    assert "<@U0SUNLI|sun.li>" in sent and "<!channel>" in sent  # what Slack makes of it
+    reply = slack.command(CLERK, "/approval", f"request expense 480 {sent}")
+    assert reply.json["text"].startswith("Asked for APR-")
+    card = slack.wait_for(lambda: slack.messages("C0APPROVALS"))[0]
+    for text in [card.text, *mrkdwn_texts(card.blocks)]:
+        assert "<@U0SUNLI" not in text and "<!channel>" not in text and "sun.li" not in text
+    assert typed in mrkdwn(card.text)
+    with running.db.reading() as session:
+        from opsbot.approvals.models import ApprovalRequest
+
+        assert session.query(ApprovalRequest).one().purpose == typed  # stored as the words typed
