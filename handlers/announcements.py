@@ -25,7 +25,6 @@ from handlers.mrkdwn import channel_link, escape, md, slack_time
 from handlers.payloads import Click, Command, Payload, Submission
 from opsbot import announcements
 from opsbot.errors import OpsError
-from opsbot.home import publish_home
 
 COMPOSE = "announcement.compose"
 MARK_READ = "announcement.read"
@@ -115,21 +114,13 @@ def register(app: App, edge: Edge) -> None:
     @app.action(MARK_READ)
     def mark_read(ack: Ack, body: dict[str, Any]) -> None:
         click = Click.of(body)
-        number, user, from_home = click.action.value, click.user.id, click.from_home
+        number, user = click.action.value, click.user.id
 
         def read(session: Any, directory: Any) -> None:
+            # Reading it changes the reader's Home, which the core republishes wherever it was pressed.
             announcements.acknowledge(
                 session, directory=directory, number=number, reader=user, now=edge.now()
             )
-            if from_home:
-                publish_home(
-                    session,
-                    directory=directory,
-                    slack_id=user,
-                    now=edge.now(),
-                    center=edge.center,
-                    key=f"read:{number}",
-                )
 
         edge.change(click, read)
         ack()

@@ -13,7 +13,7 @@ from handlers.blocks import actions, context, divider, header, section
 from handlers.edge import Edge
 from handlers.mrkdwn import Mrkdwn, escape, md, slack_time
 from handlers.payloads import EventEnvelope, HomeOpened
-from opsbot.home import publish_home
+from opsbot.home import open_home
 
 HELP = ()
 
@@ -27,13 +27,8 @@ def register(app: App, edge: Edge) -> None:
             return
         edge.change(
             envelope,
-            lambda session, directory: publish_home(
-                session,
-                directory=directory,
-                slack_id=event.user,
-                now=edge.now(),
-                center=edge.center,
-                key=envelope.event_id,
+            lambda session, directory: open_home(
+                session, directory=directory, slack_id=event.user, now=edge.now(), center=edge.center
             ),
         )
 
@@ -139,9 +134,55 @@ def approvals_section(part: Mapping[str, Any]) -> list[dict[str, Any]]:
     return blocks
 
 
+def delegation_section(part: Mapping[str, Any]) -> list[dict[str, Any]]:
+    lines = []
+    if part["mine"]:
+        lines.append(
+            md(
+                "*{name}* decides your approvals until {until} (the last day). `/approval delegate off` "
+                "ends it now.",
+                name=part["mine"]["name"],
+                until=part["mine"]["until"],
+            )
+        )
+    lines.extend(
+        md("You decide *{name}*'s approvals until {until}.", name=other["name"], until=other["until"])
+        for other in part["for_others"]
+    )
+    return [section(Mrkdwn("*Delegation*\n") + Mrkdwn("\n").join(lines))]
+
+
+def team_section(part: Mapping[str, Any]) -> list[dict[str, Any]]:
+    items = part["items"]
+    if not items:
+        return [section(md("*{unit}*\nNo case is overdue or waiting to be accepted. ✓", unit=part["unit"]))]
+    lines = [
+        md(
+            "• *{reference}* {summary} — {state}, {who}, due {due}{overdue}",
+            reference=item["reference"],
+            summary=escape(item["summary"]).cut(80),
+            state=item["state"],
+            who=md("with {name}", name=item["assignee_name"]) if item["assignee_name"] else "no handler yet",
+            due=slack_time(item["due"]),
+            overdue=" ⚠️ overdue" if item["overdue"] else "",
+        )
+        for item in items
+    ]
+    shown = f"{len(items)} of {part['total']}" if part["total"] > len(items) else str(part["total"])
+    return [
+        section(
+            md("*{unit}: overdue or not yet accepted* ({shown})\n", unit=part["unit"], shown=shown)
+            + Mrkdwn("\n").join(lines)
+        ),
+        context(Mrkdwn("`/case list overdue` and `/case list unit` list them all.")),
+    ]
+
+
 SECTION_VIEWS: dict[str, Callable[[Mapping[str, Any]], list[dict[str, Any]]]] = {
     "announcements": announcements_section,
     "cases": cases_section,
     "approvals": approvals_section,
+    "delegation": delegation_section,
+    "team": team_section,
 }
 RENDERERS = {"home": home_view}

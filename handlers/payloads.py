@@ -138,10 +138,6 @@ class Click(Payload):
             return f"block_actions:{self.trigger_id}"
         return f"block_actions:{self.user.id}:{self.action.action_ts}" if self.action.action_ts else None
 
-    @property
-    def from_home(self) -> bool:
-        return self.view is not None and self.view.type == "home"
-
 
 class Submission(Payload):
     """A `view_submission` payload: a modal's Submit."""

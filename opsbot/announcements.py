@@ -117,6 +117,7 @@ def announce(
         after={"purpose": purpose, "channel": row.channel, "text": text},
     )
     _send_card(session, row, directory=directory, readers=[], now=now)
+    outbox.republish_homes(session, None, now=now)  # everyone has one more to read
     return Posted(number=number, purpose=purpose, channel=row.channel)
 
 
@@ -150,6 +151,7 @@ def acknowledge(session: Session, *, directory: Directory, number: str, reader: 
         )
     )
     _send_card(session, row, directory=directory, readers=readers, now=now)
+    outbox.republish_homes(session, [reader], now=now)
     return len(readers)
 
 

@@ -1,31 +1,56 @@
 """The App Home "My work" tab: what a person has to do, gathered from every workflow.
 
 Each workflow contributes a section of plain data; the Slack side renders it. The tab is published through
-the outbox like any other message.
+the outbox: when the person opens it, and again whenever a change alters what they have to do (the changes
+call `outbox.republish_homes` with the people concerned). Its payload is composed when the outbox row is
+claimed, not when the change is made: a change costs one statement however many tabs it touches (an
+announcement touches everyone's), and many changes in a row make one publish with the latest state.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import asdict, dataclass
+from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from opsbot import outbox
 from opsbot.announcements import Announcement, AnnouncementRead
 from opsbot.approvals.queries import waiting_for
+from opsbot.approvals.records import delegations_in_force
+from opsbot.cases import rules
 from opsbot.cases.lifecycle import State
 from opsbot.cases.models import Case
-from opsbot.cases.queries import is_overdue, mine_clause, next_due
+from opsbot.cases.queries import is_overdue, list_filter, mine_clause, next_due, overdue_clause
 from opsbot.cases.records import reference
 from opsbot.center import Center
-from opsbot.directory import Directory, Member
+from opsbot.directory import Directory, Member, load_directory
 
 # How many unread announcements the tab lists.
 UNREAD_SHOWN = 5
+
+
+@dataclass(frozen=True)
+class HomeSettings:
+    """What of the center file the tab is composed with. It is kept with the person's viewer row, taken when
+    they open their Home: the tab is composed on delivery, by whichever process delivers it, from the
+    database alone."""
+
+    timezone: str
+    returnable: tuple[str, ...]  # the approval kinds that may be returned for correction
+
+    @classmethod
+    def of(cls, center: Center) -> HomeSettings:
+        kinds = center.approvals.kinds
+        return cls(timezone=center.calendar.timezone, returnable=tuple(k.key for k in kinds if k.returnable))
+
+    @classmethod
+    def read(cls, stored: dict[str, Any]) -> HomeSettings:
+        return cls(timezone=stored["timezone"], returnable=tuple(stored["returnable"]))
 
 
 @dataclass(frozen=True)
@@ -34,7 +59,11 @@ class Viewer:
 
     person: Member
     now: datetime  # in the center's time zone, so `now.date()` is the center's date
-    center: Center
+    settings: HomeSettings
+
+    @property
+    def today(self) -> date:
+        return self.now.date()
 
 
 Section = Callable[[Session, Directory, Viewer], dict[str, Any] | None]
@@ -97,8 +126,7 @@ APPROVALS_SHOWN = 10
 def approvals_waiting(session: Session, directory: Directory, viewer: Viewer) -> dict[str, Any] | None:
     """Approval steps waiting for the person's decision: as approver, standing in, or escalated to them."""
     me = viewer.person.slack_id
-    rows = waiting_for(session, me, today=viewer.now.date())[:APPROVALS_SHOWN]
-    kinds = viewer.center.approvals
+    rows = waiting_for(session, me, today=viewer.today)[:APPROVALS_SHOWN]
     return {
         "kind": "approvals",
         "items": [
@@ -111,24 +139,82 @@ def approvals_waiting(session: Session, directory: Directory, viewer: Viewer) ->
                 "step": f"{request.number}:{step.round}:{step.position}",
                 "label": step.label,
                 "for": directory.name_of(step.approver) if step.approver != me else None,
-                "returnable": kinds.kind(request.kind_key).returnable,
+                "returnable": request.kind_key in viewer.settings.returnable,
             }
             for request, step in rows
         ],
     }
 
 
+def delegation(session: Session, directory: Directory, viewer: Viewer) -> dict[str, Any] | None:
+    """Who decides the person's approvals while they are away, and for whom they decide, while in force."""
+    mine, for_others = delegations_in_force(session, viewer.person.slack_id, viewer.today)
+    if mine is None and not for_others:
+        return None
+    return {
+        "kind": "delegation",
+        "mine": {"name": directory.name_of(mine.delegate), "until": mine.until.isoformat()} if mine else None,
+        "for_others": [
+            {"name": directory.name_of(row.delegator), "until": row.until.isoformat()} for row in for_others
+        ],
+    }
+
+
+# Not yet accepted: waiting for a handler, or for the handler to accept it.
+NOT_ACCEPTED = (State.REGISTERED.value, State.ASSIGNED.value)
+TEAM_SHOWN = 10
+
+
+def team_cases(session: Session, directory: Directory, viewer: Viewer) -> dict[str, Any] | None:
+    """For group leaders and above: their unit's open cases (and those of the units under it, as `/case list
+    unit` has them) that are overdue or not yet accepted, with who has them; the overdue first."""
+    person = viewer.person
+    if not rules.oversees(person):
+        return None
+    wanted = and_(
+        list_filter("unit", person, directory, viewer.now),
+        or_(overdue_clause(viewer.now), Case.state.in_(NOT_ACCEPTED)),
+    )
+    total = session.scalar(select(func.count()).select_from(Case).where(wanted)) or 0
+    rows = session.scalars(
+        select(Case)
+        .where(wanted)
+        .order_by(overdue_clause(viewer.now).desc(), Case.resolve_due_at, Case.id)
+        .limit(TEAM_SHOWN)
+    ).all()
+    items = [
+        {
+            "reference": reference(case),
+            "summary": case.summary,
+            "state": State(case.state).label,
+            "assignee_name": directory.name_of(case.assignee) if case.assignee else None,
+            "due": next_due(case).isoformat(),
+            "overdue": is_overdue(case, viewer.now),
+        }
+        for case in rows
+    ]
+    unit = directory.units.get(person.unit)
+    return {
+        "kind": "team",
+        "unit": unit.name if unit else person.unit,
+        "total": total,
+        "items": items,
+    }
+
+
 # Each workflow adds its section here.
-SECTIONS: tuple[Section, ...] = (approvals_waiting, my_cases, unread_announcements)
+SECTIONS: tuple[Section, ...] = (approvals_waiting, delegation, my_cases, team_cases, unread_announcements)
 
 
 def my_work(
-    session: Session, directory: Directory, slack_id: str, now: datetime, center: Center
+    session: Session, directory: Directory, slack_id: str, now: datetime, settings: HomeSettings | None
 ) -> dict[str, Any]:
+    """The tab's payload; a person outside the directory (or not registered as a viewer) is told how to get
+    in."""
     person = directory.get(slack_id)
-    if person is None:
+    if person is None or settings is None:
         return {"known": False, "slack_id": slack_id}
-    viewer = Viewer(person=person, now=now.astimezone(center.calendar.zone), center=center)
+    viewer = Viewer(person=person, now=now.astimezone(ZoneInfo(settings.timezone)), settings=settings)
     superior = directory.get(person.reports_to) if person.reports_to else None
     unit = directory.units.get(person.unit)
     return {
@@ -142,16 +228,20 @@ def my_work(
     }
 
 
-def publish_home(
-    session: Session, *, directory: Directory, slack_id: str, now: datetime, center: Center, key: str
+def open_home(
+    session: Session, *, directory: Directory, slack_id: str, now: datetime, center: Center
 ) -> None:
-    """Queue a fresh "My work" tab for the person; `key` makes the same request publish once."""
-    outbox.notify(
-        session,
-        now=now,
-        to=slack_id,
-        kind="home",
-        payload=my_work(session, directory, slack_id, now, center),
-        key=f"home:{slack_id}:{key}",
-        method=outbox.Method.HOME,
-    )
+    """The person opened their Home: queue it, and keep it up to date from now on if they are in the
+    directory."""
+    settings = asdict(HomeSettings.of(center)) if directory.get(slack_id) else None
+    outbox.home_opened(session, slack_id, now=now, settings=settings)
+
+
+def compose(session: Session, slack_id: str, now: datetime) -> dict[str, Any]:
+    """The tab as it is now: the outbox composes a Home row with this when it claims the row."""
+    viewer = session.get(outbox.HomeViewer, slack_id)
+    settings = HomeSettings.read(viewer.settings) if viewer else None
+    return my_work(session, load_directory(session), slack_id, now, settings)
+
+
+outbox.compose_on_delivery(outbox.HOME_KIND, compose)

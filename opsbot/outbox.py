@@ -6,6 +6,12 @@ before replies go into its thread. A claim is a lease: a worker that dies mid-se
 claimed again once the lease runs out, and the next worker first checks whether the message already reached
 Slack before sending it again.
 
+A person's App Home is kept up to date through the outbox too. A change that alters what someone has to do
+calls `republish_homes` with the people concerned, in its own transaction: one statement that queues a Home
+for each of them who has opened theirs (`HomeViewer`), unless one is already waiting. So there is at most one
+pending Home row per person, and it carries no view: the view is composed when the row is claimed, from the
+database as it is then, so however many changes came in meanwhile, one `views.publish` shows the latest.
+
 Each claim carries a token of its own. The worker renews its lease under that token before every call it
 makes for the row, and marks the row under it, so a worker whose lease ran out (and whose row another worker
 claimed) can neither send nor mark: it finds the token changed and leaves the row to the other.
@@ -14,15 +20,34 @@ claimed) can neither send nor mark: it finds the token changed and leaves the ro
 from __future__ import annotations
 
 import enum
+import logging
 import uuid
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, func, or_, select, update
+from sqlalchemy import (
+    JSON,
+    ForeignKey,
+    Index,
+    Integer,
+    Select,
+    String,
+    Text,
+    func,
+    literal,
+    or_,
+    select,
+    true,
+    update,
+)
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from opsbot.db import Base, BigId, UTCDateTime, insert_ignoring_conflict
+
+log = logging.getLogger(__name__)
 
 # With backoff doubling to a 5-minute cap, twelve attempts ride out about 20 minutes of Slack being away.
 MAX_ATTEMPTS = 12
@@ -76,6 +101,103 @@ class PostedMessage(Base):
     channel: Mapped[str] = mapped_column(String(32))
     ts: Mapped[str] = mapped_column(String(32))
     outbox_id: Mapped[int] = mapped_column(ForeignKey("outbox.id"))
+
+
+class HomeViewer(Base):
+    """Someone who has opened their App Home. Only they are republished when their work changes: Slack would
+    publish a Home to anyone, but a tab no one looks at is not worth a Web API call at every change, and
+    whoever opens theirs for the first time is published a fresh one then."""
+
+    __tablename__ = "home_viewers"
+
+    slack_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # What of the center file the tab is composed with, as of their latest opening: the process that
+    # composes it on delivery has the database, not the center file (see `opsbot.home.HomeSettings`).
+    settings: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+HOME_KIND = "home"
+# Composes a row's payload when it is claimed: (session, the row's channel, now) -> payload.
+Composer = Callable[[Session, str, datetime], dict[str, Any]]
+_composers: dict[str, Composer] = {}
+
+
+def compose_on_delivery(kind: str, composer: Composer) -> None:
+    """Rows of this kind are composed when claimed (`opsbot.home` registers the App Home)."""
+    _composers[kind] = composer
+
+
+def home_opened(session: Session, slack_id: str, *, now: datetime, settings: dict[str, Any] | None) -> None:
+    """The person opened their Home: publish it, and (`settings` given: they are in the directory) keep it up
+    to date from now on."""
+    if settings is not None:
+        values = {"slack_id": slack_id, "opened_at": now, "settings": settings}
+        session.execute(
+            _insert(session, HomeViewer)
+            .values(values)
+            .on_conflict_do_update(index_elements=[HomeViewer.slack_id], set_=values)
+        )
+    _queue_homes(session, literal(slack_id), true(), now=now)
+
+
+def republish_homes(
+    session: Session,
+    people: Collection[str] | None,
+    *,
+    now: datetime,
+    including: Select[Any] | None = None,
+) -> None:
+    """Queue a fresh Home for each of `people` (and those `including` selects; None: everyone) who has opened
+    theirs, unless one is already waiting: one statement, in the caller's transaction."""
+    viewers = HomeViewer.slack_id
+    wanted = (
+        true()
+        if people is None
+        else or_(viewers.in_(set(people)), *([viewers.in_(including)] if including is not None else []))
+    )
+    _queue_homes(session, viewers, wanted, now=now)
+
+
+def _queue_homes(session: Session, person: Any, wanted: Any, *, now: datetime) -> None:
+    """INSERT … SELECT a pending Home row for each person selected, under the key of the one pending Home a
+    person may have (a claim renames it). A pending row already there is left as it is but locked, so that
+    no worker composes it before this change commits (it would miss the change, and nothing would queue
+    another); a row being composed right now makes this wait, then queue a new one."""
+    rows = select(
+        literal(now, UTCDateTime()),
+        person,
+        literal(Method.HOME.value),
+        literal(HOME_KIND),
+        literal({}, JSON),
+        literal(f"{HOME_KIND}:") + person + literal(":pending"),
+        literal(Status.PENDING.value),
+        literal(0),
+        literal(now, UTCDateTime()),
+    ).where(wanted)  # SQLite needs a WHERE in an INSERT … SELECT … ON CONFLICT, if only `WHERE true`
+    columns = [
+        "created_at",
+        "channel",
+        "method",
+        "kind",
+        "payload",
+        "idempotency_key",
+        "status",
+        "attempts",
+        "next_attempt_at",
+    ]
+    insert = _insert(session, Notification).from_select(columns, rows)
+    session.execute(
+        insert.on_conflict_do_update(
+            index_elements=[Notification.idempotency_key],
+            set_={"next_attempt_at": insert.excluded.next_attempt_at},
+        )
+    )
+
+
+def _insert(session: Session, model: type[Base]) -> Any:
+    dialect = session.get_bind().dialect.name
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model)
 
 
 def notify(
@@ -164,6 +286,8 @@ def claim_due(
     rows = list(session.scalars(query.with_for_update(skip_locked=True)))
     claims = []
     for row in rows:
+        if row.kind in _composers and not _compose(session, row, now):
+            continue
         token = uuid.uuid4().hex
         row.status = Status.SENDING
         row.lease_until = now + lease
@@ -186,6 +310,20 @@ def claim_due(
         )
     session.flush()
     return claims
+
+
+def _compose(session: Session, row: Notification, now: datetime) -> bool:
+    """Fill in the row's payload as of now, and free its pending key for the next change (which, coming after
+    this composition, needs a publish of its own). A composer's failure fails the row alone."""
+    row.idempotency_key = f"{row.kind}:{row.channel}:{row.id}"  # no longer `…:pending`
+    try:
+        with session.begin_nested():  # on PostgreSQL a failed statement would abort the whole claim
+            row.payload = _composers[row.kind](session, row.channel, now)
+    except Exception as exc:
+        log.exception("outbox row %s (%s) could not be composed", row.id, row.kind)
+        row.status, row.last_error = Status.FAILED, f"composing failed: {exc!r}"
+        return False
+    return True
 
 
 class LeaseLost(Exception):

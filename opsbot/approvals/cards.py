@@ -43,6 +43,8 @@ def publish(session: Session, request: ApprovalRequest, clerk: Clerk) -> None:
             targets.append((delegate, delegate_role(step, delegate)))
     for to, role in targets:
         _send_card(session, request, clerk, payload, to=to, role=role)
+    # What waits for the approvers' decision changed; the requester's Home lists no requests of their own.
+    outbox.republish_homes(session, [to for to, role in targets if role.startswith("step:")], now=clerk.now)
 
 
 def delegate_role(step: ApprovalStep, delegate: str) -> str:

@@ -38,6 +38,23 @@ def active_delegations(session: Session, today: date) -> dict[str, str]:
     return {row.delegator: row.delegate for row in rows}
 
 
+def delegations_in_force(
+    session: Session, person: str, today: date
+) -> tuple[Delegation | None, list[Delegation]]:
+    """The person's own delegation in force (who decides for them), and those in which they decide for
+    others."""
+    in_force = (Delegation.ended_at.is_(None)) & (Delegation.until >= today)
+    mine = session.scalars(
+        select(Delegation).where(Delegation.delegator == person, in_force).order_by(Delegation.id.desc())
+    ).first()
+    for_others = list(
+        session.scalars(
+            select(Delegation).where(Delegation.delegate == person, in_force).order_by(Delegation.id)
+        )
+    )
+    return mine, for_others
+
+
 def load(session: Session, number: str, *, for_change: bool = True) -> ApprovalRequest:
     query = select(ApprovalRequest).where(ApprovalRequest.number == number.strip().upper())
     request = session.scalars(query.with_for_update() if for_change else query).one_or_none()

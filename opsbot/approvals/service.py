@@ -13,12 +13,19 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from opsbot import audit
+from opsbot import audit, outbox
 from opsbot.approvals.cards import hand_over_waiting_steps, publish, tell
 from opsbot.approvals.chains import resolve_chain
 from opsbot.approvals.lifecycle import Decision, RequestState, StepState, after_decision
 from opsbot.approvals.models import ApprovalRequest, ApprovalStep, Delegation
-from opsbot.approvals.records import Clerk, active_delegations, decides_another_step, load, steps_of
+from opsbot.approvals.records import (
+    Clerk,
+    active_delegations,
+    decides_another_step,
+    delegations_in_force,
+    load,
+    steps_of,
+)
 from opsbot.errors import InvalidInput, NotAllowed, NotFound
 from opsbot.numbering import next_number
 
@@ -334,23 +341,14 @@ def delegate(session: Session, clerk: Clerk, *, to: str, until: date) -> Delegat
     )
     session.flush()
     hand_over_waiting_steps(session, clerk, delegator=me.slack_id, delegate=to)
+    _republish_homes(session, clerk, me.slack_id)
     return row
 
 
 def delegations_of(session: Session, clerk: Clerk) -> tuple[Delegation | None, list[Delegation]]:
     """The person's own delegation in force (who decides for them), and those in which they decide for
     others."""
-    me = clerk.directory.member(clerk.actor)
-    in_force = (Delegation.ended_at.is_(None)) & (Delegation.until >= clerk.today)
-    mine = session.scalars(
-        select(Delegation).where(Delegation.delegator == me.slack_id, in_force).order_by(Delegation.id.desc())
-    ).first()
-    for_others = list(
-        session.scalars(
-            select(Delegation).where(Delegation.delegate == me.slack_id, in_force).order_by(Delegation.id)
-        )
-    )
-    return mine, for_others
+    return delegations_in_force(session, clerk.directory.member(clerk.actor).slack_id, clerk.today)
 
 
 def end_delegation(session: Session, clerk: Clerk) -> Delegation:
@@ -377,7 +375,14 @@ def end_delegation(session: Session, clerk: Clerk) -> Delegation:
             before={"delegate": row.delegate, "until": row.until.isoformat()},
         )
     session.flush()
+    _republish_homes(session, clerk, me.slack_id)
     return rows[-1]
+
+
+def _republish_homes(session: Session, clerk: Clerk, delegator: str) -> None:
+    """A delegation set or ended shows on the Homes of the delegator and of their delegates, new and old."""
+    delegates = select(Delegation.delegate).where(Delegation.delegator == delegator)
+    outbox.republish_homes(session, [delegator], now=clerk.now, including=delegates)
 
 
 def _amount_text(amount: Decimal | None) -> str | None:

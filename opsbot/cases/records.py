@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from opsbot import audit, outbox
 from opsbot.cases import rules
 from opsbot.cases.lifecycle import Event, State, advance
-from opsbot.cases.models import CHANNELS, TO_COMPLETE, Case
+from opsbot.cases.models import CHANNELS, TO_COMPLETE, Case, JointReview
 from opsbot.center import CaseType, Center
 from opsbot.directory import Directory, Member
 from opsbot.errors import NotAllowed, NotFound
@@ -140,6 +140,8 @@ def changed(
         before=before,
         after=after,
     )
+    joint_reviewers = select(JointReview.reviewer).where(JointReview.case_id == case.id)
+    outbox.republish_homes(session, concerned(case, desk, before), now=desk.now, including=joint_reviewers)
     if case.number is None:
         return  # not registered: no card yet
     post_card(session, case, desk)
@@ -152,6 +154,16 @@ def changed(
         key=f"case:{case.number}:line:{case.version}",
         thread_key=card_key(case),
     )
+
+
+def concerned(case: Case, desk: Desk, before: dict[str, Any] | None) -> set[str]:
+    """Whose App Home a step of the case may change (besides its joint reviewers): the people on it, whoever
+    had it before the step (`before`), and the leaders over its unit, who see it while it is overdue or not
+    yet accepted."""
+    people = {case.registered_by, case.assignee, case.first_reviewer, case.second_reviewer}
+    people |= {case.follow_up_owner, (before or {}).get("assignee")}
+    leaders = {leader.slack_id for leader in rules.overseers(case.unit_key, desk.directory)}
+    return {person for person in people if person} | leaders
 
 
 def card_key(case: Case) -> str:

@@ -109,6 +109,16 @@ def sees_everything(person: Member) -> bool:
     return person.role is Role.QC_INSPECTOR or person.role.rank >= Role.MANAGER.rank
 
 
+def oversees(person: Member) -> bool:
+    """Group leaders and above keep an eye on their unit's cases (and those of the units under it)."""
+    return person.role.rank >= Role.GROUP_LEADER.rank
+
+
+def overseers(unit: str, directory: Directory) -> list[Member]:
+    """Who keeps an eye on a unit's cases: the group leaders and above of the unit and the units over it."""
+    return [p for info in directory.unit_path(unit) for p in directory.members_of(info.key) if oversees(p)]
+
+
 def mask_contact(contact: str) -> str:
     """Enough to recognise a contact, not to use it: `138****5678`, `z***@example.com`."""
     contact = contact.strip()

@@ -1,11 +1,14 @@
 import threading
+from dataclasses import asdict
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from opsbot import outbox
+from opsbot.home import HomeSettings
 from opsbot.outbox import Notification, Status
+from tests.conftest import ON_POSTGRES
 
 LEASE = timedelta(seconds=30)
 
@@ -141,3 +144,48 @@ def test_a_lapsed_lease_is_still_the_claims_until_another_worker_claims_the_row(
     with db.transaction() as session:
         outbox.renew(session, slow, now=clock.now(), lease=LEASE)
     assert claim(db, clock) == []
+
+
+def test_a_change_queues_one_home_for_each_person_who_opened_theirs_in_one_statement(loaded, center, clock):
+    leader, manager, never = "U0WUFANG", "U0SUNLI", "U0ZHENGHAO"
+    settings = asdict(HomeSettings.of(center))
+    with loaded.transaction() as session:
+        for person in (leader, manager):
+            outbox.home_opened(session, person, now=clock.now(), settings=settings)
+    for opened in claim(loaded, clock):  # the Homes published on opening
+        with loaded.transaction() as session:
+            outbox.mark_sent(session, opened, now=clock.now(), channel=opened.channel, ts=None)
+    statements = []
+    with loaded.transaction() as session:
+        event.listen(session.connection(), "before_cursor_execute", lambda *args: statements.append(args[2]))
+        for _ in range(5):
+            outbox.republish_homes(session, [leader, never], now=clock.now())
+    assert len(statements) == 5  # one statement a change
+    with loaded.transaction() as session:
+        outbox.republish_homes(session, None, now=clock.now())  # everyone's
+    homes = [c for c in claim(loaded, clock) if c.method == outbox.Method.HOME]
+    # One each, and none for who never opened theirs.
+    assert sorted(c.channel for c in homes) == sorted([leader, manager])
+    assert {c.channel: c.payload["name"] for c in homes} == {leader: "Wu Fang", manager: "Sun Li"}
+    # Claimed, a Home no longer absorbs changes: the next one queues a publish of its own.
+    with loaded.transaction() as session:
+        outbox.republish_homes(session, [leader], now=clock.now())
+    with loaded.reading() as session:
+        pending = session.scalars(
+            select(Notification.channel).where(
+                Notification.method == outbox.Method.HOME, Notification.status == Status.PENDING
+            )
+        ).all()
+    assert pending == [leader]
+
+
+@pytest.mark.skipif(not ON_POSTGRES, reason="SQLite has one writer: a claim cannot run beside a change")
+def test_a_home_waiting_is_not_composed_before_a_change_that_asked_for_it_commits(loaded, center, clock):
+    leader = "U0WUFANG"
+    with loaded.transaction() as session:
+        outbox.home_opened(session, leader, now=clock.now(), settings=asdict(HomeSettings.of(center)))
+    with loaded.transaction() as change:
+        outbox.republish_homes(change, [leader], now=clock.now())  # finds the Home already waiting
+        assert claim(loaded, clock) == []  # composed now, it would miss the change, and nothing would follow
+    (home,) = claim(loaded, clock)
+    assert home.channel == leader
