@@ -32,7 +32,7 @@ HELP = """\
 :fill                fill in and submit the open form;  :cancel  close it
 @Name                in /approval, a mention as Slack sends it (e.g. /approval delegate @Zhou Jie until …)
 :later 3d|5h|30m     move time on and run what falls due (follow-ups, reminders, overdue marks, escalations)
-:help                this list;  :quit  leave (so does Ctrl-D)"""
+:help                this list;  :quit  leave (so do Ctrl-D and Ctrl-C)"""
 
 
 class Console:
