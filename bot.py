@@ -72,7 +72,8 @@ class Bot:
     background: list[Any] = field(default_factory=list)
 
     def start(self, *, worker: bool) -> None:
-        """The front, if any, and with `worker` delivery and the sweeps too (the one-process default)."""
+        """The front, if any, and with `worker` delivery and the sweeps too (the one-process default); then
+        the calling thread, the main one, takes the stop signals that every other thread holds."""
         if worker:
             scheduler = build_scheduler(self.db, self.clock, sweeps_for(self.center))
             scheduler.start()
@@ -80,6 +81,7 @@ class Bot:
             self.delivery.start()
         if self.front is not None:
             self.front.start()
+        mask_stop_signals(signal.SIG_UNBLOCK)
 
     def sweep_now(self) -> dict[str, int | None]:
         """Run every sweep that is due now, in this thread (`tick`, the console)."""
@@ -95,6 +97,19 @@ class Bot:
             scheduler.shutdown(wait=True)
         self.delivery.stop()
         self.db.dispose()
+
+
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
+
+
+def mask_stop_signals(how: int) -> None:
+    """SIG_BLOCK before a process starts its threads, which inherit the mask: they hold SIGTERM and SIGINT,
+    so the kernel hands those to the main thread, whose wait (a sleep, the console's prompt) they interrupt;
+    one taken by another thread would be acted on only once the main thread ran Python code again, never
+    while it waits at a prompt. `Bot.start` unblocks them in the main thread, which then takes at once any
+    that came meanwhile."""
+    if hasattr(signal, "pthread_sigmask"):  # Windows has no signal masks
+        signal.pthread_sigmask(how, STOP_SIGNALS)
 
 
 def open_database(settings: Settings) -> Database:
@@ -186,7 +201,6 @@ def build_bot(settings: Settings, *, clock: Clock | None = None, with_app: bool 
 # ----------------------------------------------------------------------------------------------- modes
 
 
-STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 # What a shell reports for a program that Ctrl-C ended (128 + SIGINT), so that `&&` after it does not run.
 INTERRUPTED = 130
 
@@ -340,6 +354,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
         )
         command = args.command or ("serve" if settings.has_slack_credentials else "console")
+        if command in ("serve", "worker", "console"):  # they run until stopped, in many threads
+            mask_stop_signals(signal.SIG_BLOCK)
         if command == "serve":
             serve(settings, worker=args.worker)
         elif command == "console":
@@ -353,7 +369,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (SettingsError, StartupError) as exc:
         print(f"opsbot: {exc}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:  # Ctrl-C in the console, or while starting up: leave quietly, as Ctrl-D does
+    except KeyboardInterrupt:  # Ctrl-C in the console, `tick` or `migrate`: leave quietly, as Ctrl-D does
         print()  # the shell's prompt then starts on a line of its own
         return INTERRUPTED
     return 0
