@@ -7,12 +7,12 @@ import argparse
 import logging
 import signal
 import sys
-import threading
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from slack_bolt import App
 from slack_bolt.error import BoltError
@@ -23,6 +23,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from handlers.app import build_app, renderers, web_client
 from handlers.delivery import TOKEN_ERRORS, Deliverer, DeliveryLoop, Pacer
 from handlers.edge import Edge
+from handlers.socket_mode import SocketModeRefused, SocketModeServer
 from handlers.web import WebServer, wsgi_app
 from opsbot.approvals.jobs import approval_sweeps
 from opsbot.cases.jobs import case_sweeps
@@ -46,6 +47,16 @@ class StartupError(Exception):
     """Start-up cannot go on; the message says what to fix. Exit status 2."""
 
 
+class Front(Protocol):
+    """What takes Slack's requests: the HTTP server, or the Socket Mode connection."""
+
+    def start(self) -> None:
+        """Begin taking requests, in threads of its own."""
+
+    def stop(self) -> None:
+        """Take no new requests, finish those in flight, close."""
+
+
 @dataclass
 class Bot:
     """Everything one process runs, wired together."""
@@ -57,24 +68,48 @@ class Bot:
     deliverer: Deliverer
     delivery: DeliveryLoop
     app: App | None = None
+    front: Front | None = None
     background: list[Any] = field(default_factory=list)
 
-    def start_worker(self) -> None:
-        """Delivery and the scheduler inside this process (the one-process default)."""
-        scheduler = build_scheduler(self.db, self.clock, sweeps_for(self.center), blocking=False)
-        scheduler.start()
-        self.background.append(scheduler)
-        self.delivery.start()
+    def start(self, *, worker: bool) -> None:
+        """The front, if any, and with `worker` delivery and the sweeps too (the one-process default); then
+        the calling thread, the main one, takes the stop signals that every other thread holds."""
+        if worker:
+            scheduler = build_scheduler(self.db, self.clock, sweeps_for(self.center))
+            scheduler.start()
+            self.background.append(scheduler)
+            self.delivery.start()
+        if self.front is not None:
+            self.front.start()
+        mask_stop_signals(signal.SIG_UNBLOCK)
 
     def sweep_now(self) -> dict[str, int | None]:
         """Run every sweep that is due now, in this thread (`tick`, the console)."""
         return run_due_sweeps(self.db, sweeps_for(self.center), self.clock)
 
     def stop(self) -> None:
+        """In the order that loses nothing: take no new requests and finish those in flight (whose changes
+        may wake delivery), then stop the sweeps, letting one that is running finish, then delivery, which
+        ends once the message it is sending is answered and marked."""
+        if self.front is not None:
+            self.front.stop()
         for scheduler in self.background:
-            scheduler.shutdown(wait=False)
+            scheduler.shutdown(wait=True)
         self.delivery.stop()
         self.db.dispose()
+
+
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
+
+
+def mask_stop_signals(how: int) -> None:
+    """SIG_BLOCK before a process starts its threads, which inherit the mask: they hold SIGTERM and SIGINT,
+    so the kernel hands those to the main thread, whose wait (a sleep, the console's prompt) they interrupt;
+    one taken by another thread would be acted on only once the main thread ran Python code again, never
+    while it waits at a prompt. `Bot.start` unblocks them in the main thread, which then takes at once any
+    that came meanwhile."""
+    if hasattr(signal, "pthread_sigmask"):  # Windows has no signal masks
+        signal.pthread_sigmask(how, STOP_SIGNALS)
 
 
 def open_database(settings: Settings) -> Database:
@@ -167,54 +202,70 @@ def build_bot(settings: Settings, *, clock: Clock | None = None, with_app: bool 
 # ----------------------------------------------------------------------------------------------- modes
 
 
+# What a shell reports for a program that Ctrl-C ended (128 + SIGINT), so that `&&` after it does not run.
+INTERRUPTED = 130
+
+
+class StopRequested(BaseException):
+    """SIGTERM (what platforms send to stop a process) or SIGINT (Ctrl-C) arrived. Not an `Exception`, as
+    KeyboardInterrupt is not: a library's `except Exception` (slack_sdk's, around connecting) must not
+    swallow it."""
+
+
+def _on_stop_signals(handler: Any) -> None:
+    for each in STOP_SIGNALS:
+        signal.signal(each, handler)
+
+
+def _request_stop(signum: int, _frame: Any) -> None:
+    _on_stop_signals(signal.SIG_DFL)  # a second signal, while stopping, ends the process at once
+    raise StopRequested(signal.Signals(signum).name)
+
+
+def run_until_stopped(bot: Bot, *, worker: bool) -> None:
+    """`serve` (HTTP or Socket Mode) and `worker`: start, run until SIGTERM or SIGINT, then stop cleanly
+    (`Bot.stop`) and return, so that the process exits 0."""
+    _on_stop_signals(_request_stop)
+    try:
+        bot.start(worker=worker)
+        # The work happens in the front's, the scheduler's and delivery's threads. A signal interrupts the
+        # sleep, or, if it lands just before the sleep begins, is acted on when the sleep ends: a wait with
+        # no end could miss it.
+        while True:
+            time.sleep(1)
+    except StopRequested as stop:
+        log.info("%s: stopping: no new requests; finishing those in flight, then delivery and sweeps", stop)
+    finally:
+        _on_stop_signals(signal.SIG_DFL)  # also when start-up failed: a signal now ends the process at once
+        bot.stop()
+    log.info("stopped")
+
+
 def serve(settings: Settings, *, worker: bool | None) -> None:
     settings.require_slack()
     bot = build_bot(settings)
-    if worker if worker is not None else bot.db.is_sqlite:
-        bot.start_worker()
     assert bot.app is not None
     if settings.socket_mode:
-        from slack_bolt.adapter.socket_mode import SocketModeHandler
-
         assert settings.slack_app_token is not None
-        handler = SocketModeHandler(bot.app, settings.slack_app_token.get_secret_value())
-        try:
-            handler.connect()
-        except SlackApiError as exc:
-            raise StartupError(
-                f"SLACK_APP_TOKEN: Slack did not accept it ({exc.response.get('error')})"
-            ) from None
-        log.info("serving Slack over Socket Mode")
-        threading.Event().wait()
-        return
-    server = WebServer(
-        wsgi_app(bot.app, bot.db, signing_secret=settings.signing_secret()),
-        host="0.0.0.0",
-        port=settings.port,
-        threads=settings.web_threads,
-    )
-    log.info("serving Slack on port %d at /slack/events (health: /healthz)", settings.port)
-    server.serve()
+        bot.front = SocketModeServer(bot.app, settings.slack_app_token.get_secret_value())
+    else:
+        bot.front = WebServer(
+            wsgi_app(bot.app, bot.db, signing_secret=settings.signing_secret()),
+            host="0.0.0.0",
+            port=settings.port,
+            threads=settings.web_threads,
+        )
+    try:
+        run_until_stopped(bot, worker=worker if worker is not None else bot.db.is_sqlite)
+    except SocketModeRefused as exc:
+        raise StartupError(f"SLACK_APP_TOKEN: Slack did not accept it ({exc})") from None
 
 
 def worker(settings: Settings) -> None:
     settings.require_token("the worker sends opsbot's messages")
     bot = build_bot(settings, with_app=False)
-    sweeps = sweeps_for(bot.center)
-    scheduler = build_scheduler(bot.db, bot.clock, sweeps, blocking=True)
-    bot.delivery.start()
-
-    def shut_down(_signum: int, _frame: Any) -> None:
-        scheduler.shutdown(wait=False)
-
-    signal.signal(signal.SIGTERM, shut_down)
-    log.info("worker running: %d sweep(s), outbox delivery", len(sweeps))
-    try:
-        scheduler.start()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        bot.delivery.stop()
+    log.info("worker running: %d sweep(s), outbox delivery", len(sweeps_for(bot.center)))
+    run_until_stopped(bot, worker=True)
 
 
 def tick(settings: Settings) -> None:
@@ -306,6 +357,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
         )
         command = args.command or ("serve" if settings.has_slack_credentials else "console")
+        if command in ("serve", "worker", "console"):  # they run until stopped, in many threads
+            mask_stop_signals(signal.SIG_BLOCK)
         if command == "serve":
             serve(settings, worker=args.worker)
         elif command == "console":
@@ -319,6 +372,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (SettingsError, StartupError) as exc:
         print(f"opsbot: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:  # Ctrl-C in the console, `tick` or `migrate`: leave quietly, as Ctrl-D does
+        print()  # the shell's prompt then starts on a line of its own
+        return INTERRUPTED
     return 0
 
 

@@ -60,20 +60,16 @@ def run_console(settings: Settings, build_bot: Callable[..., Any]) -> int:
         fake.stop()
         raise
     server = WebServer(
-        wsgi_app(bot.app, bot.db, signing_secret=fake.signing_secret),
-        host="127.0.0.1",
-        port=0,
-        threads=8,
+        wsgi_app(bot.app, bot.db, signing_secret=fake.signing_secret), host="127.0.0.1", port=0, threads=8
     )
-    server.start()
     fake.bot_url = server.url
-    bot.start_worker()
+    bot.front = server
     try:
+        bot.start(worker=True)
         console = Console(fake, center, sys.stdin, later=lambda delta: _later(bot, clock, delta))
         console.banner(settings, log_file)
         return console.loop()
-    finally:
-        server.stop()
+    finally:  # also on Ctrl-C, which `python bot.py` turns into a quiet exit
         bot.stop()
         fake.stop()
 

@@ -88,20 +88,8 @@ class Driver:
         send: dict[str, Any],
         overrides: dict[str, Any],
     ) -> Reply:
-        channel = channel or next(iter(self.store.channels))
-        self._known_user(user)
-        if not self.store.is_channel(channel):
-            raise ValueError(f"unknown channel {channel!r}")
-        name = self.store.channels.get(channel, "directmessage")
-        fields = self.fake.payloads.command(
-            user=user,
-            command=command,
-            text=text,
-            channel=channel,
-            channel_name=name,
-            response_url=self.store.mint_response_url(self.fake.base_url, user, channel),
-            trigger_id=self.store.mint_trigger(user),
-        )
+        fields = self.command_fields(user, command, text, channel)
+        channel = fields["channel_id"]
         fields.update({k: str(v) for k, v in overrides.items()})
         reply = self.post(encode_form(fields), FORM, **send)
         if self._ack_failed(command, reply) or not reply.body.strip():
@@ -113,6 +101,22 @@ class Driver:
             except SlackApiError as exc:
                 self.store.record_error(f"{command} ack: {exc.code} {exc.messages}")
         return reply
+
+    def command_fields(self, user: str, command: str, text: str, channel: str | None) -> dict[str, str]:
+        """What Slack sends for a slash command, over HTTP (as a form) or Socket Mode (as JSON)."""
+        channel = channel or next(iter(self.store.channels))
+        self._known_user(user)
+        if not self.store.is_channel(channel):
+            raise ValueError(f"unknown channel {channel!r}")
+        return self.fake.payloads.command(
+            user=user,
+            command=command,
+            text=text,
+            channel=channel,
+            channel_name=self.store.channels.get(channel, "directmessage"),
+            response_url=self.store.mint_response_url(self.fake.base_url, user, channel),
+            trigger_id=self.store.mint_trigger(user),
+        )
 
     # ---- block_actions --------------------------------------------------------------------------------
     def click(

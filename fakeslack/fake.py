@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 from fakeslack.driver import Driver
 from fakeslack.outbound import Payloads
 from fakeslack.server import Fault, Faults, ServerRunner
+from fakeslack.sockets import Sockets
 from fakeslack.state import ApiCall, Message, Reply, Store, View
 from fakeslack.webapi import WebApi
 
@@ -22,6 +23,7 @@ class FakeSlack:
         self,
         signing_secret: str = "secret",
         bot_token: str = "xoxb-test-token",
+        app_token: str = "xapp-1-A0OPSBOT-test-token",
         team_id: str = "T0OPS",
         bot_user_id: str = "U0OPSBOT",
         channels: dict[str, str] | None = None,
@@ -30,14 +32,23 @@ class FakeSlack:
     ) -> None:
         self.signing_secret = signing_secret
         self.bot_token = bot_token
+        self.app_token = app_token
         self.team_id = team_id
         self.bot_user_id = bot_user_id
         self.bot_url: str | None = None
         self.store = Store(channels or {"C0INTAKE": "ops-intake"}, users or {})
-        self.api = WebApi(self.store, bot_token=bot_token, team_id=team_id, bot_user_id=bot_user_id)
+        self.api = WebApi(
+            self.store,
+            bot_token=bot_token,
+            app_token=app_token,
+            team_id=team_id,
+            bot_user_id=bot_user_id,
+            link_url=lambda: self.sockets.url(self.base_url),
+        )
         self.payloads = Payloads(team_id, self.api.app_id, self.store.users)
+        self.sockets = Sockets(self.api.app_id)
         self._faults = Faults()
-        self._runner = ServerRunner(self.api, self.store, self._faults, port)
+        self._runner = ServerRunner(self.api, self.store, self._faults, self.sockets, port)
         self._driver = Driver(self)
 
     # ---- lifecycle ------------------------------------------------------------------------------------
@@ -84,6 +95,11 @@ class FakeSlack:
     ) -> Reply:
         send = {"timestamp": timestamp, "signature": signature, "headers": headers, "sign": sign}
         return self._driver.command(user, command, text, channel, send, overrides)
+
+    def socket_command(self, user: str, command: str, text: str = "", *, channel: str | None = None) -> str:
+        """A slash command sent over the app's Socket Mode connection; its envelope_id, to find the ack by
+        in `sockets.acks()`."""
+        return self.sockets.send("slash_commands", self._driver.command_fields(user, command, text, channel))
 
     def click(
         self,

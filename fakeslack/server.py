@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from fakeslack.sockets import LINK_PATH, Sockets
 from fakeslack.state import ApiCall, Store
 from fakeslack.webapi import WebApi
 
@@ -71,6 +72,10 @@ class _Handler(BaseHTTPRequestHandler):
         pass
 
     def do_GET(self) -> None:
+        upgrade = self.headers.get("Upgrade", "").lower() == "websocket"
+        if upgrade and urllib.parse.urlsplit(self.path).path == LINK_PATH:
+            self.server.sockets.serve(self)  # Socket Mode: this connection becomes the app's WebSocket
+            return
         self._dispatch()
 
     def do_POST(self) -> None:
@@ -145,11 +150,12 @@ class SlackHTTPServer(ThreadingHTTPServer):
     allow_reuse_address = True
     daemon_threads = True
 
-    def __init__(self, port: int, api: WebApi, store: Store, faults: Faults) -> None:
+    def __init__(self, port: int, api: WebApi, store: Store, faults: Faults, sockets: Sockets) -> None:
         super().__init__(("127.0.0.1", port), _Handler)
         self.api = api
         self.store = store
         self.faults = faults
+        self.sockets = sockets
 
     def record(self, call: ApiCall) -> None:
         with self.store.lock:
@@ -159,8 +165,8 @@ class SlackHTTPServer(ThreadingHTTPServer):
 class ServerRunner:
     """Owns the listening socket so it can be closed (go_down) and re-bound on the same port."""
 
-    def __init__(self, api: WebApi, store: Store, faults: Faults, port: int) -> None:
-        self.api, self.store, self.faults = api, store, faults
+    def __init__(self, api: WebApi, store: Store, faults: Faults, sockets: Sockets, port: int) -> None:
+        self.api, self.store, self.faults, self.sockets = api, store, faults, sockets
         self.port = port
         self._server: SlackHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -172,7 +178,7 @@ class ServerRunner:
     def start(self) -> int:
         if self._server is not None:
             return self.port
-        self._server = SlackHTTPServer(self.port, self.api, self.store, self.faults)
+        self._server = SlackHTTPServer(self.port, self.api, self.store, self.faults, self.sockets)
         self.port = self._server.server_address[1]
         self._thread = threading.Thread(
             target=self._server.serve_forever,
@@ -188,6 +194,7 @@ class ServerRunner:
             return
         self._server.shutdown()
         self._server.server_close()
+        self.sockets.drop_all()  # Socket Mode connections end with the server, as when Slack goes down
         if self._thread is not None:
             self._thread.join(timeout=5)
         self._server = None

@@ -9,6 +9,7 @@ from typing import Any
 
 # The 2020 spec predates message metadata and lacks conversations.history/replies altogether.
 _ADDITIONS: dict[str, dict[str, Any]] = {
+    "apps.connections.open": {"verb": "post", "required": [], "known": []},  # Socket Mode, from 2021
     "conversations.history": {
         "verb": "get",
         "required": ["channel"],

@@ -32,7 +32,7 @@ HELP = """\
 :fill                fill in and submit the open form;  :cancel  close it
 @Name                in /approval, a mention as Slack sends it (e.g. /approval delegate @Zhou Jie until …)
 :later 3d|5h|30m     move time on and run what falls due (follow-ups, reminders, overdue marks, escalations)
-:help                this list;  :quit  leave (so does Ctrl-D)"""
+:help                this list;  :quit  leave (so do Ctrl-D and Ctrl-C)"""
 
 
 class Console:
@@ -372,7 +372,8 @@ class Console:
         )
         with contextlib.suppress(TimeoutError):
             return self.fake.wait_for(
-                lambda: (top := self.top_view()) is not None and top.hash != view.hash and top, timeout=3.0
+                lambda: ((top := self.top_view()) is not None and top.hash != view.hash and top) or None,
+                timeout=3.0,
             )
         return None
 

@@ -16,6 +16,7 @@ from fakeslack.state import RESPONSE_URL_TTL, RESPONSE_URL_USES, Message, Store
 from fakeslack.views import Views
 
 _JSON_ARGS = ("blocks", "view", "metadata", "attachments")
+APP_TOKEN_METHODS = {"apps.connections.open"}  # called with the app-level token (xapp-), not the bot's
 
 
 def _truthy(value: Any) -> bool:
@@ -23,15 +24,27 @@ def _truthy(value: Any) -> bool:
 
 
 class WebApi:
-    def __init__(self, store: Store, *, bot_token: str, team_id: str, bot_user_id: str) -> None:
+    def __init__(
+        self,
+        store: Store,
+        *,
+        bot_token: str,
+        app_token: str,
+        team_id: str,
+        bot_user_id: str,
+        link_url: Callable[[], str],
+    ) -> None:
         self.store = store
         self.bot_token = bot_token
+        self.app_token = app_token
+        self.link_url = link_url
         self.team_id = team_id
         self.bot_user_id = bot_user_id
         self.bot_id = "B" + bot_user_id[1:]
         self.app_id = "A" + bot_user_id[1:]
         self.views = Views(store, team_id, self.app_id, self.bot_id)
         self.handlers: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
+            "apps.connections.open": lambda _args: {"url": self.link_url()},
             "auth.test": self.auth_test,
             "chat.postMessage": self.post_message,
             "chat.update": self.update_message,
@@ -60,7 +73,7 @@ class WebApi:
                     self.store.record_error(f"{method}: not implemented by fakeslack")
                     raise SlackApiError("fakeslack_not_implemented")
                 raise SlackApiError("unknown_method", status=404)
-            self._authenticate(args, authorization)
+            self._authenticate(args, authorization, method)
             for key in _JSON_ARGS:
                 if isinstance(args.get(key), str):
                     args[key] = self._decode(key, args[key])
@@ -79,13 +92,13 @@ class WebApi:
                 body["response_metadata"] = {"messages": exc.messages}
             return exc.status, body
 
-    def _authenticate(self, args: dict[str, Any], authorization: str | None) -> None:
+    def _authenticate(self, args: dict[str, Any], authorization: str | None, method: str) -> None:
         token = args.pop("token", None)
         if authorization and authorization.startswith("Bearer "):
             token = authorization.removeprefix("Bearer ").strip()
         if not token:
             raise SlackApiError("not_authed")
-        if token != self.bot_token:
+        if token != (self.app_token if method in APP_TOKEN_METHODS else self.bot_token):
             raise SlackApiError("invalid_auth")
 
     @staticmethod

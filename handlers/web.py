@@ -8,6 +8,7 @@ reaches Bolt, whose own verification is then switched off (`build_app`)."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import json
@@ -169,7 +170,9 @@ def health(db: Database) -> tuple[str, dict[str, Any]]:
 
 
 class WebServer:
-    """waitress on a host and port; `start()` serves in a thread (console, tests), `serve()` blocks."""
+    """waitress on a host and port, serving in a thread of its own from `start()` to `stop()`."""
+
+    grace_seconds = 10.0  # how long a stop waits for the requests in flight: Slack itself waits 3 s
 
     def __init__(self, application: Callable[..., Any], *, host: str, port: int, threads: int) -> None:
         self._server = create_server(
@@ -191,24 +194,43 @@ class WebServer:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}{EVENTS_PATH}"
 
-    def serve(self) -> None:
-        self._server.run()
-
     def start(self) -> None:
         self._thread = threading.Thread(target=self._serve_until_stopped, name="opsbot-web", daemon=True)
         self._thread.start()
+        log.info("serving Slack on port %d at %s (health: /healthz)", self.port, EVENTS_PATH)
 
     def stop(self) -> None:
+        """Refuse new connections, let the requests in flight finish (for up to `grace_seconds`), close."""
         self._stopping.set()
-        self._server.pull_trigger()  # wake the loop from its select()
+        # Wake the loop from its select(); if it woke by itself meanwhile it has closed the trigger already.
+        with contextlib.suppress(OSError):
+            self._server.pull_trigger()  # type: ignore[union-attr]
         if self._thread is not None:
-            self._thread.join(5)
+            self._thread.join(self.grace_seconds + 5)
 
     def _serve_until_stopped(self) -> None:
         # The loop closes the server itself: closing its sockets from another thread while it sits in
         # select() fails with a bad file descriptor.
         server = self._server
         while not self._stopping.is_set():
-            wasyncore.loop(timeout=0.5, map=server._map, count=1)  # type: ignore[union-attr]
-        server.task_dispatcher.shutdown()  # type: ignore[union-attr]
+            self._poll(0.5)
+        # The listening socket only: the trigger stays, so the task threads can still wake the loop to
+        # send what they answer.
+        wasyncore.dispatcher.close(server)  # type: ignore[arg-type]
+        log.info("stopped listening on port %d; %d request(s) in flight", self.port, self._in_flight())
+        deadline = time.monotonic() + self.grace_seconds
+        while self._in_flight() and time.monotonic() < deadline:
+            self._poll(0.1)
+        if unanswered := self._in_flight():
+            log.warning("%d request(s) still unanswered after %ss: closing", unanswered, self.grace_seconds)
+        # The task threads are idle now (or past their grace): let them go, and drop what never started.
+        server.task_dispatcher.shutdown(cancel_pending=True, timeout=1)
         wasyncore.close_all(server._map)  # type: ignore[union-attr]
+
+    def _poll(self, timeout: float) -> None:
+        wasyncore.loop(timeout=timeout, map=self._server._map, count=1)  # type: ignore[union-attr]
+
+    def _in_flight(self) -> int:
+        """Connections with a request being read, worked on or answered; idle keep-alive ones don't count."""
+        channels = list(self._server.active_channels.values())  # type: ignore[union-attr]
+        return len([c for c in channels if c.request is not None or c.requests or c.total_outbufs_len])

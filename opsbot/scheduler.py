@@ -7,8 +7,6 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.background import BackgroundScheduler
-from apscheduler.schedulers.base import BaseScheduler
-from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
 from opsbot.clock import Clock
@@ -18,8 +16,9 @@ from opsbot.sweeps import Sweep, run_if_due
 TICK = timedelta(minutes=1)
 
 
-def build_scheduler(db: Database, clock: Clock, sweeps: Sequence[Sweep], *, blocking: bool) -> BaseScheduler:
-    scheduler: BaseScheduler = (BlockingScheduler if blocking else BackgroundScheduler)(
+def build_scheduler(db: Database, clock: Clock, sweeps: Sequence[Sweep]) -> BackgroundScheduler:
+    """Ticks in a thread of its own, so that the caller decides how long the process runs."""
+    scheduler = BackgroundScheduler(
         timezone="UTC", job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 30}
     )
     for sweep in sweeps:
