@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, tzinfo
 from typing import Any
 
 INDENT = "    "
@@ -300,20 +300,26 @@ def parse_answer(
     answer: str,
     users: Mapping[str, str] | None = None,
     channels: Mapping[str, str] | None = None,
+    zone: tzinfo = UTC,
 ) -> Any:
     """What a person typed for an element, as the value fakeslack's click/submit take: an option by its
-    number in the list shown or by its text, a person or channel by name or id, anything else as typed.
-    Multi-selects take a comma-separated list. None for an empty answer (leave the element as it is)."""
+    number in the list shown or by its text, a person or channel by name or id, a date and time as read on
+    the clock of `zone`, anything else as typed. Multi-selects take a comma-separated list. None for an
+    empty answer (leave the element as it is)."""
     if not answer.strip():
         return None
     kind = str(element.get("type", ""))
     parts = [a.strip() for a in answer.split(",")] if kind.startswith(MULTI) else [answer.strip()]
-    values = [_one_answer(element, part, users or {}, channels or {}) for part in parts]
+    values = [_one_answer(element, part, users or {}, channels or {}, zone) for part in parts]
     return values if kind.startswith(MULTI) else values[0]
 
 
 def _one_answer(
-    element: Mapping[str, Any], answer: str, users: Mapping[str, str], channels: Mapping[str, str]
+    element: Mapping[str, Any],
+    answer: str,
+    users: Mapping[str, str],
+    channels: Mapping[str, str],
+    zone: tzinfo,
 ) -> Any:
     kind = str(element.get("type", ""))
     options = list(element.get("options", []))
@@ -330,11 +336,11 @@ def _one_answer(
             return date.fromisoformat(answer).isoformat()  # Slack's date picker gives nothing else
         except ValueError:
             raise ValueError(f"{answer!r} is not a date like 2026-12-24") from None
-    if kind == "datetimepicker":  # what a person reads (UTC, like the console's times), sent as Slack does
+    if kind == "datetimepicker":  # a time on the reader's clock, sent as Slack does: a Unix timestamp
         if answer.isdigit():
             return int(answer)
         try:
-            return int(datetime.fromisoformat(answer).replace(tzinfo=UTC).timestamp())
+            return int(datetime.fromisoformat(answer).replace(tzinfo=zone).timestamp())
         except ValueError:
             raise ValueError(f"{answer!r} is not a date and time like 2026-12-24 10:00") from None
     names = users if "user" in kind else channels if ("conversation" in kind or "channel" in kind) else None

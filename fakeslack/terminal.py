@@ -6,7 +6,7 @@ import contextlib
 import sys
 import time
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -15,7 +15,7 @@ from fakeslack.fake import FakeSlack
 from fakeslack.outbound import STATEFUL
 from fakeslack.render import Control, Rendered, parse_answer, render_message, render_view
 from fakeslack.state import Message, View
-from fakeslack.typed import answer_hint, as_slack_sends, duration
+from fakeslack.typed import SLASH_COMMANDS, answer_hint, as_slack_sends, duration
 from opsbot.center import Center
 from opsbot.settings import Settings
 
@@ -56,6 +56,14 @@ class Console:
         self.read_upto: dict[str, int] = {}  # channel -> messages already shown, for unread counts
         self.errors_seen = 0
         self.last: dict[str, Any] | None = None  # what the person has been shown, to report late arrivals
+        self.zone = center.calendar.zone
+        # How far `:later` has moved time on, and how far it had when each message was first seen: a
+        # message's time is the real one it was posted at, moved on as far as the clock was then.
+        self.shift = timedelta(0)
+        self.shift_at: dict[str, timedelta] = {}
+        # What was typed into each form, so a refused one asks again only for what was wrong.
+        self.typed: dict[str, dict[str, Any]] = {}
+        self.wrong: dict[str, set[str]] = {}
         if self.tty:
             with contextlib.suppress(ImportError):
                 import readline  # noqa: F401  (history and line editing for input())
@@ -110,6 +118,10 @@ class Console:
             self.report(self.last, before, "meanwhile")  # arrived after the last action went quiet
         if line.startswith("/"):
             command, _, text = line.partition(" ")
+            if SLASH_COMMANDS and command not in SLASH_COMMANDS:
+                # What Slack's own client says: the command never reaches the app.
+                print(f"  {command} is not a valid command. opsbot's are {', '.join(SLASH_COMMANDS)}.")
+                return
             text = as_slack_sends(command, text.strip(), self.center.people)
             self.fake.command(self.user, command, text, channel=self.channel)
         else:
@@ -186,7 +198,9 @@ class Console:
     # ---- showing things ---------------------------------------------------------------------------------
     def show(self, message: Message, note: str = "", indent: str = "  ") -> None:
         rendered = render_message(message, self.users, self.channels, start=len(self.screen) + 1)
-        stamp = time.strftime("%H:%M:%S", time.localtime(float(message.ts)))
+        shift = self.shift_at.setdefault(message.ts, self.shift)
+        posted = datetime.fromtimestamp(float(message.ts), UTC) + shift
+        stamp = f"{posted.astimezone(self.zone):%m-%d %H:%M}"
         edited = " (edited)" if message.edits else ""
         author = self.users.get(message.user, message.user)
         print(f"{indent}{note + ' ' if note else ''}{author} {stamp}{edited}")
@@ -235,9 +249,9 @@ class Console:
         for i, option in enumerate(all_options(element), 1):
             print(f"    {i}. {option['text'].get('text', option.get('value'))}")
         while True:
-            answer = self.ask(f"  {label}{answer_hint(element)}: ")
+            answer = self.ask(f"  {label}{answer_hint(element, self.center.calendar.timezone)}: ")
             try:
-                return parse_answer(element, answer or "", self.users, self.channels)
+                return parse_answer(element, answer or "", self.users, self.channels, self.zone)
             except (ValueError, LookupError) as exc:
                 if answer is None:  # end of input: nothing more will come
                     raise
@@ -338,8 +352,11 @@ class Console:
     def cmd_fill(self, _arg: str) -> bool:
         if (view := self.form()) is None:
             return False
-        values: dict[str, Any] = {}
-        asked: set[str] = set()
+        # A refused form keeps what was typed: only the fields named wrong (by the app, or by Slack's own
+        # limits before sending) are asked again.
+        wrong = set(view.errors) | self.wrong.pop(view.id, set())
+        values = {k: v for k, v in self.typed.get(view.id, {}).items() if k not in wrong} if wrong else {}
+        asked = set(values)
         while view is not None:
             redrawn = None
             for block in view.blocks:
@@ -361,7 +378,13 @@ class Console:
             view = redrawn
         assert view is not None
         present = {block.get("block_id") for block in view.blocks}
-        self.fake.submit(self.user, view, {k: v for k, v in values.items() if k in present})
+        kept = {k: v for k, v in values.items() if k in present}
+        self.typed[view.id] = kept
+        try:
+            self.fake.submit(self.user, view, kept)
+        except ValueError as exc:  # refused by the form's own limits, as Slack's client does: "field: why"
+            self.wrong[view.id] = {str(exc).partition(":")[0]}
+            raise
         return True
 
     def dispatch(self, view: View, block: dict[str, Any], value: Any) -> View | None:
@@ -384,6 +407,7 @@ class Console:
             print("  :later takes a number of days, hours or minutes, e.g. :later 3d, :later 5h")
             return False
         self.later(delta)
+        self.shift += delta
         print(f"  (time moves on {arg.strip()}: what fell due meanwhile is sent)")
         return True
 

@@ -17,15 +17,17 @@ MANIFEST = Path(__file__).resolve().parents[1] / "manifest.yaml"
 UNITS = {"d": "days", "h": "hours", "m": "minutes"}
 
 
-def escaped_commands(manifest: Path = MANIFEST) -> frozenset[str]:
-    """Commands whose text Slack escapes (the manifest's `should_escape`): @mentions arrive as user ids."""
-    if not manifest.is_file():  # installed without the source tree: mentions are sent as typed
-        return frozenset()
+def slash_commands(manifest: Path = MANIFEST) -> dict[str, bool]:
+    """The app's slash commands, each with whether Slack escapes its text (the manifest's `should_escape`:
+    @mentions arrive as user ids). Empty when installed without the source tree."""
+    if not manifest.is_file():
+        return {}
     commands = yaml.safe_load(manifest.read_text(encoding="utf-8"))["features"]["slash_commands"]
-    return frozenset(command["command"] for command in commands if command.get("should_escape"))
+    return {command["command"]: bool(command.get("should_escape")) for command in commands}
 
 
-ESCAPED_COMMANDS = escaped_commands()
+SLASH_COMMANDS = slash_commands()
+ESCAPED_COMMANDS = frozenset(command for command, escaped in SLASH_COMMANDS.items() if escaped)
 
 
 def with_mentions(text: str, people: Iterable[Person]) -> str:
@@ -55,10 +57,10 @@ def duration(text: str) -> timedelta | None:
     return timedelta(**{UNITS[match.group(2)]: int(match.group(1))}) if match else None
 
 
-def answer_hint(element: Mapping[str, Any]) -> str:
-    """How to type a value for an element the console asks about."""
+def answer_hint(element: Mapping[str, Any], zone_name: str = "UTC") -> str:
+    """How to type a value for an element the console asks about (a time as the center's clock reads)."""
     kind = str(element.get("type", ""))
-    hint = {"datepicker": " (YYYY-MM-DD)", "datetimepicker": " (YYYY-MM-DD HH:MM, UTC)"}.get(
+    hint = {"datepicker": " (YYYY-MM-DD)", "datetimepicker": f" (YYYY-MM-DD HH:MM, {zone_name} time)"}.get(
         kind, " (name or id)" if "user" in kind else ""
     )
     return hint + (" (comma-separated)" if kind.startswith(MULTI) else "")

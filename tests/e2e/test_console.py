@@ -277,3 +277,41 @@ def test_a_list_turns_its_page_in_place_and_a_reply_time_is_typed_as_read(tmp_pa
     assert "(only you can see this, updated)" in out and "page 2 of 2" in out
     assert "is not a date and time like 2026-12-24 10:00; try again" in out
     assert "Reply due*\n      2099-12-24 10:00 UTC" in out
+
+
+def test_a_refused_form_keeps_what_was_typed_and_a_stranger_command_is_a_plain_sentence(tmp_path):
+    out = console(
+        tmp_path,
+        "\n".join(
+            [
+                "/frobnicate now",
+                ":as Sun Li",
+                "/ops announce",
+                ":fill",
+                "leadership",
+                "x" * 3001,  # too long: refused on its field
+                ":fill",  # asks for the announcement again, and only for it
+                "Short and sweet",
+                ":read #leadership",
+                ":quit",
+            ]
+        ),
+        "console",
+    )
+    assert "/frobnicate is not a valid command. opsbot's are /ops, /case, /approval." in out
+    assert "dispatch_failed" not in out
+    again = out.split("is over max_length 3000", 1)[1]
+    assert "#leadership" not in again.split("Announcement")[0]  # the channel is kept, not asked again
+    assert "Announcement: Short and sweet\n  (the form closed)" in again
+
+
+def test_message_times_follow_the_console_clock_in_the_center_zone(tmp_path):
+    out = console(
+        tmp_path,
+        "\n".join(["/case new Parcel lost", ":later 3d", ":as Wu Fang", ":dm", ":quit"]),
+        "console",
+    )
+    stamps = re.findall(r"opsbot (\d\d-\d\d \d\d:\d\d)", out)
+    assert len(stamps) >= 2
+    first, last = stamps[0], stamps[-1]
+    assert first != last and first[:5] != last[:5]  # three days later on the console's clock
