@@ -29,7 +29,8 @@ TYPE_KEY = "type_key"
 HELP = (
     CommandHelp("/case", "Take in a customer's request: opens the intake form."),
     CommandHelp(
-        "/case new <summary>", "Register a request at once as a general enquiry; complete it on its card."
+        "/case new <summary>",
+        "Register a request at once as a general enquiry; complete it, and correct its type, on its card.",
     ),
 )
 
