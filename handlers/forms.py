@@ -63,16 +63,7 @@ def button_opens(app: App, edge: Edge, form: Form[W], context_for: ContextFor[W]
             tell_clicker(client, click, refusal_text(refusal))
             return
         blocks = edge.read(lambda session, _directory: form.blocks(session, ref))
-        view = {
-            "type": "modal",
-            "callback_id": form.callback_id,
-            "private_metadata": ref,
-            "title": {"type": "plain_text", "text": form.title},
-            "submit": {"type": "plain_text", "text": form.submit},
-            "close": {"type": "plain_text", "text": "Cancel"},
-            "blocks": blocks,
-        }
-        client.views_open(trigger_id=click.trigger_id, view=view)
+        client.views_open(trigger_id=click.trigger_id, view=form_view(form, ref, blocks))
 
     app.action(form.action_id)(ack=lambda ack: ack(), lazy=[open_form])
 
@@ -85,6 +76,19 @@ def button_opens(app: App, edge: Edge, form: Form[W], context_for: ContextFor[W]
             lambda session, directory: form.run(session, context_for(edge, directory, user), ref, values),
         )
         ack()
+
+
+def form_view(form: Form[W], ref: str, blocks: list[dict[str, Any]]) -> dict[str, Any]:
+    """The modal of `form` for the record `ref`, holding `blocks` (as opened, or redrawn after a choice)."""
+    return {
+        "type": "modal",
+        "callback_id": form.callback_id,
+        "private_metadata": ref,
+        "title": {"type": "plain_text", "text": form.title},
+        "submit": {"type": "plain_text", "text": form.submit},
+        "close": {"type": "plain_text", "text": "Cancel"},
+        "blocks": blocks,
+    }
 
 
 def text_value(values: Mapping[str, Any], name: str) -> str:

@@ -116,6 +116,15 @@ class View(Payload):
     def input_blocks(self) -> list[str]:
         return [str(block.get("block_id")) for block in self.blocks if block.get("type") == "input"]
 
+    def fields(self) -> dict[str, Any]:
+        """Each input's value by its block id (opsbot gives an input's element the block's id): as submitted,
+        or as filled in so far when a choice in the modal redraws it."""
+        return {
+            block_id: elements[block_id].read(block_id)
+            for block_id, elements in self.state.values.items()
+            if block_id in elements
+        }
+
 
 class Click(Payload):
     """A `block_actions` payload: a button pressed or an option picked."""
@@ -152,12 +161,7 @@ class Submission(Payload):
         return f"view_submission:{self.trigger_id}" if self.trigger_id else None
 
     def fields(self) -> dict[str, Any]:
-        """Each input's value by its block id (opsbot gives an input's element the block's id)."""
-        return {
-            block_id: elements[block_id].read(block_id)
-            for block_id, elements in self.view.state.values.items()
-            if block_id in elements
-        }
+        return self.view.fields()
 
 
 class Command(Payload):

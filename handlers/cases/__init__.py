@@ -15,3 +15,11 @@ def register(app: App, edge: Edge) -> None:
     commands.register(app, edge, queries.SUBCOMMANDS)
     actions.register(app, edge)
     queries.register(app, edge)
+    commands.redraws_on_type(
+        app,
+        edge,
+        {
+            commands.INTAKE_FORM: commands.redraw_intake,
+            actions.complete_form(edge).callback_id: actions.redraw_details,
+        },
+    )

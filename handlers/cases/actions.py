@@ -3,16 +3,16 @@ told, the satisfaction score)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from slack_bolt import Ack, App
 from slack_sdk.models.blocks import CheckboxesElement, InputBlock, Option, UserMultiSelectElement
 from sqlalchemy.orm import Session
 
-from handlers.blocks import select_input, text_input
+from handlers.blocks import context, select_input, text_input
 from handlers.cases import card
-from handlers.cases.commands import desk
+from handlers.cases.commands import TYPE_KEY, customer_inputs, desk, details_input, type_choice, type_inputs
 from handlers.edge import Edge
 from handlers.forms import (
     Form,
@@ -20,11 +20,13 @@ from handlers.forms import (
     button_opens,
     chosen_value,
     chosen_values,
+    form_view,
     text_value,
 )
-from handlers.payloads import Click
+from handlers.mrkdwn import md
+from handlers.payloads import Click, View
 from opsbot.cases import feedback, handling, intake
-from opsbot.cases.models import CHANNELS
+from opsbot.cases.models import TO_COMPLETE, Case
 from opsbot.cases.records import Desk, load
 from opsbot.errors import InvalidInput
 
@@ -72,13 +74,25 @@ def _satisfaction(_session: Session, _ref: str) -> list[dict[str, Any]]:
     ]
 
 
-def _reviewers(_session: Session, _ref: str) -> list[dict[str, Any]]:
+def _reviewers(session: Session, ref: str) -> list[dict[str, Any]]:
+    """A new round of a joint review is asked, unless changed, of those asked in the last."""
+    asked = handling.last_joint_reviewers(session, load(session, ref, for_change=False))
     return [
         InputBlock(
             block_id="reviewers",
             label="Reviewers (all must agree)",
-            element=UserMultiSelectElement(action_id="reviewers", max_selected_items=5),
+            element=UserMultiSelectElement(
+                action_id="reviewers", max_selected_items=5, initial_users=asked or None
+            ),
         ).to_dict()
+    ]
+
+
+def _result(session: Session, ref: str) -> list[dict[str, Any]]:
+    """A result submitted again (after a return, or an objection) starts from the one submitted last."""
+    case = load(session, ref, for_change=False)
+    return [
+        text_input("result", "Result", multiline=True, max_length=handling.MAX_REASON, initial=case.result)
     ]
 
 
@@ -94,13 +108,58 @@ def _missing(session: Session, ref: str) -> list[dict[str, Any]]:
     ]
 
 
-def _details(_session: Session, _ref: str) -> list[dict[str, Any]]:
-    return [
-        text_input("customer", "Customer", max_length=80),
-        text_input("contact", "Contact (phone or e-mail)", max_length=120),
-        select_input("channel", "Came in by", list(CHANNELS.items()), initial="phone"),
-        {**text_input("details", "Details", multiline=True, max_length=intake.MAX_DETAILS), "optional": True},
-    ]
+def details_blocks(
+    edge: Edge, case: Case, type_key: str | None = None, given: Mapping[str, Any] | None = None
+) -> list[dict[str, Any]]:
+    """Complete details…: the customer's details as the case has them (a quick case's placeholders left
+    empty) or as filled in so far, and its type, which may change until the result is in: another type
+    brings what it asks for (its required items; for a complaint, where to forward it)."""
+    known = {
+        "customer": "" if case.customer == TO_COMPLETE else case.customer,
+        "contact": "" if case.contact == TO_COMPLETE else case.contact,
+        "channel": case.channel,
+        "details": case.details,
+    }
+    filled = {**known, **(given or {})}
+    current = edge.center.cases.type(case.type_key)
+    chosen = edge.center.cases.type(type_key or "") or current
+    if current is None or chosen is None or not intake.can_retype(case):
+        name = current.name if current else case.type_key
+        kind_line = context(md("Case type: {name} (it can no longer change).", name=name))
+        return [kind_line, *customer_inputs(filled), details_input(filled)]
+    extra = type_inputs(edge, chosen, filled) if chosen.key != current.key else []
+    return [type_choice(edge, chosen), *customer_inputs(filled), details_input(filled), *extra]
+
+
+def redraw_details(edge: Edge, view: View, chosen: str | None) -> dict[str, Any]:
+    ref = view.private_metadata
+    blocks = edge.read(
+        lambda session, _directory: details_blocks(
+            edge, load(session, ref, for_change=False), chosen, view.fields()
+        )
+    )
+    return form_view(complete_form(edge), ref, blocks)
+
+
+def complete_form(edge: Edge) -> Form[Desk]:
+    return Form(
+        card.COMPLETE,
+        "Complete details",
+        "Save",
+        lambda session, ref: details_blocks(edge, load(session, ref, for_change=False)),
+        lambda s, d, ref, v: intake.complete_details(
+            s,
+            d,
+            ref,
+            customer=text_value(v, "customer"),
+            contact=text_value(v, "contact"),
+            channel=chosen_value(v, "channel") or "phone",
+            details=text_value(v, "details"),
+            type_key=chosen_value(v, TYPE_KEY) or None,
+            provided_items=chosen_values(v, "provided_items"),
+            responsible_unit=chosen_value(v, "responsible_unit") or None,
+        ),
+    )
 
 
 FORMS: tuple[Form[Desk], ...] = (
@@ -136,7 +195,7 @@ FORMS: tuple[Form[Desk], ...] = (
         card.SUBMIT,
         "Submit the result",
         "Submit",
-        lambda _s, _r: [text_input("result", "Result", multiline=True, max_length=handling.MAX_REASON)],
+        _result,
         lambda s, d, ref, v: handling.submit(s, d, ref, text_value(v, "result")),
     ),
     Form(
@@ -175,21 +234,6 @@ FORMS: tuple[Form[Desk], ...] = (
         ),
     ),
     Form(
-        card.COMPLETE,
-        "Complete details",
-        "Save",
-        _details,
-        lambda s, d, ref, v: intake.complete_details(
-            s,
-            d,
-            ref,
-            customer=text_value(v, "customer"),
-            contact=text_value(v, "contact"),
-            channel=chosen_value(v, "channel") or "phone",
-            details=text_value(v, "details"),
-        ),
-    ),
-    Form(
         card.SUPPLEMENT,
         "Supplement received",
         "Save",
@@ -217,5 +261,5 @@ def register(app: App, edge: Edge) -> None:
         )
         ack()
 
-    for form in FORMS:
+    for form in (*FORMS, complete_form(edge)):
         button_opens(app, edge, form, desk)

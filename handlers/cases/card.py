@@ -30,13 +30,15 @@ SUPPLEMENT = "case.supplement"
 COMPLETE = "case.complete"
 
 
-def _buttons(payload: Mapping[str, Any]) -> list[Any]:
-    ref = payload["number"]
+def _buttons(ref: str, payload: Mapping[str, Any]) -> list[Any]:
+    """What the case asks for in its state, as buttons (and the user picker): the card shows them all, and a
+    prompt those of the act it asks its reader for (`ACT_BUTTONS`)."""
     state = State(payload["state"])
     pick = UserSelectElement(action_id=PICK, placeholder="Assign to…")
     # The promised reply can be kept at any point before the result is told.
     reply = [] if payload["replied"] else [button("Replied to customer…", REPLIED, ref)]
     by_state: dict[State, list[Any]] = {
+        State.RETURNED: [button("Supplement received…", SUPPLEMENT, ref, style="primary")],
         State.REGISTERED: [button("Take", TAKE, ref, style="primary"), pick],
         State.ASSIGNED: [
             button("Accept", ACCEPT, ref, style="primary"),
@@ -65,16 +67,31 @@ def _buttons(payload: Mapping[str, Any]) -> list[Any]:
         State.FIRST_REVIEW: [
             button("Pass review", PASS, ref, style="primary"),
             button("Return…", RETURN, ref),
+            *reply,
         ],
         State.SECOND_REVIEW: [
             button("Pass review", PASS, ref, style="primary"),
             button("Return…", RETURN, ref),
+            *reply,
         ],
         State.FEEDBACK: [button("Customer informed…", INFORMED, ref, style="primary")],
         State.FOLLOW_UP: [button("Record satisfaction…", SATISFACTION, ref, style="primary")],
         State.REJECTED: [] if payload.get("informed") else [button("Customer informed…", INFORMED, ref)],
     }
     return by_state.get(state, [])
+
+
+# The buttons of each act a prompt asks for (`opsbot.cases.records.Act`), among those its case's state shows.
+ACT_BUTTONS = {
+    "supplement": {SUPPLEMENT},
+    "decide": {ACCEPT, REJECT, JOINT},
+    "joint": {AGREE, DISAGREE},
+    "handle": {PROGRESS, SUBMIT},
+    "review": {PASS, RETURN},
+    "inform": {INFORMED},
+    "reply": {REPLIED},
+    "follow_up": {SATISFACTION},
+}
 
 
 def case_card(payload: Mapping[str, Any]) -> Message:
@@ -108,7 +125,7 @@ def case_card(payload: Mapping[str, Any]) -> Message:
     ]
     if payload.get("satisfaction") is not None:
         blocks.append(context(md("Satisfaction: {score}/5", score=payload["satisfaction"])))
-    buttons = _buttons(payload)
+    buttons = _buttons(payload["number"], payload)
     if payload.get("to_complete") and (state.is_open or not payload.get("informed")):
         buttons.insert(0, button("Complete details…", COMPLETE, payload["number"], style="primary"))
     if buttons:
@@ -145,18 +162,21 @@ def case_line(payload: Mapping[str, Any]) -> Message:
 
 
 def case_prompt(payload: Mapping[str, Any]) -> Message:
-    """A direct message asking someone to act; the card in the intake channel has the buttons, except for a
-    case returned for supplement, which has no card yet."""
+    """A direct message about a case. One that asks its reader to act carries the buttons for it, the card's
+    own; once the act is done or the case has moved on, it is updated: the buttons go, and a line says what
+    happened."""
+    ref = payload["reference"]
     text = escape(payload["text"])
     blocks = sections(text)
-    if payload["state"] == State.RETURNED:
-        blocks.append(
-            actions(button("Supplement received…", SUPPLEMENT, payload["reference"], style="primary"))
-        )
-    else:
-        blocks.append(
-            context(md("`/case show {reference}` shows it in full.", reference=payload["reference"]))
-        )
+    act, outcome = payload.get("act"), payload.get("outcome")
+    wanted = ACT_BUTTONS.get(act or "", set())
+    buttons = [element for element in _buttons(ref, payload) if element.action_id in wanted] if wanted else []
+    if buttons:
+        blocks.append(actions(*buttons))
+    if outcome is not None:
+        blocks.append(section(md("✓ {outcome}", outcome=outcome)))
+        text = md("{text} ✓ {outcome}", text=text, outcome=outcome)
+    blocks.append(context(md("`/case show {reference}` shows it in full.", reference=ref)))
     return Message(text=text, blocks=blocks)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -13,22 +14,29 @@ from handlers.blocks import Message, section, select_input, text_input
 from handlers.catalogue import CommandHelp, unknown_subcommand
 from handlers.edge import Edge
 from handlers.mrkdwn import md
-from handlers.payloads import Click, Command, Submission
+from handlers.payloads import Click, Command, Submission, View
 from opsbot.business_hours import add_business_hours
 from opsbot.cases import intake
 from opsbot.cases.models import CHANNELS, Case
 from opsbot.cases.records import Desk, reference
+from opsbot.center import CaseType
+from opsbot.errors import OpsError
 
+log = logging.getLogger(__name__)
 COMMAND = "/case"
 INTAKE_FORM = "case.intake"
+TYPE_KEY = "type_key"
 HELP = (
     CommandHelp("/case", "Take in a customer's request: opens the intake form."),
     CommandHelp(
-        "/case new <summary>", "Register a request at once as a general enquiry; complete it on its card."
+        "/case new <summary>",
+        "Register a request at once as a general enquiry; complete it, and correct its type, on its card.",
     ),
 )
 
 Subcommand = Callable[[Edge, Command, str], Message]
+# A form drawn again for the case type chosen in it, from the modal as filled in so far.
+Redraw = Callable[[Edge, View, str | None], dict[str, Any]]
 
 
 def desk(edge: Edge, directory: Any, actor: str) -> Desk:
@@ -54,8 +62,8 @@ def quick_case(edge: Edge, command: Command, text: str) -> Message:
     summary = edge.read(lambda _session, directory: command.typed(text, directory.known_name))
     form = intake.parse_form(
         {
-            "customer": "(to be completed)",
-            "contact": "(to be completed)",
+            "customer": None,
+            "contact": None,
             "channel": "phone",
             "type_key": edge.center.cases.default_type.key,
             "summary": summary,
@@ -67,49 +75,100 @@ def quick_case(edge: Edge, command: Command, text: str) -> Message:
     return registered(case)
 
 
-def intake_view(edge: Edge, type_key: str | None = None) -> dict[str, Any]:
-    """The intake form for a case type: choosing another type redraws it with that type's required items,
-    its reply target and, for a complaint, where to forward it."""
-    cases = edge.center.cases
-    kind = cases.type(type_key or "") or cases.default_type
-    promised = add_business_hours(edge.now(), kind.reply_hours, edge.center.calendar)
-    type_choice = select_input(
-        "type_key", "Case type", [(t.key, t.name) for t in cases.types], initial=kind.key
-    )
-    blocks = [
-        {**type_choice, "dispatch_action": True},
-        text_input("customer", "Customer", max_length=80),
-        text_input("contact", "Contact (phone or e-mail)", max_length=120),
-        select_input("channel", "Came in by", list(CHANNELS.items()), initial="phone"),
-        text_input(
-            "summary", "Summary", max_length=intake.MAX_SUMMARY, placeholder="What the customer wants"
+def type_choice(edge: Edge, kind: CaseType) -> dict[str, Any]:
+    """The case type; choosing another redraws the form with what that type asks for."""
+    kinds = [(t.key, t.name) for t in edge.center.cases.types]
+    return {**select_input(TYPE_KEY, "Case type", kinds, initial=kind.key), "dispatch_action": True}
+
+
+def customer_inputs(given: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Who the customer is and how to reach them, filled in with what is `given` so far."""
+    return [
+        text_input("customer", "Customer", max_length=80, initial=_text(given, "customer")),
+        text_input("contact", "Contact (phone or e-mail)", max_length=120, initial=_text(given, "contact")),
+        select_input(
+            "channel", "Came in by", list(CHANNELS.items()), initial=given.get("channel") or "phone"
         ),
-        {**text_input("details", "Details", multiline=True, max_length=intake.MAX_DETAILS), "optional": True},
     ]
+
+
+def details_input(given: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        **text_input(
+            "details",
+            "Details",
+            multiline=True,
+            max_length=intake.MAX_DETAILS,
+            initial=_text(given, "details"),
+        ),
+        "optional": True,
+    }
+
+
+def type_inputs(edge: Edge, kind: CaseType, given: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """What a case type asks for beyond the customer: the items it requires and, for a complaint, the unit to
+    forward it to (by default the type's own)."""
+    blocks = []
     if kind.required_items:
+        options = [Option(value=item, text=item) for item in kind.required_items]
+        checked = [option for option in options if option.value in (given.get("provided_items") or [])]
         blocks.append(
             InputBlock(
                 block_id="provided_items",
                 label=f"Items received ({kind.name} needs them all)",
                 optional=True,
                 element=CheckboxesElement(
-                    action_id="provided_items",
-                    options=[Option(value=item, text=item) for item in kind.required_items],
+                    action_id="provided_items", options=options, initial_options=checked or None
                 ),
             ).to_dict()
         )
     if kind.complaint:
         units = [(unit.key, unit.name) for unit, _parent in edge.center.all_units()]
+        own = next(name for key, name in units if key == kind.unit)
         blocks.append(
             {
-                **select_input("responsible_unit", "Forward to", units, initial=kind.unit),
+                **select_input(
+                    "responsible_unit",
+                    "Forward to",
+                    units,
+                    initial=given.get("responsible_unit") or kind.unit,
+                ),
+                "optional": True,
                 "hint": {
                     "type": "plain_text",
-                    "text": "The unit responsible for what the complaint is about.",
+                    "text": f"The unit responsible for what the complaint is about; left empty, {own}.",
                 },
             }
         )
-    blocks.append(
+    return blocks
+
+
+def _text(given: Mapping[str, Any], name: str) -> str | None:
+    value = given.get(name)
+    return value if isinstance(value, str) and value else None
+
+
+def intake_view(
+    edge: Edge, type_key: str | None = None, given: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """The intake form for a case type: choosing another type redraws it with that type's required items,
+    its reply target and, for a complaint, where to forward it; what was filled in stays."""
+    given = given or {}
+    cases = edge.center.cases
+    kind = cases.type(type_key or "") or cases.default_type
+    promised = add_business_hours(edge.now(), kind.reply_hours, edge.center.calendar)
+    blocks = [
+        type_choice(edge, kind),
+        *customer_inputs(given),
+        text_input(
+            "summary",
+            "Summary",
+            max_length=intake.MAX_SUMMARY,
+            placeholder="What the customer wants",
+            initial=_text(given, "summary"),
+        ),
+        details_input(given),
+        *type_inputs(edge, kind, given),
         InputBlock(
             block_id="promised_reply_at",
             label="Reply promised by",
@@ -118,8 +177,8 @@ def intake_view(edge: Edge, type_key: str | None = None) -> dict[str, Any]:
             element=DateTimePickerElement(
                 action_id="promised_reply_at", initial_date_time=int(promised.timestamp())
             ),
-        ).to_dict()
-    )
+        ).to_dict(),
+    ]
     return {
         "type": "modal",
         "callback_id": INTAKE_FORM,
@@ -128,6 +187,30 @@ def intake_view(edge: Edge, type_key: str | None = None) -> dict[str, Any]:
         "close": {"type": "plain_text", "text": "Cancel"},
         "blocks": blocks,
     }
+
+
+def redraw_intake(edge: Edge, view: View, chosen: str | None) -> dict[str, Any]:
+    return intake_view(edge, chosen, view.fields())
+
+
+def redraws_on_type(app: App, edge: Edge, redraws: Mapping[str, Redraw]) -> None:
+    """Choosing a case type redraws the form it was chosen in (the intake form, Complete details…), after
+    the ack: a Slack call of its own."""
+
+    def redraw(client: WebClient, body: dict[str, Any]) -> None:
+        click = Click.of(body)
+        chosen = click.action.selected_option.value if click.action.selected_option else None
+        view = click.view
+        if view is None or view.callback_id not in redraws:
+            return
+        try:
+            drawn = redraws[view.callback_id](edge, view, chosen)
+        except OpsError as error:  # the form names a case that is not there: nothing to draw it for
+            log.warning("did not redraw %s for %s: %s", view.callback_id, click.user.id, error.message)
+            return
+        client.views_update(view_id=view.id, hash=view.hash, view=drawn)
+
+    app.action(TYPE_KEY)(ack=lambda ack: ack(), lazy=[redraw])
 
 
 def register(app: App, edge: Edge, queries: Mapping[str, Subcommand]) -> None:
@@ -153,16 +236,6 @@ def register(app: App, edge: Edge, queries: Mapping[str, Subcommand]) -> None:
         command = Command.of(body)
         if edge.read(lambda _session, directory: directory.get(command.user_id)) is not None:
             client.views_open(trigger_id=command.trigger_id, view=intake_view(edge))
-
-    def redraw(client: WebClient, body: dict[str, Any]) -> None:
-        click = Click.of(body)
-        chosen = click.action.selected_option.value if click.action.selected_option else None
-        if click.view is None:
-            return
-        client.views_update(view_id=click.view.id, hash=click.view.hash, view=intake_view(edge, chosen))
-
-    # Choosing a case type redraws the form (after the ack: a Slack call of its own).
-    app.action("type_key")(ack=lambda ack: ack(), lazy=[redraw])
 
     @app.view(INTAKE_FORM)
     def submit_intake(ack: Ack, body: dict[str, Any]) -> None:

@@ -11,7 +11,7 @@ from opsbot.business_hours import add_business_hours
 from opsbot.cases import rules
 from opsbot.cases.lifecycle import Event, State
 from opsbot.cases.models import Case
-from opsbot.cases.records import Desk, changed, ensure_works_on, load, prompt, reference, step
+from opsbot.cases.records import Act, Desk, changed, ensure_works_on, load, prompt, reference, step
 from opsbot.errors import InvalidInput, NotAllowed
 
 MAX_HOW = 200
@@ -140,6 +140,7 @@ def record_satisfaction(
             desk,
             to=case.assignee or desk.actor,
             why=f"reopened{case.version}",
+            act=Act.HANDLE,
             text=f"{reference(case)} is reopened after the follow-up ({why})"
             + (f": “{comment}”" if comment else "")
             + (

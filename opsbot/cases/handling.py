@@ -9,7 +9,18 @@ from sqlalchemy.orm import Session
 from opsbot.cases import rules
 from opsbot.cases.lifecycle import Event, State
 from opsbot.cases.models import Case, JointReview
-from opsbot.cases.records import Desk, changed, customer_of, ensure_works_on, load, prompt, reference, step
+from opsbot.cases.records import (
+    Act,
+    Desk,
+    changed,
+    customer_of,
+    ensure_works_on,
+    joint_round,
+    load,
+    prompt,
+    reference,
+    step,
+)
 from opsbot.errors import InvalidInput, NotAllowed
 
 MAX_REASON = 2000
@@ -56,8 +67,9 @@ def reject(session: Session, desk: Desk, ref: str, reason: str) -> Case:
         desk,
         to=case.assignee or desk.actor,
         why="rejected",
+        act=Act.INFORM,
         text=f"{reference(case)} is rejected. Tell {customer_of(case)} why: “{reason}”, then press "
-        "Customer informed on the card.",
+        "Customer informed.",
     )
     return case
 
@@ -76,7 +88,7 @@ def ask_joint_review(session: Session, desk: Desk, ref: str, reviewers: list[str
             f"{len(unknown)} of the people chosen are not in the center's directory; choose colleagues.",
             field="reviewers",
         )
-    round_ = _joint_round(session, case) + 1
+    round_ = joint_round(session, case) + 1
     for reviewer in named:
         session.add(JointReview(case_id=case.id, round=round_, reviewer=reviewer))
     names = ", ".join(desk.directory.name_of(r) for r in named)
@@ -95,8 +107,9 @@ def ask_joint_review(session: Session, desk: Desk, ref: str, reviewers: list[str
             desk,
             to=reviewer,
             why=f"joint{round_}",
+            act=Act.JOINT,
             text=f"{desk.person.name} asks you to review {reference(case)} ({case.summary}) jointly: "
-            "agree or disagree on the card.",
+            "agree or disagree.",
         )
     return case
 
@@ -105,7 +118,7 @@ def joint_decide(session: Session, desk: Desk, ref: str, *, agree: bool, reason:
     case = load(session, ref)
     if State(case.state) is not State.JOINT_REVIEW:
         step(case, Event.JOINT_AGREED)  # refuses, naming the state
-    round_ = _joint_round(session, case)
+    round_ = joint_round(session, case)
     mine = session.get(JointReview, (case.id, round_, desk.actor))
     if mine is None:
         raise NotAllowed(f"You are not one of the joint reviewers of {reference(case)}.")
@@ -130,6 +143,7 @@ def joint_decide(session: Session, desk: Desk, ref: str, *, agree: bool, reason:
             desk,
             to=case.assignee or desk.actor,
             why="joint_declined",
+            act=Act.DECIDE,
             text=f"{name} disagreed in the joint review of {reference(case)}: “{mine.reason}”. "
             "Accept or reject it again.",
         )
@@ -152,11 +166,6 @@ def joint_decide(session: Session, desk: Desk, ref: str, *, agree: bool, reason:
     step(case, Event.JOINT_AGREED)
     changed(session, case, desk, action="joint_agreed", line=f"{name} agreed; all agreed, handling begins.")
     return case
-
-
-def _joint_round(session: Session, case: Case) -> int:
-    rounds = session.scalars(select(JointReview.round).where(JointReview.case_id == case.id)).all()
-    return max(rounds, default=0)
 
 
 def add_progress(session: Session, desk: Desk, ref: str, note: str) -> Case:
@@ -189,7 +198,7 @@ def submit(session: Session, desk: Desk, ref: str, result: str) -> Case:
             ) from None
         case.first_reviewer, case.second_reviewer = reviewers.first.slack_id, reviewers.second.slack_id
     result = reason_text(result, "summary of the result", field="result")
-    case.resolved_at = desk.now
+    case.resolved_at, case.result = desk.now, result
     if case.complaint:
         changed(
             session,
@@ -205,8 +214,9 @@ def submit(session: Session, desk: Desk, ref: str, result: str) -> Case:
             desk,
             to=case.registered_by,
             why="complaint_result",
+            act=Act.INFORM,
             text=f"The investigation of complaint {reference(case)} is done: “{result}”. Reply to "
-            f"{customer_of(case)}, then press Customer informed on the card.",
+            f"{customer_of(case)}, then press Customer informed.",
         )
         return case
     changed(
@@ -223,6 +233,7 @@ def submit(session: Session, desk: Desk, ref: str, result: str) -> Case:
         desk,
         to=case.first_reviewer,
         why="review1",
+        act=Act.REVIEW,
         text=f"{reference(case)} ({case.summary}) waits for your review (first level).",
     )
     return case
@@ -261,6 +272,7 @@ def review(session: Session, desk: Desk, ref: str, *, passed: bool, reason: str 
             desk,
             to=case.assignee or desk.actor,
             why=f"returned{case.review_returns}",
+            act=Act.HANDLE,
             text=f"{name} returned {reference(case)}: “{reason}”. Handle it again and resubmit.",
         )
         return case
@@ -280,6 +292,7 @@ def review(session: Session, desk: Desk, ref: str, *, passed: bool, reason: str 
             desk,
             to=case.second_reviewer,
             why="review2",
+            act=Act.REVIEW,
             text=f"{reference(case)} ({case.summary}) waits for your review (second level).",
         )
     else:
@@ -289,7 +302,19 @@ def review(session: Session, desk: Desk, ref: str, *, passed: bool, reason: str 
             desk,
             to=case.assignee or desk.actor,
             why="feedback",
+            act=Act.INFORM,
             text=f"{reference(case)} passed both reviews. Tell {customer_of(case)} the result, then press "
-            "Customer informed on the card.",
+            "Customer informed.",
         )
     return case
+
+
+def last_joint_reviewers(session: Session, case: Case) -> list[str]:
+    """Who was asked in the case's latest joint review: a new round is asked of them unless changed."""
+    return list(
+        session.scalars(
+            select(JointReview.reviewer).where(
+                JointReview.case_id == case.id, JointReview.round == joint_round(session, case)
+            )
+        )
+    )

@@ -2,16 +2,30 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from pydantic import BaseModel, Field, ValidationError, field_validator
 from sqlalchemy.orm import Session
 
 from opsbot.business_hours import add_business_hours
 from opsbot.cases import rules
-from opsbot.cases.lifecycle import Event, State
-from opsbot.cases.models import CHANNELS, Case
-from opsbot.cases.records import Desk, changed, load, open_load, prompt, reference, step
+from opsbot.cases.lifecycle import UNRESOLVED, Event, State
+from opsbot.cases.models import CHANNELS, TO_COMPLETE, Case
+from opsbot.cases.records import (
+    Act,
+    Desk,
+    changed,
+    customer_of,
+    load,
+    open_load,
+    prompt,
+    reference,
+    step,
+    tell,
+)
+from opsbot.center import CaseType
 from opsbot.errors import InvalidInput, NotAllowed
 from opsbot.numbering import next_number
 
@@ -21,10 +35,11 @@ MAX_DETAILS = 3000
 
 
 class IntakeForm(BaseModel):
-    """What the intake clerk records; limits are those the intake form shows."""
+    """What the intake clerk records; limits are those the intake form shows. A quick case (`/case new`)
+    gives no customer and no contact (None): they are to be completed on its card."""
 
-    customer: str = Field(min_length=1, max_length=80)
-    contact: str = Field(min_length=1, max_length=120)
+    customer: str | None = Field(min_length=1, max_length=80)
+    contact: str | None = Field(min_length=1, max_length=120)
     channel: str = "phone"
     type_key: str
     summary: str = Field(min_length=1, max_length=MAX_SUMMARY)
@@ -39,6 +54,17 @@ class IntakeForm(BaseModel):
     @classmethod
     def _strip(cls, value: object) -> object:
         return value.strip() if isinstance(value, str) else value
+
+    @field_validator("contact")
+    @classmethod
+    def _phone_or_email(cls, value: str | None) -> str | None:
+        if value is not None and rules.contact_kind(value) is None:
+            low, high = rules.PHONE_DIGITS
+            raise ValueError(
+                f"it must be a phone number ({low} to {high} digits, e.g. 138 1234 5678) or an e-mail "
+                "address (e.g. li.na@example.com)"
+            )
+        return value
 
     @field_validator("channel")
     @classmethod
@@ -55,6 +81,8 @@ FIELD_NAMES = {
     "details": "details",
     "channel": "channel",
     "type_key": "case type",
+    "provided_items": "items received",
+    "responsible_unit": "unit to forward to",
 }
 
 
@@ -83,14 +111,7 @@ def receive(session: Session, desk: Desk, form: IntakeForm) -> Case:
     supplement, and the clerk is told what to ask the customer for."""
     desk.directory.member(desk.actor)  # only people in the directory take in cases (raises for others)
     kind = desk.case_type(form.type_key)
-    # A complaint is forwarded to the unit it is about; other requests go to their type's unit.
-    unit = (form.responsible_unit if kind.complaint else None) or kind.unit
-    if unit not in desk.directory.units:
-        raise InvalidInput(
-            "There is no unit `{unit}` to forward the complaint to.",
-            field="responsible_unit",
-            quotes={"unit": unit},
-        )
+    unit = _unit_for(kind, form.responsible_unit, desk)
     if form.promised_reply_at is not None and form.promised_reply_at <= desk.now:
         raise InvalidInput(
             "The promised reply time is already past; choose a later time.", field="promised_reply_at"
@@ -100,8 +121,8 @@ def receive(session: Session, desk: Desk, form: IntakeForm) -> Case:
         type_key=kind.key,
         complaint=kind.complaint,
         state=State.RETURNED if missing else State.REGISTERED,
-        customer=form.customer,
-        contact=form.contact,
+        customer=TO_COMPLETE if form.customer is None else form.customer,
+        contact=TO_COMPLETE if form.contact is None else form.contact,
         channel=form.channel,
         summary=form.summary,
         details=form.details,
@@ -122,21 +143,40 @@ def receive(session: Session, desk: Desk, form: IntakeForm) -> Case:
             desk,
             action="returned",
             line="Returned for supplement.",
-            after={"missing": missing, "customer": form.customer, "summary": form.summary},
+            after={"missing": missing, "customer": case.customer, "summary": form.summary},
         )
-        prompt(
-            session,
-            case,
-            desk,
-            to=desk.actor,
-            why="supplement",
-            text=f"{reference(case)} ({form.summary}) is returned for supplement. Ask {form.customer} for: "
-            + ", ".join(missing)
-            + ". Press Supplement received when they arrive.",
-        )
+        _ask_for_supplement(session, case, desk)
         return case
     register(session, case, desk)
     return case
+
+
+def _unit_for(kind: CaseType, responsible_unit: str | None, desk: Desk) -> str:
+    """A complaint is forwarded to the unit it is about (by default its type's); other requests go to their
+    type's unit."""
+    unit = (responsible_unit if kind.complaint else None) or kind.unit
+    if unit not in desk.directory.units:
+        raise InvalidInput(
+            "There is no unit `{unit}` to forward the complaint to.",
+            field="responsible_unit",
+            quotes={"unit": unit},
+        )
+    return unit
+
+
+def _ask_for_supplement(session: Session, case: Case, desk: Desk) -> None:
+    """The clerk who took the case in asks the customer for what is missing, and records it when it comes."""
+    prompt(
+        session,
+        case,
+        desk,
+        to=case.registered_by,
+        why="supplement",
+        act=Act.SUPPLEMENT,
+        text=f"{reference(case)} ({case.summary}) is returned for supplement. Ask {customer_of(case)} for: "
+        + ", ".join(case.missing_items)
+        + ". Press Supplement received when they arrive.",
+    )
 
 
 def supplement(session: Session, desk: Desk, ref: str, provided: list[str]) -> Case:
@@ -169,7 +209,9 @@ def supplement(session: Session, desk: Desk, ref: str, provided: list[str]) -> C
             desk,
             to=case.registered_by,
             why="supplement",
-            text=f"{reference(case)} ({case.summary}) still waits for: {', '.join(still)}.",
+            act=Act.SUPPLEMENT,
+            text=f"{reference(case)} ({case.summary}) still waits for: {', '.join(still)}. Press "
+            "Supplement received when they arrive.",
         )
         return case
     step(case, Event.SUPPLEMENT)
@@ -188,20 +230,26 @@ def supplement(session: Session, desk: Desk, ref: str, provided: list[str]) -> C
 
 def register(session: Session, case: Case, desk: Desk) -> None:
     """Give the case its number and due times, post its card, and assign it to the least-loaded handler. The
-    reply is due when it was promised at intake, or after the case type's reply target in business hours."""
+    reply is due when it was promised at intake, or after the case type's reply target in business hours.
+    A case returned for supplement after its type changed keeps its number; its resolution is due afresh,
+    counted from now, as at intake."""
     kind = desk.case_type(case.type_key)
     calendar = desk.center.calendar
-    case.number = next_number(session, KIND, desk.now.astimezone(calendar.zone).year)
-    case.registered_at = desk.now
+    again = case.number is not None
+    if not again:
+        case.number = next_number(session, KIND, desk.now.astimezone(calendar.zone).year)
+        case.registered_at = desk.now
+        case.follow_up_owner = case.registered_by
     case.resolve_due_at = add_business_hours(desk.now, kind.resolve_hours, calendar)
     case.reply_due_at = case.reply_due_at or add_business_hours(desk.now, kind.reply_hours, calendar)
-    case.follow_up_owner = case.registered_by
+    case.resolve_reminded = case.resolve_overdue = False
+    name = desk.directory.name_of(desk.actor)
     changed(
         session,
         case,
         desk,
         action="registered",
-        line=f"Registered by {desk.directory.name_of(desk.actor)}.",
+        line=f"Complete again; registered by {name}." if again else f"Registered by {name}.",
         after={
             "number": case.number,
             "type": kind.key,
@@ -210,6 +258,10 @@ def register(session: Session, case: Case, desk: Desk) -> None:
             "resolve_due_at": case.resolve_due_at.isoformat(),
         },
     )
+    _assign_least_loaded(session, case, desk)
+
+
+def _assign_least_loaded(session: Session, case: Case, desk: Desk) -> None:
     handler = rules.least_loaded(
         rules.handlers_of(case.unit_key, desk.directory), open_load(session, case.unit_key)
     )
@@ -218,9 +270,20 @@ def register(session: Session, case: Case, desk: Desk) -> None:
 
 
 def complete_details(
-    session: Session, desk: Desk, ref: str, *, customer: str, contact: str, channel: str, details: str
+    session: Session,
+    desk: Desk,
+    ref: str,
+    *,
+    customer: str,
+    contact: str,
+    channel: str,
+    details: str,
+    type_key: str | None = None,
+    provided_items: Sequence[str] = (),
+    responsible_unit: str | None = None,
 ) -> Case:
-    """Fill in the customer's details of a case registered with `/case new`."""
+    """Fill in the customer's details of a case registered with `/case new`, and correct its type: a case
+    registered quickly as the default type becomes one of the type it is (`retype`)."""
     case = load(session, ref)
     if desk.actor != case.registered_by and not rules.in_chain_of(desk.actor, case.assignee, desk.directory):
         raise NotAllowed(f"Only the clerk who registered {reference(case)} or its handler can complete it.")
@@ -229,16 +292,26 @@ def complete_details(
         raise InvalidInput(
             f"{reference(case)} is {State(case.state).label}; its details can no longer change."
         )
+    kind = desk.case_type(type_key or case.type_key)
     form = parse_form(
         {
             "customer": customer,
             "contact": contact,
             "channel": channel,
             "details": details,
-            "type_key": case.type_key,
+            "type_key": kind.key,
             "summary": case.summary,
+            "provided_items": list(provided_items),
+            "responsible_unit": responsible_unit,
         }
     )
+    retyped = kind.key != case.type_key
+    if retyped and not can_retype(case):
+        raise InvalidInput(
+            f"{reference(case)} is {State(case.state).label}; its type can no longer change.",
+            field="type_key",
+        )
+    assert form.customer is not None and form.contact is not None  # given as text: none is left to complete
     before = {"customer": case.customer, "contact": case.contact, "channel": case.channel}
     case.customer, case.contact, case.channel, case.details = (
         form.customer,
@@ -255,7 +328,86 @@ def complete_details(
         before=before,
         after={"customer": case.customer, "channel": case.channel},
     )
+    if retyped:
+        unit = _unit_for(kind, form.responsible_unit, desk)
+        retype(session, case, desk, kind, unit=unit, provided=form.provided_items)
     return case
+
+
+def can_retype(case: Case) -> bool:
+    """The type decides who handles a case, what it needs and when it is due, so it can change until the
+    result is in, and never once the customer has been told one."""
+    return State(case.state) in UNRESOLVED and case.informed_at is None
+
+
+def retype(
+    session: Session, case: Case, desk: Desk, kind: CaseType, *, unit: str, provided: list[str]
+) -> None:
+    """Make the case one of type `kind`, as if it had been taken in as one. Its reply and resolution are due
+    after the new type's targets, counted from its registration (a reply already given stands). Items the
+    type requires that did not come return it for supplement, as at intake; otherwise a case that changes
+    unit goes to the least-loaded handler there, who accepts or rejects it afresh; a case that stays in its
+    unit keeps its handler and its step."""
+    assert case.registered_at is not None  # a numbered case, with a card to complete it on
+    old = desk.case_type(case.type_key)
+    calendar = desk.center.calendar
+    before = _routing(case)
+    moved = unit != case.unit_key
+    case.type_key, case.complaint, case.unit_key = kind.key, kind.complaint, unit
+    if case.replied_at is None:
+        case.reply_due_at = add_business_hours(case.registered_at, kind.reply_hours, calendar)
+        _rearm(case, "reply", desk)
+    case.resolve_due_at = add_business_hours(case.registered_at, kind.resolve_hours, calendar)
+    _rearm(case, "resolve", desk)
+    missing = rules.missing_items(kind.required_items, provided)
+    previous = case.assignee
+    if missing or moved:
+        step(case, Event.RETURN_FOR_SUPPLEMENT if missing else Event.REROUTE)
+        case.assignee = case.assigned_how = None
+        case.missing_items = missing
+    where = desk.directory.units.get(unit)
+    line = f"Type changed from {old.name} to {kind.name}" + (
+        f"; returned for supplement: missing {', '.join(missing)}."
+        if missing
+        else f"; forwarded to {where.name if where else unit}."
+        if moved
+        else "."
+    )
+    changed(session, case, desk, action="retyped", line=line, before=before, after=_routing(case))
+    if previous and case.assignee is None:
+        tell(
+            session,
+            case,
+            desk,
+            to=previous,
+            why="unassigned",
+            text=f"{reference(case)} ({case.summary}) is no longer yours: {line}",
+        )
+    if missing:
+        _ask_for_supplement(session, case, desk)
+    elif moved:
+        _assign_least_loaded(session, case, desk)
+
+
+def _routing(case: Case) -> dict[str, Any]:
+    """What a type change may change, for its audit row."""
+    return {
+        "type": case.type_key,
+        "unit": case.unit_key,
+        "state": case.state,
+        "assignee": case.assignee,
+        "missing": list(case.missing_items),
+        "reply_due_at": case.reply_due_at.isoformat() if case.reply_due_at else None,
+        "resolve_due_at": case.resolve_due_at.isoformat() if case.resolve_due_at else None,
+    }
+
+
+def _rearm(case: Case, clock: str, desk: Desk) -> None:
+    """A clock due again later reminds and marks afresh; one already past stays as the sweep left it."""
+    due = case.reply_due_at if clock == "reply" else case.resolve_due_at
+    if due is not None and due > desk.now:
+        setattr(case, f"{clock}_reminded", False)
+        setattr(case, f"{clock}_overdue", False)
 
 
 def take(session: Session, desk: Desk, ref: str) -> Case:
@@ -320,17 +472,24 @@ def _assign(session: Session, case: Case, desk: Desk, handler: str, *, how: str)
         before=before,
         after={"assignee": handler, "assigned_how": how},
     )
+    handling = case.state == State.IN_PROGRESS
     todo = (
         "is now yours to handle"
-        if case.state == State.IN_PROGRESS
+        if handling
         else "is yours: accept it, reject it with a reason, or ask for a joint review"
     )
     prompt(
-        session, case, desk, to=handler, why="assigned", text=f"{reference(case)} ({case.summary}) {todo}."
+        session,
+        case,
+        desk,
+        to=handler,
+        why="assigned",
+        act=Act.HANDLE if handling else Act.DECIDE,
+        text=f"{reference(case)} ({case.summary}) {todo}.",
     )
     previous = before["assignee"]
     if previous and previous != handler:
-        prompt(
+        tell(
             session,
             case,
             desk,

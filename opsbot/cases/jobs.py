@@ -13,17 +13,15 @@ from sqlalchemy.orm import Session
 from opsbot import outbox
 from opsbot.business_hours import business_time_between
 from opsbot.cases import rules
-from opsbot.cases.lifecycle import State
+from opsbot.cases.lifecycle import UNRESOLVED, State
 from opsbot.cases.models import Case
-from opsbot.cases.records import Desk, changed, customer_of, prompt, reference
+from opsbot.cases.records import Act, Desk, changed, customer_of, prompt, reference, tell
 from opsbot.center import Center
 from opsbot.directory import load_directory
 from opsbot.sweeps import Sweep
 
 SYSTEM = "system"
 OVERDUE = "case.overdue"
-# Not yet resolved: the resolution clock still runs in these states.
-UNRESOLVED = (State.REGISTERED, State.ASSIGNED, State.JOINT_REVIEW, State.IN_PROGRESS)
 OPEN = tuple(state for state in State if state.is_open and state is not State.RETURNED)
 # Reminders are looked for among cases due within this many calendar days (covers weekends and holidays).
 LOOKAHEAD = timedelta(days=10)
@@ -96,17 +94,28 @@ def _watch(session: Session, case: Case, desk: Desk, clock: str, late: dict[str,
     if getattr(case, reminded) or business_time_between(desk.now, due, desk.center.calendar) > window:
         return 0
     setattr(case, reminded, True)
-    if handler:
-        prompt(
-            session,
-            case,
-            desk,
-            to=handler,
-            why=f"{clock}_reminder",
-            text=f"⏰ {reference(case)} ({case.summary}): the {clock} is due "
-            f"{due.astimezone(desk.center.calendar.zone):%Y-%m-%d %H:%M}.",
-        )
+    if handler is None:
+        return 1
+    text = (
+        f"⏰ {reference(case)} ({case.summary}): the {clock} is due "
+        f"{due.astimezone(desk.center.calendar.zone):%Y-%m-%d %H:%M}."
+    )
+    act = _reminded_act(case, clock)
+    if act is None:
+        tell(session, case, desk, to=handler, why=f"{clock}_reminder", text=text)
+    else:
+        prompt(session, case, desk, to=handler, why=f"{clock}_reminder", text=text, act=act)
     return 1
+
+
+def _reminded_act(case: Case, clock: str) -> Act | None:
+    """What a reminder asks of the handler: the reply, or their next step towards the result (none while a
+    joint review decides, or while no one handles the case)."""
+    if case.assignee is None:
+        return None
+    if clock == "reply":
+        return Act.REPLY
+    return {State.ASSIGNED: Act.DECIDE, State.IN_PROGRESS: Act.HANDLE}.get(State(case.state))
 
 
 def _dispatcher_id(case: Case, desk: Desk) -> str | None:
@@ -139,8 +148,9 @@ def prompt_follow_ups(session: Session, now: datetime, center: Center) -> int:
             desk,
             to=case.follow_up_owner or case.registered_by,
             why="follow_up",
+            act=Act.FOLLOW_UP,
             text=f"📞 Time to follow up {reference(case)} ({case.summary}) with {customer_of(case)}: ask "
-            "how satisfied they are and press Record satisfaction on the card.",
+            "how satisfied they are and press Record satisfaction.",
         )
     return len(cases)
 

@@ -30,6 +30,9 @@ class State(StrEnum):
         return self not in (State.CLOSED, State.REJECTED)
 
 
+# Not yet resolved: the resolution clock runs, and the type (who handles it, what it needs) may still change.
+UNRESOLVED = (State.REGISTERED, State.ASSIGNED, State.JOINT_REVIEW, State.IN_PROGRESS)
+
 LABELS = {
     State.RETURNED: "returned for supplement",
     State.REGISTERED: "waiting for a handler",
@@ -61,6 +64,9 @@ class Event(StrEnum):
     INFORM = "inform"  # the customer was told the result
     SATISFIED = "satisfied"
     DISSATISFIED = "dissatisfied"  # a low score or an objection reopens the case
+    # The case type changed (`Complete details`): to the new type's unit, or back for what it needs.
+    REROUTE = "reroute"
+    RETURN_FOR_SUPPLEMENT = "return_for_supplement"
 
 
 _TRANSITIONS: dict[tuple[State, Event], State] = {
@@ -82,6 +88,8 @@ _TRANSITIONS: dict[tuple[State, Event], State] = {
     (State.FEEDBACK, Event.INFORM): State.FOLLOW_UP,
     (State.FOLLOW_UP, Event.SATISFIED): State.CLOSED,
     (State.FOLLOW_UP, Event.DISSATISFIED): State.IN_PROGRESS,
+    **{(state, Event.REROUTE): State.REGISTERED for state in UNRESOLVED},
+    **{(state, Event.RETURN_FOR_SUPPLEMENT): State.RETURNED for state in UNRESOLVED},
 }
 
 # A complaint is investigated and its result goes straight back to customer service (regulation 004).
@@ -102,6 +110,8 @@ _VERBS = {
     Event.INFORM: "record the customer being informed for",
     Event.SATISFIED: "record satisfaction for",
     Event.DISSATISFIED: "record an objection for",
+    Event.REROUTE: "send to another unit",
+    Event.RETURN_FOR_SUPPLEMENT: "return for supplement",
 }
 
 

@@ -61,6 +61,8 @@ class Case(Base):
     second_reviewer: Mapped[str | None] = mapped_column(String(32))
     review_returns: Mapped[int] = mapped_column(Integer, default=0)
     rejected_reason: Mapped[str | None] = mapped_column(Text)
+    # The handler's summary of the result, as last submitted: a resubmission starts from it.
+    result: Mapped[str | None] = mapped_column(Text)
 
     informed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     informed_how: Mapped[str | None] = mapped_column(String(200))
@@ -83,3 +85,23 @@ class JointReview(Base):
     agreed: Mapped[bool | None] = mapped_column(Boolean)
     reason: Mapped[str | None] = mapped_column(Text)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class Prompt(Base):
+    """A direct message that asks someone to act on a case. It stays open while the case waits for that act
+    from them; once the act is done (by them or anyone else) or the case has moved on, it is updated in place:
+    its buttons withdrawn, a line saying what happened."""
+
+    __tablename__ = "case_prompts"
+    __table_args__ = (Index("ix_case_prompts_case_id_open", "case_id", "open"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
+    person: Mapped[str] = mapped_column(String(32))
+    # Why it was sent (`assigned`, `review1`, …): asking again for the same while it is open updates it.
+    why: Mapped[str] = mapped_column(String(40))
+    act: Mapped[str] = mapped_column(String(16))
+    text: Mapped[str] = mapped_column(Text)
+    open: Mapped[bool] = mapped_column(Boolean, default=True)
+    # How many times it was sent (posted, then updated): each send's outbox key.
+    sends: Mapped[int] = mapped_column(Integer, default=0)

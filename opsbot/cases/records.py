@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import func, select
@@ -13,7 +14,7 @@ from sqlalchemy.orm import Session
 from opsbot import audit, outbox
 from opsbot.cases import rules
 from opsbot.cases.lifecycle import Event, State, advance
-from opsbot.cases.models import CHANNELS, TO_COMPLETE, Case, JointReview
+from opsbot.cases.models import CHANNELS, TO_COMPLETE, Case, JointReview, Prompt
 from opsbot.center import CaseType, Center
 from opsbot.directory import Directory, Member
 from opsbot.errors import NotAllowed, NotFound
@@ -142,6 +143,7 @@ def changed(
     )
     joint_reviewers = select(JointReview.reviewer).where(JointReview.case_id == case.id)
     outbox.republish_homes(session, concerned(case, desk, before), now=desk.now, including=joint_reviewers)
+    settle_prompts(session, case, desk, outcome=line)
     if case.number is None:
         return  # not registered: no card yet
     post_card(session, case, desk)
@@ -158,11 +160,12 @@ def changed(
 
 def concerned(case: Case, desk: Desk, before: dict[str, Any] | None) -> set[str]:
     """Whose App Home a step of the case may change (besides its joint reviewers): the people on it, whoever
-    had it before the step (`before`), and the leaders over its unit, who see it while it is overdue or not
-    yet accepted."""
+    had it before the step (`before`), and the leaders over its unit (and over the one it left, when a type
+    change moved it), who see it while it is overdue or not yet accepted."""
     people = {case.registered_by, case.assignee, case.first_reviewer, case.second_reviewer}
     people |= {case.follow_up_owner, (before or {}).get("assignee")}
-    leaders = {leader.slack_id for leader in rules.overseers(case.unit_key, desk.directory)}
+    units = {case.unit_key, (before or {}).get("unit") or case.unit_key}  # a type change may move it
+    leaders = {leader.slack_id for unit in units for leader in rules.overseers(unit, desk.directory)}
     return {person for person in people if person} | leaders
 
 
@@ -216,15 +219,115 @@ def card_payload(case: Case, desk: Desk) -> dict[str, Any]:
     }
 
 
-def prompt(session: Session, case: Case, desk: Desk, *, to: str, text: str, why: str) -> None:
-    """A direct message asking someone to act (inform the customer, review, follow up)."""
+class Act(StrEnum):
+    """What a prompt asks its reader to do; the card's buttons for it go with it."""
+
+    SUPPLEMENT = "supplement"  # record the missing items once they arrive
+    DECIDE = "decide"  # accept, reject, or ask for a joint review
+    JOINT = "joint"  # agree or disagree in a joint review
+    HANDLE = "handle"  # handle it and submit the result
+    REVIEW = "review"  # pass or return it at one's review level
+    INFORM = "inform"  # tell the customer the result or the rejection
+    REPLY = "reply"  # give the customer the promised reply
+    FOLLOW_UP = "follow_up"  # ask the customer how satisfied they are
+
+
+def still_asks(act: Act, person: str, case: Case, *, undecided: frozenset[str] = frozenset()) -> bool:
+    """Whether the case still waits for `act` from `person` (`undecided`: who has yet to decide in the
+    current joint review)."""
+    state = State(case.state)
+    review_level = {State.FIRST_REVIEW: case.first_reviewer, State.SECOND_REVIEW: case.second_reviewer}
+    waits = {
+        Act.SUPPLEMENT: state is State.RETURNED,
+        Act.DECIDE: state is State.ASSIGNED and case.assignee == person,
+        Act.JOINT: state is State.JOINT_REVIEW and person in undecided,
+        Act.HANDLE: state is State.IN_PROGRESS and case.assignee == person,
+        Act.REVIEW: review_level.get(state) == person,
+        Act.INFORM: state is State.FEEDBACK or (state is State.REJECTED and case.informed_at is None),
+        Act.REPLY: state.is_open and case.replied_at is None and case.assignee == person,
+        Act.FOLLOW_UP: state is State.FOLLOW_UP,
+    }
+    return waits[act]
+
+
+def prompt(session: Session, case: Case, desk: Desk, *, to: str, text: str, why: str, act: Act) -> None:
+    """A direct message asking `to` for `act`, with the buttons for it. Asked again for the same reason while
+    the earlier one is still open (what is left of a supplement), that message is updated instead."""
+    asked = session.scalars(
+        select(Prompt).where(
+            Prompt.case_id == case.id, Prompt.person == to, Prompt.why == why, Prompt.open.is_(True)
+        )
+    ).first()
+    if asked is None:
+        asked = Prompt(case_id=case.id, person=to, why=why, act=act, text=text, open=True, sends=0)
+        session.add(asked)
+        session.flush()
+    asked.act, asked.text = act, text
+    _send_prompt(session, case, desk, asked, outcome=None)
+
+
+def settle_prompts(session: Session, case: Case, desk: Desk, *, outcome: str) -> None:
+    """Close the case's open prompts that no longer ask anything of their reader, saying what happened."""
+    asked = session.scalars(
+        select(Prompt).where(Prompt.case_id == case.id, Prompt.open.is_(True)).order_by(Prompt.id)
+    ).all()
+    if not asked:
+        return
+    undecided = frozenset(
+        session.scalars(
+            select(JointReview.reviewer).where(
+                JointReview.case_id == case.id,
+                JointReview.round == joint_round(session, case),
+                JointReview.agreed.is_(None),
+            )
+        )
+        if any(one.act == Act.JOINT for one in asked)
+        else ()
+    )
+    for one in asked:
+        if not still_asks(Act(one.act), one.person, case, undecided=undecided):
+            one.open = False
+            _send_prompt(session, case, desk, one, outcome=outcome)
+
+
+def joint_round(session: Session, case: Case) -> int:
+    """The case's latest joint-review round (0 before its first)."""
+    latest = session.scalar(select(func.max(JointReview.round)).where(JointReview.case_id == case.id))
+    return latest or 0
+
+
+def _send_prompt(session: Session, case: Case, desk: Desk, asked: Prompt, *, outcome: str | None) -> None:
+    """Post the prompt, or update the message it was posted as (its message key is the prompt's own)."""
+    asked.sends += 1
+    outbox.notify(
+        session,
+        now=desk.now,
+        to=asked.person,
+        kind=PROMPT,
+        payload={
+            "reference": reference(case),
+            "text": asked.text,
+            "state": case.state,
+            "act": None if outcome is not None else asked.act,
+            "complaint": case.complaint,
+            "replied": case.replied_at is not None,
+            "informed": case.informed_at is not None,
+            "outcome": outcome,
+        },
+        key=f"case:prompt:{asked.id}:{asked.sends}",
+        message_key=f"case:prompt:{asked.id}",
+    )
+
+
+def tell(session: Session, case: Case, desk: Desk, *, to: str, text: str, why: str) -> None:
+    """A direct message that tells someone of a change and asks nothing of them."""
     outbox.notify(
         session,
         now=desk.now,
         to=to,
         kind=PROMPT,
-        payload={"reference": reference(case), "text": text, "state": case.state},
-        key=f"case:{reference(case)}:prompt:{why}:{case.version}:{to}",
+        payload={"reference": reference(case), "text": text, "state": case.state, "act": None},
+        key=f"case:{reference(case)}:tell:{why}:{case.version}:{to}",
     )
 
 

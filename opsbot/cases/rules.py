@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -9,6 +10,11 @@ from opsbot.directory import Directory, Member
 from opsbot.roles import Role
 
 LEADER_ROLES = (Role.GROUP_LEADER, Role.SUPERVISOR)
+# A phone number as people write one: digits with spaces, dashes, dots or brackets, and a leading + for the
+# country; as E.164 has it, 15 digits at most (and 7 at least, a local number without its area code).
+_PHONE = re.compile(r"\+?[0-9 ()./-]+")
+PHONE_DIGITS = (7, 15)
+_EMAIL = re.compile(r"[^@\s]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 
 
 def missing_items(required: Sequence[str], provided: Iterable[str]) -> list[str]:
@@ -117,6 +123,17 @@ def oversees(person: Member) -> bool:
 def overseers(unit: str, directory: Directory) -> list[Member]:
     """Who keeps an eye on a unit's cases: the group leaders and above of the unit and the units over it."""
     return [p for info in directory.unit_path(unit) for p in directory.members_of(info.key) if oversees(p)]
+
+
+def contact_kind(contact: str) -> str | None:
+    """What a contact is: a phone number ("phone") or an e-mail address ("email"); None when neither."""
+    text = contact.strip()
+    if _EMAIL.fullmatch(text):
+        return "email"
+    digits = sum(character in "0123456789" for character in text)
+    if _PHONE.fullmatch(text) and PHONE_DIGITS[0] <= digits <= PHONE_DIGITS[1]:
+        return "phone"
+    return None
 
 
 def mask_contact(contact: str) -> str:

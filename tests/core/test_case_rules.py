@@ -3,7 +3,7 @@
 import pytest
 
 from opsbot.cases import rules
-from opsbot.cases.lifecycle import Event, IllegalStep, State, advance, allowed
+from opsbot.cases.lifecycle import UNRESOLVED, Event, IllegalStep, State, advance, allowed
 from opsbot.directory import load_directory
 
 HAPPY_PATH = [
@@ -51,9 +51,25 @@ def test_illegal_steps_name_the_state(state, event, message):
     assert message in raised.value.message
 
 
+@pytest.mark.parametrize("state", UNRESOLVED)
+def test_a_case_whose_type_changes_before_its_result_goes_to_its_unit_or_back_for_items(state):
+    assert advance("CASE-2026-000001", state, Event.REROUTE) is State.REGISTERED
+    assert advance("CASE-2026-000001", state, Event.RETURN_FOR_SUPPLEMENT) is State.RETURNED
+
+
 def test_every_state_event_pair_is_decided():
     legal = sum(allowed(state, event) for state in State for event in Event)
-    assert legal == len(HAPPY_PATH) + 2  # plus re-assigning an assigned or in-progress case
+    # Plus re-assigning an assigned or in-progress case, and a type change in each unresolved state.
+    assert legal == len(HAPPY_PATH) + 2 + 2 * len(UNRESOLVED)
+
+
+def test_a_contact_is_a_phone_number_or_an_email_address():
+    for phone in ("13812345678", "+86 138-1234-5678", "021 (6123) 4567", "138.1234.5678"):
+        assert rules.contact_kind(phone) == "phone"
+    for address in ("li.na@example.com", " w@example.co.uk "):
+        assert rules.contact_kind(address) == "email"
+    for neither in ("not a phone", "12345", "1234567890123456", "+86+13812345678", "a@b", "a b@x.com", ""):
+        assert rules.contact_kind(neither) is None
 
 
 def test_missing_items_follow_the_case_type_order():

@@ -91,6 +91,7 @@ def test_a_past_promise_is_refused_even_when_items_are_missing(desk):
 
 def test_only_the_clerk_and_their_superiors_record_a_supplement(desk):
     prompt = returned_case(desk)
+    desk.delivered()
     before = desk.running.row_counts()
     desk.press(QC, "case.supplement", where=prompt)  # QC sees every case but does not act on them
     assert "Only Chen Jing, who took in INTAKE-1, or their superiors" in desk.told(QC, "Only")[0].text
@@ -99,11 +100,19 @@ def test_only_the_clerk_and_their_superiors_record_a_supplement(desk):
     desk.settle(1)
 
 
-def test_a_stale_supplement_button_says_why(desk):
+def test_the_supplement_button_is_withdrawn_once_the_supplement_is_in(desk):
     prompt = returned_case(desk)
-    desk.fill(CLERK, "case.supplement", {"items": ["ID proof"]}, where=prompt)
+    click = desk.press(CLERK, "case.supplement", where=prompt)
+    (form,) = desk.slack.wait_for(
+        lambda: [v for v in desk.slack.open_views(CLERK) if v.callback_id == "case.supplement.form"]
+    )
+    desk.slack.submit(CLERK, form, {"items": ["ID proof"]})
     desk.settle(1)
-    desk.press(CLERK, "case.supplement", where=prompt)  # the button in the DM is still there
+    desk.delivered()
+    (dm,) = [m for m in desk.slack.dm(CLERK) if m.ts == prompt.ts]  # the same message, updated in place
+    assert "case.supplement" not in json.dumps(dm.blocks) and "✓ Supplement received." in dm.text
+    # A press from a screen that still shows the button says why nothing opens.
+    assert desk.slack.send_interaction(stale(click)).status == 200
     told = desk.told(CLERK, "You can't")[0].text
     assert "CASE-2026-000001: it is assigned" in told  # the intake reference still finds the case
     assert desk.slack.open_views(CLERK) == []
