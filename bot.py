@@ -180,7 +180,7 @@ def build_bot(settings: Settings, *, clock: Clock | None = None, with_app: bool 
         db,
         web_client(bot_token, settings.slack_api_url, settings.slack_timeout_seconds, for_delivery=True),
         clock,
-        renderers(),
+        renderers(center.calendar.zone),
         lease=timedelta(seconds=settings.delivery_lease_seconds),
         pacer=Pacer(per_second=settings.channel_posts_per_second),
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import tzinfo
 from typing import Any
 
 from slack_bolt import Ack, App
@@ -119,14 +120,19 @@ def register(app: App, edge: Edge) -> None:
         def read(session: Any, directory: Any) -> None:
             # Reading it changes the reader's Home, which the core republishes wherever it was pressed.
             announcements.acknowledge(
-                session, directory=directory, number=number, reader=user, now=edge.now()
+                session,
+                directory=directory,
+                number=number,
+                reader=user,
+                now=edge.now(),
+                zone=edge.center.calendar.zone,
             )
 
         edge.change(click, read)
         ack()
 
 
-def card(payload: Mapping[str, Any]) -> Message:
+def card(payload: Mapping[str, Any], *, zone: tzinfo) -> Message:
     """The living card in the channel: the text, who posted it, and who has read it so far."""
     readers = payload["readers"]
     read_line = (
@@ -138,7 +144,11 @@ def card(payload: Mapping[str, Any]) -> Message:
         header(f"📣 Announcement {payload['number']}"),
         *sections(escape(payload["text"])),
         context(
-            md("From *{author}* · {at}", author=payload["author_name"], at=slack_time(payload["posted_at"]))
+            md(
+                "From *{author}* · {at}",
+                author=payload["author_name"],
+                at=slack_time(payload["posted_at"], zone),
+            )
         ),
         section(read_line, accessory=button("Mark as read", MARK_READ, payload["number"])),
     ]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from datetime import tzinfo
+from functools import partial
 
 from slack_bolt import App, BoltRequest, BoltResponse
 from slack_sdk import WebClient
@@ -27,10 +29,12 @@ def catalogue() -> list[CommandHelp]:
     return [entry for module in MODULES for entry in module.HELP]
 
 
-def renderers() -> Mapping[str, Renderer]:
+def renderers(zone: tzinfo) -> Mapping[str, Renderer]:
+    """Every module's renderers, each showing times on the center's clock (`zone`)."""
     found: dict[str, Renderer] = {}
     for module in MODULES:
-        found.update(getattr(module, "RENDERERS", {}))
+        for kind, render in getattr(module, "RENDERERS", {}).items():
+            found[kind] = partial(render, zone=zone)
     return found
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from datetime import tzinfo
 from typing import Any
 
 from slack_bolt import App
@@ -33,7 +34,7 @@ def register(app: App, edge: Edge) -> None:
         )
 
 
-def home_view(payload: Mapping[str, Any]) -> dict[str, Any]:
+def home_view(payload: Mapping[str, Any], *, zone: tzinfo) -> dict[str, Any]:
     if not payload["known"]:
         blocks = [
             header("My work"),
@@ -61,13 +62,13 @@ def home_view(payload: Mapping[str, Any]) -> dict[str, Any]:
     ]
     for part in payload["sections"]:
         blocks.append(divider())
-        blocks.extend(SECTION_VIEWS[part["kind"]](part))
+        blocks.extend(SECTION_VIEWS[part["kind"]](part, zone))
     blocks.append(divider())
     blocks.append(context(Mrkdwn("Type `/ops help` in any channel to see every opsbot command.")))
     return {"type": "home", "blocks": blocks}
 
 
-def announcements_section(part: Mapping[str, Any]) -> list[dict[str, Any]]:
+def announcements_section(part: Mapping[str, Any], zone: tzinfo) -> list[dict[str, Any]]:
     items = part["items"]
     if not items:
         return [section(Mrkdwn("*Announcements*\nYou have read every announcement. ✓"))]
@@ -79,7 +80,7 @@ def announcements_section(part: Mapping[str, Any]) -> list[dict[str, Any]]:
                     "*{number}* from {author} · {at}\n{text}",
                     number=item["number"],
                     author=item["author_name"],
-                    at=slack_time(item["posted_at"]),
+                    at=slack_time(item["posted_at"], zone),
                     text=escape(item["text"]).cut(300),
                 )
             )
@@ -88,7 +89,7 @@ def announcements_section(part: Mapping[str, Any]) -> list[dict[str, Any]]:
     return blocks
 
 
-def cases_section(part: Mapping[str, Any]) -> list[dict[str, Any]]:
+def cases_section(part: Mapping[str, Any], zone: tzinfo) -> list[dict[str, Any]]:
     items = part["items"]
     if not items:
         return [section(Mrkdwn("*My cases*\nNothing is waiting for you. ✓"))]
@@ -98,7 +99,7 @@ def cases_section(part: Mapping[str, Any]) -> list[dict[str, Any]]:
             reference=item["reference"],
             summary=escape(item["summary"]).cut(80),
             state=item["state"],
-            due=slack_time(item["due"]),
+            due=slack_time(item["due"], zone),
             overdue=" ⚠️ overdue" if item["overdue"] else "",
         )
         for item in items
@@ -109,7 +110,7 @@ def cases_section(part: Mapping[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
-def approvals_section(part: Mapping[str, Any]) -> list[dict[str, Any]]:
+def approvals_section(part: Mapping[str, Any], zone: tzinfo) -> list[dict[str, Any]]:
     items = part["items"]
     if not items:
         return [section(Mrkdwn("*Approvals*\nNothing waits for your decision. ✓"))]
@@ -134,7 +135,7 @@ def approvals_section(part: Mapping[str, Any]) -> list[dict[str, Any]]:
     return blocks
 
 
-def delegation_section(part: Mapping[str, Any]) -> list[dict[str, Any]]:
+def delegation_section(part: Mapping[str, Any], zone: tzinfo) -> list[dict[str, Any]]:
     lines = []
     if part["mine"]:
         lines.append(
@@ -152,7 +153,7 @@ def delegation_section(part: Mapping[str, Any]) -> list[dict[str, Any]]:
     return [section(Mrkdwn("*Delegation*\n") + Mrkdwn("\n").join(lines))]
 
 
-def team_section(part: Mapping[str, Any]) -> list[dict[str, Any]]:
+def team_section(part: Mapping[str, Any], zone: tzinfo) -> list[dict[str, Any]]:
     items = part["items"]
     if not items:
         return [section(md("*{unit}*\nNo case is overdue or waiting to be accepted. ✓", unit=part["unit"]))]
@@ -163,7 +164,7 @@ def team_section(part: Mapping[str, Any]) -> list[dict[str, Any]]:
             summary=escape(item["summary"]).cut(80),
             state=item["state"],
             who=md("with {name}", name=item["assignee_name"]) if item["assignee_name"] else "no handler yet",
-            due=slack_time(item["due"]),
+            due=slack_time(item["due"], zone),
             overdue=" ⚠️ overdue" if item["overdue"] else "",
         )
         for item in items
@@ -178,7 +179,7 @@ def team_section(part: Mapping[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
-SECTION_VIEWS: dict[str, Callable[[Mapping[str, Any]], list[dict[str, Any]]]] = {
+SECTION_VIEWS: dict[str, Callable[[Mapping[str, Any], tzinfo], list[dict[str, Any]]]] = {
     "announcements": announcements_section,
     "cases": cases_section,
     "approvals": approvals_section,

@@ -7,13 +7,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import Any
 
 from sqlalchemy import ForeignKey, Integer, String, Text, func, insert, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from opsbot import audit, outbox
+from opsbot.clock import center_time
 from opsbot.db import Base, BigId, UTCDateTime, insert_ignoring_conflict
 from opsbot.directory import Directory
 from opsbot.errors import InvalidInput, NotAllowed, NotFound
@@ -121,7 +122,9 @@ def announce(
     return Posted(number=number, purpose=purpose, channel=row.channel)
 
 
-def acknowledge(session: Session, *, directory: Directory, number: str, reader: str, now: datetime) -> int:
+def acknowledge(
+    session: Session, *, directory: Directory, number: str, reader: str, now: datetime, zone: tzinfo
+) -> int:
     """Record that `reader` has read the announcement; returns how many have read it. Reading twice is
     refused with when the first reading was, so a double click changes nothing."""
     directory.member(reader)
@@ -141,7 +144,7 @@ def acknowledge(session: Session, *, directory: Directory, number: str, reader: 
     )
     if not inserted:
         earlier = session.get_one(AnnouncementRead, (row.id, reader))
-        raise InvalidInput(f"You already marked {number} as read ({_when(earlier.read_at, now)}).")
+        raise InvalidInput(f"You already marked {number} as read ({_when(earlier.read_at, now, zone)}).")
     audit.record(session, at=now, actor=reader, action="announcement.read", subject=number)
     readers = list(
         session.scalars(
@@ -178,10 +181,10 @@ def _send_card(
     )
 
 
-def _when(at: datetime, now: datetime) -> str:
+def _when(at: datetime, now: datetime, zone: tzinfo) -> str:
     minutes = int((now - at).total_seconds() // 60)
     if minutes < 1:
         return "just now"
     if minutes < 120:
         return f"{minutes} min ago"
-    return at.strftime("%Y-%m-%d %H:%M UTC")
+    return center_time(at, zone)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from datetime import tzinfo
 from typing import Any
 
 from slack_sdk.models.blocks import ButtonElement
@@ -20,7 +21,7 @@ DENY = "approval.deny"
 RETURN = "approval.return"
 
 
-def chain_lines(steps: list[Mapping[str, Any]]) -> Mrkdwn:
+def chain_lines(steps: list[Mapping[str, Any]], zone: tzinfo) -> Mrkdwn:
     lines = []
     for step in steps:
         state = StepState(step["state"])
@@ -36,7 +37,7 @@ def chain_lines(steps: list[Mapping[str, Any]]) -> Mrkdwn:
                 " — {state} by {who} {at}",
                 state=state.value,
                 who=step["decided_by_name"],
-                at=slack_time(step["decided_at"]),
+                at=slack_time(step["decided_at"], zone),
             )
         if step["reason"]:
             line += md("\n      “{reason}”", reason=step["reason"])
@@ -44,7 +45,7 @@ def chain_lines(steps: list[Mapping[str, Any]]) -> Mrkdwn:
     return Mrkdwn("\n").join(lines)
 
 
-def approval_card(payload: Mapping[str, Any]) -> Message:
+def approval_card(payload: Mapping[str, Any], *, zone: tzinfo) -> Message:
     state = RequestState(payload["state"])
     title = f"{payload['number']} · {payload['kind']}"
     facts = [("Requested by", escape(payload["requester_name"]))]
@@ -55,7 +56,7 @@ def approval_card(payload: Mapping[str, Any]) -> Message:
         header(title),
         section(md("*{purpose}*\nStatus: *{state}*", purpose=payload["purpose"], state=state.value)),
         fields(*facts),
-        *sections(chain_lines(payload["steps"])),
+        *sections(chain_lines(payload["steps"], zone)),
     ]
     audience = payload["audience"]
     if audience.startswith("step:") and state is RequestState.PENDING:
@@ -112,7 +113,7 @@ def request_facts(payload: Mapping[str, Any]) -> list[tuple[str, str]]:
     return [(FIELD_LABELS.get(k, k), str(v)) for k, v in payload["fields"].items() if v]
 
 
-def approval_notice(payload: Mapping[str, Any]) -> Message:
+def approval_notice(payload: Mapping[str, Any], *, zone: tzinfo) -> Message:
     """opsbot's sentence followed by people's words (a reason, a purpose), both shown as written."""
     text = escape(payload["text"]) + (md(" {quote}", quote=payload["quote"]) if payload.get("quote") else "")
     return Message(text=text, blocks=sections(text))

@@ -159,7 +159,7 @@ def listing(edge: Edge, user: str) -> Message:
             purpose=escape(r.purpose).cut(80),
             position=s.position,
             label=s.label,
-            since=slack_time(s.waiting_since),
+            since=slack_time(s.waiting_since, edge.center.calendar.zone),
         )
         for r, s in found.waiting
     ] or [Mrkdwn("Nothing. ✓")]
@@ -184,7 +184,7 @@ def showing(edge: Edge, user: str, number: str) -> Message:
         history = [
             md(
                 "{at} · {who} · {action}{reason}",
-                at=slack_time(e.at),
+                at=slack_time(e.at, edge.center.calendar.zone),
                 who=directory.name_of(e.actor),
                 action=e.action.removeprefix("approval."),
                 reason=md(" — “{reason}”", reason=e.after["reason"])
@@ -206,7 +206,11 @@ def showing(edge: Edge, user: str, number: str) -> Message:
             state=payload["state"],
         )
         text += Mrkdwn("").join(line + Mrkdwn("\n") for line in facts)
-        text += chain_lines(payload["steps"]) + Mrkdwn("\n*History*\n") + Mrkdwn("\n").join(history)
+        text += (
+            chain_lines(payload["steps"], edge.center.calendar.zone)
+            + Mrkdwn("\n*History*\n")
+            + Mrkdwn("\n").join(history)
+        )
         return Message(text=text.cut(3000), blocks=sections(text)[:50])
 
     return edge.read(read)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import tzinfo
 from typing import Any
 
 from slack_sdk.models.blocks import UserSelectElement
@@ -94,7 +95,7 @@ ACT_BUTTONS = {
 }
 
 
-def case_card(payload: Mapping[str, Any]) -> Message:
+def case_card(payload: Mapping[str, Any], *, zone: tzinfo) -> Message:
     state = State(payload["state"])
     flag = " ⚠️ OVERDUE" if payload["overdue"] and state.is_open else ""
     kind = f"{payload['type']}{' (complaint)' if payload['complaint'] else ''}"
@@ -119,8 +120,11 @@ def case_card(payload: Mapping[str, Any]) -> Message:
                 ),
             ),
             ("Handler", md("{assignee} ({unit})", assignee=assignee, unit=payload["unit"])),
-            ("Reply due", Mrkdwn("replied ✓") if payload["replied"] else slack_time(payload["reply_due_at"])),
-            ("Resolve by", slack_time(payload["resolve_due_at"])),
+            (
+                "Reply due",
+                Mrkdwn("replied ✓") if payload["replied"] else slack_time(payload["reply_due_at"], zone),
+            ),
+            ("Resolve by", slack_time(payload["resolve_due_at"], zone)),
         ),
     ]
     if payload.get("satisfaction") is not None:
@@ -155,13 +159,13 @@ def case_of_block(block_id: str) -> str:
     return number
 
 
-def case_line(payload: Mapping[str, Any]) -> Message:
+def case_line(payload: Mapping[str, Any], *, zone: tzinfo) -> Message:
     """A line in the card's thread: opsbot's sentence with people's words in it, all shown as written."""
     text = escape(payload["text"])
     return Message(text=text, blocks=sections(text))
 
 
-def case_prompt(payload: Mapping[str, Any]) -> Message:
+def case_prompt(payload: Mapping[str, Any], *, zone: tzinfo) -> Message:
     """A direct message about a case. One that asks its reader to act carries the buttons for it, the card's
     own; once the act is done or the case has moved on, it is updated: the buttons go, and a line says what
     happened."""
@@ -180,7 +184,7 @@ def case_prompt(payload: Mapping[str, Any]) -> Message:
     return Message(text=text, blocks=blocks)
 
 
-def overdue_notice(payload: Mapping[str, Any]) -> Message:
+def overdue_notice(payload: Mapping[str, Any], *, zone: tzinfo) -> Message:
     """The cases that fell overdue in one sweep, for their handler or the handler's superior."""
     lines = payload["lines"]
     head = "⚠️ A deadline has passed:" if len(lines) == 1 else f"⚠️ {len(lines)} deadlines have passed:"

@@ -26,6 +26,7 @@ from opsbot.approvals.records import (
     load,
     steps_of,
 )
+from opsbot.clock import center_time
 from opsbot.errors import InvalidInput, NotAllowed, NotFound
 from opsbot.numbering import next_number
 
@@ -233,11 +234,11 @@ def _waiting_step(
 def _already(step: ApprovalStep, request: ApprovalRequest, clerk: Clerk, *, resubmitted: bool = False) -> str:
     since = f" {request.number} was resubmitted since; open its latest card." if resubmitted else ""
     if step.decided_by:
-        when = step.decided_at.astimezone(clerk.center.calendar.zone) if step.decided_at else None
+        when = center_time(step.decided_at, clerk.center.calendar.zone) if step.decided_at else None
         return (
             f"Step {step.position} of {request.number} was already {step.state} by "
             f"{clerk.directory.name_of(step.decided_by)}"
-            + (f" at {when:%Y-%m-%d %H:%M}." if when else ".")
+            + (f" at {when}." if when else ".")
             + since
         )
     if resubmitted:

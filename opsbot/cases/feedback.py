@@ -12,6 +12,7 @@ from opsbot.cases import rules
 from opsbot.cases.lifecycle import Event, State
 from opsbot.cases.models import Case
 from opsbot.cases.records import Act, Desk, changed, ensure_works_on, load, prompt, reference, step
+from opsbot.clock import center_time
 from opsbot.errors import InvalidInput, NotAllowed
 
 MAX_HOW = 200
@@ -125,7 +126,7 @@ def record_satisfaction(
             desk,
             action="reopened",
             line=f"Follow-up: {score}/5 with {why}; reopened to the handler, due again "
-            f"{case.resolve_due_at.astimezone(desk.center.calendar.zone):%Y-%m-%d %H:%M}."
+            f"{center_time(case.resolve_due_at, desk.center.calendar.zone)}."
             + (f" “{comment}”" if comment else ""),
             after={
                 "score": score,

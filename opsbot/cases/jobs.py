@@ -17,6 +17,7 @@ from opsbot.cases.lifecycle import UNRESOLVED, State
 from opsbot.cases.models import Case
 from opsbot.cases.records import Act, Desk, changed, customer_of, prompt, reference, tell
 from opsbot.center import Center
+from opsbot.clock import center_time
 from opsbot.directory import load_directory
 from opsbot.sweeps import Sweep
 
@@ -98,7 +99,7 @@ def _watch(session: Session, case: Case, desk: Desk, clock: str, late: dict[str,
         return 1
     text = (
         f"⏰ {reference(case)} ({case.summary}): the {clock} is due "
-        f"{due.astimezone(desk.center.calendar.zone):%Y-%m-%d %H:%M}."
+        f"{center_time(due, desk.center.calendar.zone)}."
     )
     act = _reminded_act(case, clock)
     if act is None:

@@ -276,7 +276,7 @@ def test_a_list_turns_its_page_in_place_and_a_reply_time_is_typed_as_read(tmp_pa
     )
     assert "(only you can see this, updated)" in out and "page 2 of 2" in out
     assert "is not a date and time like 2026-12-24 10:00; try again" in out
-    assert "Reply due*\n      2099-12-24 10:00 UTC" in out
+    assert "Reply due*\n      2099-12-24 10:00 CST" in out  # typed and shown on the center's clock, labelled
 
 
 def test_a_refused_form_keeps_what_was_typed_and_a_stranger_command_is_a_plain_sentence(tmp_path):
