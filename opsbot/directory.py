@@ -119,7 +119,10 @@ class Directory:
                 return ranked[0]
         return None
 
-    def name_of(self, slack_id: str) -> str:
+    def name_of(self, slack_id: str | None) -> str:
+        """The person's name; their Slack id if they are not in the directory; "no one" for nobody."""
+        if slack_id is None:
+            return "no one"
         person = self.people.get(slack_id)
         return person.name if person else slack_id
 

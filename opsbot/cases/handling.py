@@ -231,7 +231,7 @@ def submit(session: Session, desk: Desk, ref: str, result: str) -> Case:
         session,
         case,
         desk,
-        to=case.first_reviewer,
+        to=_named(case.first_reviewer),
         why="review1",
         act=Act.REVIEW,
         text=f"{reference(case)} ({case.summary}) waits for your review (first level).",
@@ -290,7 +290,7 @@ def review(session: Session, desk: Desk, ref: str, *, passed: bool, reason: str 
             session,
             case,
             desk,
-            to=case.second_reviewer,
+            to=_named(case.second_reviewer),
             why="review2",
             act=Act.REVIEW,
             text=f"{reference(case)} ({case.summary}) waits for your review (second level).",
@@ -318,3 +318,11 @@ def last_joint_reviewers(session: Session, case: Case) -> list[str]:
             )
         )
     )
+
+
+def _named(reviewer: str | None) -> str:
+    """A review level's reviewer, found when the handling was submitted (which is refused when no one holds
+    the role)."""
+    if reviewer is None:
+        raise InvalidInput("No one holds this review level; ask an admin to fill in the center file.")
+    return reviewer

@@ -116,7 +116,7 @@ def open_load(session: Session, unit: str) -> dict[str, int]:
         .where(Case.unit_key == unit, Case.assignee.is_not(None), Case.state.in_(OPEN_STATES))
         .group_by(Case.assignee)
     )
-    return {assignee: count for assignee, count in rows}
+    return {str(assignee): count for assignee, count in rows}
 
 
 def changed(
