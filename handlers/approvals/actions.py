@@ -1,4 +1,4 @@
-"""Approve, deny and return on an approver's card."""
+"""Approve, deny and return on an approver's card and prompts; Resubmit… on the requester's."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from slack_bolt import App
 from sqlalchemy.orm import Session
 
 from handlers.approvals import card
+from handlers.approvals.request_form import resubmit_form
 from handlers.blocks import text_input
 from handlers.edge import Edge
 from handlers.forms import Form, button_acts, button_opens, text_value
@@ -57,5 +58,5 @@ FORMS: tuple[Form[Clerk], ...] = (
 
 def register(app: App, edge: Edge) -> None:
     button_acts(app, edge, card.APPROVE, clerk, _decide(Decision.APPROVE))
-    for form in FORMS:
+    for form in (*FORMS, resubmit_form(edge)):
         button_opens(app, edge, form, clerk)

@@ -1,5 +1,8 @@
-"""The approval card: one payload, three audiences — the requester, the approvals channel, and each approver
-(whose copy carries the buttons while their step waits)."""
+"""The approval card and prompts: one payload, rendered for each audience — the requester, the approvals
+channel, each person who may decide a step — and as short prompts (a reminder, the outcome). A copy that asks
+its reader to act carries the buttons while they may: the decision buttons while the step waits for them,
+**Resubmit…** while the request is returned for correction; once that is over, a prompt says what became of
+it instead."""
 
 from __future__ import annotations
 
@@ -19,6 +22,9 @@ from opsbot.errors import InvalidInput
 APPROVE = "approval.approve"
 DENY = "approval.deny"
 RETURN = "approval.return"
+RESUBMIT = "approval.resubmit"
+STEP_AUDIENCE = re.compile(r"^step:(\d+):(\d+)(?::|$)")
+OUTCOME_AUDIENCE = re.compile(r"^outcome:(\d+)$")
 
 
 def chain_lines(steps: list[Mapping[str, Any]], zone: tzinfo) -> Mrkdwn:
@@ -32,11 +38,13 @@ def chain_lines(steps: list[Mapping[str, Any]], zone: tzinfo) -> Mrkdwn:
             label=step["label"],
             approver=step["approver_name"],
         )
+        if step.get("waits_for"):
+            line += md(" — now waits for {who}", who=step["waits_for"])
         if step["decided_by_name"]:
             line += md(
                 " — {state} by {who} {at}",
-                state=state.value,
-                who=step["decided_by_name"],
+                state=state.words,
+                who=step.get("decider") or step["decided_by_name"],
                 at=slack_time(step["decided_at"], zone),
             )
         if step["reason"]:
@@ -52,34 +60,115 @@ def approval_card(payload: Mapping[str, Any], *, zone: tzinfo) -> Message:
     if payload["amount"]:
         facts.append(("Amount", escape(payload["amount"])))
     facts += [(label, escape(value)) for label, value in request_facts(payload)]
+    banner = _banner(payload)
     blocks = [
         header(title),
-        section(md("*{purpose}*\nStatus: *{state}*", purpose=payload["purpose"], state=state.value)),
+        *([section(banner)] if banner else []),
+        section(md("*{purpose}*\nStatus: *{state}*", purpose=payload["purpose"], state=state.words)),
         fields(*facts),
         *sections(chain_lines(payload["steps"], zone)),
+        *_acting(payload),
     ]
-    audience = payload["audience"]
-    if audience.startswith("step:") and state is RequestState.PENDING:
-        round_, position = audience.split(":")[1:3]
-        step = next(
-            s for s in payload["steps"] if str(s["position"]) == position and str(s["round"]) == round_
-        )
-        if StepState(step["state"]) is StepState.PENDING:
-            value = f"{payload['number']}:{round_}:{position}"
-            blocks.append(actions(*decision_buttons(value, returnable=payload["returnable"]), block_id=value))
-    elif audience == "requester" and state is RequestState.RETURNED:
+    acting = _may_decide(payload) is not None
+    text = (
+        banner
+        if banner and acting
+        else md("{title}: {purpose} — {state}", title=title, purpose=payload["purpose"], state=state.words)
+    )
+    return Message(text=text, blocks=blocks)
+
+
+def approval_prompt(payload: Mapping[str, Any], *, zone: tzinfo) -> Message:
+    """A short message asking its reader to act (a reminder, the outcome of a return): opsbot's sentence, the
+    people's words it quotes, and the buttons while the reader may act."""
+    text = _banner(payload) or escape(payload["number"])
+    return Message(text=text, blocks=[*sections(text), *_acting(payload)])
+
+
+def _banner(payload: Mapping[str, Any]) -> Mrkdwn | None:
+    if not payload.get("banner"):
+        return None
+    quote = payload.get("quote")
+    return escape(payload["banner"]) + (md(" {quote}", quote=quote) if quote else "")
+
+
+def _acting(payload: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The buttons the reader may press now, or, on a copy that asked them to act, what became of it."""
+    step = _may_decide(payload)
+    if step is not None:
+        value = f"{payload['number']}:{step['round']}:{step['position']}"
+        return [actions(*decision_buttons(value, returnable=payload["returnable"]), block_id=value)]
+    if _may_resubmit(payload):
         corrections = "[amount=…] [new purpose]" if payload["amount"] else "[new purpose]"
-        blocks.append(
+        return [
             context(
                 md(
-                    "Correct it and type `/approval resubmit {number} {corrections}`.",
+                    "Correct it with *Resubmit…* or type `/approval resubmit {number} {corrections}`.",
                     number=payload["number"],
                     corrections=corrections,
                 )
-            )
+            ),
+            actions(button("Resubmit…", RESUBMIT, payload["number"], style="primary")),
+        ]
+    closing = _closing(payload) if payload.get("banner") else None
+    return [context(closing)] if closing else []
+
+
+def _audience_step(payload: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    found = STEP_AUDIENCE.match(payload.get("audience", ""))
+    if found is None:
+        return None
+    round_, position = int(found.group(1)), int(found.group(2))
+    return next((s for s in payload["steps"] if s["round"] == round_ and s["position"] == position), None)
+
+
+def _may_decide(payload: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    """The step whose buttons the copy carries: while the request and the step wait, for a reader who may
+    decide it (its approver, its delegate, the superior it was escalated to). Copies recorded before they
+    named their reader are their approver's."""
+    step = _audience_step(payload)
+    if step is None or RequestState(payload["state"]) is not RequestState.PENDING:
+        return None
+    if StepState(step["state"]) is not StepState.PENDING:
+        return None
+    reader = payload.get("reader")
+    deciders = (step["approver"], step.get("delegate"), step.get("escalated_to"))
+    return step if reader is None or reader in deciders else None
+
+
+def _may_resubmit(payload: Mapping[str, Any]) -> bool:
+    """The requester's card and the outcome of the latest round, while the request is returned."""
+    if RequestState(payload["state"]) is not RequestState.RETURNED:
+        return False
+    audience = payload.get("audience", "")
+    told = OUTCOME_AUDIENCE.match(audience)
+    latest = payload["steps"][0]["round"] if payload["steps"] else None
+    return audience == "requester" or (told is not None and int(told.group(1)) == latest)
+
+
+def _closing(payload: Mapping[str, Any]) -> Mrkdwn | None:
+    """What became of what the copy asked its reader to do."""
+    state = RequestState(payload["state"])
+    number = payload["number"]
+    told = OUTCOME_AUDIENCE.match(payload.get("audience", ""))
+    if told is not None:
+        latest = payload["steps"][0]["round"] if payload["steps"] else None
+        if int(told.group(1)) != latest:
+            return md("You resubmitted {number}; its chain started again.", number=number)
+        return md("You withdrew {number}.", number=number) if state is RequestState.WITHDRAWN else None
+    step = _audience_step(payload)
+    if step is None:
+        return None
+    if StepState(step["state"]) in (StepState.APPROVED, StepState.DENIED, StepState.RETURNED):
+        return md(
+            "Step {position} was {state} by {who}.",
+            position=step["position"],
+            state=StepState(step["state"]).words,
+            who=step.get("decider") or step["decided_by_name"],
         )
-    text = md("{title}: {purpose} — {state}", title=title, purpose=payload["purpose"], state=state.value)
-    return Message(text=text, blocks=blocks)
+    if state is not RequestState.PENDING:
+        return md("{number} is {state}: nothing waits for a decision.", number=number, state=state.words)
+    return md("Step {position} no longer waits for you.", position=step["position"])
 
 
 STEP_VALUE = re.compile(r"^(APR-\d{4}-\d{1,12}):(\d{1,4}):(\d{1,4})$")
@@ -114,9 +203,14 @@ def request_facts(payload: Mapping[str, Any]) -> list[tuple[str, str]]:
 
 
 def approval_notice(payload: Mapping[str, Any], *, zone: tzinfo) -> Message:
-    """opsbot's sentence followed by people's words (a reason, a purpose), both shown as written."""
+    """opsbot's sentence followed by people's words (a reason, a purpose), both shown as written: notices
+    queued before the prompts replaced them."""
     text = escape(payload["text"]) + (md(" {quote}", quote=payload["quote"]) if payload.get("quote") else "")
     return Message(text=text, blocks=sections(text))
 
 
-RENDERERS = {"approval.card": approval_card, "approval.notice": approval_notice}
+RENDERERS = {
+    "approval.card": approval_card,
+    "approval.prompt": approval_prompt,
+    "approval.notice": approval_notice,
+}

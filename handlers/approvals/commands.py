@@ -10,23 +10,22 @@ from typing import Any
 
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
-from slack_sdk.models.blocks import DatePickerElement, InputBlock, NumberInputElement
 
 from handlers.approvals.actions import clerk
 from handlers.approvals.card import chain_lines, request_facts
-from handlers.blocks import Message, section, sections, select_input, text_input
+from handlers.approvals.request_form import FORM, amount_of, form_request, request_view
+from handlers.blocks import Message, section, sections
 from handlers.catalogue import CommandHelp, unknown_subcommand
 from handlers.edge import Edge
 from handlers.mrkdwn import Mrkdwn, escape, md, mention, slack_time
 from handlers.payloads import Click, Command, Submission
 from opsbot.approvals import cards, queries, service
-from opsbot.approvals.chains import MAX_AMOUNT, too_large
-from opsbot.approvals.policy import FIELD_LABELS
+from opsbot.approvals.lifecycle import RequestState
+from opsbot.approvals.models import DATES
 from opsbot.errors import InvalidInput
 
 COMMAND = "/approval"
 Subcommand = Callable[[Command, str], Message]
-FORM = "approval.request"
 HELP = (
     CommandHelp("/approval", "Ask for an approval: opens the form (kind first, then its fields)."),
     CommandHelp("/approval request <kind> <amount> <purpose>", "Ask at once, for kinds with an amount."),
@@ -40,35 +39,12 @@ HELP = (
     CommandHelp(
         "/approval resubmit APR-… [amount=48000] [new purpose]",
         "Resubmit a request returned for correction, correcting its purpose and (kinds with an amount) "
-        "its amount.",
+        "its amount; *Resubmit…* on its card corrects every field.",
     ),
 )
 MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
-# Digits, with thousands commas every three digits or none, and at most two decimals: 48000, 48,000, 48000.50.
-AMOUNT = re.compile(r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d{1,2})?")
 # How a resubmission names a corrected amount.
 AMOUNT_WORD = "amount="
-
-
-def amount_of(text: str) -> Decimal:
-    """An amount as people write it. Decimal alone would also take 1e10, 1_000 and 1,2,3 (commas dropped):
-    those are refused, as is anything above what the database records."""
-    text = text.strip()
-    if not AMOUNT.fullmatch(text):
-        raise InvalidInput(
-            "`{amount}` is not an amount; write digits with at most two decimals, like 48000, 48,000 "
-            "or 48000.50.",
-            field="amount",
-            quotes={"amount": text},
-        )
-    value = Decimal(text.replace(",", ""))
-    if value <= 0:
-        raise InvalidInput(
-            "`{amount}` is not an amount; give a positive number.", field="amount", quotes={"amount": text}
-        )
-    if value > MAX_AMOUNT:
-        raise InvalidInput(too_large(text), field="amount")
-    return value
 
 
 def correction_of(text: str, *, takes_amount: bool) -> tuple[Decimal | None, str | None]:
@@ -81,72 +57,6 @@ def correction_of(text: str, *, takes_amount: bool) -> tuple[Decimal | None, str
             raise InvalidInput("This kind of request has no amount; correct its purpose only.")
         return amount_of(words[0][len(AMOUNT_WORD) :]), words[1].strip() if len(words) > 1 else None
     return None, text.strip() or None
-
-
-def request_view(edge: Edge, kind_key: str | None = None) -> dict[str, Any]:
-    settings = edge.center.approvals
-    kind = settings.kind(kind_key) if kind_key else settings.kinds[0]
-    choice = select_input("kind", "Kind", [(k.key, k.name) for k in settings.kinds], initial=kind.key)
-    blocks = [
-        {**choice, "dispatch_action": True},
-        text_input("purpose", "Purpose", multiline=True, max_length=service.MAX_PURPOSE),
-    ]
-    for name in kind.fields:
-        if name == "amount":
-            blocks.append(
-                InputBlock(
-                    block_id="amount",
-                    label=f"Amount ({settings.currency})",
-                    element=NumberInputElement(
-                        action_id="amount",
-                        is_decimal_allowed=True,
-                        min_value="0.01",
-                        max_value=str(MAX_AMOUNT),
-                    ),
-                ).to_dict()
-            )
-        elif name in ("start_date", "end_date", "deadline"):
-            label = FIELD_LABELS[name]
-            blocks.append(
-                InputBlock(block_id=name, label=label, element=DatePickerElement(action_id=name)).to_dict()
-            )
-        elif name == "target_unit":
-            units = [(unit.key, unit.name) for unit, _parent in edge.center.all_units()]
-            blocks.append(select_input("target_unit", FIELD_LABELS[name], units))
-        elif name == "details":
-            blocks.append(
-                {
-                    **text_input("details", FIELD_LABELS[name], multiline=True, max_length=3000),
-                    "optional": True,
-                }
-            )
-    return {
-        "type": "modal",
-        "callback_id": FORM,
-        "title": {"type": "plain_text", "text": "Ask for approval"},
-        "submit": {"type": "plain_text", "text": "Submit"},
-        "close": {"type": "plain_text", "text": "Cancel"},
-        "blocks": blocks,
-    }
-
-
-def form_request(values: dict[str, Any]) -> dict[str, Any]:
-    """The form's values (`Submission.fields`) as the service takes them."""
-    found = dict(values)
-    kind = found.pop("kind", None)
-    if not kind:
-        raise InvalidInput("Choose the kind of request.", field="kind")
-    purpose = found.pop("purpose", None) or ""
-    amount = amount_of(found.pop("amount")) if found.get("amount") else None
-    found.pop("amount", None)
-    if found.get("start_date") and found.get("end_date") and found["end_date"] < found["start_date"]:
-        raise InvalidInput("The last day comes before the first.", field="end_date")
-    return {
-        "kind_key": kind,
-        "purpose": purpose,
-        "amount": amount,
-        "fields": {k: v for k, v in found.items() if v},
-    }
 
 
 def listing(edge: Edge, user: str) -> Message:
@@ -169,7 +79,7 @@ def listing(edge: Edge, user: str) -> Message:
             "• *{number}* {purpose} — {state}",
             number=r.number,
             purpose=escape(r.purpose).cut(80),
-            state=r.state,
+            state=RequestState(r.state).words,
         )
         for r in found.mine
     ] or [Mrkdwn("None yet.")]
@@ -179,19 +89,18 @@ def listing(edge: Edge, user: str) -> Message:
 
 def showing(edge: Edge, user: str, number: str) -> Message:
     def read(session: Any, directory: Any) -> Message:
-        shown = queries.show(session, clerk(edge, directory, user), number)
-        payload = cards.card_payload(shown.request, shown.steps, clerk(edge, directory, user))
+        who = clerk(edge, directory, user)
+        shown = queries.show(session, who, number)
+        payload = cards.card_payload(shown.request, shown.steps, who, shown.standing_in)
         history = [
             md(
-                "{at} · {who} · {action}{reason}",
-                at=slack_time(e.at, edge.center.calendar.zone),
-                who=directory.name_of(e.actor),
-                action=e.action.removeprefix("approval."),
-                reason=md(" — “{reason}”", reason=e.after["reason"])
-                if e.after and e.after.get("reason")
-                else "",
+                "{at} · {who} · {what}{reason}",
+                at=slack_time(event.at, edge.center.calendar.zone),
+                who=event.who,
+                what=event.what,
+                reason=md(" — “{reason}”", reason=event.reason) if event.reason else "",
             )
-            for e in shown.history
+            for event in shown.history
         ]
         facts = [
             md("*{label}*: {value}", label=label, value=value) for label, value in request_facts(payload)
@@ -203,7 +112,7 @@ def showing(edge: Edge, user: str, number: str) -> Message:
             requester=payload["requester_name"],
             purpose=payload["purpose"],
             amount=f" ({payload['amount']})" if payload["amount"] else "",
-            state=payload["state"],
+            state=RequestState(payload["state"]).words,
         )
         text += Mrkdwn("").join(line + Mrkdwn("\n") for line in facts)
         text += (
@@ -223,10 +132,18 @@ def resubmitting(edge: Edge, command: Command, number: str, correction: str) -> 
     amount, purpose = correction_of(correction, takes_amount=takes_amount)
     if purpose is not None:
         purpose = edge.read(lambda _s, directory: command.typed(purpose or "", directory.known_name))
-    request = edge.change(
-        command,
-        lambda s, d: service.resubmit(s, clerk(edge, d, user), number, purpose=purpose, amount=amount),
-    )
+    try:
+        request = edge.change(
+            command,
+            lambda s, d: service.resubmit(s, clerk(edge, d, user), number, purpose=purpose, amount=amount),
+        )
+    except InvalidInput as refused:
+        if refused.field not in DATES:
+            raise
+        # The command corrects no date: the form does.
+        raise InvalidInput(
+            refused.message + " Correct it with *Resubmit…* on the request's card.", quotes=refused.quotes
+        ) from None
     corrected = f" with the amount {request.amount:,.2f} {request.currency}" if amount is not None else ""
     return Message(
         text=md(
@@ -381,13 +298,13 @@ def register(app: App, edge: Edge) -> None:
     def open_form(client: WebClient, body: dict[str, Any]) -> None:
         command = Command.of(body)
         if edge.read(lambda _session, directory: directory.get(command.user_id)) is not None:
-            client.views_open(trigger_id=command.trigger_id, view=request_view(edge))
+            client.views_open(trigger_id=command.trigger_id, view=request_view(edge.center))
 
     def redraw(client: WebClient, body: dict[str, Any]) -> None:
         click = Click.of(body)
         if click.view is None or click.action.selected_option is None:
             return
-        view = request_view(edge, click.action.selected_option.value)
+        view = request_view(edge.center, click.action.selected_option.value)
         client.views_update(view_id=click.view.id, hash=click.view.hash, view=view)
 
     @app.view(FORM)

@@ -1,99 +1,258 @@
-"""The approval cards: one payload, sent to the requester, the approvals channel and each approver (plus
-whoever stands in for them or was escalated to), each a living message updated in place."""
+"""The living messages of an approval request, each updated in place at every change of it:
+
+- the cards, one payload for every audience: the requester's, the approvals channel's, and one for each
+  person who may decide a step (its approver; the superior it was escalated to, whose copy says why; each
+  delegate who stood in for the approver, whose copy says for whom);
+- the prompts, short direct messages: a reminder to decide, and the outcome the requester is told.
+
+A copy that asks someone to act names them (`reader`): the Slack side draws their buttons while they may act,
+and every later update withdraws them once the step is decided or the request moves on. Who holds which
+message follows from the request's steps and its history (`approval.delegated`, `approval.reminded`), so the
+card of a delegate since replaced and a reminder are updated like the rest.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from opsbot import outbox
+from opsbot import audit, outbox
 from opsbot.approvals.lifecycle import StepState
 from opsbot.approvals.models import ApprovalRequest, ApprovalStep
 from opsbot.approvals.policy import FIELD_LABELS
-from opsbot.approvals.records import Clerk, active_delegations, load, stand_in, steps_of
+from opsbot.approvals.records import (
+    Clerk,
+    active_delegations,
+    decider,
+    load,
+    stand_in,
+    steps_of,
+    waits_for,
+)
 
 CARD = "approval.card"
-NOTICE = "approval.notice"
+PROMPT = "approval.prompt"
+DELEGATED = "approval.delegated"
+REMINDED = "approval.reminded"
+DECIDED = (StepState.APPROVED, StepState.DENIED, StepState.RETURNED)
 
 
-def publish(session: Session, request: ApprovalRequest, clerk: Clerk) -> None:
-    """Update the three cards in place: the requester's, the approvals channel's, and the current approver's
-    (with the buttons), plus the cards of approvers who already decided."""
+@dataclass(frozen=True)
+class Copy:
+    """One living message of a request: `audience` names it (`approval:<number>:<audience>`)."""
+
+    to: str
+    audience: str
+    kind: str = CARD
+    # Whom the copy asks to act: their buttons go with it while they may.
+    reader: str | None = None
+    # opsbot's sentence on top, in plain words, and the people's words it quotes.
+    banner: str | None = None
+    quote: str | None = None
+
+
+def publish(
+    session: Session,
+    request: ApprovalRequest,
+    clerk: Clerk,
+    *,
+    ended: list[ApprovalStep] | None = None,
+    only: Callable[[Copy], bool] | None = None,
+) -> None:
+    """Update every living message of the request, and post those it has gained (a step's turn, a delegate,
+    an outcome). `ended` is a round the change just closed (a resubmission closes the returned one): its
+    outcome loses its Resubmit button. A change that concerns some messages alone (a reminder) sends `only`
+    those."""
     request.version += 1
     session.flush()
     steps = steps_of(session, request)
-    payload = card_payload(request, steps, clerk)
-    targets = [(request.requester, "requester"), (clerk.center.channels.approvals, "channel")]
     standing_in = active_delegations(session, clerk.today)
-    for step in steps:
-        state = StepState(step.state)
-        # A step that never had its turn has no card; one cancelled while pending (withdrawn) has one, whose
-        # buttons must go.
-        if state is StepState.WAITING or step.waiting_since is None:
-            continue
-        targets.append((step.approver, f"step:{step.round}:{step.position}"))
-        if step.escalated_to:
-            targets.append((step.escalated_to, f"step:{step.round}:{step.position}:escalated"))
-        # The delegate's copy: while the step waits (or was just cancelled), and once they decided it.
-        stood_in = step.decided_by not in (None, step.approver, step.escalated_to)
-        delegate = step.decided_by if stood_in else stand_in(step, steps, request.requester, standing_in)
-        if delegate:
-            targets.append((delegate, delegate_role(step, delegate)))
-    for to, role in targets:
-        _send_card(session, request, clerk, payload, to=to, role=role)
+    trail = _trail(session, request, steps, clerk, standing_in)
+    payload = card_payload(request, steps, clerk, standing_in)
+    found = copies(request, steps, trail, clerk, standing_in)
+    if ended:
+        found += [c for c in [outcome(request, ended, clerk)] if c is not None]
+    for copy in found:
+        if only is None or only(copy):
+            _send(session, request, clerk, payload, copy)
     # What waits for the approvers' decision changed; the requester's Home lists no requests of their own.
-    outbox.republish_homes(session, [to for to, role in targets if role.startswith("step:")], now=clerk.now)
+    outbox.republish_homes(session, [c.to for c in found if c.audience.startswith("step:")], now=clerk.now)
 
 
-def delegate_role(step: ApprovalStep, delegate: str) -> str:
+def republish_waiting_for(session: Session, clerk: Clerk, approver: str) -> None:
+    """Update the messages of every request with a step waiting for `approver`, after their delegation
+    changed: a new delegate gets its card (with the buttons), a former one's lose them, and every card says
+    who the step waits for. Each request is locked as a decision locks it, in the order of their ids, so two
+    delegations made at once cannot each hold a request the other waits for."""
+    rows = session.execute(
+        select(ApprovalRequest.id, ApprovalRequest.number)
+        .join(ApprovalStep, ApprovalStep.request_id == ApprovalRequest.id)
+        .where(ApprovalStep.approver == approver, ApprovalStep.state == StepState.PENDING)
+        .order_by(ApprovalRequest.id)
+        .distinct()
+    ).all()
+    for _id, number in rows:
+        publish(session, load(session, number), clerk)
+
+
+@dataclass(frozen=True)
+class Trail:
+    """What a request's history says about its messages: who stood in on each step, who was reminded."""
+
+    delegates: dict[tuple[int, int], list[str]]
+    reminded: dict[tuple[int, int], list[str]]
+
+
+def _trail(
+    session: Session,
+    request: ApprovalRequest,
+    steps: list[ApprovalStep],
+    clerk: Clerk,
+    standing_in: Mapping[str, str],
+) -> Trail:
+    """The request's trail, with a `delegated` entry recorded for each waiting step whose delegate has none
+    yet: the change that gives a step a delegate is the one that sends them its card."""
+    trail = Trail(delegates={}, reminded={})
+    for entry in audit.history(session, request.number):
+        after = entry.after or {}
+        key = (int(after.get("round", 0)), int(after.get("step", 0)))
+        if entry.action == DELEGATED:
+            trail.delegates.setdefault(key, []).append(str(after["delegate"]))
+        elif entry.action == REMINDED:
+            trail.reminded.setdefault(key, []).extend(str(person) for person in after["to"])
+    for step in steps:
+        delegate = stand_in(step, steps, request.requester, standing_in)
+        known = trail.delegates.setdefault((step.round, step.position), [])
+        if StepState(step.state) is StepState.PENDING and delegate is not None and delegate not in known:
+            audit.record(
+                session,
+                at=clerk.now,
+                actor=step.approver,
+                action=DELEGATED,
+                subject=request.number,
+                after={"round": step.round, "step": step.position, "label": step.label, "delegate": delegate},
+            )
+            known.append(delegate)
+    return trail
+
+
+def copies(
+    request: ApprovalRequest,
+    steps: list[ApprovalStep],
+    trail: Trail,
+    clerk: Clerk,
+    standing_in: Mapping[str, str],
+) -> list[Copy]:
+    """Every living message of the request's latest round, and the requester's outcome once it ended."""
+    found = [Copy(request.requester, "requester"), Copy(clerk.center.channels.approvals, "channel")]
+    for step in steps:
+        # A step that never had its turn has no message; one cancelled while pending (withdrawn) has.
+        if StepState(step.state) is StepState.WAITING or step.waiting_since is None:
+            continue
+        found += _step_copies(request, step, trail, clerk)
+    told = outcome(request, steps, clerk)
+    return found + ([told] if told is not None else [])
+
+
+def _step_copies(request: ApprovalRequest, step: ApprovalStep, trail: Trail, clerk: Clerk) -> list[Copy]:
+    names = clerk.directory.name_of
+    audience = f"step:{step.round}:{step.position}"
+    where = f"step {step.position} of {request.number} ({step.label})"
+    found = [Copy(step.approver, audience, reader=step.approver)]
+    if step.escalated_to:
+        found.append(
+            Copy(
+                step.escalated_to,
+                f"{audience}:escalated",
+                reader=step.escalated_to,
+                banner=f"⚠️ {request.number} has waited for {names(step.approver)} (step {step.position}, "
+                f"{step.label}) for {clerk.center.approvals.escalate_after_hours:g} business hours. As their "
+                "superior you may decide it.",
+            )
+        )
+    delegates = list(trail.delegates.get((step.round, step.position), []))
+    if step.decided_by not in (None, step.approver, step.escalated_to, *delegates):
+        delegates.append(str(step.decided_by))  # stood in before the trail recorded delegates
+    for delegate in delegates:
+        found.append(
+            Copy(
+                delegate,
+                delegate_audience(step, delegate),
+                reader=delegate,
+                banner=f"{names(step.approver)} is away: you may decide {where} for them.",
+            )
+        )
+    for person in dict.fromkeys(trail.reminded.get((step.round, step.position), [])):
+        found.append(
+            Copy(
+                person,
+                f"{audience}:reminded:{person}",
+                kind=PROMPT,
+                reader=person,
+                banner=_reminder(request, step, person, names),
+                quote=request.purpose[:80],
+            )
+        )
+    return found
+
+
+def _reminder(request: ApprovalRequest, step: ApprovalStep, person: str, names: Callable[[str], str]) -> str:
+    if person == step.approver:
+        return f"⏰ {request.number} waits for your decision:"
+    return (
+        f"⏰ {request.number} waits for a decision from {names(step.approver)}, or from you while you "
+        "stand in for them:"
+    )
+
+
+def delegate_audience(step: ApprovalStep, delegate: str) -> str:
     """The audience of a delegate's copy. It names the delegate: each delegate has a message of their own, so
     a new delegate's card is posted to them rather than updating the one an earlier delegate got."""
     return f"step:{step.round}:{step.position}:delegate:{delegate}"
 
 
-def hand_over_waiting_steps(session: Session, clerk: Clerk, *, delegator: str, delegate: str) -> int:
-    """Send a new delegate the cards of the steps already waiting for the delegator, so they can decide them
-    without waiting for the next request; returns how many were sent. Each request is locked as a decision
-    locks it, so the card sent is its latest; in the order of their ids, so two delegations made at once
-    cannot each hold a request the other waits for."""
-    rows = session.execute(
-        select(ApprovalRequest.id, ApprovalRequest.number)
-        .join(ApprovalStep, ApprovalStep.request_id == ApprovalRequest.id)
-        .where(ApprovalStep.approver == delegator, ApprovalStep.state == StepState.PENDING)
-        .order_by(ApprovalRequest.id)
-        .distinct()
-    ).all()
-    sent = 0
-    for _id, number in rows:
-        request = load(session, number)
-        steps = steps_of(session, request)
-        for step in steps:
-            waiting = StepState(step.state) is StepState.PENDING and step.approver == delegator
-            if waiting and stand_in(step, steps, request.requester, {delegator: delegate}) == delegate:
-                payload = card_payload(request, steps, clerk)
-                sent += _send_card(
-                    session, request, clerk, payload, to=delegate, role=delegate_role(step, delegate)
-                )
-    return sent
-
-
-def _send_card(
-    session: Session, request: ApprovalRequest, clerk: Clerk, payload: dict[str, Any], *, to: str, role: str
-) -> bool:
-    return outbox.notify(
-        session,
-        now=clerk.now,
-        to=to,
-        kind=CARD,
-        payload=payload | {"audience": role},
-        key=f"approval:{request.number}:{role}:v{request.version}",
-        message_key=f"approval:{request.number}:{role}",
+def outcome(request: ApprovalRequest, steps: list[ApprovalStep], clerk: Clerk) -> Copy | None:
+    """What the requester is told once a round ends with a decision (the step that denied or returned it, or
+    the last step approving it); None while it has not."""
+    decisive = next((s for s in steps if StepState(s.state) in (StepState.DENIED, StepState.RETURNED)), None)
+    if decisive is None and steps and StepState(steps[-1].state) is StepState.APPROVED:
+        decisive = steps[-1]
+    if decisive is None:
+        return None
+    return Copy(
+        request.requester,
+        f"outcome:{decisive.round}",
+        kind=PROMPT,
+        reader=request.requester,
+        banner=f"Your request {request.number} was {StepState(decisive.state).words} by "
+        f"{decider(decisive, clerk.directory.name_of)}.",
+        # The approver's words go apart from the text, so the Slack side can render them inert.
+        quote=f"Reason: “{decisive.reason}”" if decisive.reason else None,
     )
 
 
-def card_payload(request: ApprovalRequest, steps: list[ApprovalStep], clerk: Clerk) -> dict[str, Any]:
+def _send(
+    session: Session, request: ApprovalRequest, clerk: Clerk, payload: dict[str, Any], copy: Copy
+) -> None:
+    addressed = {"audience": copy.audience, "reader": copy.reader, "banner": copy.banner, "quote": copy.quote}
+    outbox.notify(
+        session,
+        now=clerk.now,
+        to=copy.to,
+        kind=copy.kind,
+        payload=payload | addressed,
+        key=f"approval:{request.number}:{copy.audience}:v{request.version}",
+        message_key=f"approval:{request.number}:{copy.audience}",
+    )
+
+
+def card_payload(
+    request: ApprovalRequest, steps: list[ApprovalStep], clerk: Clerk, standing_in: Mapping[str, str]
+) -> dict[str, Any]:
     kind = clerk.center.approvals.kind(request.kind_key)
     names = clerk.directory.name_of
     return {
@@ -107,20 +266,34 @@ def card_payload(request: ApprovalRequest, steps: list[ApprovalStep], clerk: Cle
         "facts": facts(request, clerk),
         "state": request.state,
         "returnable": kind.returnable,
-        "steps": [
-            {
-                "round": s.round,
-                "position": s.position,
-                "label": s.label,
-                "approver": s.approver,
-                "approver_name": names(s.approver),
-                "state": s.state,
-                "decided_by_name": names(s.decided_by) if s.decided_by else None,
-                "decided_at": s.decided_at.isoformat() if s.decided_at else None,
-                "reason": s.reason,
-            }
-            for s in steps
-        ],
+        "steps": [_step_payload(request, s, steps, names, standing_in) for s in steps],
+    }
+
+
+def _step_payload(
+    request: ApprovalRequest,
+    step: ApprovalStep,
+    steps: list[ApprovalStep],
+    names: Callable[[str], str],
+    standing_in: Mapping[str, str],
+) -> dict[str, Any]:
+    waiting = StepState(step.state) is StepState.PENDING
+    delegate = stand_in(step, steps, request.requester, standing_in) if waiting else None
+    return {
+        "round": step.round,
+        "position": step.position,
+        "label": step.label,
+        "approver": step.approver,
+        "approver_name": names(step.approver),
+        "state": step.state,
+        # Who may decide it now besides its approver.
+        "escalated_to": step.escalated_to if waiting else None,
+        "delegate": delegate,
+        "waits_for": waits_for(step, delegate, names) if waiting else None,
+        "decided_by_name": names(step.decided_by) if step.decided_by else None,
+        "decider": decider(step, names),
+        "decided_at": step.decided_at.isoformat() if step.decided_at else None,
+        "reason": step.reason,
     }
 
 
@@ -138,25 +311,3 @@ def facts(request: ApprovalRequest, clerk: Clerk) -> list[tuple[str, str]]:
             value = unit.name if unit else value
         found.append((FIELD_LABELS[name], str(value)))
     return found
-
-
-def tell(
-    session: Session,
-    request: ApprovalRequest,
-    clerk: Clerk,
-    *,
-    to: str,
-    why: str,
-    text: str,
-    quote: str | None = None,
-) -> None:
-    """A direct message: `text` is opsbot's sentence in plain words (no markup: the names in it come from
-    the center file); `quote` is people's words (a reason, a purpose), kept apart and shown as typed."""
-    outbox.notify(
-        session,
-        now=clerk.now,
-        to=to,
-        kind=NOTICE,
-        payload={"text": text, "quote": quote},
-        key=f"approval:{request.number}:{why}:v{request.version}:{to}",
-    )

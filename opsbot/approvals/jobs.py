@@ -14,10 +14,12 @@ from enum import Enum
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from opsbot.approvals.cards import publish, tell
+from opsbot import audit
+from opsbot.approvals.cards import REMINDED, publish
 from opsbot.approvals.lifecycle import StepState
 from opsbot.approvals.models import ApprovalRequest, ApprovalStep
 from opsbot.approvals.records import Clerk, active_delegations, decides_another_step, stand_in, steps_of
+from opsbot.audit import SYSTEM
 from opsbot.business_hours import business_time_between
 from opsbot.center import Center
 from opsbot.directory import Member, load_directory
@@ -120,48 +122,47 @@ def _escalate(session: Session, clerk: Clerk, request: ApprovalRequest, step: Ap
     superior = escalation_target(clerk, request, step, steps_of(session, request))
     if superior is None:
         return False
-    settings = clerk.center.approvals
     step.escalated_to = superior.slack_id
-    tell(
+    audit.record(
         session,
-        request,
-        clerk,
-        to=superior.slack_id,
-        why="escalated",
-        text=f"⚠️ {request.number} has waited for {clerk.directory.name_of(step.approver)} (step "
-        f"{step.position}, {step.label}) for {settings.escalate_after_hours:g} business hours. As their "
-        f"superior you may decide it: `/approval show {request.number}`.",
+        at=clerk.now,
+        actor=SYSTEM,
+        action="approval.escalated",
+        subject=request.number,
+        after={
+            "round": step.round,
+            "step": step.position,
+            "label": step.label,
+            "from": step.approver,
+            "to": superior.slack_id,
+        },
     )
-    publish(session, request, clerk)  # the superior's copy of the card carries the buttons
+    publish(session, request, clerk)  # the superior's copy of the card says why, and carries the buttons
     return True
 
 
 def _remind(session: Session, clerk: Clerk, request: ApprovalRequest, step: ApprovalStep) -> None:
-    """Remind the approver and, when someone stands in for them, the delegate too: either may decide."""
+    """Remind the approver and, when someone stands in for them, the delegate too: either may decide. Each
+    reminder carries the buttons; only the reminders are sent, the cards have not changed."""
     step.reminded = True
     delegate = stand_in(
         step, steps_of(session, request), request.requester, active_delegations(session, clerk.today)
     )
-    tell(
+    audit.record(
         session,
-        request,
-        clerk,
-        to=step.approver,
-        why="reminded",
-        text=f"⏰ {request.number} waits for your decision:",
-        quote=request.purpose[:80],
+        at=clerk.now,
+        actor=SYSTEM,
+        action=REMINDED,
+        subject=request.number,
+        after={
+            "round": step.round,
+            "step": step.position,
+            "label": step.label,
+            "to": [step.approver, *([delegate] if delegate else [])],
+        },
     )
-    if delegate is not None:
-        tell(
-            session,
-            request,
-            clerk,
-            to=delegate,
-            why="reminded",
-            text=f"⏰ {request.number} waits for a decision from {clerk.directory.name_of(step.approver)}, "
-            "or from you while you stand in for them:",
-            quote=request.purpose[:80],
-        )
+    reminders = f"step:{step.round}:{step.position}:reminded:"
+    publish(session, request, clerk, only=lambda copy: copy.audience.startswith(reminders))
 
 
 def approval_sweeps(center: Center) -> tuple[Sweep, ...]:

@@ -18,6 +18,11 @@ class RequestState(StrEnum):
     def is_final(self) -> bool:
         return self is not RequestState.PENDING
 
+    @property
+    def words(self) -> str:
+        """How the state reads on cards and in `/approval show`."""
+        return "returned for correction" if self is RequestState.RETURNED else self.value
+
 
 class StepState(StrEnum):
     WAITING = "waiting"  # an earlier step has not decided yet
@@ -38,11 +43,37 @@ class StepState(StrEnum):
             "cancelled": "–",
         }[self.value]
 
+    @property
+    def words(self) -> str:
+        """How a decided step reads: "approved", "denied", "returned for correction"."""
+        return "returned for correction" if self is StepState.RETURNED else self.value
+
 
 class Decision(StrEnum):
     APPROVE = "approve"
     DENY = "deny"
     RETURN = "return"
+
+
+# The state a decision leaves its step in.
+DONE = {
+    Decision.APPROVE: StepState.APPROVED,
+    Decision.DENY: StepState.DENIED,
+    Decision.RETURN: StepState.RETURNED,
+}
+
+# What each entry of a request's history (its audit rows) reads as: one vocabulary, in the past tense.
+HISTORY_WORDS = {
+    "approval.requested": "requested",
+    "approval.approve": "approved",
+    "approval.deny": "denied",
+    "approval.return": "returned for correction",
+    "approval.resubmitted": "resubmitted",
+    "approval.withdrawn": "withdrawn",
+    "approval.escalated": "escalated",
+    "approval.delegated": "delegated",
+    "approval.reminded": "reminded",
+}
 
 
 @dataclass(frozen=True)

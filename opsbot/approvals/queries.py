@@ -2,21 +2,32 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from opsbot.approvals.lifecycle import StepState
+from opsbot import audit
+from opsbot.approvals.cards import DELEGATED, REMINDED
+from opsbot.approvals.lifecycle import HISTORY_WORDS, StepState
 from opsbot.approvals.models import ApprovalRequest, ApprovalStep
 from opsbot.approvals.policy import ApprovalKind, ApprovalSettings
-from opsbot.approvals.records import Clerk, active_delegations, decides_another_step, load, steps_of
-from opsbot.audit import AuditEntry
+from opsbot.approvals.records import (
+    Clerk,
+    active_delegations,
+    decides_another_step,
+    load,
+    on_behalf,
+    steps_of,
+)
+from opsbot.audit import SYSTEM, AuditEntry
 from opsbot.errors import NotAllowed
 from opsbot.roles import Role
 
 SHOWN = 15
+DECISIONS = ("approval.approve", "approval.deny", "approval.return")
 
 
 @dataclass(frozen=True)
@@ -74,10 +85,22 @@ def kind_of(session: Session, settings: ApprovalSettings, number: str) -> Approv
 
 
 @dataclass(frozen=True)
+class Event:
+    """One entry of a request's history as `/approval show` reads it: `what` is opsbot's words, `reason` the
+    people's."""
+
+    at: datetime
+    who: str
+    what: str
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
 class Shown:
     request: ApprovalRequest
     steps: list[ApprovalStep]
-    history: list[AuditEntry]
+    history: list[Event]
+    standing_in: dict[str, str]
 
 
 def show(session: Session, clerk: Clerk, number: str) -> Shown:
@@ -94,10 +117,35 @@ def show(session: Session, clerk: Clerk, number: str) -> Shown:
         raise NotAllowed(
             f"{request.number} is visible to its requester, the people who decide it, QC and managers."
         )
-    history = session.scalars(
-        select(AuditEntry).where(AuditEntry.subject == request.number).order_by(AuditEntry.id)
-    ).all()
-    return Shown(request=request, steps=steps_of(session, request), history=list(history))
+    names = clerk.directory.name_of
+    return Shown(
+        request=request,
+        steps=steps_of(session, request),
+        history=[event(entry, names) for entry in audit.history(session, request.number)],
+        standing_in=active_delegations(session, clerk.today),
+    )
+
+
+def event(entry: AuditEntry, names: Callable[[str], str]) -> Event:
+    """An audit row of the request in the history's one vocabulary: "approved at step 2 for Shi Hong",
+    "escalated step 1 from Wu Fang to Zhou Jie", "delegated step 1 to Feng Yu"."""
+    after = entry.after or {}
+    words = HISTORY_WORDS.get(entry.action, entry.action.removeprefix("approval."))
+    who = "opsbot" if entry.actor == SYSTEM else names(entry.actor)
+    step = f"step {after.get('step')}"
+    if entry.action in DECISIONS:
+        behalf = after.get("acting_for")
+        what = f"{words} at {step}" + (
+            on_behalf(names(behalf), as_superior=bool(after.get("as_superior"))) if behalf else ""
+        )
+        return Event(entry.at, who, what, after.get("reason"))
+    if entry.action == "approval.escalated":
+        return Event(entry.at, who, f"{words} {step} from {names(after['from'])} to {names(after['to'])}")
+    if entry.action == DELEGATED:
+        return Event(entry.at, who, f"{words} {step} to {names(after['delegate'])}")
+    if entry.action == REMINDED:
+        return Event(entry.at, who, f"{words} {' and '.join(names(p) for p in after['to'])} of {step}")
+    return Event(entry.at, who, words)
 
 
 def involved(session: Session, clerk: Clerk, request: ApprovalRequest) -> set[str]:

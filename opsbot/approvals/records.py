@@ -3,6 +3,7 @@ with its latest round of steps, and the segregation-of-duties rules on those ste
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -88,7 +89,7 @@ def decides_another_step(person: str, step: ApprovalStep, steps: list[ApprovalSt
 
 
 def stand_in(
-    step: ApprovalStep, steps: list[ApprovalStep], requester: str, delegations: dict[str, str]
+    step: ApprovalStep, steps: list[ApprovalStep], requester: str, delegations: Mapping[str, str]
 ) -> str | None:
     """Who may decide the step in its approver's place under an active delegation: None when there is no
     delegation, or when the delegate is the requester or has a part in another step of the chain."""
@@ -96,3 +97,29 @@ def stand_in(
     if delegate is None or delegate in (requester, step.approver):
         return None
     return None if decides_another_step(delegate, step, steps) else delegate
+
+
+def on_behalf(approver_name: str, *, as_superior: bool) -> str:
+    """How a decision taken in the approver's place says so: " for Shi Hong", " as Wu Fang's superior"."""
+    return f" as {approver_name}'s superior" if as_superior else f" for {approver_name}"
+
+
+def decider(step: ApprovalStep, names: Callable[[str], str]) -> str | None:
+    """Who decided the step, and for whom when it was not its approver: "Tang Xin for Shi Hong", "Zhou Jie as
+    Wu Fang's superior"; None while undecided."""
+    if step.decided_by is None:
+        return None
+    if step.decided_by == step.approver:
+        return names(step.decided_by)
+    return names(step.decided_by) + on_behalf(
+        names(step.approver), as_superior=step.decided_by == step.escalated_to
+    )
+
+
+def waits_for(step: ApprovalStep, delegate: str | None, names: Callable[[str], str]) -> str | None:
+    """Whom a waiting step waits for when it is not its approver alone: "Zhou Jie (escalated) or Wu Fang",
+    "Feng Yu (standing in) or Wu Fang"."""
+    others = [f"{names(step.escalated_to)} (escalated)"] if step.escalated_to else []
+    if delegate is not None and delegate != step.escalated_to:
+        others.append(f"{names(delegate)} (standing in)")
+    return f"{', '.join(others)} or {names(step.approver)}" if others else None

@@ -14,10 +14,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from opsbot import audit, outbox
-from opsbot.approvals.cards import hand_over_waiting_steps, publish, tell
+from opsbot.approvals.cards import publish, republish_waiting_for
 from opsbot.approvals.chains import resolve_chain
-from opsbot.approvals.lifecycle import Decision, RequestState, StepState, after_decision
-from opsbot.approvals.models import ApprovalRequest, ApprovalStep, Delegation
+from opsbot.approvals.lifecycle import DONE, Decision, RequestState, StepState, after_decision
+from opsbot.approvals.models import ApprovalRequest, ApprovalStep, Delegation, checked_fields
 from opsbot.approvals.records import (
     Clerk,
     active_delegations,
@@ -33,7 +33,6 @@ from opsbot.numbering import next_number
 KIND = "APR"
 MAX_PURPOSE = 2000
 MAX_REASON = 2000
-VERBS = {Decision.APPROVE: "approved", Decision.DENY: "denied", Decision.RETURN: "returned for correction"}
 
 
 def request_approval(
@@ -46,26 +45,27 @@ def request_approval(
     fields: dict[str, Any] | None = None,
 ) -> ApprovalRequest:
     clerk.directory.member(clerk.actor)
-    purpose = _text(purpose, "purpose", MAX_PURPOSE)
-    fields = dict(fields or {})
     settings = clerk.center.approvals
+    kind = settings.kind(kind_key)
+    purpose = _text(purpose, "purpose", MAX_PURPOSE)
+    checked = checked_fields(kind, fields or {}, clerk.today)  # dates as ISO text, as the JSON column holds
     chain = resolve_chain(
         settings,
-        kind_key,
+        kind.key,
         clerk.actor,
         clerk.directory,
         amount=amount,
-        target_unit=fields.get("target_unit"),
+        target_unit=checked.get("target_unit"),
         delegations=active_delegations(session, clerk.today),
     )
     request = ApprovalRequest(
         number=next_number(session, KIND, clerk.now.astimezone(clerk.center.calendar.zone).year),
-        kind_key=kind_key,
+        kind_key=kind.key,
         requester=clerk.actor,
         purpose=purpose,
         amount=amount,
         currency=settings.currency if amount is not None else None,
-        fields=_jsonable(fields),  # the form gives dates; the JSON column holds their ISO text
+        fields=checked,
         state=RequestState.PENDING,
         current_step=1,
         created_at=clerk.now,
@@ -81,11 +81,11 @@ def request_approval(
         action="approval.requested",
         subject=request.number,
         after={
-            "kind": kind_key,
+            "kind": kind.key,
             "amount": _amount_text(amount),
             "purpose": purpose,
             "chain": [f"{step.label}: {step.approver}" for step in chain],
-            **_jsonable(fields),
+            **checked,
         },
     )
     publish(session, request, clerk)
@@ -157,11 +157,7 @@ def decide(
         )
     if decision is not Decision.APPROVE:
         reason = _text(reason, "reason", MAX_REASON)
-    step.state = {
-        Decision.APPROVE: StepState.APPROVED,
-        Decision.DENY: StepState.DENIED,
-        Decision.RETURN: StepState.RETURNED,
-    }[decision]
+    step.state = DONE[decision]
     step.decided_by, step.decided_at, step.reason = clerk.actor, clerk.now, reason or None
     outcome = after_decision([s.position for s in steps], position, decision)
     request.state, request.current_step = outcome.request, outcome.next_position
@@ -180,34 +176,18 @@ def decide(
         actor=clerk.actor,
         action=f"approval.{decision.value}",
         subject=request.number,
-        after={"step": position, "label": step.label, "reason": reason or None, "acting_for": acting_for},
+        after={
+            "round": round_,
+            "step": position,
+            "label": step.label,
+            "reason": reason or None,
+            "acting_for": acting_for,
+            # In the approver's place as the superior the step was escalated to, or as their delegate.
+            "as_superior": acting_for is not None and clerk.actor == step.escalated_to,
+        },
     )
-    publish(session, request, clerk)
-    if outcome.request.is_final:
-        _tell_outcome(session, request, clerk, decision, outcome.request, reason)
+    publish(session, request, clerk)  # once the round ends, the requester is told its outcome
     return request
-
-
-def _tell_outcome(
-    session: Session,
-    request: ApprovalRequest,
-    clerk: Clerk,
-    decision: Decision,
-    state: RequestState,
-    reason: str,
-) -> None:
-    verb = VERBS[decision] if state is not RequestState.APPROVED else "approved"
-    tell(
-        session,
-        request,
-        clerk,
-        to=request.requester,
-        why="outcome",
-        text=f"Your request {request.number} was {verb} by {clerk.directory.name_of(clerk.actor)}."
-        + (" Correct it and resubmit." if state is RequestState.RETURNED else ""),
-        # The approver's words go apart from the text, so the card side can render them inert.
-        quote=f"Reason: “{reason}”" if reason else None,
-    )
 
 
 def _waiting_step(
@@ -236,14 +216,17 @@ def _already(step: ApprovalStep, request: ApprovalRequest, clerk: Clerk, *, resu
     if step.decided_by:
         when = center_time(step.decided_at, clerk.center.calendar.zone) if step.decided_at else None
         return (
-            f"Step {step.position} of {request.number} was already {step.state} by "
+            f"Step {step.position} of {request.number} was already {StepState(step.state).words} by "
             f"{clerk.directory.name_of(step.decided_by)}"
             + (f" at {when}." if when else ".")
             + since
         )
     if resubmitted:
         return f"Step {step.position} of {request.number} is no longer waiting for a decision.{since}"
-    return f"{request.number} is {request.state}; step {step.position} is no longer waiting for a decision."
+    return (
+        f"{request.number} is {RequestState(request.state).words}; step {step.position} is no longer waiting "
+        "for a decision."
+    )
 
 
 def withdraw(session: Session, clerk: Clerk, number: str) -> ApprovalRequest:
@@ -253,7 +236,9 @@ def withdraw(session: Session, clerk: Clerk, number: str) -> ApprovalRequest:
             f"Only {clerk.directory.name_of(request.requester)}, who asked, can withdraw {request.number}."
         )
     if RequestState(request.state) not in (RequestState.PENDING, RequestState.RETURNED):
-        raise InvalidInput(f"{request.number} is already {request.state}; it can't be withdrawn.")
+        raise InvalidInput(
+            f"{request.number} is already {RequestState(request.state).words}; it can't be withdrawn."
+        )
     for step in steps_of(session, request):
         if StepState(step.state) in (StepState.PENDING, StepState.WAITING):
             step.state = StepState.CANCELLED
@@ -266,35 +251,46 @@ def withdraw(session: Session, clerk: Clerk, number: str) -> ApprovalRequest:
 
 
 def resubmit(
-    session: Session, clerk: Clerk, number: str, *, purpose: str | None = None, amount: Decimal | None = None
+    session: Session,
+    clerk: Clerk,
+    number: str,
+    *,
+    purpose: str | None = None,
+    amount: Decimal | None = None,
+    fields: dict[str, Any] | None = None,
 ) -> ApprovalRequest:
     """After a return for correction: the same number, a new round of the chain; the earlier rounds stay.
-    The requester may correct the purpose and, for kinds with an amount, the amount: the chain is resolved
-    again with it (a new amount may fall in another tier), refused like a new request's would be."""
+    The requester may correct the purpose, for kinds with an amount the amount, and the kind's other fields
+    (`fields` replaces them all, as the Resubmit form gives them; None keeps them). Whatever the request then
+    holds is checked like a new request's, and the chain is resolved again with it (a new amount may fall in
+    another tier)."""
     request = load(session, number)
     if request.requester != clerk.actor:
         raise NotAllowed(f"Only {clerk.directory.name_of(request.requester)} can resubmit {request.number}.")
     if RequestState(request.state) is not RequestState.RETURNED:
         raise InvalidInput(
-            f"{request.number} is {request.state}; only a request returned for correction is resubmitted."
+            f"{request.number} is {RequestState(request.state).words}; only a request returned for "
+            "correction is resubmitted."
         )
-    before = {"purpose": request.purpose, "amount": _amount_text(request.amount)}
+    kind = clerk.center.approvals.kind(request.kind_key)
+    before = {"purpose": request.purpose, "amount": _amount_text(request.amount), **request.fields}
     corrected_purpose = _text(purpose, "purpose", MAX_PURPOSE) if purpose is not None else request.purpose
     corrected_amount = amount if amount is not None else request.amount
+    corrected_fields = checked_fields(kind, request.fields if fields is None else fields, clerk.today)
     # Resolved before the request changes: nothing invalid is flushed (PostgreSQL would refuse an amount too
     # large for its column with a database error instead of this refusal).
-    delegations = active_delegations(session, clerk.today)
     chain = resolve_chain(
         clerk.center.approvals,
         request.kind_key,
         request.requester,
         clerk.directory,
         amount=corrected_amount,
-        target_unit=request.fields.get("target_unit"),
-        delegations=delegations,
+        target_unit=corrected_fields.get("target_unit"),
+        delegations=active_delegations(session, clerk.today),
     )
-    request.purpose, request.amount = corrected_purpose, corrected_amount
-    round_ = steps_of(session, request)[0].round + 1
+    returned = steps_of(session, request)
+    request.purpose, request.amount, request.fields = corrected_purpose, corrected_amount, corrected_fields
+    round_ = returned[0].round + 1
     _add_round(session, request, chain, round_=round_, now=clerk.now)
     request.state, request.current_step, request.decided_at = RequestState.PENDING, 1, None
     audit.record(
@@ -308,10 +304,11 @@ def resubmit(
             "round": round_,
             "purpose": request.purpose,
             "amount": _amount_text(request.amount),
+            **corrected_fields,
             "chain": [f"{step.label}: {step.approver}" for step in chain],
         },
     )
-    publish(session, request, clerk)
+    publish(session, request, clerk, ended=returned)
     return request
 
 
@@ -341,7 +338,7 @@ def delegate(session: Session, clerk: Clerk, *, to: str, until: date) -> Delegat
         after={"delegate": to, "until": until.isoformat()},
     )
     session.flush()
-    hand_over_waiting_steps(session, clerk, delegator=me.slack_id, delegate=to)
+    republish_waiting_for(session, clerk, me.slack_id)  # the steps already waiting go to the delegate
     _republish_homes(session, clerk, me.slack_id)
     return row
 
@@ -376,6 +373,7 @@ def end_delegation(session: Session, clerk: Clerk) -> Delegation:
             before={"delegate": row.delegate, "until": row.until.isoformat()},
         )
     session.flush()
+    republish_waiting_for(session, clerk, me.slack_id)  # the delegate's buttons go
     _republish_homes(session, clerk, me.slack_id)
     return rows[-1]
 
@@ -399,7 +397,3 @@ def _text(text: str, what: str, limit: int) -> str:
             f"The {what} holds up to {limit:,} characters; yours has {len(text):,}.", field=what
         )
     return text
-
-
-def _jsonable(fields: dict[str, Any]) -> dict[str, Any]:
-    return {key: value.isoformat() if isinstance(value, date) else value for key, value in fields.items()}

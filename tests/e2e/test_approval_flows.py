@@ -131,7 +131,7 @@ def test_returned_for_correction_then_resubmitted(running):
     running.slack.submit(WUFANG, form, {"reason": "Attach the taxi receipt."})
     request, steps = settled(running, number, "returned")
     assert [s.state for s in steps] == ["returned", "cancelled"]
-    assert "Attach the taxi receipt." in told(running, SPECIALIST, "returned for correction")[0]
+    assert "Attach the taxi receipt." in told(running, SPECIALIST, "was returned for correction")[0]
     assert "resubmit" in say(running, WUFANG, f"resubmit {number}")  # only the requester
     assert say(running, SPECIALIST, f"resubmit {number} Taxi to the client, receipt attached").startswith(
         f"{number} is resubmitted"
@@ -142,8 +142,9 @@ def test_returned_for_correction_then_resubmitted(running):
     approve(running, SHIHONG, number)
     settled(running, number, "approved")
     shown = say(running, SPECIALIST, f"show {number}")
-    assert "return — “Attach the taxi receipt.”" in shown and "resubmitted" in shown
-    assert shown.count("· approve") == 2  # round 2: Wu Fang, then Shi Hong
+    assert "Wu Fang · returned for correction at step 1 — “Attach the taxi receipt.”" in shown
+    assert "Zheng Hao · resubmitted" in shown
+    assert shown.count("· approved at step") == 2  # round 2: Wu Fang, then Shi Hong
     leave = ask(running, "leave", "A day off", start_date="2026-12-07", end_date="2026-12-07")
     assert "approval.return" not in text_of(approver_card(running, WUFANG, leave))
     assert running.slack.errors == []

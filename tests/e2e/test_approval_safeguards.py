@@ -338,7 +338,7 @@ def test_a_stale_click_from_an_earlier_round_says_who_decided_it(running):
     settled(running, number, "pending")
     stale_click(running, WUFANG, card, "approval.approve")
     (told,) = ephemeral_with(running, WUFANG, "already")
-    assert told.startswith(f"Step 1 of {number} was already returned by Wu Fang at 2026-")
+    assert told.startswith(f"Step 1 of {number} was already returned for correction by Wu Fang at 2026-")
     assert told.endswith("was resubmitted since; open its latest card.")
     assert chain(running, number)[1][0].state == "pending"  # round 2 untouched
 
