@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from handlers.blocks import section
 from handlers.mrkdwn import Mrkdwn, md
-from handlers.payloads import Click, Payload, Submission, kind_of
+from handlers.payloads import Click, Command, Payload, Submission, kind_of
 from opsbot.center import Center
 from opsbot.clock import Clock
 from opsbot.db import Database
@@ -91,6 +91,14 @@ class Edge:
             cached = (time.monotonic(), load_directory(session))
             self._directory = cached
         return cached[1]
+
+    def typed(self, command: Command, text: str) -> str:
+        """The words a person typed in a command, its mentions named from the directory (the cached one:
+        no transaction of its own while the cache is fresh)."""
+        cached = self._directory
+        if cached is not None and time.monotonic() - cached[0] <= DIRECTORY_TTL:
+            return command.typed(text, cached[1].known_name)
+        return self.read(lambda _session, directory: command.typed(text, directory.known_name))
 
 
 # Replies that need a Slack call of their own (after a button press) go out after the ack.

@@ -113,7 +113,7 @@ def register(app: App, edge: Edge, catalogue: Iterable[CommandHelp]) -> None:
 
     def announce(command: Command, rest: str) -> Message:
         purpose, _, said = rest.partition(" ")
-        text = edge.read(lambda _session, directory: command.typed(said, directory.known_name))
+        text = edge.typed(command, said)
         posted = announcements.post(edge, command, command.user_id, command.typed(purpose), text)
         return announcements.confirmation(posted)
 

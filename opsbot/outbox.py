@@ -20,6 +20,7 @@ claimed) can neither send nor mark: it finds the token changed and leaves the ro
 from __future__ import annotations
 
 import enum
+import functools
 import logging
 import uuid
 from collections.abc import Callable, Collection
@@ -35,6 +36,7 @@ from sqlalchemy import (
     Select,
     String,
     Text,
+    bindparam,
     func,
     literal,
     or_,
@@ -134,11 +136,11 @@ def home_opened(session: Session, slack_id: str, *, now: datetime, settings: dic
     if settings is not None:
         values = {"slack_id": slack_id, "opened_at": now, "settings": settings}
         session.execute(
-            _insert(session, HomeViewer)
+            _insert(_dialect(session), HomeViewer)
             .values(values)
             .on_conflict_do_update(index_elements=[HomeViewer.slack_id], set_=values)
         )
-    _queue_homes(session, literal(slack_id), true(), now=now)
+    _run(session, _queue_statement(_dialect(session), "one"), {"now": now, "person": slack_id})
 
 
 def republish_homes(
@@ -150,22 +152,35 @@ def republish_homes(
 ) -> None:
     """Queue a fresh Home for each of `people` (and those `including` selects; None: everyone) who has opened
     theirs, unless one is already waiting: one statement, in the caller's transaction."""
+    dialect = _dialect(session)
+    if including is not None:
+        viewers = HomeViewer.slack_id
+        wanted = or_(viewers.in_(set(people or ())), viewers.in_(including))
+        _run(session, _queue_homes(dialect, viewers, wanted), {"now": now})
+        return
+    shape = "everyone" if people is None else "these"
+    _run(session, _queue_statement(dialect, shape), {"now": now, "people": sorted(set(people or ()))})
+
+
+@functools.cache
+def _queue_statement(dialect: str, shape: str) -> Any:
+    """The statement for the common shapes, built once: building it costs more than running it."""
     viewers = HomeViewer.slack_id
-    wanted = (
-        true()
-        if people is None
-        else or_(viewers.in_(set(people)), *([viewers.in_(including)] if including is not None else []))
-    )
-    _queue_homes(session, viewers, wanted, now=now)
+    if shape == "one":
+        return _queue_homes(dialect, bindparam("person", type_=String(32)), true())
+    wanted = true() if shape == "everyone" else viewers.in_(bindparam("people", expanding=True))
+    return _queue_homes(dialect, viewers, wanted)
 
 
-def _queue_homes(session: Session, person: Any, wanted: Any, *, now: datetime) -> None:
+def _queue_homes(dialect: str, person: Any, wanted: Any) -> Any:
     """INSERT … SELECT a pending Home row for each person selected, under the key of the one pending Home a
     person may have (a claim renames it). A pending row already there is left as it is but locked, so that
     no worker composes it before this change commits (it would miss the change, and nothing would queue
-    another); a row being composed right now makes this wait, then queue a new one."""
+    another); a row being composed right now makes this wait, then queue a new one. `now` is bound when it
+    runs."""
+    now = bindparam("now", type_=UTCDateTime())
     rows = select(
-        literal(now, UTCDateTime()),
+        now,
         person,
         literal(Method.HOME.value),
         literal(HOME_KIND),
@@ -173,7 +188,7 @@ def _queue_homes(session: Session, person: Any, wanted: Any, *, now: datetime) -
         literal(f"{HOME_KIND}:") + person + literal(":pending"),
         literal(Status.PENDING.value),
         literal(0),
-        literal(now, UTCDateTime()),
+        now,
     ).where(wanted)  # SQLite needs a WHERE in an INSERT … SELECT … ON CONFLICT, if only `WHERE true`
     columns = [
         "created_at",
@@ -186,17 +201,25 @@ def _queue_homes(session: Session, person: Any, wanted: Any, *, now: datetime) -
         "attempts",
         "next_attempt_at",
     ]
-    insert = _insert(session, Notification).from_select(columns, rows)
-    session.execute(
-        insert.on_conflict_do_update(
-            index_elements=[Notification.idempotency_key],
-            set_={"next_attempt_at": insert.excluded.next_attempt_at},
-        )
+    insert = _insert(dialect, Notification).from_select(columns, rows)
+    return insert.on_conflict_do_update(
+        index_elements=[Notification.idempotency_key],
+        set_={"next_attempt_at": insert.excluded.next_attempt_at},
     )
 
 
-def _insert(session: Session, model: type[Base]) -> Any:
-    dialect = session.get_bind().dialect.name
+def _run(session: Session, statement: Any, params: dict[str, Any]) -> None:
+    """A statement built once runs on the session's connection as Core (the ORM's bulk insert path would
+    rebuild it), after what the session holds is flushed."""
+    session.flush()
+    session.connection().execute(statement, params)
+
+
+def _dialect(session: Session) -> str:
+    return session.get_bind().dialect.name
+
+
+def _insert(dialect: str, model: type[Base]) -> Any:
     return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model)
 
 

@@ -131,7 +131,7 @@ def resubmitting(edge: Edge, command: Command, number: str, correction: str) -> 
     takes_amount = edge.read(lambda s, _d: queries.kind_of(s, edge.center.approvals, number).has_amount)
     amount, purpose = correction_of(correction, takes_amount=takes_amount)
     if purpose is not None:
-        purpose = edge.read(lambda _s, directory: command.typed(purpose or "", directory.known_name))
+        purpose = edge.typed(command, purpose)
     try:
         request = edge.change(
             command,
@@ -180,7 +180,7 @@ def requesting(edge: Edge, command: Command, rest: str) -> Message:
         )
     kind, amount = words[0], amount_of(words[1])
     user = command.user_id
-    purpose = edge.read(lambda _s, d: command.typed(rest.split(None, 2)[2], d.known_name))
+    purpose = edge.typed(command, rest.split(None, 2)[2])
     request = edge.change(
         command,
         lambda s, d: service.request_approval(

@@ -59,7 +59,7 @@ def registered(case: Case) -> Message:
 def quick_case(edge: Edge, command: Command, text: str) -> Message:
     """`/case new <summary>`: the default type, a phone request; details are completed on the card."""
     user = command.user_id
-    summary = edge.read(lambda _session, directory: command.typed(text, directory.known_name))
+    summary = edge.typed(command, text)
     form = intake.parse_form(
         {
             "customer": None,
