@@ -79,8 +79,8 @@ def bare_app(slack: FakeSlack, *, process_before_response: bool) -> App:
 
 
 def bare_wsgi(app: App) -> WSGIApplication:
-    """The same wrapping as handlers.web.wsgi_app (a path check, then Bolt's WSGI adapter), without /healthz's
-    database."""
+    """The floor: a path check, then Bolt's WSGI adapter (Bolt verifies the signature), as opsbot's own
+    `handlers.web.wsgi_app` does its verification, without /healthz's database."""
     slack = SlackRequestHandler(app, path=EVENTS_PATH)
 
     def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
