@@ -164,8 +164,15 @@ def _unit_for(kind: CaseType, responsible_unit: str | None, desk: Desk) -> str:
     return unit
 
 
-def _ask_for_supplement(session: Session, case: Case, desk: Desk) -> None:
-    """The clerk who took the case in asks the customer for what is missing, and records it when it comes."""
+def _ask_for_supplement(session: Session, case: Case, desk: Desk, *, partly: bool = False) -> None:
+    """The clerk who took the case in asks the customer for what is missing (after part of it came: for what
+    is left), and records it when it comes."""
+    missing = ", ".join(case.missing_items)
+    asked = (
+        f"still waits for: {missing}"
+        if partly
+        else f"is returned for supplement. Ask {customer_of(case)} for: {missing}"
+    )
     prompt(
         session,
         case,
@@ -173,9 +180,7 @@ def _ask_for_supplement(session: Session, case: Case, desk: Desk) -> None:
         to=case.registered_by,
         why="supplement",
         act=Act.SUPPLEMENT,
-        text=f"{reference(case)} ({case.summary}) is returned for supplement. Ask {customer_of(case)} for: "
-        + ", ".join(case.missing_items)
-        + ". Press Supplement received when they arrive.",
+        text=f"{reference(case)} ({case.summary}) {asked}. Press Supplement received when they arrive.",
     )
 
 
@@ -203,16 +208,7 @@ def supplement(session: Session, desk: Desk, ref: str, provided: list[str]) -> C
             line="Part of the supplement arrived.",
             after={"still_missing": still},
         )
-        prompt(
-            session,
-            case,
-            desk,
-            to=case.registered_by,
-            why="supplement",
-            act=Act.SUPPLEMENT,
-            text=f"{reference(case)} ({case.summary}) still waits for: {', '.join(still)}. Press "
-            "Supplement received when they arrive.",
-        )
+        _ask_for_supplement(session, case, desk, partly=True)
         return case
     step(case, Event.SUPPLEMENT)
     case.missing_items = []
