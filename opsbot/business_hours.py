@@ -59,3 +59,31 @@ def business_time_between(start: datetime, end: datetime, calendar: Calendar) ->
             break
         total += min(closes, end) - begin
     return total
+
+
+def _working_periods_before(end: datetime, calendar: Calendar) -> Iterator[tuple[datetime, datetime]]:
+    """Open intervals (UTC) up to `end`, latest first: the part of today's hours before it, then each earlier
+    working day's."""
+    zone = calendar.zone
+    day = end.astimezone(zone).date()
+    for _ in range(SEARCH_DAYS):
+        if is_working_day(day, calendar):
+            opens = datetime.combine(day, calendar.hours.start, tzinfo=zone).astimezone(UTC)
+            closes = min(datetime.combine(day, calendar.hours.end, tzinfo=zone).astimezone(UTC), end)
+            if opens < closes:
+                yield opens, closes
+        day -= timedelta(days=1)
+    raise ValueError("the calendar has no working time in the last ten years")
+
+
+def subtract_business_hours(end: datetime, hours: float, calendar: Calendar) -> datetime:
+    """The latest instant with `hours` of working time between it and `end` (a reminder "two business hours
+    before" a deadline)."""
+    if hours < 0:
+        raise ValueError("hours must not be negative")
+    remaining = timedelta(hours=hours)
+    for opens, closes in _working_periods_before(end.astimezone(UTC), calendar):
+        if remaining <= closes - opens:
+            return closes - remaining
+        remaining -= closes - opens
+    raise AssertionError("unreachable")  # _working_periods_before raises first

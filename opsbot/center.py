@@ -30,6 +30,7 @@ from pydantic import (
 
 from opsbot.approvals.policy import FUNCTION_NAMES, ApprovalSettings, function_names
 from opsbot.center_yaml import read_yaml
+from opsbot.ladders import Ladder, LadderKey, known_ladder_key, refuse_moved_settings
 from opsbot.roles import Role
 from opsbot.rules import Problem, entries, read, repeated, with_rules
 
@@ -179,8 +180,11 @@ class CaseSettings(Strict):
     types: tuple[CaseType, ...] = Field(min_length=1)
     # Working days after the customer is informed until the satisfaction follow-up is due.
     follow_up_days: int = Field(3, ge=0, le=60)
-    # The assignee is reminded this many business hours before a reply or resolution falls due.
-    remind_before_hours: float = Field(2, ge=0, le=100)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _moved(cls, data: Any) -> Any:
+        return refuse_moved_settings(data)
 
     @model_validator(mode="wrap")
     @classmethod
@@ -204,6 +208,8 @@ class Center(Strict):
     cases: CaseSettings
     # Request kinds and their chain policies (graded authorization); see opsbot/approvals/policy.py.
     approvals: ApprovalSettings
+    # What happens while each deadline runs: reminders, overdue marks, escalation (opsbot/ladders.py).
+    ladders: dict[Annotated[LadderKey, AfterValidator(known_ladder_key)], Ladder] = {}
     # Admins look after deliveries (`/ops deliveries`); they need not be in `people`.
     admins: tuple[SlackUserId, ...] = ()
 

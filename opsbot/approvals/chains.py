@@ -44,11 +44,11 @@ from opsbot.approvals.policy import (
     UNIT_HEAD,
     ApprovalKind,
     ApprovalSettings,
-    Function,
     UnknownKind,
 )
 from opsbot.directory import Directory, Member
 from opsbot.errors import OpsError
+from opsbot.escalation import escalation_target, function_holder
 
 __all__ = [
     "MAX_AMOUNT",
@@ -131,7 +131,7 @@ def resolve_chain(
             excluded.add(natural.slack_id)
             approvers.append((label, natural))
             continue
-        free = _next_free(natural, excluded, directory)
+        free = escalation_target(directory, natural.slack_id, avoid=excluded)
         if free is not None:
             excluded.add(free.slack_id)
             approvers.append((label, free))
@@ -202,36 +202,15 @@ def _natural_holder(
 ) -> Member | None:
     """Who the policy names for the step, before segregation of duties is applied."""
     if step == DIRECT_SUPERIOR:
-        return _superior(requester, directory)
+        return escalation_target(directory, requester.slack_id)
     if step == UNIT_HEAD:
         return directory.head_of(department_of(requester.unit, directory))
     if step == NEXT_LEVEL:
         # Validation keeps next_level from coming first, so there is always a previous approver.
-        return _superior(previous, directory) if previous else None
+        return escalation_target(directory, previous.slack_id) if previous else None
     if step == RECEIVING_UNIT_HEAD:
         return directory.head_of(target) if target else None
-    return _function_holder(settings.functions[step], directory)
-
-
-def _superior(person: Member, directory: Directory) -> Member | None:
-    chain = directory.superior_chain(person.slack_id)
-    return chain[0] if chain else None
-
-
-def _function_holder(function: Function, directory: Directory) -> Member | None:
-    if function.unit is not None:
-        # Only the unit's own people: head_of falls back to the parent unit's head, which would silently hand,
-        # say, finance review to the director when Finance is empty instead of telling the admin.
-        head = directory.head_of(function.unit)
-        return head if head is not None and head.unit == function.unit else None
-    holders = sorted(
-        (p for p in directory.people.values() if p.role is function.role), key=lambda p: (p.name, p.slack_id)
-    )
-    return holders[0] if holders else None
-
-
-def _next_free(person: Member, excluded: set[str], directory: Directory) -> Member | None:
-    return next((p for p in directory.superior_chain(person.slack_id) if p.slack_id not in excluded), None)
+    return function_holder(settings.functions[step], directory)
 
 
 def _covering_step(natural: Member, approvers: list[tuple[str, Member]], directory: Directory) -> int | None:

@@ -34,6 +34,7 @@ from pydantic import (
 )
 
 from opsbot.errors import OpsError
+from opsbot.ladders import refuse_moved_settings
 from opsbot.roles import Role
 from opsbot.rules import Problem, entries, items, read, repeated, with_rules
 
@@ -166,20 +167,14 @@ class ApprovalKind(_Strict):
 
 
 class ApprovalSettings(_Strict):
-    # Business hours a step may wait before its approver is reminded, and before it goes to their superior.
-    remind_after_hours: float = Field(4, gt=0, le=200)
-    escalate_after_hours: float = Field(8, gt=0, le=400, validate_default=True)
     currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] = "CNY"
     functions: dict[Key, Function] = {}
     kinds: tuple[ApprovalKind, ...] = Field(min_length=1)
 
-    @field_validator("escalate_after_hours")
+    @model_validator(mode="before")
     @classmethod
-    def _after_the_reminder(cls, value: float, info: ValidationInfo) -> float:
-        remind = info.data.get("remind_after_hours")
-        if remind is not None and value <= remind:
-            raise ValueError("must exceed remind_after_hours (remind first, then escalate)")
-        return value
+    def _moved(cls, data: Any) -> Any:
+        return refuse_moved_settings(data)
 
     @model_validator(mode="wrap")
     @classmethod

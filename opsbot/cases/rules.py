@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from opsbot.directory import Directory, Member
+from opsbot.escalation import escalation_target
 from opsbot.roles import Role
 
 LEADER_ROLES = (Role.GROUP_LEADER, Role.SUPERVISOR)
@@ -66,11 +67,6 @@ def deputy_manager(unit: str, directory: Directory) -> Member | None:
     return None
 
 
-def next_up(person: Member, directory: Directory, avoid: set[str]) -> Member | None:
-    """The first superior of `person` who is not in `avoid`."""
-    return next((p for p in directory.superior_chain(person.slack_id) if p.slack_id not in avoid), None)
-
-
 @dataclass(frozen=True)
 class Reviewers:
     first: Member
@@ -90,12 +86,14 @@ def reviewers_for(unit: str, handler: str, directory: Directory) -> Reviewers:
     if first is None:
         raise NoReviewer("group leader")
     if first.slack_id == handler:
-        first = next_up(first, directory, {handler}) or _missing("group leader")
+        first = escalation_target(directory, first.slack_id, avoid={handler}) or _missing("group leader")
     second = deputy_manager(unit, directory)
     if second is None:
         raise NoReviewer("deputy manager")
     if second.slack_id in (handler, first.slack_id):
-        second = next_up(second, directory, {handler, first.slack_id}) or _missing("deputy manager")
+        second = escalation_target(directory, second.slack_id, avoid={handler, first.slack_id}) or _missing(
+            "deputy manager"
+        )
     return Reviewers(first=first, second=second)
 
 

@@ -1,0 +1,372 @@
+"""The one deadline sweep: claims the timers whose next action has come, by index, in small batches, each
+its own short transaction, and fires each step once.
+
+A batch locks its timers `FOR UPDATE SKIP LOCKED` (on SQLite the one writer does the same), so any number of
+workers may sweep at once and none fires a step another has claimed; a step's firing and the timer's move
+past it commit together, so a restart neither loses nor repeats one. What came due while every process was
+down fires on the first sweep after, once, and says it is late. The subject kinds' hooks do what a step
+means for their subject (a case marked overdue, an approval step escalated); what people are told besides
+is gathered per person and sent, after the run, as one message each (`deadline.digest`).
+
+Lock order: a timer, then its subject, without waiting (`SKIP LOCKED`). A change to a subject locks the
+subject and then its timers, so the two never wait on each other in a circle; a subject that is busy is
+left for the next run.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, Protocol
+
+from sqlalchemy import JSON, String, delete, insert, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from opsbot import audit, outbox
+from opsbot.audit import SYSTEM
+from opsbot.center import Center
+from opsbot.db import Base, BigId, Database, UTCDateTime
+from opsbot.deadlines import Deadline, next_action
+from opsbot.directory import Directory, load_directory
+from opsbot.escalation import escalation_target, function_holder
+from opsbot.ladders import LadderStep
+from opsbot.roles import Role
+
+log = logging.getLogger(__name__)
+
+# Timers per transaction: small enough that a batch holds SQLite's write lock for a few tens of
+# milliseconds, so the writes people make between batches are not kept waiting.
+BATCH = 25
+# A step firing this long after it fell says so: its sweep ran late (downtime, a stalled worker).
+LATE_AFTER = timedelta(minutes=5)
+DIGEST = "deadline.digest"
+
+
+class PendingNotice(Base):
+    """A line someone is to be told by this run's digest; sent, with the others for them, after the run."""
+
+    __tablename__ = "deadline_notices"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    recipient: Mapped[str] = mapped_column(String(32))
+    notice: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+@dataclass(frozen=True)
+class Sweeping:
+    """What a run knows: the center, who is who, and the instant it runs at."""
+
+    center: Center
+    directory: Directory
+    now: datetime
+
+
+@dataclass(frozen=True)
+class About:
+    """A subject as its deadlines see it."""
+
+    reference: str
+    summary: str
+    owner: str | None
+    unit: str | None = None
+    # People with a part in the subject, whom an escalation passes over (the requester, other approvers).
+    parties: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Firing:
+    step: LadderStep
+    falls: datetime
+    late: bool
+    # The people the step names, resolved (owner, superior, a role's holder, …), each with its target word.
+    people: tuple[tuple[str, str], ...]
+    channels: tuple[str, ...] = ()
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+class SubjectHooks(Protocol):
+    """What a subject kind does for its deadlines."""
+
+    def claim(self, session: Session, sweeping: Sweeping, ids: Sequence[int]) -> Mapping[int, Any]:
+        """Lock and load the subjects without waiting; a subject held by a change right now is left out."""
+        ...
+
+    def about(self, session: Session, sweeping: Sweeping, subject: Any, deadline: Deadline) -> About: ...
+
+    def fire(
+        self, session: Session, sweeping: Sweeping, subject: Any, deadline: Deadline, firing: Firing
+    ) -> set[str]:
+        """Do what the step means for the subject; return whom it told itself (the rest get the digest)."""
+        ...
+
+
+def sweep_deadlines(db: Database, now: datetime, center: Center, hooks: Mapping[str, SubjectHooks]) -> int:
+    """Fire every step due by `now`; how many fired. Nothing due costs one index probe and no write lock."""
+    with db.reading() as session:
+        if not _anything_to_do(session, now):
+            return 0
+        sweeping = Sweeping(center=center, directory=load_directory(session), now=now)
+    fired = 0
+    passed: set[int] = set()  # timers left for the next run: their subject was busy, or has no hooks
+    while True:
+        with db.transaction() as session:
+            batch = _claim(session, now, passed)
+            if not batch:
+                break
+            fired += _fire_batch(session, sweeping, batch, hooks, passed)
+    send_digests(db, now)
+    if fired:
+        log.info("deadlines: %d step(s) fired", fired)
+    return fired
+
+
+def _anything_to_do(session: Session, now: datetime) -> bool:
+    due = select(Deadline.id).where(Deadline.next_action_at <= now).limit(1)
+    pending = select(PendingNotice.id).limit(1)
+    return session.execute(due).first() is not None or session.execute(pending).first() is not None
+
+
+def _claim(session: Session, now: datetime, passed: set[int]) -> list[Deadline]:
+    query = select(Deadline).where(Deadline.next_action_at <= now)
+    if passed:
+        query = query.where(Deadline.id.not_in(passed))
+    return list(
+        session.scalars(
+            query.order_by(Deadline.next_action_at, Deadline.id)
+            .limit(BATCH)
+            .with_for_update(skip_locked=True)
+            .execution_options(populate_existing=True)
+        )
+    )
+
+
+def _fire_batch(
+    session: Session,
+    sweeping: Sweeping,
+    batch: list[Deadline],
+    hooks: Mapping[str, SubjectHooks],
+    passed: set[int],
+) -> int:
+    by_kind: dict[str, list[Deadline]] = defaultdict(list)
+    for deadline in batch:
+        by_kind[deadline.subject_kind].append(deadline)
+    fired = 0
+    notices: list[dict[str, Any]] = []
+    for kind, deadlines in by_kind.items():
+        hook = hooks.get(kind)
+        if hook is None:
+            log.warning("deadlines: no hooks for subject kind %r; %d timer(s) wait", kind, len(deadlines))
+            passed.update(d.id for d in deadlines)
+            continue
+        subjects = hook.claim(session, sweeping, sorted({d.subject_id for d in deadlines}))
+        for deadline in deadlines:
+            subject = subjects.get(deadline.subject_id)
+            if subject is None:
+                passed.add(deadline.id)
+                continue
+            fired += _fire_due_steps(session, sweeping, hook, subject, deadline, notices)
+    if notices:
+        session.execute(insert(PendingNotice), notices)
+    return fired
+
+
+def _fire_due_steps(
+    session: Session,
+    sweeping: Sweeping,
+    hook: SubjectHooks,
+    subject: Any,
+    deadline: Deadline,
+    notices: list[dict[str, Any]],
+) -> int:
+    """Fire what is due of this timer: after downtime, each step that fell meanwhile, once; of a repeating
+    step's missed repeats only the latest."""
+    now = sweeping.now
+    fired = 0
+    while deadline.next_action_at is not None and deadline.next_action_at <= now:
+        falls = deadline.next_action_at
+        step = _advance(deadline, falls)
+        if step is None:
+            break
+        if _coalesced(deadline, step, now):
+            deadline.next_action_at = next_action(deadline)
+            continue
+        about = hook.about(session, sweeping, subject, deadline)
+        firing = _resolve(step, falls, about, deadline, sweeping)
+        told = hook.fire(session, sweeping, subject, deadline, firing)
+        notices.extend(_digest_lines(deadline, about, firing, told, now))
+        escalated = [person for person, word in firing.people if word in ("superior", "next_level")]
+        if step.do == "escalate" and escalated:
+            deadline.escalated_to = escalated[-1]
+        if _reached_the_top(step, firing):
+            deadline.topped_at = now
+            notices.append(_top_of_chain(session, deadline, about, sweeping))
+        deadline.next_action_at = next_action(deadline)
+        fired += 1
+    return fired
+
+
+def _advance(deadline: Deadline, falls: datetime) -> LadderStep | None:
+    """Move the timer past the action due at `falls` (a repeat of its last step, or its next step) and
+    return that step."""
+    fired = deadline.steps_fired
+    if fired:
+        again = deadline.plan[fired - 1].get("again", [])
+        if (
+            deadline.repeats_fired < len(again)
+            and datetime.fromisoformat(again[deadline.repeats_fired]) == falls
+        ):
+            deadline.repeats_fired += 1
+            return deadline.step(fired - 1)
+    for index in range(fired, len(deadline.plan)):
+        if deadline.falls(index) == falls:
+            step = deadline.step(index)
+            deadline.steps_fired, deadline.repeats_fired = index + 1, 0
+            return step
+    return None
+
+
+def _coalesced(deadline: Deadline, step: LadderStep, now: datetime) -> bool:
+    """A repeat that has a later repeat also due now is passed over: after downtime a nag is sent once."""
+    if deadline.repeats_fired == 0:
+        return False
+    again = deadline.plan[deadline.steps_fired - 1].get("again", [])
+    return (
+        deadline.repeats_fired < len(again) and datetime.fromisoformat(again[deadline.repeats_fired]) <= now
+    )
+
+
+def _resolve(
+    step: LadderStep, falls: datetime, about: About, deadline: Deadline, sweeping: Sweeping
+) -> Firing:
+    directory, center = sweeping.directory, sweeping.center
+    people: list[tuple[str, str]] = []
+    channels: list[str] = []
+    for target in step.to:
+        found: str | None = None
+        if target == "owner":
+            found = about.owner
+        elif target in ("superior", "next_level"):
+            below = about.owner if target == "superior" else (deadline.escalated_to or about.owner)
+            above = escalation_target(directory, below, avoid=about.parties) if below else None
+            found = above.slack_id if above else None
+        elif target.startswith("role:"):
+            holder = _role_holder(directory, Role(target[5:]), about.unit)
+            found = holder.slack_id if holder else None
+        elif target.startswith("function:"):
+            function = center.approvals.functions.get(target[9:])
+            holder = function_holder(function, directory) if function else None
+            found = holder.slack_id if holder else None
+        elif target.startswith("channel:"):
+            channel = center.channels.by_purpose().get(target[8:])
+            if channel:
+                channels.append(channel)
+            continue
+        if found and all(found != person for person, _ in people):
+            people.append((found, target))
+    return Firing(
+        step=step,
+        falls=falls,
+        late=sweeping.now - falls > LATE_AFTER,
+        people=tuple(people),
+        channels=tuple(channels),
+    )
+
+
+def _role_holder(directory: Directory, role: Role, unit: str | None) -> Any:
+    """The holder of `role` in the subject's unit, or in the nearest unit above it that has one."""
+    for info in directory.unit_path(unit) if unit else []:
+        holder = directory.holder(role, info.key)
+        if holder is not None:
+            return holder
+    return None
+
+
+def _reached_the_top(step: LadderStep, firing: Firing) -> bool:
+    """The step goes up the chain and no one up there is free: there is nowhere left to go."""
+    goes_up = any(target in ("superior", "next_level") for target in step.to)
+    went_up = any(word in ("superior", "next_level") for _, word in firing.people)
+    return goes_up and not went_up
+
+
+def _notice(
+    code: str, deadline: Deadline, about: About, firing: Firing | None, **extra: Any
+) -> dict[str, Any]:
+    return {
+        "code": code,
+        "kind": deadline.subject_kind,
+        "clock": deadline.clock,
+        "subject": about.reference,
+        "summary": about.summary,
+        "owner": about.owner,
+        "due": deadline.due_at.isoformat(),
+        "late": bool(firing and firing.late),
+        "falls": firing.falls.isoformat() if firing else None,
+        **extra,
+    }
+
+
+def _digest_lines(
+    deadline: Deadline, about: About, firing: Firing, told: set[str], now: datetime
+) -> list[dict[str, Any]]:
+    code = f"deadline.{firing.step.do}"
+    lines = [
+        {"recipient": person, "notice": _notice(code, deadline, about, firing, to=word), "created_at": now}
+        for person, word in firing.people
+        if person not in told
+    ]
+    lines += [
+        {
+            "recipient": channel,
+            "notice": _notice(code, deadline, about, firing, to="channel"),
+            "created_at": now,
+        }
+        for channel in firing.channels
+        if channel not in told
+    ]
+    return lines
+
+
+def _top_of_chain(session: Session, deadline: Deadline, about: About, sweeping: Sweeping) -> dict[str, Any]:
+    """No one is left above: leadership is told, once, and the ladder stops here."""
+    audit.record(
+        session,
+        at=sweeping.now,
+        actor=SYSTEM,
+        action="deadline.top_of_chain",
+        subject=about.reference,
+        after={"clock": deadline.clock, "cycle": deadline.cycle, "owner": about.owner},
+    )
+    return {
+        "recipient": sweeping.center.channels.leadership,
+        "notice": _notice("deadline.top_of_chain", deadline, about, None, to="channel"),
+        "created_at": sweeping.now,
+    }
+
+
+def send_digests(db: Database, now: datetime) -> int:
+    """Everything the runs gathered for each person (or channel), as one message each."""
+    with db.transaction() as session:
+        rows = list(
+            session.scalars(
+                select(PendingNotice).order_by(PendingNotice.id).with_for_update(skip_locked=True)
+            )
+        )
+        by_recipient: dict[str, list[PendingNotice]] = defaultdict(list)
+        for row in rows:
+            by_recipient[row.recipient].append(row)
+        for recipient, lines in by_recipient.items():
+            outbox.notify(
+                session,
+                now=now,
+                to=recipient,
+                kind=DIGEST,
+                payload={"notices": [line.notice for line in lines]},
+                key=f"deadline:digest:{recipient}:{lines[0].id}",
+            )
+        if rows:
+            session.execute(delete(PendingNotice).where(PendingNotice.id.in_([row.id for row in rows])))
+    return len(by_recipient)

@@ -1,0 +1,286 @@
+"""Deadlines: one table of timers for every workflow. A timer belongs to a subject (its kind and id) and
+one of its clocks (a case's reply, an approval's waiting step, …); it is due at an instant computed once,
+when it starts, and carries the ladder it started with and how far up it has gone. `next_action_at` is when
+its next step falls (None once it has ended or has nothing left to do), and the sweep finds what is due by
+that column's index alone.
+
+Services start, move, acknowledge and end timers inside their own transaction, so a change and its
+deadlines commit together. Each start of a clock is a new cycle: (subject, clock, cycle) is unique, and a
+step fires once per cycle (`opsbot.deadline_sweep`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    ColumnElement,
+    Index,
+    Integer,
+    ScalarSelect,
+    String,
+    UniqueConstraint,
+    func,
+    select,
+)
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from opsbot.center import Calendar
+from opsbot.db import Base, BigId, UTCDateTime
+from opsbot.ladder_times import falls_at, repeats_at
+from opsbot.ladders import Ladder, LadderStep
+
+DONE = "done"
+CANCELLED = "cancelled"
+
+
+class Deadline(Base):
+    __tablename__ = "deadlines"
+    __table_args__ = (
+        UniqueConstraint("subject_kind", "subject_id", "clock", "cycle"),
+        # The sweep's one question, "what is due now", is a range scan of this index; ended timers have no
+        # next action and are not in the range.
+        Index("ix_deadlines_next_action_at", "next_action_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    subject_kind: Mapped[str] = mapped_column(String(24))
+    subject_id: Mapped[int] = mapped_column(BigInteger)
+    clock: Mapped[str] = mapped_column(String(24))
+    cycle: Mapped[int] = mapped_column(Integer)
+    # Who the clock runs for when it starts; a subject's hooks may name someone else by the time it fires
+    # (a case taken over by a colleague).
+    owner: Mapped[str | None] = mapped_column(String(32))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # The ladder as it was when the clock started, each step with the instant it first falls, in order.
+    plan: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    # Steps of the plan already fired, and how many times the last of them has repeated.
+    steps_fired: Mapped[int] = mapped_column(Integer, default=0)
+    repeats_fired: Mapped[int] = mapped_column(Integer, default=0)
+    next_action_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The last person it was escalated to: `next_level` goes up from them.
+    escalated_to: Mapped[str | None] = mapped_column(String(32))
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Set when no one was left above to escalate to and leadership was told: the ladder stopped there.
+    topped_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    ended_how: Mapped[str | None] = mapped_column(String(12))
+
+    @property
+    def is_open(self) -> bool:
+        return self.ended_at is None
+
+    def step(self, index: int) -> LadderStep:
+        return LadderStep.model_validate(self.plan[index]["step"])
+
+    def falls(self, index: int) -> datetime:
+        return datetime.fromisoformat(self.plan[index]["at"])
+
+
+def plan_of(ladder: Ladder, started: datetime, due: datetime, calendar: Calendar) -> list[dict[str, Any]]:
+    """The ladder's steps with the instant each first falls, earliest first (steps falling together keep the
+    ladder's order), and for a repeating step the instants it falls again (each an interval after the one
+    before, however late a sweep fires them)."""
+    timed = [(falls_at(step, started, due, calendar), index, step) for index, step in enumerate(ladder)]
+    plan = []
+    for at, _, step in sorted(timed, key=lambda item: (item[0], item[1])):
+        entry: dict[str, Any] = {
+            "at": at.isoformat(),
+            "step": step.model_dump(mode="json", exclude_defaults=True),
+        }
+        again, moment = [], at
+        for _ in range(step.repeats):
+            moment = repeats_at(step, moment, calendar)
+            again.append(moment.isoformat())
+        if again:
+            entry["again"] = again
+        plan.append(entry)
+    return plan
+
+
+def start(
+    session: Session,
+    *,
+    kind: str,
+    subject_id: int,
+    clock: str,
+    owner: str | None,
+    due: datetime,
+    now: datetime,
+    ladder: Ladder,
+    calendar: Calendar,
+    started: datetime | None = None,
+) -> Deadline:
+    """Start a cycle of the subject's clock, due at `due` (counted from `started`, by default now). A cycle
+    still running is cancelled: the clock starts again."""
+    previous = _open(session, kind, subject_id, clock)
+    if previous is not None:
+        end(previous, now, how=CANCELLED)
+    cycle = session.scalar(
+        select(func.max(Deadline.cycle)).where(
+            Deadline.subject_kind == kind, Deadline.subject_id == subject_id, Deadline.clock == clock
+        )
+    )
+    deadline = Deadline(
+        subject_kind=kind,
+        subject_id=subject_id,
+        clock=clock,
+        cycle=(cycle or 0) + 1,
+        owner=owner,
+        started_at=started or now,
+        due_at=due,
+        plan=plan_of(ladder, started or now, due, calendar),
+        steps_fired=0,
+        repeats_fired=0,
+    )
+    deadline.next_action_at = next_action(deadline)
+    session.add(deadline)
+    return deadline
+
+
+def move(
+    session: Session,
+    *,
+    kind: str,
+    subject_id: int,
+    clock: str,
+    due: datetime,
+    now: datetime,
+    calendar: Calendar,
+) -> Deadline | None:
+    """The clock's due instant moves (a case changed type). Due again later, its ladder starts over from its
+    first step; already past, what has fired stays fired and only the steps still to come are re-timed."""
+    deadline = _open(session, kind, subject_id, clock)
+    if deadline is None:
+        return None
+    ladder = tuple(deadline.step(index) for index in range(len(deadline.plan)))
+    deadline.due_at = due
+    deadline.plan = plan_of(ladder, deadline.started_at, due, calendar)
+    if due > now:
+        deadline.steps_fired = deadline.repeats_fired = 0
+        deadline.escalated_to = deadline.topped_at = None
+    deadline.next_action_at = next_action(deadline)
+    return deadline
+
+
+def acknowledge(session: Session, *, kind: str, subject_id: int, now: datetime) -> None:
+    """Someone has taken the subject up: steps `unless: acknowledged` no longer fire, on any of its clocks."""
+    for deadline in _all_open(session, kind, subject_id):
+        if deadline.acknowledged_at is None:
+            deadline.acknowledged_at = now
+            deadline.next_action_at = next_action(deadline)
+
+
+def finish(
+    session: Session, *, kind: str, subject_id: int, clocks: Iterable[str] | None = None, now: datetime
+) -> None:
+    """The subject is resolved (or the clock's act is done): its timers end and nothing more fires."""
+    wanted = None if clocks is None else set(clocks)
+    for deadline in _all_open(session, kind, subject_id):
+        if wanted is None or deadline.clock in wanted:
+            end(deadline, now, how=DONE)
+
+
+def cancel(session: Session, *, kind: str, subject_id: int, clocks: Iterable[str], now: datetime) -> None:
+    """The clock no longer runs (a case returned for supplement before anyone handles it)."""
+    wanted = set(clocks)
+    for deadline in _all_open(session, kind, subject_id):
+        if deadline.clock in wanted:
+            end(deadline, now, how=CANCELLED)
+
+
+def end(deadline: Deadline, now: datetime, *, how: str) -> None:
+    deadline.ended_at, deadline.ended_how, deadline.next_action_at = now, how, None
+
+
+def next_action(deadline: Deadline) -> datetime | None:
+    """When the timer next has something to do: a repeat of the step it fired last, or its next step (skipping
+    acknowledgement steps once acknowledged); None when nothing is left."""
+    if not deadline.is_open or deadline.topped_at is not None:
+        return None
+    candidates: list[datetime] = []
+    fired = deadline.steps_fired
+    if fired:
+        last = deadline.step(fired - 1)
+        again = deadline.plan[fired - 1].get("again", [])
+        if deadline.repeats_fired < len(again) and not _stopped(deadline, last):
+            candidates.append(datetime.fromisoformat(again[deadline.repeats_fired]))
+    for index in range(fired, len(deadline.plan)):
+        if not _stopped(deadline, deadline.step(index)):
+            candidates.append(deadline.falls(index))
+            break
+    return min(candidates, default=None)
+
+
+def _stopped(deadline: Deadline, step: LadderStep) -> bool:
+    return step.unless == "acknowledged" and deadline.acknowledged_at is not None
+
+
+def _open(session: Session, kind: str, subject_id: int, clock: str) -> Deadline | None:
+    return session.scalars(
+        select(Deadline).where(
+            Deadline.subject_kind == kind,
+            Deadline.subject_id == subject_id,
+            Deadline.clock == clock,
+            Deadline.ended_at.is_(None),
+        )
+    ).one_or_none()
+
+
+def _all_open(session: Session, kind: str, subject_id: int) -> list[Deadline]:
+    return list(
+        session.scalars(
+            select(Deadline)
+            .where(
+                Deadline.subject_kind == kind,
+                Deadline.subject_id == subject_id,
+                Deadline.ended_at.is_(None),
+            )
+            .order_by(Deadline.id)
+        )
+    )
+
+
+def latest(session: Session, kind: str, subject_ids: Iterable[int]) -> dict[tuple[int, str], Deadline]:
+    """Each subject's latest cycle of each clock (running or ended), for cards and lists."""
+    ids = list(subject_ids)
+    if not ids:
+        return {}
+    rows = session.scalars(
+        select(Deadline)
+        .where(Deadline.subject_kind == kind, Deadline.subject_id.in_(ids))
+        .order_by(Deadline.cycle)
+    )
+    return {(row.subject_id, row.clock): row for row in rows}
+
+
+def due_of(kind: str, subject_id: ColumnElement[int], clock: str) -> ScalarSelect[datetime]:
+    """The due instant of the subject's latest cycle of `clock`, as a correlated subquery (to filter and order
+    a list of subjects by)."""
+    return (
+        select(Deadline.due_at)
+        .where(Deadline.subject_kind == kind, Deadline.subject_id == subject_id, Deadline.clock == clock)
+        .order_by(Deadline.cycle.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
+def running_past_due(kind: str, subject_id: ColumnElement[int], clocks: Iterable[str], now: datetime) -> Any:
+    """Whether any of the subject's clocks still runs past its due instant: it is overdue."""
+    return (
+        select(Deadline.id)
+        .where(
+            Deadline.subject_kind == kind,
+            Deadline.subject_id == subject_id,
+            Deadline.clock.in_(list(clocks)),
+            Deadline.ended_at.is_(None),
+            Deadline.due_at < now,
+        )
+        .exists()
+    )
