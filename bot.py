@@ -10,7 +10,7 @@ import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -25,11 +25,12 @@ from handlers.delivery import TOKEN_ERRORS, Deliverer, DeliveryLoop, Pacer
 from handlers.edge import Edge
 from handlers.socket_mode import SocketModeRefused, SocketModeServer
 from handlers.web import WebServer, wsgi_app
-from opsbot.approvals.jobs import approval_sweeps
-from opsbot.cases.jobs import case_sweeps
+from opsbot.approvals.deadlines import ApprovalDeadlines
+from opsbot.cases.deadlines import CaseDeadlines
 from opsbot.center import Center, CenterFileError, load_center
 from opsbot.clock import Clock, SystemClock
 from opsbot.db import Database
+from opsbot.deadline_sweep import SubjectHooks, sweep_deadlines
 from opsbot.directory import sync_directory
 from opsbot.migrate import current_revision, head_revision, upgrade_to_head
 from opsbot.scheduler import build_scheduler
@@ -39,8 +40,15 @@ from opsbot.sweeps import FOUNDATION_SWEEPS, Sweep, run_due_sweeps
 log = logging.getLogger("opsbot")
 
 
+# What each subject kind's deadline steps do.
+DEADLINE_HOOKS: dict[str, SubjectHooks] = {"case": CaseDeadlines(), "approval": ApprovalDeadlines()}
+
+
 def sweeps_for(center: Center) -> tuple[Sweep, ...]:
-    return FOUNDATION_SWEEPS + case_sweeps(center) + approval_sweeps(center)
+    def deadlines(db: Database, now: datetime) -> int:
+        return sweep_deadlines(db, now, center, DEADLINE_HOOKS)
+
+    return (*FOUNDATION_SWEEPS, Sweep("deadlines", timedelta(minutes=1), deadlines))
 
 
 class StartupError(Exception):
@@ -112,12 +120,12 @@ def mask_stop_signals(how: int) -> None:
         signal.pthread_sigmask(how, STOP_SIGNALS)
 
 
-def open_database(settings: Settings) -> Database:
+def open_database(settings: Settings, center: Center) -> Database:
     """Connect; bring a SQLite file to the current schema; refuse a PostgreSQL database that is behind."""
     db = Database(settings.database_url, sqlite_synchronous=settings.sqlite_synchronous)
     try:
         if db.is_sqlite:
-            upgrade_to_head(db)
+            upgrade_to_head(db, center)
         elif current_revision(db) != head_revision():
             raise StartupError("the database schema is not current: run `python bot.py migrate` first")
     except OperationalError as exc:
@@ -173,7 +181,7 @@ def build_bot(settings: Settings, *, clock: Clock | None = None, with_app: bool 
     """The process's parts; `with_app=False` for processes that only deliver and sweep."""
     clock = clock or SystemClock()
     center = read_center(settings.config_path)
-    db = open_database(settings)
+    db = open_database(settings, center)
     sync_center(db, center, clock)
     bot_token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else ""
     deliverer = Deliverer(
@@ -282,7 +290,7 @@ def migrate(settings: Settings) -> None:
     center = read_center(settings.config_path)  # a file that cannot be loaded leaves the database as it was
     db = Database(settings.database_url, sqlite_synchronous=settings.sqlite_synchronous)
     try:
-        upgrade_to_head(db)
+        upgrade_to_head(db, center)
     except OperationalError as exc:
         raise StartupError(f"DATABASE_URL: cannot use the database: {exc.orig}") from None
     sync_center(db, center, SystemClock())

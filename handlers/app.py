@@ -16,13 +16,13 @@ from slack_sdk.http_retry.builtin_handlers import (
     ServerErrorRetryHandler,
 )
 
-from handlers import announcements, approvals, cases, home, ops
+from handlers import announcements, approvals, cases, deadlines, home, ops
 from handlers.catalogue import CommandHelp
 from handlers.delivery import Renderer
 from handlers.edge import Edge, handle_error
 from handlers.payloads import misshapen
 
-MODULES = (ops, announcements, cases, approvals, home)
+MODULES = (ops, announcements, cases, approvals, home, deadlines)
 
 
 def catalogue() -> list[CommandHelp]:

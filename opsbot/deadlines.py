@@ -18,7 +18,6 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     BigInteger,
-    ColumnElement,
     Index,
     Integer,
     ScalarSelect,
@@ -52,6 +51,9 @@ class Deadline(Base):
     subject_id: Mapped[int] = mapped_column(BigInteger)
     clock: Mapped[str] = mapped_column(String(24))
     cycle: Mapped[int] = mapped_column(Integer)
+    # Which part of the subject the cycle is for, where a clock runs for each in turn (an approval's
+    # `round.step`).
+    part: Mapped[str | None] = mapped_column(String(32))
     # Who the clock runs for when it starts; a subject's hooks may name someone else by the time it fires
     # (a case taken over by a colleague).
     owner: Mapped[str | None] = mapped_column(String(32))
@@ -66,6 +68,9 @@ class Deadline(Base):
     # The last person it was escalated to: `next_level` goes up from them.
     escalated_to: Mapped[str | None] = mapped_column(String(32))
     acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # While paused (the subject waits on someone outside: a customer's supplement, a review) nothing fires;
+    # resumed, what fell due meanwhile fires.
+    paused_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Set when no one was left above to escalate to and leadership was told: the ladder stopped there.
     topped_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -110,14 +115,20 @@ def start(
     subject_id: int,
     clock: str,
     owner: str | None,
-    due: datetime,
+    due: datetime | None,
     now: datetime,
     ladder: Ladder,
     calendar: Calendar,
     started: datetime | None = None,
+    part: str | None = None,
 ) -> Deadline:
-    """Start a cycle of the subject's clock, due at `due` (counted from `started`, by default now). A cycle
+    """Start a cycle of the subject's clock, due at `due` (counted from `started`, by default now). A clock
+    with no due instant of its own (an approval step) is due when its ladder's last step falls. A cycle
     still running is cancelled: the clock starts again."""
+    began = started or now
+    plan = plan_of(ladder, began, due or began, calendar)
+    if due is None:
+        due = max((datetime.fromisoformat(entry["at"]) for entry in plan), default=began)
     previous = _open(session, kind, subject_id, clock)
     if previous is not None:
         end(previous, now, how=CANCELLED)
@@ -131,10 +142,11 @@ def start(
         subject_id=subject_id,
         clock=clock,
         cycle=(cycle or 0) + 1,
+        part=part,
         owner=owner,
-        started_at=started or now,
+        started_at=began,
         due_at=due,
-        plan=plan_of(ladder, started or now, due, calendar),
+        plan=plan,
         steps_fired=0,
         repeats_fired=0,
     )
@@ -194,6 +206,17 @@ def cancel(session: Session, *, kind: str, subject_id: int, clocks: Iterable[str
             end(deadline, now, how=CANCELLED)
 
 
+def pause(deadline: Deadline, now: datetime) -> None:
+    if deadline.paused_at is None:
+        deadline.paused_at, deadline.next_action_at = now, None
+
+
+def resume(deadline: Deadline) -> None:
+    if deadline.paused_at is not None:
+        deadline.paused_at = None
+        deadline.next_action_at = next_action(deadline)
+
+
 def end(deadline: Deadline, now: datetime, *, how: str) -> None:
     deadline.ended_at, deadline.ended_how, deadline.next_action_at = now, how, None
 
@@ -201,7 +224,7 @@ def end(deadline: Deadline, now: datetime, *, how: str) -> None:
 def next_action(deadline: Deadline) -> datetime | None:
     """When the timer next has something to do: a repeat of the step it fired last, or its next step (skipping
     acknowledgement steps once acknowledged); None when nothing is left."""
-    if not deadline.is_open or deadline.topped_at is not None:
+    if not deadline.is_open or deadline.topped_at is not None or deadline.paused_at is not None:
         return None
     candidates: list[datetime] = []
     fired = deadline.steps_fired
@@ -232,6 +255,11 @@ def _open(session: Session, kind: str, subject_id: int, clock: str) -> Deadline 
     ).one_or_none()
 
 
+def open_clocks(session: Session, kind: str, subject_id: int) -> dict[str, Deadline]:
+    """The subject's running (or paused) timers, by clock."""
+    return {deadline.clock: deadline for deadline in _all_open(session, kind, subject_id)}
+
+
 def _all_open(session: Session, kind: str, subject_id: int) -> list[Deadline]:
     return list(
         session.scalars(
@@ -259,7 +287,7 @@ def latest(session: Session, kind: str, subject_ids: Iterable[int]) -> dict[tupl
     return {(row.subject_id, row.clock): row for row in rows}
 
 
-def due_of(kind: str, subject_id: ColumnElement[int], clock: str) -> ScalarSelect[datetime]:
+def due_of(kind: str, subject_id: Any, clock: str) -> ScalarSelect[datetime]:
     """The due instant of the subject's latest cycle of `clock`, as a correlated subquery (to filter and order
     a list of subjects by)."""
     return (
@@ -271,8 +299,8 @@ def due_of(kind: str, subject_id: ColumnElement[int], clock: str) -> ScalarSelec
     )
 
 
-def running_past_due(kind: str, subject_id: ColumnElement[int], clocks: Iterable[str], now: datetime) -> Any:
-    """Whether any of the subject's clocks still runs past its due instant: it is overdue."""
+def running_past_due(kind: str, subject_id: Any, clocks: Iterable[str], now: datetime) -> Any:
+    """Whether any of the subject's clocks still runs (not paused) past its due instant: it is overdue."""
     return (
         select(Deadline.id)
         .where(
@@ -280,6 +308,7 @@ def running_past_due(kind: str, subject_id: ColumnElement[int], clocks: Iterable
             Deadline.subject_id == subject_id,
             Deadline.clock.in_(list(clocks)),
             Deadline.ended_at.is_(None),
+            Deadline.paused_at.is_(None),
             Deadline.due_at < now,
         )
         .exists()

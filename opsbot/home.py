@@ -23,9 +23,10 @@ from opsbot.announcements import Announcement, AnnouncementRead
 from opsbot.approvals.queries import waiting_for
 from opsbot.approvals.records import delegations_in_force
 from opsbot.cases import rules
+from opsbot.cases.clocks import RESOLUTION, clocks_of, due_column
 from opsbot.cases.lifecycle import State
 from opsbot.cases.models import Case
-from opsbot.cases.queries import is_overdue, list_filter, mine_clause, next_due, overdue_clause
+from opsbot.cases.queries import list_filter, mine_clause, overdue_clause
 from opsbot.cases.records import reference
 from opsbot.center import Center
 from opsbot.directory import Directory, Member, load_directory
@@ -99,12 +100,11 @@ CASES_SHOWN = 10
 def my_cases(session: Session, directory: Directory, viewer: Viewer) -> dict[str, Any] | None:
     """The cases waiting for the person, the most urgent first."""
     waiting = mine_clause(viewer.person.slack_id)
+    resolve_due = due_column(RESOLUTION)
     rows = session.scalars(
-        select(Case)
-        .where(waiting)
-        .order_by(Case.resolve_due_at.is_(None), Case.resolve_due_at)
-        .limit(CASES_SHOWN)
+        select(Case).where(waiting).order_by(resolve_due.is_(None), resolve_due).limit(CASES_SHOWN)
     ).all()
+    times = clocks_of(session, rows)
     return {
         "kind": "cases",
         "items": [
@@ -112,8 +112,8 @@ def my_cases(session: Session, directory: Directory, viewer: Viewer) -> dict[str
                 "reference": reference(case),
                 "summary": case.summary,
                 "state": State(case.state).label,
-                "due": next_due(case).isoformat(),
-                "overdue": is_overdue(case, viewer.now),
+                "due": times[case.id].next_due(case).isoformat(),
+                "overdue": times[case.id].overdue(viewer.now),
             }
             for case in rows
         ],
@@ -179,17 +179,18 @@ def team_cases(session: Session, directory: Directory, viewer: Viewer) -> dict[s
     rows = session.scalars(
         select(Case)
         .where(wanted)
-        .order_by(overdue_clause(viewer.now).desc(), Case.resolve_due_at, Case.id)
+        .order_by(overdue_clause(viewer.now).desc(), due_column(RESOLUTION), Case.id)
         .limit(TEAM_SHOWN)
     ).all()
+    times = clocks_of(session, rows)
     items = [
         {
             "reference": reference(case),
             "summary": case.summary,
             "state": State(case.state).label,
             "assignee_name": directory.name_of(case.assignee) if case.assignee else None,
-            "due": next_due(case).isoformat(),
-            "overdue": is_overdue(case, viewer.now),
+            "due": times[case.id].next_due(case).isoformat(),
+            "overdue": times[case.id].overdue(viewer.now),
         }
         for case in rows
     ]

@@ -27,16 +27,16 @@ TARGET_PREFIXES = ("role:", "function:", "channel:")
 class LadderStep(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    after: float | None = Field(None, ge=0, le=5000)
-    before_due: float | None = Field(None, ge=0, le=5000)
-    after_due: float | None = Field(None, ge=0, le=5000)
+    after: float | None = Field(default=None, ge=0, le=5000)
+    before_due: float | None = Field(default=None, ge=0, le=5000)
+    after_due: float | None = Field(default=None, ge=0, le=5000)
     hours: Literal["business", "calendar"] = "business"
     unless: Literal["acknowledged", "resolved"] = "resolved"
     do: Action
     to: tuple[str, ...] = Field(min_length=1)
-    repeat_every: float | None = Field(None, gt=0, le=5000)
+    repeat_every: float | None = Field(default=None, gt=0, le=5000)
     # How many times it repeats after it first fires (bounded: a ladder nags, it does not spam).
-    repeats: int = Field(0, ge=0, le=20)
+    repeats: int = Field(default=0, ge=0, le=20)
 
     @field_validator("to")
     @classmethod

@@ -7,6 +7,7 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 
+from opsbot.center import Center
 from opsbot.db import Database
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
@@ -19,10 +20,13 @@ def alembic_config(db: Database) -> Config:
     return config
 
 
-def upgrade_to_head(db: Database) -> None:
+def upgrade_to_head(db: Database, center: Center | None = None) -> None:
+    """`center`: the center file, for migrations that carry data by its rules (the deadlines of work in
+    flight are timed on its calendar and ladders)."""
     config = alembic_config(db)
     with db.engine.begin() as connection:
         config.attributes["connection"] = connection
+        config.attributes["center"] = center
         command.upgrade(config, "head")
 
 

@@ -1,9 +1,31 @@
 """Every table of opsbot, gathered on one MetaData for Alembic and the schema tests."""
 
-from opsbot import announcements, audit, directory, inbound, numbering, outbox, sweeps
+from opsbot import (
+    announcements,
+    audit,
+    deadline_sweep,
+    deadlines,
+    directory,
+    inbound,
+    numbering,
+    outbox,
+    sweeps,
+)
 from opsbot.approvals import models as approval_models
 from opsbot.cases import models as case_models
 from opsbot.db import Base
 
-MODULES = (announcements, audit, directory, inbound, numbering, outbox, sweeps, case_models, approval_models)
+MODULES = (
+    announcements,
+    audit,
+    deadlines,
+    deadline_sweep,
+    directory,
+    inbound,
+    numbering,
+    outbox,
+    sweeps,
+    case_models,
+    approval_models,
+)
 metadata = Base.metadata

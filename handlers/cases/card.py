@@ -184,20 +184,8 @@ def case_prompt(payload: Mapping[str, Any], *, zone: tzinfo) -> Message:
     return Message(text=text, blocks=blocks)
 
 
-def overdue_notice(payload: Mapping[str, Any], *, zone: tzinfo) -> Message:
-    """The cases that fell overdue in one sweep, for their handler or the handler's superior."""
-    lines = payload["lines"]
-    head = "⚠️ A deadline has passed:" if len(lines) == 1 else f"⚠️ {len(lines)} deadlines have passed:"
-    listed = Mrkdwn("\n").join(md("• {line}", line=line) for line in lines)
-    blocks = [section(Mrkdwn(head)), *sections(listed)][:49]
-    blocks.append(context(Mrkdwn("`/case list overdue` lists them; `/case show CASE-…` shows one.")))
-    text = md("{head} {lines}", head=head, lines="; ".join(lines)).cut(3000)
-    return Message(text=text, blocks=blocks)
-
-
 RENDERERS = {
     "case.card": case_card,
     "case.line": case_line,
     "case.prompt": case_prompt,
-    "case.overdue": overdue_notice,
 }

@@ -14,6 +14,7 @@ from handlers.edge import Edge
 from handlers.mrkdwn import Mrkdwn, escape, md, slack_time
 from handlers.payloads import Click, Command
 from opsbot.cases import queries
+from opsbot.cases.clocks import REPLY, RESOLUTION
 from opsbot.cases.lifecycle import State
 from opsbot.cases.models import CHANNELS
 from opsbot.cases.queries import CaseDetails, CasePage, TimelineEntry
@@ -166,8 +167,8 @@ def render_case(details: CaseDetails, directory: Directory, edge: Edge) -> Messa
             ("Unit", escape(unit.name if unit else case.unit_key)),
             ("Handler", escape(name(case.assignee))),
             ("Reviewers", escape(reviewers)),
-            ("Reply due", slack_time(case.reply_due_at, zone)),
-            ("Resolution due", slack_time(case.resolve_due_at, zone)),
+            ("Reply due", slack_time(details.clocks.due(REPLY), zone)),
+            ("Resolution due", slack_time(details.clocks.due(RESOLUTION), zone)),
             ("Returns · satisfaction", escape(f"{case.review_returns} · {satisfaction}")),
         ),
         *sections(md("*Summary*\n{text}", text=case.summary)),

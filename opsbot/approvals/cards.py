@@ -33,6 +33,7 @@ from opsbot.approvals.records import (
     steps_of,
     waits_for,
 )
+from opsbot.clock import center_time
 
 CARD = "approval.card"
 PROMPT = "approval.prompt"
@@ -162,6 +163,7 @@ def _step_copies(request: ApprovalRequest, step: ApprovalStep, trail: Trail, cle
     names = clerk.directory.name_of
     audience = f"step:{step.round}:{step.position}"
     where = f"step {step.position} of {request.number} ({step.label})"
+    since = center_time(step.waiting_since or clerk.now, clerk.center.calendar.zone)
     found = [Copy(step.approver, audience, reader=step.approver)]
     if step.escalated_to:
         found.append(
@@ -170,8 +172,8 @@ def _step_copies(request: ApprovalRequest, step: ApprovalStep, trail: Trail, cle
                 f"{audience}:escalated",
                 reader=step.escalated_to,
                 banner=f"⚠️ {request.number} has waited for {names(step.approver)} (step {step.position}, "
-                f"{step.label}) for {clerk.center.approvals.escalate_after_hours:g} business hours. As their "
-                "superior you may decide it.",
+                f"{step.label}) since {since}."
+                " As their superior you may decide it.",
             )
         )
     delegates = list(trail.delegates.get((step.round, step.position), []))

@@ -113,7 +113,6 @@ class ApprovalStep(Base):
     decided_by: Mapped[str | None] = mapped_column(String(32))
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     reason: Mapped[str | None] = mapped_column(Text)
-    reminded: Mapped[bool] = mapped_column(default=False)
     escalated_to: Mapped[str | None] = mapped_column(String(32))
 
 

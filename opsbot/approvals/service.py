@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from opsbot import audit, outbox
+from opsbot.approvals import clocks
 from opsbot.approvals.cards import publish, republish_waiting_for
 from opsbot.approvals.chains import resolve_chain
 from opsbot.approvals.lifecycle import DONE, Decision, RequestState, StepState, after_decision
@@ -88,6 +89,7 @@ def request_approval(
             **checked,
         },
     )
+    clocks.settle(session, request, steps_of(session, request), clerk)
     publish(session, request, clerk)
     return request
 
@@ -105,7 +107,6 @@ def _add_round(
                 approver=step.approver,
                 state=StepState.PENDING if position == 1 else StepState.WAITING,
                 waiting_since=now if position == 1 else None,
-                reminded=False,
             )
         )
     session.flush()
@@ -186,6 +187,7 @@ def decide(
             "as_superior": acting_for is not None and clerk.actor == step.escalated_to,
         },
     )
+    clocks.settle(session, request, steps, clerk)
     publish(session, request, clerk)  # once the round ends, the requester is told its outcome
     return request
 
@@ -217,9 +219,7 @@ def _already(step: ApprovalStep, request: ApprovalRequest, clerk: Clerk, *, resu
         when = center_time(step.decided_at, clerk.center.calendar.zone) if step.decided_at else None
         return (
             f"Step {step.position} of {request.number} was already {StepState(step.state).words} by "
-            f"{clerk.directory.name_of(step.decided_by)}"
-            + (f" at {when}." if when else ".")
-            + since
+            f"{clerk.directory.name_of(step.decided_by)}" + (f" at {when}." if when else ".") + since
         )
     if resubmitted:
         return f"Step {step.position} of {request.number} is no longer waiting for a decision.{since}"
@@ -246,6 +246,7 @@ def withdraw(session: Session, clerk: Clerk, number: str) -> ApprovalRequest:
     audit.record(
         session, at=clerk.now, actor=clerk.actor, action="approval.withdrawn", subject=request.number
     )
+    clocks.settle(session, request, steps_of(session, request), clerk)
     publish(session, request, clerk)
     return request
 
@@ -308,6 +309,7 @@ def resubmit(
             "chain": [f"{step.label}: {step.approver}" for step in chain],
         },
     )
+    clocks.settle(session, request, steps_of(session, request), clerk)
     publish(session, request, clerk, ended=returned)
     return request
 

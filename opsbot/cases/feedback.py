@@ -8,7 +8,7 @@ from datetime import timedelta
 from sqlalchemy.orm import Session
 
 from opsbot.business_hours import add_business_hours
-from opsbot.cases import rules
+from opsbot.cases import clocks, rules
 from opsbot.cases.lifecycle import Event, State
 from opsbot.cases.models import Case
 from opsbot.cases.records import Act, Desk, changed, ensure_works_on, load, prompt, reference, step
@@ -60,15 +60,16 @@ def record_informed(session: Session, desk: Desk, ref: str, how: str) -> Case:
     case.informed_at, case.informed_how = desk.now, how
     case.replied_at = case.replied_at or desk.now
     days = desk.center.cases.follow_up_days
-    case.follow_up_due_at = add_business_hours(desk.now + timedelta(days=days), 0, desk.center.calendar)
-    case.follow_up_prompted = False
+    due = add_business_hours(desk.now + timedelta(days=days), 0, desk.center.calendar)
+    owner = case.follow_up_owner or case.registered_by
+    clocks.start(session, case, desk.center, desk.now, clocks.FOLLOW_UP, due=due, owner=owner)
     changed(
         session,
         case,
         desk,
         action="informed",
-        line=f"Customer informed: {how}. Follow-up due {case.follow_up_due_at:%Y-%m-%d}.",
-        after={"how": how, "follow_up_due_at": case.follow_up_due_at.isoformat()},
+        line=f"Customer informed: {how}. Follow-up due {due.astimezone(desk.center.calendar.zone):%Y-%m-%d}.",
+        after={"how": how, "follow_up_due_at": due.isoformat()},
     )
     return case
 
@@ -117,8 +118,8 @@ def record_satisfaction(
         # The handler met the first deadline; handling the objection gets its own, from now.
         kind = desk.case_type(case.type_key)
         case.resolved_at = None
-        case.resolve_due_at = add_business_hours(desk.now, kind.resolve_hours, desk.center.calendar)
-        case.resolve_reminded = case.resolve_overdue = False
+        due = add_business_hours(desk.now, kind.resolve_hours, desk.center.calendar)
+        clocks.start(session, case, desk.center, desk.now, clocks.RESOLUTION, due=due, owner=case.assignee)
         why = "an objection" if objection else "a low score"
         changed(
             session,
@@ -126,13 +127,12 @@ def record_satisfaction(
             desk,
             action="reopened",
             line=f"Follow-up: {score}/5 with {why}; reopened to the handler, due again "
-            f"{center_time(case.resolve_due_at, desk.center.calendar.zone)}."
-            + (f" “{comment}”" if comment else ""),
+            f"{center_time(due, desk.center.calendar.zone)}." + (f" “{comment}”" if comment else ""),
             after={
                 "score": score,
                 "objection": objection,
                 "comment": comment,
-                "resolve_due_at": case.resolve_due_at.isoformat(),
+                "resolve_due_at": due.isoformat(),
             },
         )
         prompt(

@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field, ValidationError, field_validator
 from sqlalchemy.orm import Session
 
 from opsbot.business_hours import add_business_hours
-from opsbot.cases import rules
+from opsbot.cases import clocks, rules
 from opsbot.cases.lifecycle import UNRESOLVED, Event, State
 from opsbot.cases.models import CHANNELS, TO_COMPLETE, Case
 from opsbot.cases.records import (
@@ -131,7 +131,7 @@ def receive(session: Session, desk: Desk, form: IntakeForm) -> Case:
         registered_by=desk.actor,
         received_at=desk.now,
         # A promise made at intake holds while the customer sends what is missing.
-        reply_due_at=form.promised_reply_at,
+        promised_reply_at=form.promised_reply_at,
         version=0,
     )
     session.add(case)
@@ -236,9 +236,14 @@ def register(session: Session, case: Case, desk: Desk) -> None:
         case.number = next_number(session, KIND, desk.now.astimezone(calendar.zone).year)
         case.registered_at = desk.now
         case.follow_up_owner = case.registered_by
-    case.resolve_due_at = add_business_hours(desk.now, kind.resolve_hours, calendar)
-    case.reply_due_at = case.reply_due_at or add_business_hours(desk.now, kind.reply_hours, calendar)
-    case.resolve_reminded = case.resolve_overdue = False
+    resolve_due = add_business_hours(desk.now, kind.resolve_hours, calendar)
+    clocks.start(
+        session, case, desk.center, desk.now, clocks.RESOLUTION, due=resolve_due, owner=case.assignee
+    )
+    reply_due = clocks.clocks(session, case).due(clocks.REPLY)
+    if reply_due is None:  # registered again, the reply keeps the time it was due at first
+        reply_due = case.promised_reply_at or add_business_hours(desk.now, kind.reply_hours, calendar)
+        clocks.start(session, case, desk.center, desk.now, clocks.REPLY, due=reply_due, owner=case.assignee)
     name = desk.directory.name_of(desk.actor)
     changed(
         session,
@@ -250,8 +255,8 @@ def register(session: Session, case: Case, desk: Desk) -> None:
             "number": case.number,
             "type": kind.key,
             "unit": case.unit_key,
-            "reply_due_at": case.reply_due_at.isoformat(),
-            "resolve_due_at": case.resolve_due_at.isoformat(),
+            "reply_due_at": reply_due.isoformat(),
+            "resolve_due_at": resolve_due.isoformat(),
         },
     )
     _assign_least_loaded(session, case, desk)
@@ -347,14 +352,14 @@ def retype(
     assert case.registered_at is not None  # a numbered case, with a card to complete it on
     old = desk.case_type(case.type_key)
     calendar = desk.center.calendar
-    before = _routing(case)
+    before = _routing(session, case)
     moved = unit != case.unit_key
     case.type_key, case.complaint, case.unit_key = kind.key, kind.complaint, unit
     if case.replied_at is None:
-        case.reply_due_at = add_business_hours(case.registered_at, kind.reply_hours, calendar)
-        _rearm(case, "reply", desk)
-    case.resolve_due_at = add_business_hours(case.registered_at, kind.resolve_hours, calendar)
-    _rearm(case, "resolve", desk)
+        due = add_business_hours(case.registered_at, kind.reply_hours, calendar)
+        clocks.move(session, case, desk.center, desk.now, clocks.REPLY, due=due)
+    due = add_business_hours(case.registered_at, kind.resolve_hours, calendar)
+    clocks.move(session, case, desk.center, desk.now, clocks.RESOLUTION, due=due)
     missing = rules.missing_items(kind.required_items, provided)
     previous = case.assignee
     if missing or moved:
@@ -369,7 +374,7 @@ def retype(
         if moved
         else "."
     )
-    changed(session, case, desk, action="retyped", line=line, before=before, after=_routing(case))
+    changed(session, case, desk, action="retyped", line=line, before=before, after=_routing(session, case))
     if previous and case.assignee is None:
         tell(
             session,
@@ -385,25 +390,19 @@ def retype(
         _assign_least_loaded(session, case, desk)
 
 
-def _routing(case: Case) -> dict[str, Any]:
+def _routing(session: Session, case: Case) -> dict[str, Any]:
     """What a type change may change, for its audit row."""
+    times = clocks.clocks(session, case)
+    reply_due, resolve_due = times.due(clocks.REPLY), times.due(clocks.RESOLUTION)
     return {
         "type": case.type_key,
         "unit": case.unit_key,
         "state": case.state,
         "assignee": case.assignee,
         "missing": list(case.missing_items),
-        "reply_due_at": case.reply_due_at.isoformat() if case.reply_due_at else None,
-        "resolve_due_at": case.resolve_due_at.isoformat() if case.resolve_due_at else None,
+        "reply_due_at": reply_due.isoformat() if reply_due else None,
+        "resolve_due_at": resolve_due.isoformat() if resolve_due else None,
     }
-
-
-def _rearm(case: Case, clock: str, desk: Desk) -> None:
-    """A clock due again later reminds and marks afresh; one already past stays as the sweep left it."""
-    due = case.reply_due_at if clock == "reply" else case.resolve_due_at
-    if due is not None and due > desk.now:
-        setattr(case, f"{clock}_reminded", False)
-        setattr(case, f"{clock}_overdue", False)
 
 
 def take(session: Session, desk: Desk, ref: str) -> Case:

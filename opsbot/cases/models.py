@@ -47,15 +47,11 @@ class Case(Base):
     assigned_how: Mapped[str | None] = mapped_column(String(8))
     received_at: Mapped[datetime] = mapped_column(UTCDateTime())
     registered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    reply_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    resolve_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The reply time promised to the customer at intake, if one was; otherwise the case type's target.
+    # When each clock is due, and what it has reminded of, are the deadlines' (opsbot/cases/clocks.py).
+    promised_reply_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     replied_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    # Reminders and overdue notices already sent, so a sweep sends each once.
-    reply_reminded: Mapped[bool] = mapped_column(Boolean, default=False)
-    resolve_reminded: Mapped[bool] = mapped_column(Boolean, default=False)
-    reply_overdue: Mapped[bool] = mapped_column(Boolean, default=False)
-    resolve_overdue: Mapped[bool] = mapped_column(Boolean, default=False)
 
     first_reviewer: Mapped[str | None] = mapped_column(String(32))
     second_reviewer: Mapped[str | None] = mapped_column(String(32))
@@ -67,8 +63,6 @@ class Case(Base):
     informed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     informed_how: Mapped[str | None] = mapped_column(String(200))
     follow_up_owner: Mapped[str | None] = mapped_column(String(32))
-    follow_up_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    follow_up_prompted: Mapped[bool] = mapped_column(Boolean, default=False)
     satisfaction: Mapped[int | None] = mapped_column(Integer)
     satisfaction_comment: Mapped[str | None] = mapped_column(Text)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -12,7 +12,8 @@ from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from opsbot.audit import AuditEntry
-from opsbot.cases import rules
+from opsbot.cases import clocks, rules
+from opsbot.cases.clocks import Clocks
 from opsbot.cases.lifecycle import State
 from opsbot.cases.models import TO_COMPLETE, Case, JointReview
 from opsbot.cases.records import load, reference, works_on
@@ -76,22 +77,8 @@ def is_open() -> ColumnElement[bool]:
 
 
 def overdue_clause(now: datetime) -> ColumnElement[bool]:
-    """Open and past the reply due time without a reply, or past the resolution due time unresolved."""
-    return and_(
-        is_open(),
-        or_(
-            and_(Case.replied_at.is_(None), Case.reply_due_at < now),
-            and_(Case.resolved_at.is_(None), Case.resolve_due_at < now),
-        ),
-    )
-
-
-def is_overdue(case: Case, now: datetime) -> bool:
-    if not State(case.state).is_open:
-        return False
-    late_reply = case.replied_at is None and case.reply_due_at is not None and case.reply_due_at < now
-    late_result = case.resolved_at is None and case.resolve_due_at is not None and case.resolve_due_at < now
-    return late_reply or late_result
+    """A reply or a result still owed past its due time (its clock runs on past due)."""
+    return clocks.overdue_clause(now)
 
 
 # The handler's own steps: accept (or reject, or ask for a joint review), then handle.
@@ -121,15 +108,6 @@ def mine_clause(person: str) -> ColumnElement[bool]:
         and_(Case.state == State.FOLLOW_UP.value, Case.follow_up_owner == person),
         and_(Case.state == State.RETURNED.value, Case.registered_by == person),
     )
-
-
-def next_due(case: Case) -> datetime:
-    """What the case waits for next: the follow-up, the promised reply, or the result."""
-    if case.state == State.FOLLOW_UP and case.follow_up_due_at:
-        return case.follow_up_due_at
-    if case.replied_at is None and case.reply_due_at:
-        return case.reply_due_at
-    return case.resolve_due_at or case.received_at
 
 
 # ---------------------------------------------------------------------------------------------- the list
@@ -220,6 +198,7 @@ def list_cases(
             .limit(PAGE_SIZE)
         ).all()
     )
+    times = clocks.clocks_of(session, rows)
     lines = tuple(
         ListLine(
             reference=reference(case),
@@ -228,8 +207,8 @@ def list_cases(
             complaint=case.complaint,
             assignee=case.assignee,
             assignee_name=directory.name_of(case.assignee) if case.assignee else None,
-            due_at=next_due(case),
-            overdue=is_overdue(case, now),
+            due_at=times[case.id].next_due(case),
+            overdue=times[case.id].overdue(now),
         )
         for case in rows
     )
@@ -251,6 +230,7 @@ class TimelineEntry:
 @dataclass(frozen=True)
 class CaseDetails:
     case: Case  # detached once the reading session ends: read its plain columns only
+    clocks: Clocks
     contact: str
     contact_shown: bool
     timeline: tuple[TimelineEntry, ...]
@@ -319,6 +299,7 @@ def case_details(session: Session, directory: Directory, viewer: str, ref: str) 
     )
     return CaseDetails(
         case=case,
+        clocks=clocks.clocks(session, case),
         contact=case.contact if shown or case.contact == TO_COMPLETE else rules.mask_contact(case.contact),
         contact_shown=shown,
         timeline=timeline,

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from opsbot import audit, outbox
-from opsbot.cases import rules
+from opsbot.cases import clocks, rules
 from opsbot.cases.lifecycle import Event, State, advance
 from opsbot.cases.models import CHANNELS, TO_COMPLETE, Case, JointReview, Prompt
 from opsbot.center import CaseType, Center
@@ -129,9 +129,11 @@ def changed(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
 ) -> None:
-    """Record a step: its audit row, the card updated in place, and a line in the card's thread."""
+    """Record a step: its clocks kept in step with it, its audit row, the card updated in place, and a line
+    in the card's thread."""
     case.version += 1
     session.flush()
+    clocks.settle(session, case, desk.now)
     audit.record(
         session,
         at=desk.now,
@@ -179,13 +181,13 @@ def post_card(session: Session, case: Case, desk: Desk) -> None:
         now=desk.now,
         to=desk.intake_channel,
         kind=CARD,
-        payload=card_payload(case, desk),
+        payload=card_payload(case, desk, clocks.clocks(session, case)),
         key=f"case:{case.number}:card:{case.version}",
         message_key=card_key(case),
     )
 
 
-def card_payload(case: Case, desk: Desk) -> dict[str, Any]:
+def card_payload(case: Case, desk: Desk, times: clocks.Clocks) -> dict[str, Any]:
     """The card shows the contact masked: the channel is open to the whole intake team."""
     kind = desk.center.cases.type(case.type_key)
     unit = desk.directory.units.get(case.unit_key)
@@ -201,14 +203,13 @@ def card_payload(case: Case, desk: Desk) -> dict[str, Any]:
         "unit": unit.name if unit else case.unit_key,
         "assignee": case.assignee,
         "assignee_name": desk.directory.name_of(case.assignee) if case.assignee else None,
-        "reply_due_at": _iso(case.reply_due_at),
-        "resolve_due_at": _iso(case.resolve_due_at),
+        "reply_due_at": _iso(times.due(clocks.REPLY)),
+        "resolve_due_at": _iso(times.due(clocks.RESOLUTION)),
         "replied": case.replied_at is not None,
         "informed": case.informed_at is not None,
         "to_complete": case.contact == TO_COMPLETE,
-        # Overdue while the late clock still runs: a reply or a result recorded since clears the mark.
-        "overdue": (case.reply_overdue and case.replied_at is None)
-        or (case.resolve_overdue and case.resolved_at is None),
+        # Overdue while a late clock still runs: a reply or a result recorded since clears the mark.
+        "overdue": times.overdue(desk.now),
         "reviewer": case.first_reviewer
         if case.state == State.FIRST_REVIEW
         else case.second_reviewer

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from opsbot.business_hours import business_time_between
+from opsbot.cases.clocks import RESOLUTION, due_column
 from opsbot.cases.lifecycle import State
 from opsbot.cases.models import Case
 from opsbot.center import Calendar
@@ -150,7 +151,7 @@ _COLUMNS = (
     Case.state,
     Case.registered_at,
     Case.resolved_at,
-    Case.resolve_due_at,
+    due_column(RESOLUTION).label("resolve_due_at"),
     Case.review_returns,
     Case.satisfaction,
 )

@@ -4,6 +4,7 @@ and whom a waiting step is escalated to (no one decides two steps of one chain).
 from datetime import UTC, datetime
 
 from opsbot.approvals.jobs import escalation_target
+
 from opsbot.approvals.models import ApprovalRequest, ApprovalStep
 from opsbot.approvals.records import Clerk, decides_another_step, stand_in
 from tests.core.test_approval_chains import CENTER, directory_of

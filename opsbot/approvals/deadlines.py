@@ -1,0 +1,117 @@
+"""What a waiting step's deadline does when its ladder's steps fall: a reminder reminds the approver (and
+whoever stands in for them), each reminder carrying the buttons; an escalation lets the first superior with
+no other part in the chain decide the step too, and gives them their own copy of the card.
+
+The request is locked as a decision locks it (`SKIP LOCKED`: one a decision holds right now is left for the
+next run), so a reminder never goes out for a step decided in the same instant."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from opsbot import audit
+from opsbot.approvals.cards import REMINDED, publish
+from opsbot.approvals.clocks import part_of
+from opsbot.approvals.lifecycle import StepState
+from opsbot.approvals.models import ApprovalRequest, ApprovalStep
+from opsbot.approvals.records import Clerk, active_delegations, stand_in, steps_of
+from opsbot.audit import SYSTEM
+from opsbot.deadline_sweep import About, Firing, Sweeping
+from opsbot.deadlines import Deadline
+
+
+class ApprovalDeadlines:
+    def claim(self, session: Session, sweeping: Sweeping, ids: Sequence[int]) -> Mapping[int, Any]:
+        requests = session.scalars(
+            select(ApprovalRequest)
+            .where(ApprovalRequest.id.in_(ids))
+            .with_for_update(skip_locked=True)
+            .execution_options(populate_existing=True)
+        )
+        return {request.id: request for request in requests}
+
+    def about(self, session: Session, sweeping: Sweeping, subject: Any, deadline: Deadline) -> About:
+        request: ApprovalRequest = subject
+        steps = steps_of(session, request)
+        step = _step(steps, deadline)
+        # No one decides two steps of one chain: an escalation passes over the requester and everyone with a
+        # part in another step.
+        others = {
+            person
+            for other in steps
+            if other is not step
+            for person in (other.approver, other.decided_by, other.escalated_to)
+            if person
+        }
+        return About(
+            reference=request.number,
+            summary=request.purpose[:80],
+            owner=step.approver if step else None,
+            parties=frozenset({request.requester, *others}),
+        )
+
+    def fire(
+        self, session: Session, sweeping: Sweeping, subject: Any, deadline: Deadline, firing: Firing
+    ) -> set[str]:
+        request: ApprovalRequest = subject
+        steps = steps_of(session, request)
+        step = _step(steps, deadline)
+        if step is None or StepState(step.state) is not StepState.PENDING:
+            return set()  # decided meanwhile: the clock ends with the change that decided it
+        clerk = Clerk(center=sweeping.center, directory=sweeping.directory, now=sweeping.now, actor=SYSTEM)
+        if firing.step.do == "escalate":
+            superior = next((p for p, word in firing.people if word in ("superior", "next_level")), None)
+            if superior is None:
+                return set()
+            _escalate(session, clerk, request, step, superior)
+            return {superior}
+        if firing.step.do == "remind":
+            return _remind(session, clerk, request, step, steps)
+        return set()
+
+
+def _step(steps: list[ApprovalStep], deadline: Deadline) -> ApprovalStep | None:
+    return next((s for s in steps if part_of(s) == deadline.part), None)
+
+
+def _escalate(session: Session, clerk: Clerk, request: ApprovalRequest, step: ApprovalStep, to: str) -> None:
+    step.escalated_to = to
+    audit.record(
+        session,
+        at=clerk.now,
+        actor=SYSTEM,
+        action="approval.escalated",
+        subject=request.number,
+        after={
+            "round": step.round,
+            "step": step.position,
+            "label": step.label,
+            "from": step.approver,
+            "to": to,
+        },
+    )
+    publish(session, request, clerk)  # the superior's copy of the card says why, and carries the buttons
+
+
+def _remind(
+    session: Session, clerk: Clerk, request: ApprovalRequest, step: ApprovalStep, steps: list[ApprovalStep]
+) -> set[str]:
+    """Remind the approver and, when someone stands in for them, the delegate too: either may decide. Each
+    reminder carries the buttons; only the reminders are sent, the cards have not changed."""
+    delegate = stand_in(step, steps, request.requester, active_delegations(session, clerk.today))
+    reminded = [step.approver, *([delegate] if delegate else [])]
+    audit.record(
+        session,
+        at=clerk.now,
+        actor=SYSTEM,
+        action=REMINDED,
+        subject=request.number,
+        after={"round": step.round, "step": step.position, "label": step.label, "to": reminded},
+    )
+    reminders = f"step:{step.round}:{step.position}:reminded:"
+    publish(session, request, clerk, only=lambda copy: copy.audience.startswith(reminders))
+    return set(reminded)

@@ -1,0 +1,98 @@
+"""What a case's deadlines do when their steps fall: remind its handler before the reply or result is due
+(with the buttons for it), mark it overdue on its card when it falls due (its handler and their superior
+are told in the sweep's digest), and prompt the follow-up when that is due."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from opsbot.audit import SYSTEM
+from opsbot.cases import rules
+from opsbot.cases.clocks import FOLLOW_UP, REPLY
+from opsbot.cases.lifecycle import State
+from opsbot.cases.models import Case
+from opsbot.cases.records import Act, Desk, changed, customer_of, prompt, reference, tell
+from opsbot.clock import center_time
+from opsbot.deadline_sweep import About, Firing, Sweeping
+from opsbot.deadlines import Deadline
+
+# What a clock is called in a case's lines.
+CLOCK_WORDS = {REPLY: "reply", "resolution": "resolution", FOLLOW_UP: "follow-up"}
+
+
+class CaseDeadlines:
+    def claim(self, session: Session, sweeping: Sweeping, ids: Sequence[int]) -> Mapping[int, Any]:
+        cases = session.scalars(select(Case).where(Case.id.in_(ids)).with_for_update(skip_locked=True))
+        return {case.id: case for case in cases}
+
+    def about(self, session: Session, sweeping: Sweeping, subject: Any, deadline: Deadline) -> About:
+        case: Case = subject
+        owner: str | None
+        if deadline.clock == FOLLOW_UP:
+            owner = case.follow_up_owner or case.registered_by
+        else:  # the handler, or while no one handles it, the group leader who dispatches it
+            leader = rules.dispatcher(case.unit_key, sweeping.directory)
+            owner = case.assignee or (leader.slack_id if leader else None)
+        return About(reference=reference(case), summary=case.summary, owner=owner, unit=case.unit_key)
+
+    def fire(
+        self, session: Session, sweeping: Sweeping, subject: Any, deadline: Deadline, firing: Firing
+    ) -> set[str]:
+        case: Case = subject
+        desk = Desk(center=sweeping.center, directory=sweeping.directory, now=sweeping.now, actor=SYSTEM)
+        word = CLOCK_WORDS.get(deadline.clock, deadline.clock)
+        if firing.step.do == "overdue":
+            changed(
+                session,
+                case,
+                desk,
+                action=f"{deadline.clock}_overdue",
+                line=f"⚠️ The {word} is overdue.",
+                after={"due": deadline.due_at.isoformat(), "late": firing.late},
+            )
+            return set()  # the handler and their superior are told in the digest
+        if firing.step.do != "remind":
+            return set()
+        told = set()
+        for person, _ in firing.people:
+            _remind(session, case, desk, deadline, person, word)
+            told.add(person)
+        return told
+
+
+def _remind(session: Session, case: Case, desk: Desk, deadline: Deadline, person: str, word: str) -> None:
+    if deadline.clock == FOLLOW_UP:
+        prompt(
+            session,
+            case,
+            desk,
+            to=person,
+            why="follow_up",
+            act=Act.FOLLOW_UP,
+            text=f"📞 Time to follow up {reference(case)} ({case.summary}) with {customer_of(case)}: ask "
+            "how satisfied they are and press Record satisfaction.",
+        )
+        return
+    text = (
+        f"⏰ {reference(case)} ({case.summary}): the {word} is due "
+        f"{center_time(deadline.due_at, desk.center.calendar.zone)}."
+    )
+    act = _reminded_act(case, deadline.clock, person)
+    if act is None:
+        tell(session, case, desk, to=person, why=f"{deadline.clock}_reminder", text=text)
+    else:
+        prompt(session, case, desk, to=person, why=f"{deadline.clock}_reminder", text=text, act=act)
+
+
+def _reminded_act(case: Case, clock: str, person: str) -> Act | None:
+    """What a reminder asks of the handler: the reply, or their next step towards the result (none while a
+    joint review decides, or for someone who is not the handler)."""
+    if case.assignee is None or case.assignee != person:
+        return None
+    if clock == REPLY:
+        return Act.REPLY
+    return {State.ASSIGNED: Act.DECIDE, State.IN_PROGRESS: Act.HANDLE}.get(State(case.state))
