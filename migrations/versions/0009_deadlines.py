@@ -67,7 +67,7 @@ def upgrade() -> None:
         sa.Column("ended_how", sa.String(length=12), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_deadlines")),
         sa.UniqueConstraint(
-            "subject_kind", "subject_id", "clock", "cycle", name=op.f("uq_deadlines_subject_kind")
+            "subject_kind", "subject_id", "clock", "cycle", name=op.f("uq_deadlines_subject_kind_subject_id_clock_cycle")
         ),
     )
     op.create_index(op.f("ix_deadlines_next_action_at"), "deadlines", ["next_action_at"], unique=False)

@@ -18,7 +18,7 @@ from opsbot.approvals.cards import REMINDED, publish
 from opsbot.approvals.clocks import part_of
 from opsbot.approvals.lifecycle import StepState
 from opsbot.approvals.models import ApprovalRequest, ApprovalStep
-from opsbot.approvals.records import Clerk, active_delegations, stand_in, steps_of
+from opsbot.approvals.records import Clerk, active_delegations, others_in_chain, stand_in, steps_of
 from opsbot.audit import SYSTEM
 from opsbot.deadline_sweep import About, Firing, Sweeping
 from opsbot.deadlines import Deadline
@@ -38,20 +38,11 @@ class ApprovalDeadlines:
         request: ApprovalRequest = subject
         steps = steps_of(session, request)
         step = _step(steps, deadline)
-        # No one decides two steps of one chain: an escalation passes over the requester and everyone with a
-        # part in another step.
-        others = {
-            person
-            for other in steps
-            if other is not step
-            for person in (other.approver, other.decided_by, other.escalated_to)
-            if person
-        }
         return About(
             reference=request.number,
             summary=request.purpose[:80],
             owner=step.approver if step else None,
-            parties=frozenset({request.requester, *others}),
+            parties=others_in_chain(request, step, steps) if step else frozenset({request.requester}),
         )
 
     def fire(

@@ -88,6 +88,21 @@ def decides_another_step(person: str, step: ApprovalStep, steps: list[ApprovalSt
     )
 
 
+def others_in_chain(
+    request: ApprovalRequest, step: ApprovalStep, steps: list[ApprovalStep]
+) -> frozenset[str]:
+    """Whom an escalation of `step` passes over: the requester, and everyone who approves, decided or was
+    escalated another step of the chain (no one decides two steps of one chain)."""
+    others = {
+        person
+        for other in steps
+        if other is not step
+        for person in (other.approver, other.decided_by, other.escalated_to)
+        if person
+    }
+    return frozenset({request.requester, *others})
+
+
 def stand_in(
     step: ApprovalStep, steps: list[ApprovalStep], requester: str, delegations: Mapping[str, str]
 ) -> str | None:

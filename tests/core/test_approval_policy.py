@@ -26,8 +26,12 @@ def problems_of(text: str) -> list[str]:
 
 
 def test_the_example_policy():
-    settings = load_center(EXAMPLE_CENTER).approvals
-    assert (settings.remind_after_hours, settings.escalate_after_hours, settings.currency) == (4, 8, "CNY")
+    center = load_center(EXAMPLE_CENTER)
+    settings = center.approvals
+    assert settings.currency == "CNY"
+    remind, escalate = center.ladders["approval.step"]
+    assert (remind.after, remind.do, remind.to) == (4, "remind", ("owner",))
+    assert (escalate.after, escalate.do, escalate.to) == (8, "escalate", ("superior",))
     expense = settings.kind("expense")
     assert expense.returnable and expense.has_amount
     assert [tier.up_to for tier in expense.tiers] == [Decimal(5000), Decimal(50000), None]
@@ -161,12 +165,9 @@ def test_an_unknown_kind_lists_the_kinds():
             "approvals.functions: unit_head: already a step relative to the requester; name it otherwise",
         ),
         (
-            (("escalate_after_hours: 8", "escalate_after_hours: 4"),),
-            "approvals.escalate_after_hours: must exceed remind_after_hours (remind first, then escalate)",
-        ),
-        (
-            (("remind_after_hours: 4\n  escalate_after_hours: 8\n", "remind_after_hours: 9\n"),),
-            "approvals.escalate_after_hours: must exceed remind_after_hours (remind first, then escalate)",
+            (("approvals:\n", "approvals:\n  escalate_after_hours: 8\n"),),
+            "approvals: escalate_after_hours is now a ladder step; write it as ladders: "
+            "{approval.step: [… {after: 8, do: escalate, to: [superior]}]}",
         ),
         (
             (("currency: CNY", "currency: yuan"),),
@@ -184,11 +185,11 @@ def test_several_mistakes_are_reported_together():
         broken(
             ("{up_to: 100000, steps: [unit_head,", "{up_to: 100000, steps: [cfo,"),
             ("finance: {unit: finance,", "finance: {unit: finanse,"),
-            ("escalate_after_hours: 8", "escalate_after_hours: 2"),
+            ("currency: CNY", "currency: yuan"),
         )
     )
     assert [problem.split(":")[0] for problem in problems] == [
-        "approvals.escalate_after_hours",
+        "approvals.currency",
         "approvals.functions.finance.unit",
         "approvals.kinds[2].tiers[1].steps[0]",
     ]
@@ -267,6 +268,6 @@ def test_defaults():
     settings = ApprovalSettings.model_validate(
         {"kinds": [{"key": "leave", "name": "Leave", "tiers": [{"steps": ["direct_superior"]}]}]}
     )
-    assert (settings.remind_after_hours, settings.escalate_after_hours, settings.currency) == (4, 8, "CNY")
+    assert settings.currency == "CNY"
     assert settings.functions == {}
     assert settings.kind("leave").returnable is False

@@ -3,14 +3,19 @@ and whom a waiting step is escalated to (no one decides two steps of one chain).
 
 from datetime import UTC, datetime
 
-from opsbot.approvals.jobs import escalation_target
-
 from opsbot.approvals.models import ApprovalRequest, ApprovalStep
-from opsbot.approvals.records import Clerk, decides_another_step, stand_in
+from opsbot.approvals.records import Clerk, decides_another_step, others_in_chain, stand_in
+from opsbot.escalation import escalation_target as first_free
 from tests.core.test_approval_chains import CENTER, directory_of
 
 SPECIALIST, WUFANG, ZHOUJIE, SUNLI = "U0ZHENGHAO", "U0WUFANG", "U0ZHOUJIE", "U0SUNLI"
 QINBO, HEPING, QIANLEI, ZHAOMIN = "U0QINBO", "U0HEPING", "U0QIANLEI", "U0ZHAOMIN"
+
+
+def escalation_target(clerk, request, step, steps):
+    return first_free(clerk.directory, step.approver, avoid=others_in_chain(request, step, steps))
+
+
 CLERK = Clerk(
     center=CENTER, directory=directory_of(CENTER), now=datetime(2026, 11, 23, 2, tzinfo=UTC), actor="system"
 )

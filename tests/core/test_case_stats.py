@@ -8,6 +8,7 @@ import pytest
 
 from opsbot.cases.models import Case
 from opsbot.cases.stats import StatsRow, compute, load_rows, period_bounds, period_stats
+from opsbot.deadlines import Deadline
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -152,9 +153,24 @@ def seed(session, registered_at, n, **extra):
         assignee="U0FENGYU",
         received_at=registered_at or local(2026, 11, 20, 9),
         registered_at=registered_at,
-        resolve_due_at=(registered_at or local(2026, 11, 20, 9)) + timedelta(days=2),
     )
-    session.add(Case(**(values | extra)))
+    case = Case(**(values | extra))
+    session.add(case)
+    session.flush()
+    started = registered_at or local(2026, 11, 20, 9)
+    session.add(
+        Deadline(
+            subject_kind="case",
+            subject_id=case.id,
+            clock="resolution",
+            cycle=1,
+            started_at=started,
+            due_at=started + timedelta(days=2),
+            plan=[],
+            steps_fired=0,
+            repeats_fired=0,
+        )
+    )
 
 
 def test_the_query_takes_the_period_in_the_center_zone(loaded, center):

@@ -7,8 +7,10 @@ from datetime import timedelta
 from sqlalchemy import select
 
 import bot
+from opsbot.cases.clocks import FOLLOW_UP, REPLY, start
 from opsbot.cases.models import Case
 from opsbot.sweeps import run_due_sweeps
+from tests.e2e.clocks import due
 from tests.e2e.test_case_lifecycle import CLERK, LEADER, Desk
 
 
@@ -30,7 +32,7 @@ def test_reminder_then_overdue_then_one_notice_to_the_superior(running_frozen, c
     with running.db.reading() as session:
         case = session.scalars(select(Case)).one()
     handler = case.assignee
-    assert case.reply_due_at == clock.now() + timedelta(hours=4)
+    assert due(running.db, REPLY) == clock.now() + timedelta(hours=4)
 
     tick(running, clock, timedelta(hours=1))  # 11:00: three business hours before the reply is due
     assert not [t for t in dms(running, handler) if "⏰" in t]
@@ -59,7 +61,9 @@ def test_the_follow_up_owner_is_prompted_when_it_is_due(running_frozen, clock):
     desk.settle(1)
     with running.db.transaction() as session:
         case = session.scalars(select(Case)).one()
-        case.state, case.follow_up_due_at = "follow_up", clock.now() + timedelta(days=3)
+        case.state = "follow_up"
+        center = running.bot.center
+        start(session, case, center, clock.now(), FOLLOW_UP, due=clock.now() + timedelta(days=3), owner=CLERK)
     tick(running, clock, timedelta(days=2))
     assert not [t for t in dms(running, CLERK) if "follow up" in t]
     tick(running, clock, timedelta(days=1, minutes=1))

@@ -7,7 +7,9 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 
 from opsbot.audit import AuditEntry
+from opsbot.cases.clocks import REPLY, RESOLUTION
 from opsbot.cases.models import Case
+from tests.e2e.clocks import due
 from tests.e2e.test_case_lifecycle import CLERK, LEADER, Desk
 from tests.e2e.test_case_prompts import asking, buttons, form_of, quick_case
 
@@ -74,7 +76,7 @@ def test_a_quick_case_becomes_the_type_it_is_and_waits_for_what_that_type_needs(
         ["Payment receipt"],
     )
     # A refund is due a reply after 8 business hours and a result after 40, from its registration.
-    assert case.reply_due_at == datetime(2026, 11, 23, 10, 0, tzinfo=UTC)  # Monday 18:00
+    assert due(desk.running.db, REPLY) == datetime(2026, 11, 23, 10, 0, tzinfo=UTC)  # Monday 18:00
     entry = retyped(desk)
     assert (entry.before["type"], entry.after["type"]) == ("enquiry", "refund")
     assert (entry.before["assignee"], entry.after["assignee"]) == (first.assignee, None)
@@ -85,8 +87,9 @@ def test_a_quick_case_becomes_the_type_it_is_and_waits_for_what_that_type_needs(
     desk.slack.wait_for(lambda: "Assigned, waiting for the handler" in desk.card_text())
     case = the_case(desk)
     assert (case.number, case.state, case.missing_items) == ("CASE-2026-000001", "assigned", [])
-    assert case.reply_due_at == datetime(2026, 11, 23, 10, 0, tzinfo=UTC)  # the reply target holds
-    assert case.resolve_due_at == datetime(2026, 11, 27, 7, 0, tzinfo=UTC)  # 40 hours from now: Friday 15:00
+    assert due(desk.running.db, REPLY) == datetime(2026, 11, 23, 10, 0, tzinfo=UTC)  # the reply target holds
+    # 40 hours from now: Friday 15:00
+    assert due(desk.running.db, RESOLUTION) == datetime(2026, 11, 27, 7, 0, tzinfo=UTC)
     desk.slack.wait_for(lambda: "Complete again; registered by Chen Jing." in thread(desk))
     assert len(desk.slack.messages("C0INTAKE")) == 1  # still the one card
 
@@ -122,7 +125,8 @@ def test_a_type_change_within_the_unit_keeps_the_handler_and_moves_the_deadline(
     desk.slack.wait_for(lambda: "Account change" in desk.card_text())
     case = the_case(desk)
     assert (case.type_key, case.state, case.assignee) == ("account_change", "in_progress", first.assignee)
-    assert case.resolve_due_at == datetime(2026, 11, 25, 8, 0, tzinfo=UTC)  # 24 hours: Wednesday 16:00
+    # 24 hours: Wednesday 16:00
+    assert due(desk.running.db, RESOLUTION) == datetime(2026, 11, 25, 8, 0, tzinfo=UTC)
     desk.slack.wait_for(lambda: "Type changed from General enquiry to Account change." in thread(desk))
 
 

@@ -10,8 +10,10 @@ import pytest
 from sqlalchemy import select
 
 import bot
+from opsbot.cases.clocks import REPLY, RESOLUTION
 from opsbot.cases.models import Case
 from opsbot.sweeps import run_due_sweeps
+from tests.e2e.clocks import due, overdue
 from tests.e2e.test_case_lifecycle import CLERK, DEPUTY, LEADER, OUTSIDER, Desk
 
 QC = "U0LUYAN"  # QC inspector: sees every case, acts on none
@@ -76,7 +78,8 @@ def test_a_promise_made_at_intake_holds_across_the_supplement(desk):
     desk.fill(CLERK, "case.supplement", {"items": ["ID proof"]}, where=prompt)
     desk.settle(1)
     with desk.running.db.reading() as session:
-        assert session.scalars(select(Case.reply_due_at)).one() == promised
+        assert session.scalars(select(Case.promised_reply_at)).one() == promised
+    assert due(desk.running.db, REPLY) == promised
 
 
 def test_a_past_promise_is_refused_even_when_items_are_missing(desk):
@@ -256,9 +259,9 @@ def test_a_reopened_case_gets_a_new_deadline_rather_than_an_overdue_mark(running
     run_due_sweeps(running_frozen.db, bot.sweeps_for(running_frozen.bot.center), clock)
     time.sleep(0.3)
     assert "OVERDUE" not in desk.card_text()
-    with running_frozen.db.reading() as session:
-        reopened = session.scalars(select(Case)).one()
-    assert reopened.resolve_due_at > clock.now() and not reopened.resolve_overdue
+    resolve_due = due(running_frozen.db, RESOLUTION)
+    assert resolve_due is not None and resolve_due > clock.now()
+    assert not overdue(running_frozen.db, clock.now())
 
 
 def test_the_promised_reply_is_recorded_during_a_joint_review(desk):

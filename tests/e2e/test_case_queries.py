@@ -9,10 +9,12 @@ import pytest
 from sqlalchemy import select
 
 from opsbot.cases import feedback, handling, intake
+from opsbot.cases.clocks import RESOLUTION
 from opsbot.cases.models import Case
 from opsbot.cases.records import Desk, reference
 from opsbot.clock import FrozenClock
 from opsbot.directory import load_directory
+from tests.e2e.clocks import due
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 CLERK = "U0CHENJING"  # intake specialist: takes cases in, and handles some
@@ -222,7 +224,7 @@ def test_stats_on_a_seeded_week(running):
     # S2, e-mail: registered Mon 16:00 (due: 2 h Mon + 9 h Tue + 5 h Wed = Wed 14:00); returned once by the
     # group leader, resubmitted Wed 15:00: 2 + 9 + 6 = 17 business hours, late. Passes both: feedback.
     s2 = seed.new(local(23, 16), "S2", channel="email")
-    assert seed.case(s2).resolve_due_at == local(25, 14)
+    assert due(seed.db, RESOLUTION, seed.case(s2)) == local(25, 14)
     seed.handle(s2, local(23, 17), local(24, 11))
     seed.review(s2, local(24, 12), passed=False, reason="Redo it")
     seed.run(seed.case(s2).assignee, local(25, 15), lambda s, d: handling.submit(s, d, s2, "Redone."))
