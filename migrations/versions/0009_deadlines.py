@@ -67,7 +67,11 @@ def upgrade() -> None:
         sa.Column("ended_how", sa.String(length=12), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_deadlines")),
         sa.UniqueConstraint(
-            "subject_kind", "subject_id", "clock", "cycle", name=op.f("uq_deadlines_subject_kind_subject_id_clock_cycle")
+            "subject_kind",
+            "subject_id",
+            "clock",
+            "cycle",
+            name=op.f("uq_deadlines_subject_kind_subject_id_clock_cycle"),
         ),
     )
     op.create_index(op.f("ix_deadlines_next_action_at"), "deadlines", ["next_action_at"], unique=False)
@@ -108,9 +112,11 @@ def _center() -> Any:
     return center
 
 
-def _utc(value: datetime | None) -> datetime | None:
+def _utc(value: datetime | str | None) -> datetime | None:
     if value is None:
         return None
+    if isinstance(value, str):  # SQLite hands plain SQL its text
+        value = datetime.fromisoformat(value)
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
@@ -180,8 +186,7 @@ def _insert(rows: list[dict[str, Any]]) -> None:
     if not rows:
         return
     table = sa.table(
-        "deadlines",
-        *(sa.column(name) for name in rows[0]),
+        "deadlines", *(sa.column(name, sa.JSON() if name == "plan" else None) for name in rows[0])
     )
     # Instants as the column stores them: SQLite keeps naive UTC.
     sqlite = op.get_bind().dialect.name == "sqlite"
