@@ -9,7 +9,9 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
+from opsbot.cases.clocks import REPLY
 from opsbot.cases.models import Case
+from tests.e2e.clocks import due
 
 CLERK = "U0ZHENGHAO"
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -26,10 +28,12 @@ def test_cards_lists_show_and_home_read_the_centers_clock(running):
     card = slack.wait_for(lambda: slack.messages("C0INTAKE"))[0]
     with running.db.reading() as session:
         case = session.scalars(select(Case)).one()
-    due = case.reply_due_at.astimezone(SHANGHAI)
-    expected = f"{due:%Y-%m-%d %H:%M} CST"
+    reply_due = due(running.db, REPLY)
+    assert reply_due is not None
+    due_here = reply_due.astimezone(SHANGHAI)
+    expected = f"{due_here:%Y-%m-%d %H:%M} CST"
     shown = json.dumps(card.blocks, ensure_ascii=False)
-    assert fallbacks(shown)[int(due.timestamp())] == expected
+    assert fallbacks(shown)[int(due_here.timestamp())] == expected
     assert "UTC" not in shown
     listed = slack.command(case.assignee, "/case", "list").json
     assert expected in fallbacks(json.dumps(listed["blocks"], ensure_ascii=False)).values()
