@@ -4,6 +4,18 @@ from opsbot import announcements, audit, directory, inbound, numbering, outbox, 
 from opsbot.approvals import models as approval_models
 from opsbot.cases import models as case_models
 from opsbot.db import Base
+from opsbot.schedules import models as schedule_models
 
-MODULES = (announcements, audit, directory, inbound, numbering, outbox, sweeps, case_models, approval_models)
+MODULES = (
+    announcements,
+    audit,
+    directory,
+    inbound,
+    numbering,
+    outbox,
+    sweeps,
+    case_models,
+    approval_models,
+    schedule_models,
+)
 metadata = Base.metadata
