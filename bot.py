@@ -34,6 +34,7 @@ from opsbot.deadline_sweep import SubjectHooks, sweep_deadlines
 from opsbot.directory import sync_directory
 from opsbot.migrate import current_revision, head_revision, upgrade_to_head
 from opsbot.scheduler import build_scheduler
+from opsbot.schedules.sweep import Hook, run_due_schedules
 from opsbot.settings import Settings, SettingsError, load_settings
 from opsbot.sweeps import FOUNDATION_SWEEPS, Sweep, run_due_sweeps
 
@@ -44,11 +45,23 @@ log = logging.getLogger("opsbot")
 DEADLINE_HOOKS: dict[str, SubjectHooks] = {"case": CaseDeadlines(), "approval": ApprovalDeadlines()}
 
 
+# What runs each kind of recurring work (meeting series, appraisal cycles, indicator evaluations): the
+# workflows that bring them register here.
+SCHEDULE_HOOKS: dict[str, Hook] = {}
+
+
 def sweeps_for(center: Center) -> tuple[Sweep, ...]:
     def deadlines(db: Database, now: datetime) -> int:
         return sweep_deadlines(db, now, center, DEADLINE_HOOKS)
 
-    return (*FOUNDATION_SWEEPS, Sweep("deadlines", timedelta(minutes=1), deadlines))
+    def schedules(db: Database, now: datetime) -> int:
+        return run_due_schedules(db, now, SCHEDULE_HOOKS, center.calendar)
+
+    return (
+        *FOUNDATION_SWEEPS,
+        Sweep("deadlines", timedelta(minutes=1), deadlines),
+        Sweep("schedules", timedelta(minutes=1), schedules),
+    )
 
 
 class StartupError(Exception):

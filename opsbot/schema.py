@@ -14,6 +14,7 @@ from opsbot import (
 from opsbot.approvals import models as approval_models
 from opsbot.cases import models as case_models
 from opsbot.db import Base
+from opsbot.schedules import models as schedule_models
 
 MODULES = (
     announcements,
@@ -27,5 +28,6 @@ MODULES = (
     sweeps,
     case_models,
     approval_models,
+    schedule_models,
 )
 metadata = Base.metadata
