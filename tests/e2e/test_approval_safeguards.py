@@ -426,7 +426,7 @@ def test_the_sweep_and_a_decision_in_flight_do_not_deadlock(running_frozen, cloc
         # One writer at a time: the sweep waited for the decision, then escalated.
         assert chain(running, number)[1][0].escalated_to == ZHOUJIE
         return
-    assert results["chase_waiting_approvals"] == 0 and chain(running, number)[1][0].escalated_to is None
+    assert results["deadlines"] == 0 and chain(running, number)[1][0].escalated_to is None
     tick(running, clock, timedelta(minutes=5))
     assert chain(running, number)[1][0].escalated_to == ZHOUJIE
 
