@@ -29,7 +29,7 @@ from opsbot import audit, outbox
 from opsbot.audit import SYSTEM
 from opsbot.center import Center
 from opsbot.db import Base, BigId, Database, UTCDateTime
-from opsbot.deadlines import Deadline, next_action
+from opsbot.deadlines import Deadline, next_action, stopped
 from opsbot.directory import Directory, load_directory
 from opsbot.escalation import escalation_target, function_holder
 from opsbot.ladders import LadderStep
@@ -169,6 +169,8 @@ def _fire_batch(
                 passed.add(deadline.id)
                 continue
             fired += _fire_due_steps(session, sweeping, hook, subject, deadline, notices)
+            if deadline.next_action_at is not None and deadline.next_action_at <= sweeping.now:
+                passed.add(deadline.id)  # left due (its subject's hooks left it so): not again this run
     if notices:
         session.execute(insert(PendingNotice), notices)
     return fired
@@ -187,10 +189,12 @@ def _fire_due_steps(
     now = sweeping.now
     fired = 0
     while deadline.next_action_at is not None and deadline.next_action_at <= now:
-        falls = deadline.next_action_at
-        step = _advance(deadline, falls)
-        if step is None:
+        upcoming = _advance(deadline, now)
+        if upcoming is None:
+            # Nothing in the plan is due after all (a timer moved meanwhile): wait for what comes next.
+            deadline.next_action_at = next_action(deadline)
             break
+        step, falls = upcoming
         if _coalesced(deadline, step, now):
             deadline.next_action_at = next_action(deadline)
             continue
@@ -209,24 +213,28 @@ def _fire_due_steps(
     return fired
 
 
-def _advance(deadline: Deadline, falls: datetime) -> LadderStep | None:
-    """Move the timer past the action due at `falls` (a repeat of its last step, or its next step) and
-    return that step."""
+def _advance(deadline: Deadline, now: datetime) -> tuple[LadderStep, datetime] | None:
+    """Move the timer past its next action, if that has fallen by `now` — a repeat of the step it fired
+    last, or its next step still in force — and return the step with the instant it fell."""
     fired = deadline.steps_fired
+    repeat: datetime | None = None
     if fired:
         again = deadline.plan[fired - 1].get("again", [])
-        if (
-            deadline.repeats_fired < len(again)
-            and datetime.fromisoformat(again[deadline.repeats_fired]) == falls
-        ):
-            deadline.repeats_fired += 1
-            return deadline.step(fired - 1)
-    for index in range(fired, len(deadline.plan)):
-        if deadline.falls(index) == falls:
-            step = deadline.step(index)
-            deadline.steps_fired, deadline.repeats_fired = index + 1, 0
-            return step
-    return None
+        if deadline.repeats_fired < len(again) and not stopped(deadline, deadline.step(fired - 1)):
+            repeat = datetime.fromisoformat(again[deadline.repeats_fired])
+    index = next(
+        (i for i in range(fired, len(deadline.plan)) if not stopped(deadline, deadline.step(i))), None
+    )
+    falls = deadline.falls(index) if index is not None else None
+    if repeat is not None and (falls is None or repeat < falls):
+        if repeat > now:
+            return None
+        deadline.repeats_fired += 1
+        return deadline.step(fired - 1), repeat
+    if index is None or falls is None or falls > now:
+        return None
+    deadline.steps_fired, deadline.repeats_fired = index + 1, 0
+    return deadline.step(index), falls
 
 
 def _coalesced(deadline: Deadline, step: LadderStep, now: datetime) -> bool:

@@ -231,16 +231,17 @@ def next_action(deadline: Deadline) -> datetime | None:
     if fired:
         last = deadline.step(fired - 1)
         again = deadline.plan[fired - 1].get("again", [])
-        if deadline.repeats_fired < len(again) and not _stopped(deadline, last):
+        if deadline.repeats_fired < len(again) and not stopped(deadline, last):
             candidates.append(datetime.fromisoformat(again[deadline.repeats_fired]))
     for index in range(fired, len(deadline.plan)):
-        if not _stopped(deadline, deadline.step(index)):
+        if not stopped(deadline, deadline.step(index)):
             candidates.append(deadline.falls(index))
             break
     return min(candidates, default=None)
 
 
-def _stopped(deadline: Deadline, step: LadderStep) -> bool:
+def stopped(deadline: Deadline, step: LadderStep) -> bool:
+    """An acknowledgement step of a subject that has been acknowledged: it no longer fires."""
     return step.unless == "acknowledged" and deadline.acknowledged_at is not None
 
 
