@@ -23,7 +23,7 @@ import enum
 import functools
 import logging
 import uuid
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -149,17 +149,17 @@ def republish_homes(
     *,
     now: datetime,
     including: Select[Any] | None = None,
+    params: Mapping[str, Any] | None = None,
 ) -> None:
     """Queue a fresh Home for each of `people` (and those `including` selects; None: everyone) who has opened
-    theirs, unless one is already waiting: one statement, in the caller's transaction."""
+    theirs, unless one is already waiting: one statement, in the caller's transaction. `including` is a
+    statement built once (its statement here is built once for it) whose bound values come in `params`."""
     dialect = _dialect(session)
+    bound = {"now": now, "people": sorted(set(people or ())), **(params or {})}
     if including is not None:
-        viewers = HomeViewer.slack_id
-        wanted = or_(viewers.in_(set(people or ())), viewers.in_(including))
-        _run(session, _queue_homes(dialect, viewers, wanted), {"now": now})
+        _run(session, _queue_including(dialect, including), bound)
         return
-    shape = "everyone" if people is None else "these"
-    _run(session, _queue_statement(dialect, shape), {"now": now, "people": sorted(set(people or ()))})
+    _run(session, _queue_statement(dialect, "everyone" if people is None else "these"), bound)
 
 
 @functools.cache
@@ -170,6 +170,14 @@ def _queue_statement(dialect: str, shape: str) -> Any:
         return _queue_homes(dialect, bindparam("person", type_=String(32)), true())
     wanted = true() if shape == "everyone" else viewers.in_(bindparam("people", expanding=True))
     return _queue_homes(dialect, viewers, wanted)
+
+
+@functools.cache
+def _queue_including(dialect: str, including: Select[Any]) -> Any:
+    """The statement for `people` and those `including` selects, built once for each such statement."""
+    viewers = HomeViewer.slack_id
+    people = viewers.in_(bindparam("people", expanding=True))
+    return _queue_homes(dialect, viewers, or_(people, viewers.in_(including)))
 
 
 def _queue_homes(dialect: str, person: Any, wanted: Any) -> Any:
