@@ -8,21 +8,25 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, event, func, select
 from sqlalchemy.orm import Session
 
 from opsbot import audit, outbox
-from opsbot.cases import rules
+from opsbot.cases import rules, workload
 from opsbot.cases.lifecycle import Event, State, advance
 from opsbot.cases.models import CHANNELS, TO_COMPLETE, Case, JointReview, Prompt
 from opsbot.center import CaseType, Center
 from opsbot.directory import Directory, Member
 from opsbot.errors import NotAllowed, NotFound
 
-OPEN_STATES = tuple(state for state in State if state.is_open)
 CARD = "case.card"
 LINE = "case.line"
 PROMPT = "case.prompt"
+
+# Every write of a case row moves it in its people's open work, in the same transaction, whichever step wrote
+# it: least-loaded assignment reads that count.
+event.listen(Case, "after_insert", workload.counted)
+event.listen(Case, "after_update", workload.recounted)
 
 
 @dataclass(frozen=True)
@@ -107,18 +111,6 @@ def works_on(case: Case, person: str, directory: Directory) -> bool:
     return person in involved or rules.in_chain_of(person, case.assignee, directory)
 
 
-def open_load(session: Session, unit: str) -> dict[str, int]:
-    """Open cases per assignee in a unit, for least-loaded assignment."""
-    rows = session.execute(
-        select(Case.assignee, func.count())
-        # Naming the open states (rather than excluding the closed ones) lets the (state, unit, assignee)
-        # index answer it alone, reading only the open cases.
-        .where(Case.unit_key == unit, Case.assignee.is_not(None), Case.state.in_(OPEN_STATES))
-        .group_by(Case.assignee)
-    )
-    return {str(assignee): count for assignee, count in rows}
-
-
 def changed(
     session: Session,
     case: Case,
@@ -141,8 +133,13 @@ def changed(
         before=before,
         after=after,
     )
-    joint_reviewers = select(JointReview.reviewer).where(JointReview.case_id == case.id)
-    outbox.republish_homes(session, concerned(case, desk, before), now=desk.now, including=joint_reviewers)
+    outbox.republish_homes(
+        session,
+        concerned(case, desk, before),
+        now=desk.now,
+        including=_JOINT_REVIEWERS,
+        params={"case_id": case.id},
+    )
     settle_prompts(session, case, desk, outcome=line)
     if case.number is None:
         return  # not registered: no card yet
@@ -156,6 +153,9 @@ def changed(
         key=f"case:{case.number}:line:{case.version}",
         thread_key=card_key(case),
     )
+
+
+_JOINT_REVIEWERS = select(JointReview.reviewer).where(JointReview.case_id == bindparam("case_id"))
 
 
 def concerned(case: Case, desk: Desk, before: dict[str, Any] | None) -> set[str]:
@@ -253,24 +253,29 @@ def still_asks(act: Act, person: str, case: Case, *, undecided: frozenset[str] =
 def prompt(session: Session, case: Case, desk: Desk, *, to: str, text: str, why: str, act: Act) -> None:
     """A direct message asking `to` for `act`, with the buttons for it. Asked again for the same reason while
     the earlier one is still open (what is left of a supplement), that message is updated instead."""
-    asked = session.scalars(
-        select(Prompt).where(
-            Prompt.case_id == case.id, Prompt.person == to, Prompt.why == why, Prompt.open.is_(True)
-        )
-    ).first()
+    asked = session.scalars(_OPEN_PROMPT, {"case_id": case.id, "person": to, "why": why}).first()
     if asked is None:
         asked = Prompt(case_id=case.id, person=to, why=why, act=act, text=text, open=True, sends=0)
         session.add(asked)
-        session.flush()
     asked.act, asked.text = act, text
     _send_prompt(session, case, desk, asked, outcome=None)
 
 
+# The statements a step runs every time, built once.
+_OPEN_PROMPT = select(Prompt).where(
+    Prompt.case_id == bindparam("case_id"),
+    Prompt.person == bindparam("person"),
+    Prompt.why == bindparam("why"),
+    Prompt.open.is_(True),
+)
+_OPEN_PROMPTS = (
+    select(Prompt).where(Prompt.case_id == bindparam("case_id"), Prompt.open.is_(True)).order_by(Prompt.id)
+)
+
+
 def settle_prompts(session: Session, case: Case, desk: Desk, *, outcome: str) -> None:
     """Close the case's open prompts that no longer ask anything of their reader, saying what happened."""
-    asked = session.scalars(
-        select(Prompt).where(Prompt.case_id == case.id, Prompt.open.is_(True)).order_by(Prompt.id)
-    ).all()
+    asked = session.scalars(_OPEN_PROMPTS, {"case_id": case.id}).all()
     if not asked:
         return
     undecided = frozenset(
@@ -299,6 +304,8 @@ def joint_round(session: Session, case: Case) -> int:
 def _send_prompt(session: Session, case: Case, desk: Desk, asked: Prompt, *, outcome: str | None) -> None:
     """Post the prompt, or update the message it was posted as (its message key is the prompt's own)."""
     asked.sends += 1
+    if asked.id is None:
+        session.flush()  # a new prompt is written once, with its first send counted: its id keys the message
     outbox.notify(
         session,
         now=desk.now,
