@@ -49,6 +49,7 @@ def request_approval(
     kind = settings.kind(kind_key)
     purpose = _text(purpose, "purpose", MAX_PURPOSE)
     checked = checked_fields(kind, fields or {}, clerk.today)  # dates as ISO text, as the JSON column holds
+    standing_in = active_delegations(session, clerk.today)
     chain = resolve_chain(
         settings,
         kind.key,
@@ -56,9 +57,10 @@ def request_approval(
         clerk.directory,
         amount=amount,
         target_unit=checked.get("target_unit"),
-        delegations=active_delegations(session, clerk.today),
+        delegations=standing_in,
     )
     request = ApprovalRequest(
+        # Taken after every read and check: the counter's row stays locked from here until the commit.
         number=next_number(session, KIND, clerk.now.astimezone(clerk.center.calendar.zone).year),
         kind_key=kind.key,
         requester=clerk.actor,
@@ -73,7 +75,7 @@ def request_approval(
     )
     session.add(request)
     session.flush()
-    _add_round(session, request, chain, round_=1, now=clerk.now)
+    steps = _add_round(session, request, chain, round_=1, now=clerk.now)
     audit.record(
         session,
         at=clerk.now,
@@ -88,27 +90,30 @@ def request_approval(
             **checked,
         },
     )
-    publish(session, request, clerk)
+    publish(session, request, clerk, steps=steps, standing_in=standing_in, new=True)
     return request
 
 
 def _add_round(
     session: Session, request: ApprovalRequest, chain: list[Any], *, round_: int, now: datetime
-) -> None:
-    for position, step in enumerate(chain, start=1):
-        session.add(
-            ApprovalStep(
-                request_id=request.id,
-                round=round_,
-                position=position,
-                label=step.label,
-                approver=step.approver,
-                state=StepState.PENDING if position == 1 else StepState.WAITING,
-                waiting_since=now if position == 1 else None,
-                reminded=False,
-            )
+) -> list[ApprovalStep]:
+    """The steps of a new round of the chain, its first waiting."""
+    steps = [
+        ApprovalStep(
+            request_id=request.id,
+            round=round_,
+            position=position,
+            label=step.label,
+            approver=step.approver,
+            state=StepState.PENDING if position == 1 else StepState.WAITING,
+            waiting_since=now if position == 1 else None,
+            reminded=False,
         )
+        for position, step in enumerate(chain, start=1)
+    ]
+    session.add_all(steps)
     session.flush()
+    return steps
 
 
 def may_decide(step: ApprovalStep, person: str, delegations: dict[str, str]) -> bool:
@@ -186,7 +191,8 @@ def decide(
             "as_superior": acting_for is not None and clerk.actor == step.escalated_to,
         },
     )
-    publish(session, request, clerk)  # once the round ends, the requester is told its outcome
+    # Once the round ends, the requester is told its outcome.
+    publish(session, request, clerk, steps=steps, standing_in=delegations)
     return request
 
 
@@ -239,14 +245,15 @@ def withdraw(session: Session, clerk: Clerk, number: str) -> ApprovalRequest:
         raise InvalidInput(
             f"{request.number} is already {RequestState(request.state).words}; it can't be withdrawn."
         )
-    for step in steps_of(session, request):
+    steps = steps_of(session, request)
+    for step in steps:
         if StepState(step.state) in (StepState.PENDING, StepState.WAITING):
             step.state = StepState.CANCELLED
     request.state, request.current_step, request.decided_at = RequestState.WITHDRAWN, None, clerk.now
     audit.record(
         session, at=clerk.now, actor=clerk.actor, action="approval.withdrawn", subject=request.number
     )
-    publish(session, request, clerk)
+    publish(session, request, clerk, steps=steps)
     return request
 
 
@@ -279,6 +286,7 @@ def resubmit(
     corrected_fields = checked_fields(kind, request.fields if fields is None else fields, clerk.today)
     # Resolved before the request changes: nothing invalid is flushed (PostgreSQL would refuse an amount too
     # large for its column with a database error instead of this refusal).
+    standing_in = active_delegations(session, clerk.today)
     chain = resolve_chain(
         clerk.center.approvals,
         request.kind_key,
@@ -286,12 +294,12 @@ def resubmit(
         clerk.directory,
         amount=corrected_amount,
         target_unit=corrected_fields.get("target_unit"),
-        delegations=active_delegations(session, clerk.today),
+        delegations=standing_in,
     )
     returned = steps_of(session, request)
     request.purpose, request.amount, request.fields = corrected_purpose, corrected_amount, corrected_fields
     round_ = returned[0].round + 1
-    _add_round(session, request, chain, round_=round_, now=clerk.now)
+    steps = _add_round(session, request, chain, round_=round_, now=clerk.now)
     request.state, request.current_step, request.decided_at = RequestState.PENDING, 1, None
     audit.record(
         session,
@@ -308,7 +316,7 @@ def resubmit(
             "chain": [f"{step.label}: {step.approver}" for step in chain],
         },
     )
-    publish(session, request, clerk, ended=returned)
+    publish(session, request, clerk, steps=steps, standing_in=standing_in, ended=returned)
     return request
 
 
