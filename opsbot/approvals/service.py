@@ -10,7 +10,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from opsbot import audit, outbox
@@ -388,8 +388,12 @@ def end_delegation(session: Session, clerk: Clerk) -> Delegation:
 
 def _republish_homes(session: Session, clerk: Clerk, delegator: str) -> None:
     """A delegation set or ended shows on the Homes of the delegator and of their delegates, new and old."""
-    delegates = select(Delegation.delegate).where(Delegation.delegator == delegator)
-    outbox.republish_homes(session, [delegator], now=clerk.now, including=delegates)
+    outbox.republish_homes(
+        session, [delegator], now=clerk.now, including=_DELEGATES, params={"delegator": delegator}
+    )
+
+
+_DELEGATES = select(Delegation.delegate).where(Delegation.delegator == bindparam("delegator"))
 
 
 def _amount_text(amount: Decimal | None) -> str | None:
