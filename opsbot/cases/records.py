@@ -72,21 +72,27 @@ def load(session: Session, ref: str, *, for_change: bool = True) -> Case:
     """A case by number (CASE-…) or intake reference (INTAKE-…); locked for the rest of the transaction
     when it is to change, so two people acting at once go one after the other."""
     ref = ref.strip().upper()
-    query = select(Case)
-    if ref.startswith("INTAKE-") and ref[7:].isdigit():
-        # The intake reference stays good after registration: it is in the clerk's messages.
-        query = query.where(Case.id == int(ref[7:]))
-    else:
-        query = query.where(Case.number == ref)
-    if for_change:
-        query = query.with_for_update()
-    case = session.scalars(query).one_or_none()
+    # The intake reference stays good after registration: it is in the clerk's messages.
+    by_id = ref.startswith("INTAKE-") and ref[7:].isdigit()
+    query = _LOAD[by_id, for_change]
+    case = session.scalars(query, {"key": int(ref[7:]) if by_id else ref}).one_or_none()
     if case is None:
         raise NotFound(
             "There is no case {ref}. Case numbers look like CASE-2026-000123; `/case list` shows yours.",
             quotes={"ref": ref},
         )
     return case
+
+
+# A case by id or by number, locked for change or not: built once.
+_LOAD = {
+    (by_id, for_change): (query.with_for_update() if for_change else query)
+    for by_id, query in (
+        (True, select(Case).where(Case.id == bindparam("key"))),
+        (False, select(Case).where(Case.number == bindparam("key"))),
+    )
+    for for_change in (True, False)
+}
 
 
 def step(case: Case, event: Event) -> State:

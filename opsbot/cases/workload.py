@@ -37,8 +37,9 @@ class OpenWork(Base):
 
 
 def open_load(session: Session, unit: str) -> dict[str, int]:
-    """Open cases per assignee in a unit, for least-loaded assignment."""
-    return {person: count for person, count in session.execute(_LOAD, {"unit": unit})}
+    """Open cases per assignee in a unit, for least-loaded assignment, as the case rows written so far left
+    it (a step writes its case when it records its change, before it assigns)."""
+    return {person: count for person, count in session.connection().execute(_LOAD, {"unit": unit})}
 
 
 _LOAD = select(OpenWork.person, OpenWork.open_cases).where(OpenWork.unit_key == bindparam("unit"))
