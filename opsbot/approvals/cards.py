@@ -80,9 +80,8 @@ def publish(
     found = copies(request, steps, trail, clerk, standing_in)
     if ended:
         found += [c for c in [outcome(request, ended, clerk)] if c is not None]
-    for copy in found:
-        if only is None or only(copy):
-            _send(session, request, clerk, payload, copy)
+    sent = [_note(request, payload, copy) for copy in found if only is None or only(copy)]
+    outbox.notify_all(session, sent, now=clerk.now)
     # What waits for the approvers' decision changed; the requester's Home lists no requests of their own.
     outbox.republish_homes(session, [c.to for c in found if c.audience.startswith("step:")], now=clerk.now)
 
@@ -241,13 +240,9 @@ def outcome(request: ApprovalRequest, steps: list[ApprovalStep], clerk: Clerk) -
     )
 
 
-def _send(
-    session: Session, request: ApprovalRequest, clerk: Clerk, payload: dict[str, Any], copy: Copy
-) -> None:
+def _note(request: ApprovalRequest, payload: dict[str, Any], copy: Copy) -> outbox.Note:
     addressed = {"audience": copy.audience, "reader": copy.reader, "banner": copy.banner, "quote": copy.quote}
-    outbox.notify(
-        session,
-        now=clerk.now,
+    return outbox.Note(
         to=copy.to,
         kind=copy.kind,
         payload=payload | addressed,

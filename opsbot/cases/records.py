@@ -149,16 +149,14 @@ def changed(
     settle_prompts(session, case, desk, outcome=line)
     if case.number is None:
         return  # not registered: no card yet
-    post_card(session, case, desk)
-    outbox.notify(
-        session,
-        now=desk.now,
+    thread_line = outbox.Note(
         to=desk.intake_channel,
         kind=LINE,
         payload={"text": line, "actor": desk.actor},
         key=f"case:{case.number}:line:{case.version}",
         thread_key=card_key(case),
     )
+    outbox.notify_all(session, [card_update(case, desk), thread_line], now=desk.now)
 
 
 _JOINT_REVIEWERS = select(JointReview.reviewer).where(JointReview.case_id == bindparam("case_id"))
@@ -179,10 +177,9 @@ def card_key(case: Case) -> str:
     return f"case:{case.number}"
 
 
-def post_card(session: Session, case: Case, desk: Desk) -> None:
-    outbox.notify(
-        session,
-        now=desk.now,
+def card_update(case: Case, desk: Desk) -> outbox.Note:
+    """The card as the case now is: posted the first time, updated in place after."""
+    return outbox.Note(
         to=desk.intake_channel,
         kind=CARD,
         payload=card_payload(case, desk),

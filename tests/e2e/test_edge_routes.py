@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from opsbot import audit
 from opsbot.cases.models import Case
 
 CLERK, HANDLER = "U0CHENJING", "U0FENGYU"
@@ -28,18 +29,23 @@ def click(running, user, action_id, value):
     return slack.click(user, None, action_id, retry_payload=payload)
 
 
+def case_of(running, number):
+    with running.db.reading() as session:
+        case = session.scalars(select(Case).where(Case.number == number)).one()
+        return case, len(audit.history(session, number))
+
+
 @pytest.mark.parametrize("action_id", ["case.take.more", "xcase.take", "case.tak", "case.take\n", "case."])
 def test_an_id_the_app_does_not_know_reaches_no_callback(running, action_id):
     number = running.slack.command(CLERK, "/case", "new Opening hours?").json["text"].split()[1].rstrip(";")
-    before = running.row_counts()
-    reply = click(running, HANDLER, action_id, number)
-    assert reply.status == 404
-    assert running.row_counts() == before
+    case, entries = case_of(running, number)
+    assert click(running, HANDLER, action_id, number).status == 404
+    after, entries_after = case_of(running, number)
+    assert (after.version, after.assignee, entries_after) == (case.version, case.assignee, entries)
 
 
 def test_a_known_id_reaches_its_own_callback(running):
     number = running.slack.command(CLERK, "/case", "new Opening hours?").json["text"].split()[1].rstrip(";")
     assert click(running, HANDLER, "case.take", number).status == 200
-    with running.db.reading() as session:
-        case = session.scalars(select(Case).where(Case.number == number)).one()
+    case, _entries = case_of(running, number)
     assert (case.assignee, case.assigned_how) == (HANDLER, "taken")
