@@ -22,6 +22,7 @@ from opsbot.cases.records import (
     prompt,
     reference,
     step,
+    taken_in,
     tell,
 )
 from opsbot.cases.workload import open_load
@@ -136,6 +137,7 @@ def receive(session: Session, desk: Desk, form: IntakeForm) -> Case:
     )
     session.add(case)
     session.flush()
+    taken_in(session, case)
     if missing:
         changed(
             session,

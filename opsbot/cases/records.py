@@ -256,21 +256,31 @@ def still_asks(act: Act, person: str, case: Case, *, undecided: frozenset[str] =
 def prompt(session: Session, case: Case, desk: Desk, *, to: str, text: str, why: str, act: Act) -> None:
     """A direct message asking `to` for `act`, with the buttons for it. Asked again for the same reason while
     the earlier one is still open (what is left of a supplement), that message is updated instead."""
-    asked = session.scalars(_OPEN_PROMPT, {"case_id": case.id, "person": to, "why": why}).first()
+    open_now = open_prompts(session, case)
+    asked = next((one for one in open_now if one.person == to and one.why == why), None)
     if asked is None:
         asked = Prompt(case_id=case.id, person=to, why=why, act=act, text=text, open=True, sends=0)
         session.add(asked)
+        open_now.append(asked)
     asked.act, asked.text = act, text
     _send_prompt(session, case, desk, asked, outcome=None)
 
 
-# The statements a step runs every time, built once.
-_OPEN_PROMPT = select(Prompt).where(
-    Prompt.case_id == bindparam("case_id"),
-    Prompt.person == bindparam("person"),
-    Prompt.why == bindparam("why"),
-    Prompt.open.is_(True),
-)
+def open_prompts(session: Session, case: Case) -> list[Prompt]:
+    """The case's open prompts, oldest first. They are read once in a transaction and then kept as its steps
+    open and close them, which they do only here: a case step settles them and may prompt, often twice."""
+    known: dict[int, list[Prompt]] = session.info.setdefault(_OPEN, {})
+    if case.id not in known:
+        known[case.id] = list(session.scalars(_OPEN_PROMPTS, {"case_id": case.id}))
+    return known[case.id]
+
+
+def taken_in(session: Session, case: Case) -> None:
+    """The case was just written for the first time: it has no prompts yet, and no need to read them."""
+    session.info.setdefault(_OPEN, {})[case.id] = []
+
+
+_OPEN = "opsbot.cases.open_prompts"
 _OPEN_PROMPTS = (
     select(Prompt).where(Prompt.case_id == bindparam("case_id"), Prompt.open.is_(True)).order_by(Prompt.id)
 )
@@ -278,7 +288,8 @@ _OPEN_PROMPTS = (
 
 def settle_prompts(session: Session, case: Case, desk: Desk, *, outcome: str) -> None:
     """Close the case's open prompts that no longer ask anything of their reader, saying what happened."""
-    asked = session.scalars(_OPEN_PROMPTS, {"case_id": case.id}).all()
+    open_now = open_prompts(session, case)
+    asked = list(open_now)
     if not asked:
         return
     undecided = frozenset(
@@ -295,6 +306,7 @@ def settle_prompts(session: Session, case: Case, desk: Desk, *, outcome: str) ->
     for one in asked:
         if not still_asks(Act(one.act), one.person, case, undecided=undecided):
             one.open = False
+            open_now.remove(one)
             _send_prompt(session, case, desk, one, outcome=outcome)
 
 
