@@ -4,9 +4,9 @@ registration with 4,500 open cases, four fifths with 100,000).
 
 A case counts for its unit and its assignee while it is open. The count follows every write of a case row
 (`opsbot.cases.records` hooks it to them): each flush of a case moves it from where it counted to where it
-now counts, on the flush's own connection.
-So the count changes in the transaction of the change, with its audit row and outbox, and no step can
-forget it, whatever it changed (the assignee, the state, the unit) and however many flushes it took.
+now counts, on the flush's own connection. So the count changes in the transaction of the change, with its
+audit row and outbox, and no step can forget it, whatever it changed (the assignee, the state, the unit)
+and however many flushes it took.
 """
 
 from __future__ import annotations
