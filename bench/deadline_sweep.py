@@ -78,8 +78,8 @@ class Timed:
 
 
 def seed(db: Database, center: Any, count: int, due: int, *, kind: str) -> list[int]:
-    """`count` open reply deadlines, the first `due` of them with a reminder due now. With kind "case", each has a
-    registered case in progress behind it."""
+    """`count` open reply deadlines, the first `due` of them with a reminder due now. With kind "case",
+    each has a registered case in progress behind it."""
     ladder = DEFAULT_LADDERS["case.reply"]
     with db.transaction() as session:
         sync_directory(session, center, now=NOW)

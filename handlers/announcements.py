@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from datetime import tzinfo
 from typing import Any
 
-from slack_bolt import Ack, App
+from slack_bolt import Ack
 from slack_sdk import WebClient
 
 from handlers.blocks import (
@@ -24,6 +24,7 @@ from handlers.catalogue import CommandHelp
 from handlers.edge import Edge
 from handlers.mrkdwn import channel_link, escape, md, slack_time
 from handlers.payloads import Click, Command, Payload, Submission
+from handlers.routes import Routes
 from opsbot import announcements
 from opsbot.errors import OpsError
 
@@ -103,8 +104,8 @@ def compose_view(channels: Mapping[str, str], purpose: str | None) -> dict[str, 
     }
 
 
-def register(app: App, edge: Edge) -> None:
-    @app.view(COMPOSE)
+def register(routes: Routes, edge: Edge) -> None:
+    @routes.view(COMPOSE)
     def submit_announcement(ack: Ack, body: dict[str, Any]) -> None:
         submission = Submission.of(body)
         values = submission.fields()
@@ -112,7 +113,7 @@ def register(app: App, edge: Edge) -> None:
         post(edge, submission, submission.user.id, str(purpose), str(text))
         ack()
 
-    @app.action(MARK_READ)
+    @routes.action(MARK_READ)
     def mark_read(ack: Ack, body: dict[str, Any]) -> None:
         click = Click.of(body)
         number, user = click.action.value, click.user.id

@@ -21,6 +21,7 @@ from handlers.catalogue import CommandHelp
 from handlers.delivery import Renderer
 from handlers.edge import Edge, handle_error
 from handlers.payloads import misshapen
+from handlers.routes import Routes
 
 MODULES = (ops, announcements, cases, approvals, home, deadlines)
 
@@ -75,9 +76,11 @@ def build_app(edge: Edge, *, client: WebClient) -> App:
         logger=logging.getLogger("opsbot.bolt"),
     )
     app.error(handle_error)
+    routes = Routes()
     ops.register(app, edge, catalogue())
-    announcements.register(app, edge)
-    cases.register(app, edge)
-    approvals.register(app, edge)
+    announcements.register(routes, edge)
+    cases.register(app, routes, edge)
+    approvals.register(app, routes, edge)
     home.register(app, edge)
+    routes.register(app)
     return app

@@ -8,12 +8,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from slack_bolt import Ack, App
+from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
 from handlers.edge import Edge, refusal_text, tell_clicker
 from handlers.payloads import Click, Submission
+from handlers.routes import Routes
 from opsbot.directory import Directory
 
 W = TypeVar("W")
@@ -36,11 +37,15 @@ class Form(Generic[W]):
 
 
 def button_acts(
-    app: App, edge: Edge, action_id: str, context_for: ContextFor[W], do: Callable[[Session, W, str], object]
+    routes: Routes,
+    edge: Edge,
+    action_id: str,
+    context_for: ContextFor[W],
+    do: Callable[[Session, W, str], object],
 ) -> None:
     """A button that acts at once: one transaction, then the cards update through the outbox."""
 
-    @app.action(action_id)
+    @routes.action(action_id)
     def pressed(ack: Ack, body: dict[str, Any]) -> None:
         click = Click.of(body)
         ref, user = click.action.value, click.user.id
@@ -48,12 +53,12 @@ def button_acts(
         ack()
 
 
-def button_opens(app: App, edge: Edge, form: Form[W], context_for: ContextFor[W]) -> None:
+def button_opens(routes: Routes, edge: Edge, form: Form[W], context_for: ContextFor[W]) -> None:
     """A button that opens `form` (after the ack, within the trigger's 3 seconds); submitting it runs the
     service, and a refusal shows on the form. Before the form opens, the service is tried with the form
     empty and rolled back: whoever may not act, or comes too late, is told at once, not after typing."""
 
-    def open_form(client: WebClient, body: dict[str, Any]) -> None:
+    def open_form(body: dict[str, Any], client: WebClient, _respond: Respond) -> None:
         click = Click.of(body)
         ref, user = click.action.value, click.user.id
         refusal = edge.refusal(
@@ -65,9 +70,9 @@ def button_opens(app: App, edge: Edge, form: Form[W], context_for: ContextFor[W]
         blocks = edge.read(lambda session, _directory: form.blocks(session, ref))
         client.views_open(trigger_id=click.trigger_id, view=form_view(form, ref, blocks))
 
-    app.action(form.action_id)(ack=lambda ack: ack(), lazy=[open_form])
+    routes.action_after_ack(form.action_id, open_form)
 
-    @app.view(form.callback_id)
+    @routes.view(form.callback_id)
     def submitted(ack: Ack, body: dict[str, Any]) -> None:
         submission = Submission.of(body)
         ref, values, user = submission.view.private_metadata, submission.fields(), submission.user.id

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Index, String, insert, select
+from sqlalchemy import JSON, Index, String, bindparam, insert, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from opsbot.db import Base, BigId, UTCDateTime
@@ -51,6 +51,8 @@ _INSERT = insert(AuditEntry.__table__)  # type: ignore[arg-type]
 
 
 def history(session: Session, subject: str) -> list[AuditEntry]:
-    return list(
-        session.scalars(select(AuditEntry).where(AuditEntry.subject == subject).order_by(AuditEntry.id))
-    )
+    return list(session.scalars(_HISTORY, {"subject": subject}))
+
+
+# Built once: a card's update reads its subject's history at every change.
+_HISTORY = select(AuditEntry).where(AuditEntry.subject == bindparam("subject")).order_by(AuditEntry.id)

@@ -13,6 +13,7 @@ from opsbot import (
 )
 from opsbot.approvals import models as approval_models
 from opsbot.cases import models as case_models
+from opsbot.cases import workload
 from opsbot.db import Base
 from opsbot.schedules import models as schedule_models
 
@@ -27,6 +28,7 @@ MODULES = (
     outbox,
     sweeps,
     case_models,
+    workload,
     approval_models,
     schedule_models,
 )

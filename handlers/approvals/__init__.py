@@ -6,11 +6,12 @@ from slack_bolt import App
 
 from handlers.approvals import actions, card, commands
 from handlers.edge import Edge
+from handlers.routes import Routes
 
 HELP = commands.HELP
 RENDERERS = card.RENDERERS
 
 
-def register(app: App, edge: Edge) -> None:
-    commands.register(app, edge)
-    actions.register(app, edge)
+def register(app: App, routes: Routes, edge: Edge) -> None:
+    commands.register(app, routes, edge)
+    actions.register(routes, edge)

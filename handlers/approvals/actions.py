@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import App
 from sqlalchemy.orm import Session
 
 from handlers.approvals import card
@@ -12,6 +11,7 @@ from handlers.approvals.request_form import resubmit_form
 from handlers.blocks import text_input
 from handlers.edge import Edge
 from handlers.forms import Form, button_acts, button_opens, text_value
+from handlers.routes import Routes
 from opsbot.approvals.lifecycle import Decision
 from opsbot.approvals.records import Clerk
 from opsbot.approvals.service import MAX_REASON, decide
@@ -56,7 +56,7 @@ FORMS: tuple[Form[Clerk], ...] = (
 )
 
 
-def register(app: App, edge: Edge) -> None:
-    button_acts(app, edge, card.APPROVE, clerk, _decide(Decision.APPROVE))
+def register(routes: Routes, edge: Edge) -> None:
+    button_acts(routes, edge, card.APPROVE, clerk, _decide(Decision.APPROVE))
     for form in (*FORMS, resubmit_form(edge)):
-        button_opens(app, edge, form, clerk)
+        button_opens(routes, edge, form, clerk)

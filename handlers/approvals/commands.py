@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from slack_bolt import Ack, App
+from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
 from handlers.approvals.actions import clerk
@@ -19,6 +19,7 @@ from handlers.catalogue import CommandHelp, unknown_subcommand
 from handlers.edge import Edge
 from handlers.mrkdwn import Mrkdwn, escape, md, mention, slack_time
 from handlers.payloads import Click, Command, Submission
+from handlers.routes import Routes
 from opsbot.approvals import cards, queries, service
 from opsbot.approvals.lifecycle import RequestState
 from opsbot.approvals.models import DATES
@@ -252,7 +253,7 @@ def _needs_number(sub: str) -> InvalidInput:
     return InvalidInput(f"Which request? Type `/approval {sub} APR-2026-000045`.")
 
 
-def register(app: App, edge: Edge) -> None:
+def register(app: App, routes: Routes, edge: Edge) -> None:
     def with_number(run: Callable[[Command, str, str], Message], sub: str) -> Subcommand:
         def routed(command: Command, rest: str) -> Message:
             number, _, more = rest.strip().partition(" ")
@@ -300,14 +301,14 @@ def register(app: App, edge: Edge) -> None:
         if edge.read(lambda _session, directory: directory.get(command.user_id)) is not None:
             client.views_open(trigger_id=command.trigger_id, view=request_view(edge.center))
 
-    def redraw(client: WebClient, body: dict[str, Any]) -> None:
+    def redraw(body: dict[str, Any], client: WebClient, _respond: Respond) -> None:
         click = Click.of(body)
         if click.view is None or click.action.selected_option is None:
             return
         view = request_view(edge.center, click.action.selected_option.value)
         client.views_update(view_id=click.view.id, hash=click.view.hash, view=view)
 
-    @app.view(FORM)
+    @routes.view(FORM)
     def submitted(ack: Ack, body: dict[str, Any]) -> None:
         submission = Submission.of(body)
         asked = form_request(submission.fields())
@@ -334,4 +335,4 @@ def register(app: App, edge: Edge) -> None:
         ack=ack_form, lazy=[open_form]
     )
     app.command(COMMAND)(answer)
-    app.action("kind")(ack=lambda ack: ack(), lazy=[redraw])
+    routes.action_after_ack("kind", redraw)

@@ -6,17 +6,18 @@ from slack_bolt import App
 
 from handlers.cases import actions, card, commands, queries
 from handlers.edge import Edge
+from handlers.routes import Routes
 
 HELP = commands.HELP + queries.HELP
 RENDERERS = card.RENDERERS
 
 
-def register(app: App, edge: Edge) -> None:
-    commands.register(app, edge, queries.SUBCOMMANDS)
-    actions.register(app, edge)
-    queries.register(app, edge)
+def register(app: App, routes: Routes, edge: Edge) -> None:
+    commands.register(app, routes, edge, queries.SUBCOMMANDS)
+    actions.register(routes, edge)
+    queries.register(routes, edge)
     commands.redraws_on_type(
-        app,
+        routes,
         edge,
         {
             commands.INTAKE_FORM: commands.redraw_intake,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from slack_bolt import Ack, App
+from slack_bolt import Ack
 from slack_sdk.models.blocks import CheckboxesElement, InputBlock, Option, UserMultiSelectElement
 from sqlalchemy.orm import Session
 
@@ -25,6 +25,7 @@ from handlers.forms import (
 )
 from handlers.mrkdwn import md
 from handlers.payloads import Click, View
+from handlers.routes import Routes
 from opsbot.cases import feedback, handling, intake
 from opsbot.cases.models import TO_COMPLETE, Case
 from opsbot.cases.records import Desk, load
@@ -243,13 +244,15 @@ FORMS: tuple[Form[Desk], ...] = (
 )
 
 
-def register(app: App, edge: Edge) -> None:
-    button_acts(app, edge, card.TAKE, desk, intake.take)
-    button_acts(app, edge, card.ACCEPT, desk, handling.accept)
-    button_acts(app, edge, card.AGREE, desk, lambda s, d, ref: handling.joint_decide(s, d, ref, agree=True))
-    button_acts(app, edge, card.PASS, desk, lambda s, d, ref: handling.review(s, d, ref, passed=True))
+def register(routes: Routes, edge: Edge) -> None:
+    button_acts(routes, edge, card.TAKE, desk, intake.take)
+    button_acts(routes, edge, card.ACCEPT, desk, handling.accept)
+    button_acts(
+        routes, edge, card.AGREE, desk, lambda s, d, ref: handling.joint_decide(s, d, ref, agree=True)
+    )
+    button_acts(routes, edge, card.PASS, desk, lambda s, d, ref: handling.review(s, d, ref, passed=True))
 
-    @app.action(card.PICK)
+    @routes.action(card.PICK)
     def picked(ack: Ack, body: dict[str, Any]) -> None:
         click = Click.of(body)
         ref, chosen = card.case_of_block(click.action.block_id), click.action.selected_user
@@ -262,4 +265,4 @@ def register(app: App, edge: Edge) -> None:
         ack()
 
     for form in (*FORMS, complete_form(edge)):
-        button_opens(app, edge, form, desk)
+        button_opens(routes, edge, form, desk)

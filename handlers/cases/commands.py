@@ -6,7 +6,7 @@ import logging
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from slack_bolt import Ack, App
+from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 from slack_sdk.models.blocks import CheckboxesElement, DateTimePickerElement, InputBlock, Option
 
@@ -15,6 +15,7 @@ from handlers.catalogue import CommandHelp, unknown_subcommand
 from handlers.edge import Edge
 from handlers.mrkdwn import md
 from handlers.payloads import Click, Command, Submission, View
+from handlers.routes import Routes
 from opsbot.business_hours import add_business_hours
 from opsbot.cases import intake
 from opsbot.cases.models import CHANNELS, Case
@@ -193,11 +194,11 @@ def redraw_intake(edge: Edge, view: View, chosen: str | None) -> dict[str, Any]:
     return intake_view(edge, chosen, view.fields())
 
 
-def redraws_on_type(app: App, edge: Edge, redraws: Mapping[str, Redraw]) -> None:
+def redraws_on_type(routes: Routes, edge: Edge, redraws: Mapping[str, Redraw]) -> None:
     """Choosing a case type redraws the form it was chosen in (the intake form, Complete details…), after
     the ack: a Slack call of its own."""
 
-    def redraw(client: WebClient, body: dict[str, Any]) -> None:
+    def redraw(body: dict[str, Any], client: WebClient, _respond: Respond) -> None:
         click = Click.of(body)
         chosen = click.action.selected_option.value if click.action.selected_option else None
         view = click.view
@@ -210,10 +211,10 @@ def redraws_on_type(app: App, edge: Edge, redraws: Mapping[str, Redraw]) -> None
             return
         client.views_update(view_id=view.id, hash=view.hash, view=drawn)
 
-    app.action(TYPE_KEY)(ack=lambda ack: ack(), lazy=[redraw])
+    routes.action_after_ack(TYPE_KEY, redraw)
 
 
-def register(app: App, edge: Edge, queries: Mapping[str, Subcommand]) -> None:
+def register(app: App, routes: Routes, edge: Edge, queries: Mapping[str, Subcommand]) -> None:
     subcommands: dict[str, Subcommand] = {"new": quick_case, **queries}
 
     def answer(ack: Ack, body: dict[str, Any]) -> None:
@@ -237,7 +238,7 @@ def register(app: App, edge: Edge, queries: Mapping[str, Subcommand]) -> None:
         if edge.read(lambda _session, directory: directory.get(command.user_id)) is not None:
             client.views_open(trigger_id=command.trigger_id, view=intake_view(edge))
 
-    @app.view(INTAKE_FORM)
+    @routes.view(INTAKE_FORM)
     def submit_intake(ack: Ack, body: dict[str, Any]) -> None:
         submission = Submission.of(body)
         form = intake.parse_form(submission.fields())

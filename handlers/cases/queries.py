@@ -6,13 +6,15 @@ from collections.abc import Callable
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from slack_bolt import App, Respond
+from slack_bolt import Respond
+from slack_sdk import WebClient
 
 from handlers.blocks import Message, actions, button, context, divider, fields, header, section, sections
 from handlers.catalogue import CommandHelp
 from handlers.edge import Edge
 from handlers.mrkdwn import Mrkdwn, escape, md, slack_time
 from handlers.payloads import Click, Command
+from handlers.routes import Routes
 from opsbot.cases import queries
 from opsbot.cases.clocks import REPLY, RESOLUTION
 from opsbot.cases.lifecycle import State
@@ -116,15 +118,15 @@ def listing(edge: Edge, user: str, text: str) -> Message:
     return render_list(page, edge.center.calendar.zone)
 
 
-def register(app: App, edge: Edge) -> None:
-    def turn_page(body: dict[str, Any], respond: Respond) -> None:
+def register(routes: Routes, edge: Edge) -> None:
+    def turn_page(body: dict[str, Any], _client: WebClient, respond: Respond) -> None:
         """The list's Previous / Next buttons: the same ephemeral message shows the other page."""
         click = Click.of(body)
         shown = listing(edge, click.user.id, click.action.value)
         respond(text=shown.text, blocks=shown.blocks, replace_original=True)
 
     for action_id in (PREVIOUS, NEXT):
-        app.action(action_id)(ack=lambda ack: ack(), lazy=[turn_page])
+        routes.action_after_ack(action_id, turn_page)
 
 
 # ------------------------------------------------------------------------------------------------- show

@@ -61,25 +61,28 @@ def publish(
     request: ApprovalRequest,
     clerk: Clerk,
     *,
+    steps: list[ApprovalStep] | None = None,
+    standing_in: Mapping[str, str] | None = None,
+    new: bool = False,
     ended: list[ApprovalStep] | None = None,
     only: Callable[[Copy], bool] | None = None,
 ) -> None:
     """Update every living message of the request, and post those it has gained (a step's turn, a delegate,
-    an outcome). `ended` is a round the change just closed (a resubmission closes the returned one): its
-    outcome loses its Resubmit button. A change that concerns some messages alone (a reminder) sends `only`
-    those."""
+    an outcome). A change that read the request's latest round (`steps`) or the delegations in force
+    (`standing_in`) passes them, so they are read once; a request just made (`new`) has no trail yet to read.
+    `ended` is a round the change just closed (a resubmission closes the returned one): its outcome loses its
+    Resubmit button. A change that concerns some messages alone (a reminder) sends `only` those."""
     request.version += 1
     session.flush()
-    steps = steps_of(session, request)
-    standing_in = active_delegations(session, clerk.today)
-    trail = _trail(session, request, steps, clerk, standing_in)
+    steps = steps_of(session, request) if steps is None else steps
+    standing_in = active_delegations(session, clerk.today) if standing_in is None else standing_in
+    trail = _trail(session, request, steps, clerk, standing_in, new=new)
     payload = card_payload(request, steps, clerk, standing_in)
     found = copies(request, steps, trail, clerk, standing_in)
     if ended:
         found += [c for c in [outcome(request, ended, clerk)] if c is not None]
-    for copy in found:
-        if only is None or only(copy):
-            _send(session, request, clerk, payload, copy)
+    sent = [_note(request, payload, copy) for copy in found if only is None or only(copy)]
+    outbox.notify_all(session, sent, now=clerk.now)
     # What waits for the approvers' decision changed; the requester's Home lists no requests of their own.
     outbox.republish_homes(session, [c.to for c in found if c.audience.startswith("step:")], now=clerk.now)
 
@@ -114,11 +117,13 @@ def _trail(
     steps: list[ApprovalStep],
     clerk: Clerk,
     standing_in: Mapping[str, str],
+    *,
+    new: bool,
 ) -> Trail:
     """The request's trail, with a `delegated` entry recorded for each waiting step whose delegate has none
     yet: the change that gives a step a delegate is the one that sends them its card."""
     trail = Trail(delegates={}, reminded={})
-    for entry in audit.history(session, request.number):
+    for entry in [] if new else audit.history(session, request.number):
         after = entry.after or {}
         key = (int(after.get("round", 0)), int(after.get("step", 0)))
         if entry.action == DELEGATED:
@@ -237,13 +242,9 @@ def outcome(request: ApprovalRequest, steps: list[ApprovalStep], clerk: Clerk) -
     )
 
 
-def _send(
-    session: Session, request: ApprovalRequest, clerk: Clerk, payload: dict[str, Any], copy: Copy
-) -> None:
+def _note(request: ApprovalRequest, payload: dict[str, Any], copy: Copy) -> outbox.Note:
     addressed = {"audience": copy.audience, "reader": copy.reader, "banner": copy.banner, "quote": copy.quote}
-    outbox.notify(
-        session,
-        now=clerk.now,
+    return outbox.Note(
         to=copy.to,
         kind=copy.kind,
         payload=payload | addressed,

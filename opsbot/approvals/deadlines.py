@@ -58,7 +58,7 @@ class ApprovalDeadlines:
             superior = next((p for p, word in firing.people if word in ("superior", "next_level")), None)
             if superior is None:
                 return set()
-            _escalate(session, clerk, request, step, superior)
+            _escalate(session, clerk, request, step, steps, superior)
             return {superior}
         if firing.step.do == "remind":
             return _remind(session, clerk, request, step, steps)
@@ -69,7 +69,14 @@ def _step(steps: list[ApprovalStep], deadline: Deadline) -> ApprovalStep | None:
     return next((s for s in steps if part_of(s) == deadline.part), None)
 
 
-def _escalate(session: Session, clerk: Clerk, request: ApprovalRequest, step: ApprovalStep, to: str) -> None:
+def _escalate(
+    session: Session,
+    clerk: Clerk,
+    request: ApprovalRequest,
+    step: ApprovalStep,
+    steps: list[ApprovalStep],
+    to: str,
+) -> None:
     step.escalated_to = to
     audit.record(
         session,
@@ -85,7 +92,7 @@ def _escalate(session: Session, clerk: Clerk, request: ApprovalRequest, step: Ap
             "to": to,
         },
     )
-    publish(session, request, clerk)  # the superior's copy of the card says why, and carries the buttons
+    publish(session, request, clerk, steps=steps)  # the superior's copy says why, and carries the buttons
 
 
 def _remind(
@@ -104,5 +111,5 @@ def _remind(
         after={"round": step.round, "step": step.position, "label": step.label, "to": reminded},
     )
     reminders = f"step:{step.round}:{step.position}:reminded:"
-    publish(session, request, clerk, only=lambda copy: copy.audience.startswith(reminders))
+    publish(session, request, clerk, steps=steps, only=lambda copy: copy.audience.startswith(reminders))
     return set(reminded)

@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from opsbot.approvals.models import ApprovalRequest, ApprovalStep, Delegation
@@ -31,12 +31,15 @@ class Clerk:
 
 
 def active_delegations(session: Session, today: date) -> dict[str, str]:
-    rows = session.scalars(
-        select(Delegation)
-        .where(Delegation.until >= today, Delegation.ended_at.is_(None))
-        .order_by(Delegation.id)
-    )
-    return {row.delegator: row.delegate for row in rows}
+    return {delegator: delegate for delegator, delegate in session.execute(_ACTIVE, {"today": today})}
+
+
+# The statements every decision runs, built once.
+_ACTIVE = (
+    select(Delegation.delegator, Delegation.delegate)
+    .where(Delegation.until >= bindparam("today"), Delegation.ended_at.is_(None))
+    .order_by(Delegation.id)
+)
 
 
 def delegations_in_force(
@@ -57,8 +60,8 @@ def delegations_in_force(
 
 
 def load(session: Session, number: str, *, for_change: bool = True) -> ApprovalRequest:
-    query = select(ApprovalRequest).where(ApprovalRequest.number == number.strip().upper())
-    request = session.scalars(query.with_for_update() if for_change else query).one_or_none()
+    query = _FOR_CHANGE if for_change else _FOR_READING
+    request = session.scalars(query, {"number": number.strip().upper()}).one_or_none()
     if request is None:
         raise NotFound(
             "There is no approval request {number}. Numbers look like APR-2026-000045.",
@@ -67,15 +70,22 @@ def load(session: Session, number: str, *, for_change: bool = True) -> ApprovalR
     return request
 
 
+_FOR_READING = select(ApprovalRequest).where(ApprovalRequest.number == bindparam("number"))
+_FOR_CHANGE = _FOR_READING.with_for_update()
+
+
 def steps_of(session: Session, request: ApprovalRequest) -> list[ApprovalStep]:
     """The steps of the request's latest round, in order."""
-    rows = session.scalars(
-        select(ApprovalStep)
-        .where(ApprovalStep.request_id == request.id)
-        .order_by(ApprovalStep.round.desc(), ApprovalStep.position)
-    ).all()
+    rows = session.scalars(_STEPS, {"request_id": request.id}).all()
     latest = rows[0].round if rows else 0
     return [row for row in rows if row.round == latest]
+
+
+_STEPS = (
+    select(ApprovalStep)
+    .where(ApprovalStep.request_id == bindparam("request_id"))
+    .order_by(ApprovalStep.round.desc(), ApprovalStep.position)
+)
 
 
 def decides_another_step(person: str, step: ApprovalStep, steps: list[ApprovalStep]) -> bool:

@@ -10,7 +10,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from opsbot import audit, outbox
@@ -50,6 +50,7 @@ def request_approval(
     kind = settings.kind(kind_key)
     purpose = _text(purpose, "purpose", MAX_PURPOSE)
     checked = checked_fields(kind, fields or {}, clerk.today)  # dates as ISO text, as the JSON column holds
+    standing_in = active_delegations(session, clerk.today)
     chain = resolve_chain(
         settings,
         kind.key,
@@ -57,9 +58,10 @@ def request_approval(
         clerk.directory,
         amount=amount,
         target_unit=checked.get("target_unit"),
-        delegations=active_delegations(session, clerk.today),
+        delegations=standing_in,
     )
     request = ApprovalRequest(
+        # Taken after every read and check: the counter's row stays locked from here until the commit.
         number=next_number(session, KIND, clerk.now.astimezone(clerk.center.calendar.zone).year),
         kind_key=kind.key,
         requester=clerk.actor,
@@ -74,7 +76,7 @@ def request_approval(
     )
     session.add(request)
     session.flush()
-    _add_round(session, request, chain, round_=1, now=clerk.now)
+    steps = _add_round(session, request, chain, round_=1, now=clerk.now)
     audit.record(
         session,
         at=clerk.now,
@@ -89,27 +91,31 @@ def request_approval(
             **checked,
         },
     )
-    clocks.settle(session, request, steps_of(session, request), clerk)
-    publish(session, request, clerk)
+    clocks.settle(session, request, steps, clerk)
+    publish(session, request, clerk, steps=steps, standing_in=standing_in, new=True)
     return request
 
 
 def _add_round(
     session: Session, request: ApprovalRequest, chain: list[Any], *, round_: int, now: datetime
-) -> None:
-    for position, step in enumerate(chain, start=1):
-        session.add(
-            ApprovalStep(
-                request_id=request.id,
-                round=round_,
-                position=position,
-                label=step.label,
-                approver=step.approver,
-                state=StepState.PENDING if position == 1 else StepState.WAITING,
-                waiting_since=now if position == 1 else None,
-            )
+) -> list[ApprovalStep]:
+    """The steps of a new round of the chain, its first waiting."""
+    steps = [
+        ApprovalStep(
+            request_id=request.id,
+            round=round_,
+            position=position,
+            label=step.label,
+            approver=step.approver,
+            state=StepState.PENDING if position == 1 else StepState.WAITING,
+            waiting_since=now if position == 1 else None,
+
         )
+        for position, step in enumerate(chain, start=1)
+    ]
+    session.add_all(steps)
     session.flush()
+    return steps
 
 
 def may_decide(step: ApprovalStep, person: str, delegations: dict[str, str]) -> bool:
@@ -188,7 +194,8 @@ def decide(
         },
     )
     clocks.settle(session, request, steps, clerk)
-    publish(session, request, clerk)  # once the round ends, the requester is told its outcome
+    # Once the round ends, the requester is told its outcome.
+    publish(session, request, clerk, steps=steps, standing_in=delegations)
     return request
 
 
@@ -239,15 +246,16 @@ def withdraw(session: Session, clerk: Clerk, number: str) -> ApprovalRequest:
         raise InvalidInput(
             f"{request.number} is already {RequestState(request.state).words}; it can't be withdrawn."
         )
-    for step in steps_of(session, request):
+    steps = steps_of(session, request)
+    for step in steps:
         if StepState(step.state) in (StepState.PENDING, StepState.WAITING):
             step.state = StepState.CANCELLED
     request.state, request.current_step, request.decided_at = RequestState.WITHDRAWN, None, clerk.now
     audit.record(
         session, at=clerk.now, actor=clerk.actor, action="approval.withdrawn", subject=request.number
     )
-    clocks.settle(session, request, steps_of(session, request), clerk)
-    publish(session, request, clerk)
+    clocks.settle(session, request, steps, clerk)
+    publish(session, request, clerk, steps=steps)
     return request
 
 
@@ -280,6 +288,7 @@ def resubmit(
     corrected_fields = checked_fields(kind, request.fields if fields is None else fields, clerk.today)
     # Resolved before the request changes: nothing invalid is flushed (PostgreSQL would refuse an amount too
     # large for its column with a database error instead of this refusal).
+    standing_in = active_delegations(session, clerk.today)
     chain = resolve_chain(
         clerk.center.approvals,
         request.kind_key,
@@ -287,12 +296,12 @@ def resubmit(
         clerk.directory,
         amount=corrected_amount,
         target_unit=corrected_fields.get("target_unit"),
-        delegations=active_delegations(session, clerk.today),
+        delegations=standing_in,
     )
     returned = steps_of(session, request)
     request.purpose, request.amount, request.fields = corrected_purpose, corrected_amount, corrected_fields
     round_ = returned[0].round + 1
-    _add_round(session, request, chain, round_=round_, now=clerk.now)
+    steps = _add_round(session, request, chain, round_=round_, now=clerk.now)
     request.state, request.current_step, request.decided_at = RequestState.PENDING, 1, None
     audit.record(
         session,
@@ -309,8 +318,8 @@ def resubmit(
             "chain": [f"{step.label}: {step.approver}" for step in chain],
         },
     )
-    clocks.settle(session, request, steps_of(session, request), clerk)
-    publish(session, request, clerk, ended=returned)
+    clocks.settle(session, request, steps, clerk)
+    publish(session, request, clerk, steps=steps, standing_in=standing_in, ended=returned)
     return request
 
 
@@ -382,8 +391,12 @@ def end_delegation(session: Session, clerk: Clerk) -> Delegation:
 
 def _republish_homes(session: Session, clerk: Clerk, delegator: str) -> None:
     """A delegation set or ended shows on the Homes of the delegator and of their delegates, new and old."""
-    delegates = select(Delegation.delegate).where(Delegation.delegator == delegator)
-    outbox.republish_homes(session, [delegator], now=clerk.now, including=delegates)
+    outbox.republish_homes(
+        session, [delegator], now=clerk.now, including=_DELEGATES, params={"delegator": delegator}
+    )
+
+
+_DELEGATES = select(Delegation.delegate).where(Delegation.delegator == bindparam("delegator"))
 
 
 def _amount_text(amount: Decimal | None) -> str | None:

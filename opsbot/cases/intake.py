@@ -19,12 +19,13 @@ from opsbot.cases.records import (
     changed,
     customer_of,
     load,
-    open_load,
     prompt,
     reference,
     step,
+    taken_in,
     tell,
 )
+from opsbot.cases.workload import open_load
 from opsbot.center import CaseType
 from opsbot.errors import InvalidInput, NotAllowed
 from opsbot.numbering import next_number
@@ -136,6 +137,7 @@ def receive(session: Session, desk: Desk, form: IntakeForm) -> Case:
     )
     session.add(case)
     session.flush()
+    taken_in(session, case)
     if missing:
         changed(
             session,
@@ -232,8 +234,8 @@ def register(session: Session, case: Case, desk: Desk) -> None:
     kind = desk.case_type(case.type_key)
     calendar = desk.center.calendar
     again = case.number is not None
+    handler = _least_loaded(session, case, desk)
     if not again:
-        case.number = next_number(session, KIND, desk.now.astimezone(calendar.zone).year)
         case.registered_at = desk.now
         case.follow_up_owner = case.registered_by
     resolve_due = add_business_hours(desk.now, kind.resolve_hours, calendar)
@@ -245,6 +247,9 @@ def register(session: Session, case: Case, desk: Desk) -> None:
         reply_due = case.promised_reply_at or add_business_hours(desk.now, kind.reply_hours, calendar)
         clocks.start(session, case, desk.center, desk.now, clocks.REPLY, due=reply_due, owner=case.assignee)
     name = desk.directory.name_of(desk.actor)
+    if not again:
+        # Last, after every read: the counter's row stays locked from here until the transaction ends.
+        case.number = next_number(session, KIND, desk.now.astimezone(calendar.zone).year)
     changed(
         session,
         case,
@@ -259,15 +264,16 @@ def register(session: Session, case: Case, desk: Desk) -> None:
             "resolve_due_at": resolve_due.isoformat(),
         },
     )
-    _assign_least_loaded(session, case, desk)
+    if handler is not None:
+        _assign(session, case, desk, handler, how="auto")
 
 
-def _assign_least_loaded(session: Session, case: Case, desk: Desk) -> None:
+def _least_loaded(session: Session, case: Case, desk: Desk) -> str | None:
+    """The handler of the case's unit with the fewest open cases there (None: the unit has no handler)."""
     handler = rules.least_loaded(
         rules.handlers_of(case.unit_key, desk.directory), open_load(session, case.unit_key)
     )
-    if handler is not None:
-        _assign(session, case, desk, handler.slack_id, how="auto")
+    return handler.slack_id if handler is not None else None
 
 
 def complete_details(
@@ -386,8 +392,8 @@ def retype(
         )
     if missing:
         _ask_for_supplement(session, case, desk)
-    elif moved:
-        _assign_least_loaded(session, case, desk)
+    elif moved and (handler := _least_loaded(session, case, desk)) is not None:
+        _assign(session, case, desk, handler, how="auto")
 
 
 def _routing(session: Session, case: Case) -> dict[str, Any]:

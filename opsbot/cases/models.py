@@ -17,7 +17,7 @@ CHANNELS = {"phone": "Phone", "email": "E-mail", "online": "Online", "walk_in": 
 class Case(Base):
     __tablename__ = "cases"
     __table_args__ = (
-        # With the assignee, the least-loaded count (open cases per handler of a unit) reads only the index.
+        # The lists' filters on open cases of a unit, and on those of its people, start from these prefixes.
         Index("ix_cases_state_unit_assignee", "state", "unit_key", "assignee"),
         Index("ix_cases_assignee_state", "assignee", "state"),
         Index("ix_cases_registered_at", "registered_at"),
@@ -28,7 +28,9 @@ class Case(Base):
     number: Mapped[str | None] = mapped_column(String(32), unique=True)
     type_key: Mapped[str] = mapped_column(String(40))
     complaint: Mapped[bool] = mapped_column(Boolean, default=False)
-    state: Mapped[str] = mapped_column(String(20))
+    # Where a case counts in its people's open work follows these three: a write of one of them knows the
+    # value it replaces (`opsbot.cases.workload`).
+    state: Mapped[str] = mapped_column(String(20), active_history=True)
     # Bumped by every change: the card's updates are keyed by it, so each is sent once and in order.
     version: Mapped[int] = mapped_column(Integer, default=1)
 
@@ -39,9 +41,9 @@ class Case(Base):
     details: Mapped[str] = mapped_column(Text, default="")
     missing_items: Mapped[list[str]] = mapped_column(JSON, default=list)
 
-    unit_key: Mapped[str] = mapped_column(String(40))
+    unit_key: Mapped[str] = mapped_column(String(40), active_history=True)
     registered_by: Mapped[str] = mapped_column(String(32))
-    assignee: Mapped[str | None] = mapped_column(String(32))
+    assignee: Mapped[str | None] = mapped_column(String(32), active_history=True)
     # "auto" (least loaded), "taken" (a handler pressed Take) or "picked" (the group leader chose): an
     # automatic assignment can still be taken by a colleague, a taken or picked one cannot.
     assigned_how: Mapped[str | None] = mapped_column(String(8))

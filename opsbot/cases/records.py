@@ -8,21 +8,25 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, event, func, select
 from sqlalchemy.orm import Session
 
 from opsbot import audit, outbox
-from opsbot.cases import clocks, rules
+from opsbot.cases import clocks, rules, workload
 from opsbot.cases.lifecycle import Event, State, advance
 from opsbot.cases.models import CHANNELS, TO_COMPLETE, Case, JointReview, Prompt
 from opsbot.center import CaseType, Center
 from opsbot.directory import Directory, Member
 from opsbot.errors import NotAllowed, NotFound
 
-OPEN_STATES = tuple(state for state in State if state.is_open)
 CARD = "case.card"
 LINE = "case.line"
 PROMPT = "case.prompt"
+
+# Every write of a case row moves it in its people's open work, in the same transaction, whichever step wrote
+# it: least-loaded assignment reads that count.
+event.listen(Case, "after_insert", workload.counted)
+event.listen(Case, "after_update", workload.recounted)
 
 
 @dataclass(frozen=True)
@@ -68,21 +72,27 @@ def load(session: Session, ref: str, *, for_change: bool = True) -> Case:
     """A case by number (CASE-…) or intake reference (INTAKE-…); locked for the rest of the transaction
     when it is to change, so two people acting at once go one after the other."""
     ref = ref.strip().upper()
-    query = select(Case)
-    if ref.startswith("INTAKE-") and ref[7:].isdigit():
-        # The intake reference stays good after registration: it is in the clerk's messages.
-        query = query.where(Case.id == int(ref[7:]))
-    else:
-        query = query.where(Case.number == ref)
-    if for_change:
-        query = query.with_for_update()
-    case = session.scalars(query).one_or_none()
+    # The intake reference stays good after registration: it is in the clerk's messages.
+    by_id = ref.startswith("INTAKE-") and ref[7:].isdigit()
+    query = _LOAD[by_id, for_change]
+    case = session.scalars(query, {"key": int(ref[7:]) if by_id else ref}).one_or_none()
     if case is None:
         raise NotFound(
             "There is no case {ref}. Case numbers look like CASE-2026-000123; `/case list` shows yours.",
             quotes={"ref": ref},
         )
     return case
+
+
+# A case by id or by number, locked for change or not: built once.
+_LOAD = {
+    (by_id, for_change): (query.with_for_update() if for_change else query)
+    for by_id, query in (
+        (True, select(Case).where(Case.id == bindparam("key"))),
+        (False, select(Case).where(Case.number == bindparam("key"))),
+    )
+    for for_change in (True, False)
+}
 
 
 def step(case: Case, event: Event) -> State:
@@ -105,18 +115,6 @@ def works_on(case: Case, person: str, directory: Directory) -> bool:
     """People working the case: they may see the customer's contact details."""
     involved = {case.registered_by, case.first_reviewer, case.second_reviewer, case.follow_up_owner}
     return person in involved or rules.in_chain_of(person, case.assignee, directory)
-
-
-def open_load(session: Session, unit: str) -> dict[str, int]:
-    """Open cases per assignee in a unit, for least-loaded assignment."""
-    rows = session.execute(
-        select(Case.assignee, func.count())
-        # Naming the open states (rather than excluding the closed ones) lets the (state, unit, assignee)
-        # index answer it alone, reading only the open cases.
-        .where(Case.unit_key == unit, Case.assignee.is_not(None), Case.state.in_(OPEN_STATES))
-        .group_by(Case.assignee)
-    )
-    return {str(assignee): count for assignee, count in rows}
 
 
 def changed(
@@ -143,21 +141,27 @@ def changed(
         before=before,
         after=after,
     )
-    joint_reviewers = select(JointReview.reviewer).where(JointReview.case_id == case.id)
-    outbox.republish_homes(session, concerned(case, desk, before), now=desk.now, including=joint_reviewers)
+    outbox.republish_homes(
+        session,
+        concerned(case, desk, before),
+        now=desk.now,
+        including=_JOINT_REVIEWERS,
+        params={"case_id": case.id},
+    )
     settle_prompts(session, case, desk, outcome=line)
     if case.number is None:
         return  # not registered: no card yet
-    post_card(session, case, desk)
-    outbox.notify(
-        session,
-        now=desk.now,
+    thread_line = outbox.Note(
         to=desk.intake_channel,
         kind=LINE,
         payload={"text": line, "actor": desk.actor},
         key=f"case:{case.number}:line:{case.version}",
         thread_key=card_key(case),
     )
+    outbox.notify_all(session, [card_update(session, case, desk), thread_line], now=desk.now)
+
+
+_JOINT_REVIEWERS = select(JointReview.reviewer).where(JointReview.case_id == bindparam("case_id"))
 
 
 def concerned(case: Case, desk: Desk, before: dict[str, Any] | None) -> set[str]:
@@ -175,10 +179,9 @@ def card_key(case: Case) -> str:
     return f"case:{case.number}"
 
 
-def post_card(session: Session, case: Case, desk: Desk) -> None:
-    outbox.notify(
-        session,
-        now=desk.now,
+def card_update(session: Session, case: Case, desk: Desk) -> outbox.Note:
+    """The card as the case now is: posted the first time, updated in place after."""
+    return outbox.Note(
         to=desk.intake_channel,
         kind=CARD,
         payload=card_payload(case, desk, clocks.clocks(session, case)),
@@ -254,24 +257,40 @@ def still_asks(act: Act, person: str, case: Case, *, undecided: frozenset[str] =
 def prompt(session: Session, case: Case, desk: Desk, *, to: str, text: str, why: str, act: Act) -> None:
     """A direct message asking `to` for `act`, with the buttons for it. Asked again for the same reason while
     the earlier one is still open (what is left of a supplement), that message is updated instead."""
-    asked = session.scalars(
-        select(Prompt).where(
-            Prompt.case_id == case.id, Prompt.person == to, Prompt.why == why, Prompt.open.is_(True)
-        )
-    ).first()
+    open_now = open_prompts(session, case)
+    asked = next((one for one in open_now if one.person == to and one.why == why), None)
     if asked is None:
         asked = Prompt(case_id=case.id, person=to, why=why, act=act, text=text, open=True, sends=0)
         session.add(asked)
-        session.flush()
+        open_now.append(asked)
     asked.act, asked.text = act, text
     _send_prompt(session, case, desk, asked, outcome=None)
 
 
+def open_prompts(session: Session, case: Case) -> list[Prompt]:
+    """The case's open prompts, oldest first. They are read once in a transaction and then kept as its steps
+    open and close them, which they do only here: a case step settles them and may prompt, often twice."""
+    known: dict[int, list[Prompt]] = session.info.setdefault(_OPEN, {})
+    if case.id not in known:
+        known[case.id] = list(session.scalars(_OPEN_PROMPTS, {"case_id": case.id}))
+    return known[case.id]
+
+
+def taken_in(session: Session, case: Case) -> None:
+    """The case was just written for the first time: it has no prompts yet, and no need to read them."""
+    session.info.setdefault(_OPEN, {})[case.id] = []
+
+
+_OPEN = "opsbot.cases.open_prompts"
+_OPEN_PROMPTS = (
+    select(Prompt).where(Prompt.case_id == bindparam("case_id"), Prompt.open.is_(True)).order_by(Prompt.id)
+)
+
+
 def settle_prompts(session: Session, case: Case, desk: Desk, *, outcome: str) -> None:
     """Close the case's open prompts that no longer ask anything of their reader, saying what happened."""
-    asked = session.scalars(
-        select(Prompt).where(Prompt.case_id == case.id, Prompt.open.is_(True)).order_by(Prompt.id)
-    ).all()
+    open_now = open_prompts(session, case)
+    asked = list(open_now)
     if not asked:
         return
     undecided = frozenset(
@@ -288,6 +307,7 @@ def settle_prompts(session: Session, case: Case, desk: Desk, *, outcome: str) ->
     for one in asked:
         if not still_asks(Act(one.act), one.person, case, undecided=undecided):
             one.open = False
+            open_now.remove(one)
             _send_prompt(session, case, desk, one, outcome=outcome)
 
 
@@ -300,6 +320,8 @@ def joint_round(session: Session, case: Case) -> int:
 def _send_prompt(session: Session, case: Case, desk: Desk, asked: Prompt, *, outcome: str | None) -> None:
     """Post the prompt, or update the message it was posted as (its message key is the prompt's own)."""
     asked.sends += 1
+    if asked.id is None:
+        session.flush()  # a new prompt is written once, with its first send counted: its id keys the message
     outbox.notify(
         session,
         now=desk.now,
