@@ -183,6 +183,8 @@ def _fire_batch(
                 continue
             subjects = hook.claim(session, sweeping, sorted({d.subject_id for d in deadlines}))
             for deadline in deadlines:
+                if time.monotonic() - began > BATCH_BUDGET:
+                    break  # locked but not fired: the next batch takes it
                 subject = subjects.get(deadline.subject_id)
                 if subject is None:
                     passed.add(deadline.id)
@@ -208,6 +210,7 @@ def _fire_due_steps(
     now = sweeping.now
     fired = 0
     while deadline.next_action_at is not None and deadline.next_action_at <= now:
+        scheduled = deadline.next_action_at  # later than the plan says when the ladder was snoozed
         upcoming = _advance(deadline, now)
         if upcoming is None:
             # Nothing in the plan is due after all (a timer moved meanwhile): wait for what comes next.
@@ -218,7 +221,7 @@ def _fire_due_steps(
             deadline.next_action_at = next_action(deadline)
             continue
         about = hook.about(session, sweeping, subject, deadline)
-        firing = _resolve(step, falls, about, deadline, sweeping)
+        firing = _resolve(step, max(falls, scheduled), about, deadline, sweeping)
         told = hook.fire(session, sweeping, subject, deadline, firing)
         notices.extend(_digest_lines(deadline, about, firing, told, now))
         escalated = [person for person, word in firing.people if word in ("superior", "next_level")]

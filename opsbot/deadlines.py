@@ -12,7 +12,7 @@ step fires once per cycle (`opsbot.deadline_sweep`).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
@@ -28,6 +28,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from opsbot import audit
 from opsbot.center import Calendar
 from opsbot.db import Base, BigId, UTCDateTime
 from opsbot.ladder_times import falls_at, repeats_at
@@ -204,6 +205,44 @@ def cancel(session: Session, *, kind: str, subject_id: int, clocks: Iterable[str
     for deadline in _all_open(session, kind, subject_id):
         if deadline.clock in wanted:
             end(deadline, now, how=CANCELLED)
+
+
+class SnoozeRefused(ValueError):
+    """A snooze past what the workflow allows, or of a timer with nothing left to do."""
+
+
+def snooze(
+    session: Session,
+    *,
+    kind: str,
+    subject_id: int,
+    clock: str,
+    until: datetime,
+    now: datetime,
+    actor: str,
+    reference: str,
+    longest: timedelta,
+) -> Deadline:
+    """Put the timer's next step off until `until`, no further than `longest` from now (a workflow that
+    allows snoozing says how long); audited. The due instant stays: a snooze quiets the ladder, it does not
+    move the deadline."""
+    deadline = _open(session, kind, subject_id, clock)
+    if deadline is None or deadline.next_action_at is None:
+        raise SnoozeRefused("nothing is waiting to fire")
+    if until <= now or until - now > longest:
+        raise SnoozeRefused(f"a snooze lasts at most {longest}")
+    before = deadline.next_action_at
+    deadline.next_action_at = max(before, until)
+    audit.record(
+        session,
+        at=now,
+        actor=actor,
+        action="deadline.snoozed",
+        subject=reference,
+        before={"clock": clock, "next_action_at": before.isoformat()},
+        after={"clock": clock, "next_action_at": deadline.next_action_at.isoformat()},
+    )
+    return deadline
 
 
 def pause(deadline: Deadline, now: datetime) -> None:

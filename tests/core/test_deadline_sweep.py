@@ -7,9 +7,11 @@ import threading
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from opsbot import deadlines
+from opsbot.audit import AuditEntry
 from opsbot.clock import FrozenClock
 from opsbot.deadline_sweep import About, Firing, PendingNotice, Sweeping, sweep_deadlines
 from opsbot.deadlines import Deadline
@@ -155,3 +157,59 @@ def test_a_sweep_is_due_once_per_period_of_its_own_whatever_the_jitter(db):
     clock.set(datetime(2026, 11, 21, 2, 0, tzinfo=UTC))  # the clock set back two days: still ticks
     assert run_if_due(db, sweep, clock) == 1
     assert len(runs) == 3
+
+
+def test_a_snooze_is_bounded_audited_and_puts_the_next_step_off(loaded, center):
+    start_timers(loaded, center, 1)
+    with loaded.transaction() as session:
+        with pytest.raises(deadlines.SnoozeRefused):
+            deadlines.snooze(
+                session,
+                kind="probe",
+                subject_id=1,
+                clock="reply",
+                until=START + timedelta(hours=5),
+                now=START,
+                actor=HANDLER,
+                reference="P-1",
+                longest=timedelta(hours=4),
+            )
+        deadlines.snooze(
+            session,
+            kind="probe",
+            subject_id=1,
+            clock="reply",
+            until=START + timedelta(hours=1, minutes=30),
+            now=START,
+            actor=HANDLER,
+            reference="P-1",
+            longest=timedelta(hours=4),
+        )
+    probe = Probe()
+    assert sweep_deadlines(loaded, START + timedelta(hours=1), center, {"probe": probe}) == 0
+    assert sweep_deadlines(loaded, START + timedelta(hours=1, minutes=30), center, {"probe": probe}) == 1
+    assert probe.fired == [(1, 1, 0, False)]  # fired when the snooze ended, and not said to be late
+    with loaded.reading() as session:
+        (entry,) = session.scalars(select(AuditEntry).where(AuditEntry.action == "deadline.snoozed")).all()
+        assert (entry.actor, entry.subject) == (HANDLER, "P-1")
+
+
+def test_two_workers_sweeping_through_the_ladders_fire_every_step_once(loaded, center):
+    """1,000 timers, three steps each, two workers ticking side by side as the hours pass."""
+    start_timers(loaded, center, 1000)
+    probe = Probe()
+    results: list[int] = []
+
+    def worker(moment: datetime) -> None:
+        results.append(sweep_deadlines(loaded, moment, center, {"probe": probe}))
+
+    for hours in (1, 1.5, 2, 2.5, 3, 4):
+        moment = START + timedelta(hours=hours)
+        threads = [threading.Thread(target=worker, args=(moment,)) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert sum(results) == 3000
+    assert len(probe.fired) == 3000
+    assert Counter((fired[0], fired[1]) for fired in probe.fired).most_common(1)[0][1] == 1
