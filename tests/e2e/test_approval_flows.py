@@ -292,3 +292,23 @@ def test_a_delegate_who_approves_another_step_keeps_to_their_own(running):
     assert chain(running, number)[1][0].state == "pending"
     walk(running, number, [WUFANG, SUNLI])
     assert running.slack.errors == []
+
+
+def test_a_step_with_no_one_free_above_tells_leadership_once(running_frozen, clock):
+    """The deputy director's expense goes to the director, who has no one above: when the step has waited
+    eight business hours, the leadership channel is told, once, and the ladder stops there."""
+    running = running_frozen
+    number = quick(running, "expense 480 Taxi to the ministry", user="U0QIANLEI")
+    approver_card(running, ZHAOMIN, number)
+    tick(running, clock, timedelta(hours=8, minutes=5))  # 18:05: eight business hours
+    told = running.slack.wait_for(
+        lambda: [m.text for m in running.slack.messages("C0LEADERS") if number in m.text]
+    )
+    assert "as far up as it can" in told[0]
+    tick(running, clock, timedelta(days=2))
+    running.bot.deliverer.drain()
+    assert len([m for m in running.slack.messages("C0LEADERS") if number in m.text]) == 1
+    assert (
+        chain(running, number)[1][0].escalated_to is None and chain(running, number)[1][0].state == "pending"
+    )
+    assert running.slack.errors == []
