@@ -9,9 +9,11 @@ costs that grow with the data and with the open work.
   (earlier steps approved); the rest approved, denied or withdrawn. Among the pending, `claims` expense
   claims of CLAIMANT from the last hour whose first step waits for APPROVER: a bench clicks Approve on them.
   With the audit rows the cards read back (requested, each decision, reminders, escalations).
-- Timers (`store_timers`): every clock of those records, a case's reply, resolution and follow-up and an
-  approval step's decision, in the state the sweeps would have left it at `now`: reminded once the reminder
-  was due, marked overdue (a step escalated) once it was due, unless done first.
+- Timers (`timer`, `store_timers`): every clock of those records as a row of the deadlines table, a case's
+  reply, resolution and follow-up and each approval step's turn, planned on the center's ladders by
+  opsbot's own `plan_of`, in the state the sweep would have left it at `now`: every step of its ladder that
+  fell while the clock ran fired once (the reminder, the overdue mark, the escalation, with their audit rows
+  for approvals), and its `next_action_at` is the next step to come.
 
 What is not seeded: the cases' audit rows, their prompts, and the outbox's history of sent messages.
 """
@@ -21,7 +23,7 @@ from __future__ import annotations
 import math
 import random
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -32,18 +34,21 @@ from sqlalchemy import Table, func, insert, select, text
 
 from opsbot.approvals.cards import REMINDED
 from opsbot.approvals.chains import ChainStep, resolve_chain
-from opsbot.approvals.jobs import escalation_target
 from opsbot.approvals.lifecycle import RequestState, StepState
 from opsbot.approvals.models import ApprovalRequest, ApprovalStep
+from opsbot.approvals.records import others_in_chain
 from opsbot.audit import SYSTEM, AuditEntry
 from opsbot.business_hours import add_business_hours
 from opsbot.cases import rules
-from opsbot.cases.lifecycle import State
+from opsbot.cases.lifecycle import UNRESOLVED, State
 from opsbot.cases.models import Case, JointReview
-from opsbot.center import Calendar, Center
+from opsbot.center import CaseType, Center
 from opsbot.db import Database
+from opsbot.deadlines import DONE, Deadline, next_action, plan_of
 from opsbot.directory import Directory, load_directory
 from opsbot.errors import OpsError
+from opsbot.escalation import escalation_target
+from opsbot.ladders import ladder_for
 from opsbot.numbering import Counter, format_number
 
 APPROVER, CLAIMANT = "U0WUFANG", "U0ZHENGHAO"  # Zheng Hao's expense claims wait for Wu Fang first
@@ -84,91 +89,65 @@ class Scale:
 
 @dataclass(frozen=True)
 class Timer:
-    """One clock of one record, as a deadline is kept: one per subject, clock and cycle, with its owner, when
-    it falls due, when its reminder was due, when it stopped (done), and what the sweeps did about it."""
+    """One cycle of one clock of one record, as a row of the deadlines table, in the state the sweep leaves it
+    at `now`: each step of its ladder that fell while the clock ran has fired (the reminder, the overdue
+    mark, the escalation), once, with the repeats that fell too. `fired`: what each step did, and when."""
 
-    subject: str  # "case" or "approval_step"
-    key: tuple[int, ...]  # (case id,) or (request id, round, position)
-    clock: str  # "reply", "resolve", "follow_up" (cases), "decision" (approval steps)
-    cycle: int
-    owner: str | None
-    due_at: datetime | None  # None: not running yet (a follow-up is due once the customer is told)
-    remind_at: datetime | None  # None: the clock has no reminder
-    done_at: datetime | None
-    reminded: bool
-    overdue: bool  # marked overdue; for a follow-up: prompted; for a decision: escalated
+    row: dict[str, Any]
+    fired: tuple[tuple[str, datetime], ...]
 
-    @property
-    def next_action_at(self) -> datetime | None:
-        """When a sweep next acts on it: at the reminder, then at the due time; never once done or due."""
-        if self.done_at is not None or self.overdue or self.due_at is None:
-            return None
-        if self.remind_at is not None and not self.reminded:
-            return self.remind_at
-        return self.due_at
+    def did(self, action: str) -> datetime | None:
+        """When the step doing `action` (remind, overdue, escalate) fired, if it did."""
+        return next((at for do, at in self.fired if do == action), None)
+
+    def top_out(self, at: datetime) -> None:
+        """Its escalation found no one free above: the ladder stopped there."""
+        self.row["topped_at"] = at
+        self.row["next_action_at"] = _next_action(self.row)
 
 
 def timer(
-    subject: str,
-    key: tuple[int, ...],
-    clock: str,
+    center: Center,
     *,
+    subject: str,
+    subject_id: int,
+    clock: str,
     owner: str | None,
-    due_at: datetime | None,
-    remind_at: datetime | None,
-    done_at: datetime | None,
+    started: datetime,
+    due: datetime | None,
     now: datetime,
     cycle: int = 1,
+    part: str | None = None,
+    done_at: datetime | None = None,
+    paused_at: datetime | None = None,
 ) -> Timer:
-    """The clock as the sweeps leave it at `now`: each step taken once its time came while the clock ran."""
-    stopped = min(done_at, now) if done_at is not None else now
-    return Timer(
-        subject=subject,
-        key=key,
-        clock=clock,
-        cycle=cycle,
-        owner=owner,
-        due_at=due_at,
-        remind_at=remind_at,
-        done_at=done_at,
-        reminded=remind_at is not None and stopped >= remind_at,
-        overdue=due_at is not None and stopped >= due_at,
-    )
+    """The clock planned on the center's ladder for it as opsbot plans it (`plan_of`; with no `due`, due
+    when its ladder's last step falls), its steps fired up to when it stopped: done, paused, or now."""
+    plan = plan_of(ladder_for(center.ladders, subject, clock), started, due or started, center.calendar)
+    stopped = min(moment for moment in (done_at, paused_at, now) if moment is not None)
+    fell = [entry for entry in plan if datetime.fromisoformat(entry["at"]) <= stopped]
+    again = fell[-1].get("again", []) if fell else []
+    row = {
+        "subject_kind": subject, "subject_id": subject_id, "clock": clock, "cycle": cycle, "part": part,
+        "owner": owner, "started_at": started, "plan": plan, "steps_fired": len(fell),
+        "due_at": due or max((datetime.fromisoformat(e["at"]) for e in plan), default=started),
+        "repeats_fired": sum(1 for at in again if datetime.fromisoformat(at) <= stopped),
+        "escalated_to": None, "acknowledged_at": None, "paused_at": None if done_at else paused_at,
+        "topped_at": None, "ended_at": done_at, "ended_how": DONE if done_at else None,
+    }  # fmt: skip
+    row["next_action_at"] = _next_action(row)
+    return Timer(row, tuple((e["step"]["do"], datetime.fromisoformat(e["at"])) for e in fell))
 
 
-# Where opsbot keeps each clock today: the columns of its subject's row for (due, reminded, overdue, owner).
-TIMER_COLUMNS: Mapping[tuple[str, str], tuple[str | None, str | None, str | None, str | None]] = {
-    ("case", "reply"): ("reply_due_at", "reply_reminded", "reply_overdue", None),
-    ("case", "resolve"): ("resolve_due_at", "resolve_reminded", "resolve_overdue", None),
-    ("case", "follow_up"): ("follow_up_due_at", None, "follow_up_prompted", "follow_up_owner"),
-    ("approval_step", "decision"): (None, "reminded", None, None),
-}
-# The columns of a subject that has no timer of a clock (a case not yet registered has no due time).
-NO_TIMER = {"due": None, "flag": False, "owner": None}
+def _next_action(row: dict[str, Any]) -> datetime | None:
+    """opsbot's own `next_action`; an ended timer has none (most are: no Deadline is built for them)."""
+    return None if row["ended_at"] is not None else next_action(Deadline(**row))
 
 
-def store_timers(
-    subjects: Mapping[str, Mapping[tuple[int, ...], dict[str, Any]]], timers: Iterable[Timer]
-) -> dict[Table, list[dict[str, Any]]]:
-    """Put the timers where opsbot keeps them, before the subjects' rows are inserted: today, into the
-    columns of each subject's row (`subjects`: rows by subject kind and key), every clock's columns filled in
-    (a subject without a timer of a clock gets none). Returns the rows of other tables to insert after the
-    subjects: none today. THE ONE PLACE to change when the deadlines table lands: return its rows (one per
-    timer: subject, key, clock, cycle, owner, due_at, next_action_at, …) and fill in no columns."""
-    for (subject, _clock), columns in TIMER_COLUMNS.items():
-        for row in subjects.get(subject, {}).values():
-            for name, default in zip(columns, ("due", "flag", "flag", "owner"), strict=True):
-                if name is not None:
-                    row.setdefault(name, NO_TIMER[default])
-    for each in timers:
-        due, reminded, overdue, owner = TIMER_COLUMNS[(each.subject, each.clock)]
-        row = subjects[each.subject][each.key]
-        for name, value in ((due, each.due_at), (reminded, each.reminded), (overdue, each.overdue)):
-            if name is not None:
-                row[name] = value
-        if owner is not None:
-            row[owner] = each.owner
-    return {}
+def store_timers(timers: Iterable[Timer]) -> dict[Table, list[dict[str, Any]]]:
+    """Where the timers go: the rows to insert after their subjects', by table. The one place that knows
+    where opsbot keeps deadlines: one row each in the deadlines table."""
+    return {_table(Deadline): [each.row for each in timers]}
 
 
 # ----------------------------------------------------------------------------------------------- picking
@@ -236,7 +215,6 @@ def case_rows(center: Center, directory: Directory, scale: Scale, now: datetime,
     rng = random.Random(seed)
     calendar = center.calendar
     zone = calendar.zone
-    before = center.cases.remind_before_hours
     count = scale.cases
     registered = spread(now - timedelta(days=365), now - timedelta(minutes=5), count, rng)
     open_ = newest_likelier(
@@ -309,27 +287,11 @@ def case_rows(center: Center, directory: Directory, scale: Scale, now: datetime,
             "result": "Resolved as asked" if resolved else None,
             "informed_at": informed, "informed_how": "by phone" if informed else None,
             "satisfaction": rng.randint(3, 5) if state is State.CLOSED else None,
-            "satisfaction_comment": None, "closed_at": closed,
+            "satisfaction_comment": None, "closed_at": closed, "promised_reply_at": None,
+            "follow_up_owner": None if number is None else clerk,  # set at registration
         }  # fmt: skip
         if number is not None:
-            key = (case_id,)
-            out.timers.append(
-                timer("case", key, "reply", owner=assignee, now=now, done_at=replied,
-                      due_at=add_business_hours(t0, kind.reply_hours, calendar),
-                      remind_at=_remind_at(t0, kind.reply_hours, before, calendar))
-            )  # fmt: skip
-            # A rejection stops the resolution clock too.
-            settled = resolved or (replied or t0 if state is State.REJECTED else None)
-            out.timers.append(
-                timer("case", key, "resolve", owner=assignee, now=now, done_at=settled,
-                      due_at=add_business_hours(t0, kind.resolve_hours, calendar),
-                      remind_at=_remind_at(t0, kind.resolve_hours, before, calendar))
-            )  # fmt: skip
-            # Its owner is set at registration; it falls due once the customer is told.
-            out.timers.append(
-                timer("case", key, "follow_up", owner=clerk, now=now, done_at=closed, due_at=follow_up_due,
-                      remind_at=None)
-            )  # fmt: skip
+            out.timers += _case_timers(center, cases[(case_id,)], kind, now, follow_up_due)
         if state is State.JOINT_REVIEW:
             for n, reviewer in enumerate(JOINT_REVIEWERS):
                 out.add(_table(JointReview), {"case_id": case_id, "round": 1, "reviewer": reviewer,
@@ -339,9 +301,33 @@ def case_rows(center: Center, directory: Directory, scale: Scale, now: datetime,
     return out
 
 
-def _remind_at(start: datetime, hours: float, before: float, calendar: Calendar) -> datetime:
-    """When the reminder `before` business hours ahead of a clock of `hours` from `start` falls due."""
-    return add_business_hours(start, max(0.0, hours - before), calendar)
+def _case_timers(
+    center: Center, case: dict[str, Any], kind: CaseType, now: datetime, follow_up_due: datetime | None
+) -> list[Timer]:
+    """The case's clocks as opsbot runs them (`opsbot.cases.clocks`): the reply from registration until
+    replied to, the resolution while the case waits on its handler (paused from the result on), the
+    follow-up from when the customer is told; none runs once the case is closed or rejected."""
+    t0, state, calendar = case["registered_at"], State(case["state"]), center.calendar
+    ended = case["closed_at"] or (case["replied_at"] or t0 if state is State.REJECTED else None)
+
+    def clock(name: str, **given: Any) -> Timer:
+        return timer(center, subject="case", subject_id=case["id"], clock=name, now=now, **given)
+
+    reply_due = add_business_hours(t0, kind.reply_hours, calendar)
+    result_due = add_business_hours(t0, kind.resolve_hours, calendar)
+    owner = case["assignee"]
+    waits_on_others = state.is_open and state not in UNRESOLVED  # under review, or back with the customer
+    found = [
+        clock("reply", owner=owner, started=t0, due=reply_due, done_at=case["replied_at"] or ended),
+        clock("resolution", owner=owner, started=t0, due=result_due, done_at=ended,
+              paused_at=case["resolved_at"] if waits_on_others else None),
+    ]  # fmt: skip
+    if follow_up_due is not None:
+        owner, told = case["follow_up_owner"], case["informed_at"]
+        found.append(
+            clock("follow_up", owner=owner, started=told, due=follow_up_due, done_at=case["closed_at"])
+        )
+    return found
 
 
 # --------------------------------------------------------------------------------------------- approvals
@@ -517,26 +503,27 @@ def _add_request(
                 step.decided_by, step.decided_at = link.approver, done
             turn = decided_at = done
         steps.append(step)
-    for step in steps:
-        if step.waiting_since is None:
-            continue
-        since = step.waiting_since
+    turns = [step for step in steps if step.waiting_since is not None]
+    for cycle, step in enumerate(turns, start=1):  # each step's turn is a cycle of the request's clock
         each = timer(
-            "approval_step", (request_id, 1, step.position), "decision", owner=step.approver, now=now,
-            due_at=add_business_hours(since, settings.escalate_after_hours, calendar),
-            remind_at=add_business_hours(since, settings.remind_after_hours, calendar),
-            done_at=None if step.state == StepState.PENDING else (step.decided_at or decided_at),
+            center, subject="approval", subject_id=request_id, clock="step", cycle=cycle,
+            part=f"{step.round}.{step.position}", owner=step.approver, started=step.waiting_since, due=None,
+            now=now, done_at=None if step.state == StepState.PENDING else (step.decided_at or decided_at),
         )  # fmt: skip
         out.timers.append(each)
-        if each.reminded:
-            audit.append(_audit(each.remind_at, SYSTEM, REMINDED, number, _on(step, to=[step.approver])))
-        if each.overdue:  # escalated once it waited that long, if anyone above was free
-            request = SimpleNamespace(requester=asked.requester)
-            superior = escalation_target(SimpleNamespace(directory=directory), request, step, steps)  # type: ignore[arg-type]
-            if superior is not None:
-                step.escalated_to = superior.slack_id
+        reminded = each.did("remind")
+        if reminded is not None:
+            audit.append(_audit(reminded, SYSTEM, REMINDED, number, _on(step, to=[step.approver])))
+        escalated = each.did("escalate")
+        if escalated is not None:  # to the first superior with no other part in the chain, if anyone is free
+            avoid = others_in_chain(SimpleNamespace(requester=asked.requester), step, steps)  # type: ignore[arg-type]
+            superior = escalation_target(directory, step.approver, avoid=avoid)
+            if superior is None:
+                each.top_out(escalated)
+            else:
+                step.escalated_to = each.row["escalated_to"] = superior.slack_id
                 after = _on(step, **{"from": step.approver, "to": superior.slack_id})
-                audit.append(_audit(each.due_at, SYSTEM, ESCALATED, number, after))
+                audit.append(_audit(escalated, SYSTEM, ESCALATED, number, after))
         if step.decided_at is not None:
             action = "approval.approve" if step.state == StepState.APPROVED else "approval.deny"
             after = _on(step, reason=step.reason, acting_for=None, as_superior=False)
@@ -596,14 +583,7 @@ def seed_center(db: Database, center: Center, scale: Scale, now: datetime) -> Se
         directory = load_directory(session)
     cases = case_rows(center, directory, scale, now)
     approvals = approval_rows(center, directory, scale, now)
-    subjects = {
-        "case": {(row["id"],): row for row in cases.tables[_table(Case)]},
-        "approval_step": {
-            (row["request_id"], row["round"], row["position"]): row
-            for row in approvals.tables.get(_table(ApprovalStep), [])
-        },
-    }
-    later = store_timers(subjects, [*cases.timers, *approvals.timers])
+    later = store_timers([*cases.timers, *approvals.timers])
     with db.transaction() as session:
         connection = session.connection()
         for table, rows in [*cases.tables.items(), *approvals.tables.items(), *later.items()]:

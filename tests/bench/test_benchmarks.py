@@ -54,26 +54,24 @@ def test_the_bare_ack_is_an_empty_body():
     assert check(BARE_ACK, 200, answer("Something went wrong"))[0] is not None
 
 
-def test_timers_fill_the_columns_opsbot_keeps_them_in():
-    now = datetime(2026, 6, 1, 8, tzinfo=UTC)
-    row, step = {"id": 1}, {"request_id": 1, "round": 1, "position": 1}
+def test_a_seeded_timer_has_fired_what_fell_while_it_ran(center):
+    """On the example ladder a case's reply reminds 2 business hours before it is due and is marked overdue
+    when due; a reply due an hour ago and still owed has fired both, a reply given in time neither."""
+    registered = datetime(2026, 6, 1, 1, tzinfo=UTC)  # Monday 09:00 in Shanghai
+    due, now = registered + timedelta(hours=4), registered + timedelta(hours=5)
 
-    def clock(subject, key, name, due, remind):
-        hours = timedelta(hours=1)
-        return timer(subject, key, name, owner="U1", due_at=now + due * hours, remind_at=now + remind * hours,
-                     done_at=None, now=now)  # fmt: skip
+    def reply(done_at=None):
+        return timer(center, subject="case", subject_id=1, clock="reply", owner="U0ZHENGHAO",
+                     started=registered, due=due, now=now, done_at=done_at)  # fmt: skip
 
-    timers = [
-        clock("case", (1,), "reply", -1, -3),
-        clock("case", (1,), "resolve", 1, -1),
-        clock("approval_step", (1, 1, 1), "decision", 4, 1),
-    ]
-    store_timers({"case": {(1,): row}, "approval_step": {(1, 1, 1): step}}, timers)
-    assert row["reply_overdue"] and row["reply_reminded"]
-    assert row["resolve_reminded"] and not row["resolve_overdue"]
-    assert row["follow_up_due_at"] is None and not row["follow_up_prompted"]  # no follow-up timer yet
-    assert step["reminded"] is False
-    assert timers[1].next_action_at == now + timedelta(hours=1) and timers[0].next_action_at is None
+    owed, answered = reply(), reply(done_at=registered + timedelta(hours=1))
+    assert owed.did("remind") == due - timedelta(hours=2) and owed.did("overdue") == due
+    assert (
+        owed.row["steps_fired"] == 2 and owed.row["next_action_at"] is None and owed.row["ended_at"] is None
+    )
+    assert answered.fired == () and answered.row["ended_how"] == "done"
+    rows = store_timers([owed, answered])
+    assert [len(found) for found in rows.values()] == [2]
 
 
 @pytest.mark.skipif(ON_POSTGRES, reason="the benches run on their own databases: once, on the SQLite pass")
@@ -83,7 +81,7 @@ def test_timers_fill_the_columns_opsbot_keeps_them_in():
         ("edge_latency.py", "/ops announce: 1 client p50"),
         ("case_latency.py", "/case new (clerk): 1 client p50"),
         ("approval_latency.py", "Approve click (waiting step): 1 client p50"),
-        ("sweep_latency.py", "watch_case_deadlines"),
+        ("sweep_latency.py", "share of its interval"),
         ("memory.py", "worker  peak"),
     ],
 )
