@@ -1,5 +1,5 @@
-"""The load generator shared by the benchmarks: signed slash commands or button clicks over persistent
-HTTP/1.1 connections.
+"""The load generator shared by the benchmarks: signed slash commands or button clicks over keep-alive
+HTTP/1.1 connections, every answer checked against what that request must answer.
 
 It runs in a process of its own (`ClientProcess`, started with multiprocessing's "spawn"), so that the
 client's work and its GIL do not slow the server being measured. This module imports only the standard
@@ -15,6 +15,7 @@ import json
 import math
 import multiprocessing
 import os
+import re
 import threading
 import time
 import urllib.parse
@@ -30,13 +31,36 @@ VERIFICATION_TOKEN = "bench-verification-token"
 
 
 @dataclass(frozen=True, kw_only=True)
-class Job:
-    """One configuration to measure over `concurrency` connections, each running in a thread of its own.
+class Expect:
+    """What every answer must be. `empty`: the bare ack (200, no body), what a button and the floor answer.
+    Otherwise a JSON object with exactly `keys`, an ephemeral whose whole `text` matches the regular
+    expression `text` (a refusal is an ephemeral too, with other words). `capture`: a named group of `text`
+    kept from each answer (the record number it gave)."""
 
-    Either a slash command (`command`, `text`): `warmup` requests to warm up (at least one per thread), then
-    `count` measured ones. Or button clicks (`action_id`): one click per button value in `values`, the first
-    `warmup` of them to warm up and the next `count` measured, each list dealt out over the threads in turn.
-    """
+    status: int = 200
+    empty: bool = False
+    text: str = ""
+    keys: tuple[str, ...] = ("response_type", "text")
+    capture: str | None = None
+
+
+BARE_ACK = Expect(empty=True)
+
+
+@dataclass(frozen=True)
+class Click:
+    """One button to click: its value, and the response_url Slack gives with the click."""
+
+    value: str
+    response_url: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class Job:
+    """Requests over `concurrency` connections, a thread each: `warmup` unmeasured ones, then `count`
+    measured ones. A slash command (`command`, `text`: `{n}` becomes a sequence number
+    unique to the run) or button clicks (`action_id`): one click per entry of `clicks`, the first `warmup` of
+    them to warm up, dealt out over the threads in turn."""
 
     url: str
     secret: str
@@ -44,14 +68,12 @@ class Job:
     concurrency: int
     count: int
     warmup: int
+    expect: Expect
     command: str = ""
-    text: str = ""  # `{n}` is replaced by a per-request sequence number
+    text: str = ""
     action_id: str = ""
-    values: tuple[str, ...] = ()
-    button_text: str = "Approve"
-    response_base: str = ""  # clicks: where response_url points (the fake Slack keeps it on loopback)
-    expect_status: int = 200
-    expect_body: str | None = None  # a substring every answer must contain; "" = the body must be empty
+    clicks: tuple[Click, ...] = ()
+    channel: str = "C0BENCH"  # where a command is typed; a click's card sits in the user's DM
     time_limit: float = 60.0  # seconds for the measured part; requests not started by then are skipped
     request_timeout: float = 10.0
 
@@ -59,13 +81,15 @@ class Job:
 @dataclass
 class Outcome:
     latencies_ms: list[float] = field(default_factory=list)
-    failures: int = 0
+    captured: list[str] = field(default_factory=list)  # `Expect.capture` of every good answer, warm-up too
+    answered: list[str] = field(default_factory=list)  # the clicks answered as expected, warm-up too
+    sample: str = ""  # the first good answer, to show what was answered
+    failures: int = 0  # measured requests whose answer was not what they must answer
+    warmup_failures: int = 0
     failure_samples: list[str] = field(default_factory=list)
     wall_seconds: float = 0.0
     planned: int = 0
     timed_out: bool = False
-    warmup_failures: int = 0
-    warmup_ok: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -81,13 +105,13 @@ class Signer:
         self.sequence = itertools.count(1)
         self.lock = threading.Lock()
 
-    def request(self, value: str = "") -> tuple[bytes, dict[str, str]]:
-        """The next request: the slash command, or a click on the button with `value`."""
+    def request(self, click: Click | None = None) -> tuple[bytes, dict[str, str]]:
+        """The next request: the slash command, or `click`."""
         with self.lock:
             n = next(self.sequence)
         # Slack mints a trigger_id per user action; opsbot keys redelivery on it.
         trigger = f"{n}.{self.run}.{os.getpid()}"
-        fields = self._click(n, trigger, value) if self.job.action_id else self._command(n, trigger)
+        fields = self._click(trigger, click) if click is not None else self._command(n, trigger)
         body = urllib.parse.urlencode(fields).encode()
         timestamp = str(int(time.time()))
         headers = {
@@ -103,7 +127,7 @@ class Signer:
             "token": VERIFICATION_TOKEN,
             "team_id": TEAM_ID,
             "team_domain": "opsbot-bench",
-            "channel_id": "C0BENCH",
+            "channel_id": self.job.channel,
             "channel_name": "bench",
             "user_id": self.job.user,
             "user_name": self.job.user.lower(),
@@ -115,27 +139,28 @@ class Signer:
             "trigger_id": trigger,
         }
 
-    def _click(self, n: int, trigger: str, value: str) -> dict[str, str]:
+    def _click(self, trigger: str, click: Click) -> dict[str, str]:
         """A `block_actions` interaction: `user` clicks the button on a card in their DM with the app."""
         name = self.job.user.lower()
+        dm = "D" + self.job.user[1:]
         payload = {
             "type": "block_actions",
             "user": {"id": self.job.user, "username": name, "name": name, "team_id": TEAM_ID},
             "api_app_id": APP_ID,
             "token": VERIFICATION_TOKEN,
-            "container": {"type": "message", "message_ts": "1790000000.000100", "channel_id": "D0BENCH",
+            "container": {"type": "message", "message_ts": "1790000000.000100", "channel_id": dm,
                           "is_ephemeral": False},
             "trigger_id": trigger,
             "team": {"id": TEAM_ID, "domain": "opsbot-bench"},
             "enterprise": None,
             "is_enterprise_install": False,
-            "channel": {"id": "D0BENCH", "name": "directmessage"},
+            "channel": {"id": dm, "name": "directmessage"},
             "state": {"values": {}},
-            "response_url": f"{self.job.response_base}/actions/{TEAM_ID}/{n}/{self.run}",
+            "response_url": click.response_url,
             "actions": [
                 {
-                    "action_id": self.job.action_id, "block_id": value, "value": value, "style": "primary",
-                    "text": {"type": "plain_text", "text": self.job.button_text, "emoji": True},
+                    "action_id": self.job.action_id, "block_id": click.value, "value": click.value,
+                    "style": "primary", "text": {"type": "plain_text", "text": "Approve", "emoji": True},
                     "type": "button", "action_ts": f"{time.time():.6f}",
                 }
             ],
@@ -172,9 +197,9 @@ class _Connection:
             self.conn = None
 
 
-def send_one(job: Job, value: str = "") -> tuple[int, bytes]:
+def send_one(job: Job, click: Click | None = None) -> tuple[int, bytes]:
     """One request of `job` on a connection of its own, unmeasured: its status and body."""
-    body, headers = Signer(job).request(value)
+    body, headers = Signer(job).request(click)
     connection = _Connection(job.url, job.request_timeout)
     try:
         return connection.post(body, headers)
@@ -182,26 +207,37 @@ def send_one(job: Job, value: str = "") -> tuple[int, bytes]:
         connection.close()
 
 
-def _check(job: Job, status: int, data: bytes) -> str | None:
-    if status != job.expect_status:
-        return f"HTTP {status}: {data[:200]!r}"
-    if job.expect_body is not None:
-        if job.expect_body == "" and data:
-            return f"expected an empty body, got {data[:200]!r}"
-        if job.expect_body and job.expect_body.encode() not in data:
-            return f"body lacks {job.expect_body!r}: {data[:200]!r}"
-    return None
+def check(expect: Expect, status: int, data: bytes) -> tuple[str | None, str | None]:
+    """(what is wrong with the answer or None, the captured value or None)."""
+    if status != expect.status:
+        return f"HTTP {status}: {data[:300]!r}", None
+    if expect.empty:
+        return (f"expected the bare ack, got {data[:300]!r}", None) if data else (None, None)
+    try:
+        answer = json.loads(data)
+    except ValueError:
+        return f"not JSON: {data[:300]!r}", None
+    if not isinstance(answer, dict) or sorted(answer) != sorted(expect.keys):
+        keys = sorted(answer) if isinstance(answer, dict) else type(answer).__name__
+        return f"answer has {keys}, not {sorted(expect.keys)}: {data[:300]!r}", None
+    if answer.get("response_type") != "ephemeral":
+        return f"not an ephemeral: {data[:300]!r}", None
+    said = answer.get("text")
+    found = re.fullmatch(expect.text, said, re.DOTALL) if isinstance(said, str) else None
+    if found is None:
+        return f"answered “{str(said)[:300]}”", None
+    return None, found.group(expect.capture) if expect.capture else None
 
 
-def _shares(job: Job) -> list[tuple[list[str], list[str]]]:
-    """Per thread: the values of its warm-up requests and of its measured ones ("" for a slash command)."""
+def _shares(job: Job) -> list[tuple[list[Click | None], list[Click | None]]]:
+    """Per thread: its warm-up requests and its measured ones (the click of each, None for a command)."""
     threads = job.concurrency
     if job.action_id:
-        warm, measured = job.values[: job.warmup], job.values[job.warmup : job.warmup + job.count]
+        warm, measured = job.clicks[: job.warmup], job.clicks[job.warmup : job.warmup + job.count]
         return [(list(warm[i::threads]), list(measured[i::threads])) for i in range(threads)]
-    warm_each = max(1, job.warmup // threads) if job.warmup else 0
+    warm_each = math.ceil(job.warmup / threads)
     return [
-        ([""] * warm_each, [""] * (job.count // threads + (1 if i < job.count % threads else 0)))
+        ([None] * warm_each, [None] * (job.count // threads + (1 if i < job.count % threads else 0)))
         for i in range(threads)
     ]
 
@@ -230,20 +266,26 @@ def run_job(job: Job) -> Outcome:
             if len(outcome.failure_samples) < 10:
                 outcome.failure_samples.append(("warm-up: " if warmup else "") + message)
 
-    def one(connection: _Connection, value: str, *, warmup: bool) -> float | None:
-        body, headers = signer.request(value)
-        started = time.perf_counter()
-        label = f"{value}: " if value else ""
+    def one(connection: _Connection, click: Click | None, *, warmup: bool) -> float | None:
+        body, headers = signer.request(click)
+        began = time.perf_counter()
+        label = f"{click.value}: " if click else ""
         try:
             status, data = connection.post(body, headers)
         except (OSError, http.client.HTTPException) as exc:
             fail(f"{label}{type(exc).__name__}: {exc}", warmup=warmup)
             return None
-        elapsed = (time.perf_counter() - started) * 1000.0
-        problem = _check(job, status, data)
+        elapsed = (time.perf_counter() - began) * 1000.0
+        problem, captured = check(job.expect, status, data)
         if problem is not None:
             fail(label + problem, warmup=warmup)
             return None
+        with lock:
+            outcome.sample = outcome.sample or data[:4000].decode("utf-8", "replace") or "(the bare ack)"
+            if captured is not None:
+                outcome.captured.append(captured)
+            if click is not None:
+                outcome.answered.append(click.value)
         return elapsed
 
     def client(index: int) -> None:
@@ -252,19 +294,17 @@ def run_job(job: Job) -> Outcome:
         mine: list[float] = []
         try:
             warm_until = time.monotonic() + max(job.time_limit, 10.0)
-            for value in warm:
+            for click in warm:
                 if time.monotonic() > warm_until:
                     break
-                if one(connection, value, warmup=True) is not None:
-                    with lock:
-                        outcome.warmup_ok += 1
+                one(connection, click, warmup=True)
             start_gate.wait(timeout=job.time_limit + 30)
-            for value in measured:
+            for click in measured:
                 if time.monotonic() > deadline[0]:
                     with lock:
                         outcome.timed_out = True
                     break
-                elapsed = one(connection, value, warmup=False)
+                elapsed = one(connection, click, warmup=False)
                 if elapsed is not None:
                     mine.append(elapsed)
         finally:

@@ -1,10 +1,18 @@
-"""What the benchmarks share around their measuring: opsbot served on loopback, and the report.
+"""What the benchmarks share around the load generator (bench/_harness.py): the stage, the comparison with the
+floor in rounds, and the report.
 
-A `Stage` sets up, in this order, the load generator's process (bench/_harness.py), a database (a fresh
-SQLite file in a temp dir, or the PostgreSQL database named, EMPTIED and migrated), the fake Slack, and on
-request opsbot built on them (`build_bot`; its delivery loop is not started) and waitress serving a WSGI
-application (`serving`); `close` tears it all down. Then `print_table` and `Stage.write_report` print the
-figures and write them to bench/results/.
+A `Stage` sets up the load generator's process, a database (a fresh SQLite file in a temp dir, or the
+PostgreSQL database named, EMPTIED), migrated with the center's directory loaded, the fake Slack, then on
+request the center's data (bench/_seed.py), opsbot built on them (`bot.build_bot`; its delivery loop is not
+started) and one waitress server (`handlers.web.WebServer`, as `serve` runs it) serving opsbot's endpoint
+(`handlers.web.wsgi_app`) at /slack/events, and the floor through the same endpoint code at
+/floor/slack/events.
+
+The floor is a bare Bolt app with `process_before_response=True` whose listeners only call `ack()`: what Bolt,
+waitress, the signature check and HTTP cost with nothing of opsbot's. `Stage.compare` measures a `Target`
+against it in rounds, floor then opsbot, again and again (A B A B …), so that both see the same machine as it
+drifts; every figure is the median of the rounds, and every answer is checked against what its request must
+answer (the floor's: the bare ack).
 
 Importing this module puts the repository on sys.path, so a bench imports it before opsbot's modules.
 """
@@ -17,6 +25,7 @@ import json
 import logging
 import os
 import platform
+import statistics
 import sys
 import tempfile
 import time
@@ -32,13 +41,17 @@ REPO = BENCH.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from _harness import ClientProcess, Job, Outcome, percentile, send_one  # noqa: E402
+from _harness import BARE_ACK, Click, ClientProcess, Expect, Job, Outcome, percentile  # noqa: E402
+from _seed import Scale, Seeded, seed_center  # noqa: E402
+from slack_bolt import Ack, App  # noqa: E402
+from slack_sdk import WebClient  # noqa: E402
 from sqlalchemy import text  # noqa: E402
 
 import bot  # noqa: E402
 from fakeslack import FakeSlack  # noqa: E402
-from handlers.web import WebServer, wsgi_app  # noqa: E402
+from handlers.web import EVENTS_PATH, WebServer, wsgi_app  # noqa: E402
 from opsbot.center import Center, load_center  # noqa: E402
+from opsbot.clock import SystemClock  # noqa: E402
 from opsbot.db import Database  # noqa: E402
 from opsbot.migrate import upgrade_to_head  # noqa: E402
 from opsbot.settings import EXAMPLE_CENTER, Settings  # noqa: E402
@@ -46,12 +59,14 @@ from opsbot.settings import EXAMPLE_CENTER, Settings  # noqa: E402
 TOKEN = "xoxb-bench-token"
 SECRET = "bench-signing-secret"
 THREADS = 8  # waitress threads, as WEB_THREADS defaults to
+FLOOR = "/floor"
+OPSBOT, BARE = "opsbot", "floor"
 
 WSGIApplication = Callable[..., Iterable[bytes]]
 
 
-def arguments(doc: str, *, quick: str) -> argparse.ArgumentParser:
-    """The flags every bench has: --quick (`quick` says what it does) and --database-url."""
+def arguments(doc: str, *, quick: str = "a smoke run: few rounds of few requests") -> argparse.ArgumentParser:
+    """The flags every bench has (`quick` says what --quick does)."""
     cli = argparse.ArgumentParser(
         description=doc.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
     )
@@ -61,45 +76,158 @@ def arguments(doc: str, *, quick: str) -> argparse.ArgumentParser:
         help="a PostgreSQL URL, e.g. postgresql+psycopg://postgres@127.0.0.1:5432/<scratch database> "
         "(EMPTIED and migrated); default: a fresh SQLite file in a temp dir",
     )
+    cli.add_argument(
+        "--scale",
+        type=float,
+        default=1.0,
+        help="the center's size as a fraction of 100,000 cases (20,000 open) and 50,000 approval requests "
+        "(10,000 waiting); default 1",
+    )
+    cli.add_argument(
+        "--results", type=Path, default=BENCH / "results", help="where the JSON report goes (bench/results)"
+    )
     return cli
 
 
+# -------------------------------------------------------------------------------------------- the plan
+
+
+@dataclass(frozen=True)
+class Plan:
+    rounds: int
+    counts: dict[int, int]  # concurrency -> measured requests per round and side
+    warmup: dict[int, int]  # concurrency -> warm-up requests before a side's first round
+    time_limit: float  # seconds per round and side
+
+    def clicks(self) -> int:
+        """How many buttons opsbot's side clicks in all, warm-up included."""
+        return sum(self.warmup[c] + self.rounds * n for c, n in self.counts.items())
+
+
+FULL = Plan(rounds=5, counts={1: 100, 8: 200}, warmup={1: 20, 8: 40}, time_limit=30.0)
+QUICK = Plan(rounds=2, counts={1: 10, 8: 24}, warmup={1: 4, 8: 8}, time_limit=5.0)
+
+
+@dataclass(frozen=True)
+class Goal:
+    """The targets a write command is held to: p50 at 1 client at most `p50_ms`; at 8 clients at least
+    `share` of the floor's requests/s, and more requests/s than at 1 client."""
+
+    p50_ms: float = 3.0
+    share: float = 0.3
+
+
+def no_problems(_outcome: Outcome) -> list[str]:
+    return []
+
+
+@dataclass(frozen=True)
+class Target:
+    """One request, measured on opsbot against the floor. `expect` is what opsbot must answer each time;
+    `verify` checks what opsbot's answered requests did (their records, their outbox rows) and says what is
+    wrong; `clicks(n)` hands out n fresh buttons for opsbot to click (each once), for a button target."""
+
+    name: str
+    user: str
+    expect: Expect
+    command: str = ""
+    text: str = ""
+    action_id: str = ""
+    clicks: Callable[[int], list[Click]] | None = None
+    verify: Callable[[Outcome], list[str]] = no_problems
+    goal: Goal | None = None
+
+
 @dataclass
-class Result:
+class Round:
     target: str
+    side: str
     concurrency: int
+    index: int
     outcome: Outcome
-    extra: dict[str, Any] = field(default_factory=dict)
+    problems: list[str]
 
     @property
-    def sorted_ms(self) -> list[float]:
-        return sorted(self.outcome.latencies_ms)
+    def failures(self) -> int:
+        return self.outcome.failures + self.outcome.warmup_failures + len(self.problems)
 
-    def summary(self) -> dict[str, Any]:
-        values = self.sorted_ms
+    def figures(self) -> dict[str, float]:
+        values = sorted(self.outcome.latencies_ms)
         wall = self.outcome.wall_seconds
         return {
-            "target": self.target,
-            "concurrency": self.concurrency,
             "requests": len(values),
-            "planned": self.outcome.planned,
             "p50_ms": percentile(values, 0.50),
-            "p90_ms": percentile(values, 0.90),
             "p99_ms": percentile(values, 0.99),
             "max_ms": values[-1] if values else float("nan"),
-            "mean_ms": sum(values) / len(values) if values else float("nan"),
-            "throughput_rps": len(values) / wall if wall > 0 else 0.0,
-            "wall_seconds": wall,
-            "failures": self.outcome.failures,
-            "warmup_failures": self.outcome.warmup_failures,
-            "failure_samples": self.outcome.failure_samples,
-            "timed_out": self.outcome.timed_out,
-            **self.extra,
+            "rps": len(values) / wall if wall > 0 else 0.0,
         }
 
 
+@dataclass
+class Row:
+    """The medians of a side's rounds at one concurrency."""
+
+    target: str
+    side: str
+    concurrency: int
+    rounds: list[Round]
+
+    def figures(self) -> dict[str, Any]:
+        each = [r.figures() for r in self.rounds]
+        medians = {k: statistics.median(f[k] for f in each) for k in ("p50_ms", "p99_ms", "max_ms", "rps")}
+        return {
+            "target": self.target,
+            "side": self.side,
+            "concurrency": self.concurrency,
+            "rounds": len(self.rounds),
+            "requests": sum(f["requests"] for f in each),
+            **medians,
+            "failures": sum(r.failures for r in self.rounds),
+            "timed_out": any(r.outcome.timed_out for r in self.rounds),
+            "per_round": each,
+        }
+
+
+# ------------------------------------------------------------------------------------------- the floor
+
+
+def floor_app(slack: FakeSlack, *, commands: Iterable[str], actions: Iterable[str]) -> App:
+    """A Bolt app built like opsbot's (its client, no second signature check, `process_before_response`)
+    whose listeners for the same commands and buttons only ack."""
+    app = App(
+        client=WebClient(token=TOKEN, base_url=slack.api_url),
+        request_verification_enabled=False,
+        process_before_response=True,
+        logger=logging.getLogger("bench.floor"),
+    )
+
+    def ack_only(ack: Ack) -> None:
+        ack()
+
+    for command in commands:
+        app.command(command)(ack_only)
+    for action in actions:
+        app.action(action)(ack_only)
+    return app
+
+
+def by_path(opsbot: WSGIApplication, floor: WSGIApplication) -> WSGIApplication:
+    """One server for both: /floor/… to the floor, the rest to opsbot."""
+
+    def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        path = environ.get("PATH_INFO", "")
+        if path.startswith(FLOOR):
+            environ["PATH_INFO"] = path[len(FLOOR) :]
+            return floor(environ, start_response)
+        return opsbot(environ, start_response)
+
+    return application
+
+
+# ------------------------------------------------------------------------------------------- the stage
+
+
 def fake_slack_for(center: Center) -> FakeSlack:
-    """The fake Web API: Bolt calls auth.test when an App is built; nothing else is called while measuring."""
     channels = {channel: purpose for purpose, channel in center.channels.by_purpose().items()}
     users = {person.slack_id: person.name for person in center.people}
     return FakeSlack(signing_secret=SECRET, bot_token=TOKEN, channels=channels, users=users)
@@ -111,7 +239,6 @@ def reset_postgres(url: str) -> None:
         with db.engine.begin() as connection:
             connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
             connection.execute(text("CREATE SCHEMA public"))
-        upgrade_to_head(db)
     finally:
         db.dispose()
 
@@ -127,29 +254,46 @@ def versions() -> dict[str, str]:
 class Stage:
     """The client process, the database, the fake Slack and (once built) opsbot; a context manager."""
 
-    def __init__(self, database_url: str | None, *, sqlite_synchronous: str | None = None) -> None:
+    def __init__(
+        self, database_url: str | None, *, quick: bool, scale: float = 1.0, results: Path = BENCH / "results"
+    ) -> None:
         logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
         # waitress warns "Task queue depth is N" whenever a request waits for a free thread: expected here.
         logging.getLogger("waitress.queue").setLevel(logging.ERROR)
         self.started = time.monotonic()
-        self.sqlite_synchronous = sqlite_synchronous
-        self.results: list[Result] = []
-        self.answers: dict[str, str] = {}  # target -> what it answered to one request
+        self.quick = quick
+        self.results = results
+        self.plan = QUICK if quick else FULL
+        self.scale = Scale().times(scale)
+        self.rows: list[Row] = []
+        self.samples: dict[str, str] = {}  # target -> what opsbot answered to it
         self.opsbot: bot.Bot | None = None
+        self.seeded: Seeded | None = None
         self.client = ClientProcess()  # spawned first, so it starts while the rest is built
         self._scratch = tempfile.TemporaryDirectory(prefix="opsbot-bench-")
-        self.database_url = database_url or f"sqlite:///{Path(self._scratch.name) / 'opsbot.db'}"
+        self.scratch = Path(self._scratch.name)
+        self.database_url = database_url or f"sqlite:///{self.scratch / 'opsbot.db'}"
         self.db_kind = "postgresql" if self.database_url.startswith("postgresql") else "sqlite"
         try:
             if database_url:
                 reset_postgres(database_url)
             self.center = load_center(EXAMPLE_CENTER)
+            self._prepare_database()
             self.slack = fake_slack_for(self.center)
             self.slack.start()
         except BaseException:
             self.client.close()
             self._scratch.cleanup()
             raise
+
+    def _prepare_database(self) -> None:
+        """What `python bot.py migrate` does: the schema, and the center file's directory loaded."""
+        db = Database(self.database_url)
+        try:
+            upgrade_to_head(db)
+            bot.sync_center(db, self.center, SystemClock())
+        finally:
+            db.dispose()
 
     def __enter__(self) -> Stage:
         return self
@@ -164,20 +308,26 @@ class Stage:
         self.slack.stop()
         self._scratch.cleanup()
 
-    def header(self, title: str, quick: bool, detail: str = "") -> str:
-        """The run's title line: the bench, the database, what was seeded, the machine and the plan."""
-        synchronous = self.sqlite_synchronous and self.db_kind == "sqlite"
-        return (
-            f"{title} — {self.db_kind}"
-            + (f" (synchronous={self.sqlite_synchronous})" if synchronous else "")
-            + (f", {detail}" if detail else "")
-            + f", {os.cpu_count()} CPU(s), waitress threads={THREADS}, "
-            + f"{'quick' if quick else 'full'} run, client in a separate process"
+    def seed(self, *, claims: int = 0) -> Seeded:
+        """The center's data, `claims` of its waiting steps to click Approve on."""
+        db = Database(self.database_url)
+        try:
+            self.seeded = seed_center(db, self.center, self.scale.clicking(claims), datetime.now(UTC))
+        finally:
+            db.dispose()
+        print(f"  seeded {self.seeded.line()}", flush=True)
+        return self.seeded
+
+    def header(self, title: str, detail: str | None = None) -> str:
+        detail = detail or (
+            f"{self.plan.rounds} rounds per side and concurrency, waitress threads={THREADS}, "
+            "client in a separate process"
         )
+        run = "quick" if self.quick else "full"
+        return f"{title} — {self.db_kind}, {os.cpu_count()} CPU(s), {run} run, {detail}"
 
     def build_bot(self) -> bot.Bot:
-        """opsbot against the fake Slack: migrates SQLite, loads the directory; the delivery loop is NOT
-        started, so only what a request does is measured."""
+        """opsbot against the fake Slack; the delivery loop is NOT started, so only requests are measured."""
         settings = Settings(
             slack_bot_token=TOKEN,
             slack_signing_secret=SECRET,
@@ -185,94 +335,219 @@ class Stage:
             database_url=self.database_url,
             config_path=EXAMPLE_CENTER,
             channel_posts_per_second=0,
-            **({"sqlite_synchronous": self.sqlite_synchronous} if self.sqlite_synchronous else {}),
         )
         self.opsbot = bot.build_bot(settings)
         return self.opsbot
 
     @contextlib.contextmanager
-    def serving(self, application: WSGIApplication | None = None) -> Iterator[str]:
-        """waitress serving `application` (default: opsbot's, as handlers.web does) on loopback: its URL."""
-        if application is None:
-            assert self.opsbot is not None and self.opsbot.app is not None
-            application = wsgi_app(self.opsbot.app, self.opsbot.db, signing_secret=SECRET)
-        server = WebServer(application, host="127.0.0.1", port=0, threads=THREADS)
+    def serving(self, floor: App) -> Iterator[str]:
+        """One waitress server on loopback: opsbot's endpoint, and `floor` through the same endpoint code
+        under /floor. Its base URL."""
+        assert self.opsbot is not None and self.opsbot.app is not None
+        served = by_path(
+            wsgi_app(self.opsbot.app, self.opsbot.db, signing_secret=SECRET),
+            wsgi_app(floor, self.opsbot.db, signing_secret=SECRET),
+        )
+        server = WebServer(served, host="127.0.0.1", port=0, threads=THREADS)
         server.start()
         try:
-            yield server.url
+            yield server.url.removesuffix(EVENTS_PATH)
         finally:
             server.stop()
 
-    def probe(self, target: str, url: str, user: str, command: str, text_: str, width: int) -> str:
-        """One slash command, to show (and keep in `answers`) what the target answers."""
-        job = Job(
-            url=url, secret=SECRET, user=user, command=command, text=text_, concurrency=1, count=1, warmup=0
+    def response_urls(self, user: str, n: int) -> list[str]:
+        """Response URLs the fake Slack honours, as Slack gives one with each click: a refusal told through
+        one shows as an ephemeral to `user` there."""
+        channel = self.slack.dm_channel(user)
+        return [self.slack.store.mint_response_url(self.slack.base_url, user, channel) for _ in range(n)]
+
+    def compare(self, target: Target, base_url: str) -> list[Row]:
+        """`target` on the floor and on opsbot, in alternating rounds at each concurrency."""
+        plan = self.plan
+        found = []
+        for concurrency, count in plan.counts.items():
+            rounds: dict[str, list[Round]] = {BARE: [], OPSBOT: []}
+            for index in range(plan.rounds):
+                for side in (BARE, OPSBOT):
+                    warmup = plan.warmup[concurrency] if index == 0 else 0
+                    job = self._job(target, side, base_url, concurrency, count, warmup)
+                    outcome = self.client.run(job)
+                    problems = target.verify(outcome) if side == OPSBOT else []
+                    rounds[side].append(Round(target.name, side, concurrency, index, outcome, problems))
+                    if side == OPSBOT and outcome.sample and target.name not in self.samples:
+                        self.samples[target.name] = shown(outcome.sample)
+            for side in (BARE, OPSBOT):
+                found.append(Row(target.name, side, concurrency, rounds[side]))
+            print_progress(found[-2:])
+        self.rows += found
+        return found
+
+    def drive(self, target: Target, base_url: str, *, concurrency: int, count: int) -> Round:
+        """`target` on opsbot alone, once, checked: traffic for a bench that measures something else."""
+        outcome = self.client.run(self._job(target, OPSBOT, base_url, concurrency, count, warmup=0))
+        if outcome.sample:
+            self.samples.setdefault(target.name, shown(outcome.sample))
+        return Round(target.name, OPSBOT, concurrency, 0, outcome, target.verify(outcome))
+
+    def _job(self, target: Target, side: str, base: str, concurrency: int, count: int, warmup: int) -> Job:
+        url = f"{base}{FLOOR if side == BARE else ''}{EVENTS_PATH}"
+        clicks: tuple[Click, ...] = ()
+        if target.action_id:
+            if side == OPSBOT:
+                assert target.clicks is not None
+                clicks = tuple(target.clicks(warmup + count))
+            else:
+                clicks = tuple(Click("floor", url) for _ in range(warmup + count))
+        return Job(
+            url=url,
+            secret=SECRET,
+            user=target.user,
+            concurrency=concurrency,
+            count=count,
+            warmup=warmup,
+            expect=target.expect if side == OPSBOT else BARE_ACK,
+            command=target.command,
+            text=target.text,
+            action_id=target.action_id,
+            clicks=clicks,
+            time_limit=self.plan.time_limit,
         )
-        status, data = send_one(job)
-        answer = json.loads(data or b"{}").get("text", "") if status == 200 else ""
-        self.answers[target] = (answer or f"HTTP {status}")[:width]
-        print(f"  {target}: answers “{self.answers[target]}”", flush=True)
-        return self.answers[target]
 
-    def run(self, target: str, job: Job) -> Result:
-        """`job` measured by the client process, kept in `results`."""
-        result = Result(target, job.concurrency, self.client.run(job))
-        self.results.append(result)
-        return result
-
-    def write_report(self, benchmark: str, quick: bool, **fields: Any) -> None:
-        """Print the total time; write bench/results/<benchmark>-<database>.json: the run, then `fields`."""
+    def report(
+        self, benchmark: str, title: str, targets: Iterable[Target], detail: str | None = None, **fields: Any
+    ) -> int:
+        """Print the table, the targets' verdicts and the failures; write the JSON; the exit status (1 when
+        any answer was not what its request must answer)."""
+        failed = 0
+        if self.rows:
+            print_table(self.header(title, detail), self.rows)
+            for target in targets:
+                if target.goal is not None:
+                    print_verdicts(target, self.rows)
+            failed = print_failures(self.rows)
         print(f"Total time {time.monotonic() - self.started:.1f} s.")
         report: dict[str, Any] = {
             "benchmark": benchmark,
             "when": datetime.now(UTC).isoformat(timespec="seconds"),
             "database": self.db_kind,
-        }
-        if self.sqlite_synchronous:
-            report["sqlite_synchronous"] = self.sqlite_synchronous if self.db_kind == "sqlite" else None
-        report |= {
-            "quick": quick,
+            "quick": self.quick,
             "machine": {"platform": platform.platform(), "cpus": os.cpu_count()},
             "versions": versions(),
+            "plan": {
+                "rounds": self.plan.rounds,
+                "counts": self.plan.counts,
+                "warmup": self.plan.warmup,
+                "waitress_threads": THREADS,
+            },
+            "seeded": vars(self.seeded) | {"claims": len(self.seeded.claims)} if self.seeded else None,
+            "answers": self.samples,
+            "rows": [row.figures() for row in self.rows],
+            "failure_samples": [
+                f"{r.target} {r.side} ×{r.concurrency}: {s}"
+                for row in self.rows
+                for r in row.rounds
+                for s in [*r.outcome.failure_samples, *r.problems]
+            ][:50],
             **fields,
         }
-        results_dir = BENCH / "results"
-        results_dir.mkdir(exist_ok=True)
-        path = results_dir / f"{benchmark}-{self.db_kind}.json"
+        self.results.mkdir(parents=True, exist_ok=True)
+        path = self.results / f"{benchmark}-{self.db_kind}.json"
         path.write_text(json.dumps(report, indent=2, default=str) + "\n")
-        print(f"Results written to {path.relative_to(REPO)}")
+        print(f"Results written to {path}")
+        return 1 if failed else 0
 
 
-def print_progress(result: Result) -> None:
-    """One line as a configuration is measured."""
-    s = result.summary()
-    print(
-        f"    ×{result.concurrency}: {s['requests']} measured, p50 {s['p50_ms']:.2f} ms, "
-        f"p99 {s['p99_ms']:.2f} ms" + (f", {s['failures']} FAILED" if s["failures"] else ""),
-        flush=True,
-    )
+def shown(body: str) -> str:
+    """An answer as a person reads it: the text of a JSON answer."""
+    with contextlib.suppress(ValueError, AttributeError):
+        return str(json.loads(body).get("text", body))[:200]
+    return body[:200]
 
 
-def print_table(
-    header: str, results: list[Result], *, width: int, rate_width: int = 8, failures: str = "fail"
-) -> None:
-    """The results, one row per target and concurrency (`width`: the target column's)."""
-    print(f"\n{header}")
-    line = f"{'target':<{width}}{'clients':>8}{'requests':>10}{'p50 ms':>9}{'p99 ms':>9}{'max ms':>9}"
-    line += f"{'req/s':>{rate_width}}{failures:>{len(failures) + 2}}"
-    print(line + "\n" + "-" * len(line))
-    for result in results:
-        s = result.summary()
-        note = " (time bound)" if s["timed_out"] else ""
+# ------------------------------------------------------------------------------------------- the report
+
+
+def _find(rows: list[Row], target: str, side: str, concurrency: int) -> dict[str, Any] | None:
+    for row in rows:
+        if (row.target, row.side, row.concurrency) == (target, side, concurrency):
+            return row.figures()
+    return None
+
+
+def print_progress(rows: list[Row]) -> None:
+    for row in rows:
+        f = row.figures()
         print(
-            f"{s['target']:<{width}}{s['concurrency']:>8}{s['requests']:>10}{s['p50_ms']:>9.2f}"
-            f"{s['p99_ms']:>9.2f}{s['max_ms']:>9.2f}{s['throughput_rps']:>{rate_width}.0f}"
-            f"{s['failures']:>{len(failures) + 2}}{note}"
+            f"    {f['target']} ×{f['concurrency']} {f['side']:<6}: p50 {f['p50_ms']:.2f} ms, "
+            f"{f['rps']:.0f} req/s (medians of {f['rounds']} rounds)"
+            + (f", {f['failures']} FAILED" if f["failures"] else ""),
+            flush=True,
         )
 
 
-def print_failures(results: list[Result], most: int = 3) -> None:
-    """The first failure samples of each configuration."""
-    for result in results:
-        for sample in result.outcome.failure_samples[:most]:
-            print(f"  failure, {result.target} ×{result.concurrency}: {sample}")
+def print_table(header: str, rows: list[Row]) -> None:
+    width = max([len(r.target) for r in rows] + [6]) + 2
+    print(
+        f"\n{header}\nEach figure is the median of the rounds; ×floor: against the floor's, in the same run."
+    )
+    line = (
+        f"{'target':<{width}}{'clients':>7}  {'side':<7}{'requests':>9}{'p50 ms':>9}{'p99 ms':>9}"
+        f"{'max ms':>9}{'req/s':>8}{'fail':>6}{'p50 ×floor':>12}{'req/s ×floor':>14}"
+    )
+    print(line + "\n" + "-" * len(line))
+    for row in rows:
+        f = row.figures()
+        floor = _find(rows, row.target, BARE, row.concurrency) if row.side == OPSBOT else None
+        ratios = ""
+        if floor and floor["p50_ms"] and floor["rps"]:
+            ratios = f"{f['p50_ms'] / floor['p50_ms']:>11.1f}×{f['rps'] / floor['rps']:>13.2f}×"
+        print(
+            f"{f['target']:<{width}}{f['concurrency']:>7}  {f['side']:<7}{f['requests']:>9}"
+            f"{f['p50_ms']:>9.2f}{f['p99_ms']:>9.2f}{f['max_ms']:>9.2f}{f['rps']:>8.0f}{f['failures']:>6}{ratios}"
+            + (" (time bound)" if f["timed_out"] else "")
+        )
+
+
+def print_verdicts(target: Target, rows: list[Row]) -> None:
+    goal = target.goal
+    assert goal is not None
+    one, eight = _find(rows, target.name, OPSBOT, 1), _find(rows, target.name, OPSBOT, 8)
+    floor = _find(rows, target.name, BARE, 8)
+    if one is None or eight is None or floor is None:
+        return
+    verdict = {True: "met", False: "NOT MET"}
+    share = eight["rps"] / floor["rps"] if floor["rps"] else 0.0
+    print(
+        f"{target.name}: 1 client p50 {one['p50_ms']:.2f} ms (target ≤ {goal.p50_ms:g} ms: "
+        f"{verdict[one['p50_ms'] <= goal.p50_ms]}); 8 clients {eight['rps']:.0f} req/s = {share:.2f}× the "
+        f"floor's {floor['rps']:.0f} (target ≥ {goal.share:g}×: {verdict[share >= goal.share]}), "
+        f"{'more' if eight['rps'] > one['rps'] else 'NOT more'} than at 1 client ({one['rps']:.0f} req/s)"
+    )
+
+
+def print_failures(rows: list[Row]) -> int:
+    """Every answer that was not what its request must answer, loudly; how many."""
+    failed = sum(row.figures()["failures"] for row in rows)
+    if not failed:
+        print("\nEvery answer was what its request must answer (the floor's: the bare ack).")
+        return 0
+    print(f"\n!!! FAILED: {failed} answer(s) or effect(s) were not what the request must answer. First ones:")
+    shown_count = 0
+    for row in rows:
+        for r in row.rounds:
+            for sample in [*r.outcome.failure_samples, *r.problems]:
+                if shown_count < 12:
+                    print(f"  {r.target} {r.side} ×{r.concurrency} round {r.index + 1}: {sample}")
+                    shown_count += 1
+    return failed
+
+
+@dataclass
+class Timing:
+    """In-process timings of one piece of work (no HTTP): for the sweeps."""
+
+    name: str
+    ms: list[float] = field(default_factory=list)
+
+    def median(self) -> float:
+        return statistics.median(self.ms) if self.ms else float("nan")
