@@ -39,7 +39,7 @@ from opsbot.approvals.models import ApprovalRequest, ApprovalStep
 from opsbot.approvals.records import others_in_chain
 from opsbot.audit import SYSTEM, AuditEntry
 from opsbot.business_hours import add_business_hours
-from opsbot.cases import rules
+from opsbot.cases import rules, workload
 from opsbot.cases.lifecycle import UNRESOLVED, State
 from opsbot.cases.models import Case, JointReview
 from opsbot.center import CaseType, Center
@@ -589,6 +589,7 @@ def seed_center(db: Database, center: Center, scale: Scale, now: datetime) -> Se
         for table, rows in [*cases.tables.items(), *approvals.tables.items(), *later.items()]:
             for at in range(0, len(rows), BATCH):
                 connection.execute(insert(table), rows[at : at + BATCH])
+        workload.recount(connection)  # least-loaded assignment reads the count the ORM keeps
         for kind, numbered in (("CASE", cases), ("APR", approvals)):  # so that new records number on
             for year, value in numbered.last_numbers.items():
                 connection.execute(insert(_table(Counter)), {"kind": kind, "year": year, "value": value})

@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from sqlalchemy import Connection, Integer, String, bindparam, inspect, select
+from sqlalchemy import Connection, Integer, String, bindparam, func, inspect, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, Mapper, Session, mapped_column
 from sqlalchemy.orm.attributes import History
@@ -87,4 +87,18 @@ def _bump(dialect: str) -> Any:
     return insert.on_conflict_do_update(
         index_elements=[OpenWork.unit_key, OpenWork.person],
         set_={"open_cases": OpenWork.open_cases + insert.excluded.open_cases},
+    )
+
+
+def recount(connection: Connection) -> None:
+    """Count every handler's open cases afresh, for cases written without the ORM (a bulk load)."""
+    connection.execute(OpenWork.__table__.delete())  # type: ignore[attr-defined]
+    open_states = [state.value for state in State if state.is_open]
+    connection.execute(
+        OpenWork.__table__.insert().from_select(  # type: ignore[attr-defined]
+            ["unit_key", "person", "open_cases"],
+            select(Case.unit_key, Case.assignee, func.count())
+            .where(Case.assignee.is_not(None), Case.state.in_(open_states))
+            .group_by(Case.unit_key, Case.assignee),
+        )
     )

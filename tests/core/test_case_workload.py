@@ -15,7 +15,7 @@ from opsbot.cases import feedback, handling, intake
 from opsbot.cases.lifecycle import State
 from opsbot.cases.models import Case
 from opsbot.cases.records import Desk
-from opsbot.cases.workload import OpenWork, open_load
+from opsbot.cases.workload import OpenWork, open_load, recount
 from opsbot.db import Database
 from opsbot.directory import load_directory
 from opsbot.errors import OpsError
@@ -172,6 +172,17 @@ def test_a_case_counts_while_open_and_moves_with_its_handler(loaded, center, clo
     assert work.counts() == ({}, {})
     with loaded.reading() as session:
         assert open_load(session, "intake") == {first: 0, other: 0}
+
+
+def test_a_recount_after_a_bulk_load_gives_what_the_steps_kept(loaded, center, clock):
+    work = Center(loaded, center, clock)
+    for type_key in ("enquiry", "enquiry", "complaint", "account_change"):
+        work.new(type_key)
+    kept, fresh = work.counts()
+    with loaded.transaction() as session:
+        session.execute(OpenWork.__table__.delete())
+        recount(session.connection())
+    assert work.counts() == (kept, fresh) and kept
 
 
 def test_the_least_loaded_handler_gets_the_next_case(loaded, center, clock):
