@@ -175,6 +175,13 @@ class Deliverer:
             return TAKEN_OVER
 
     def _attempt(self, claim: outbox.Claim) -> outbox.Status | object:
+        if outbox.composed_on_delivery(claim.kind):
+            try:
+                with self.db.reading() as session:
+                    claim = outbox.compose(session, claim, now=self.clock.now())
+            except Exception as exc:  # a composer's failure fails its row alone
+                log.exception("outbox row %s (%s) could not be composed", claim.id, claim.kind)
+                return self._fail(claim, f"composing failed: {exc!r}")
         self.pacer.take(claim.channel)
         self._recent_channels.add(claim.channel)
         try:

@@ -9,8 +9,9 @@ Slack before sending it again.
 A person's App Home is kept up to date through the outbox too. A change that alters what someone has to do
 calls `republish_homes` with the people concerned, in its own transaction: one statement that queues a Home
 for each of them who has opened theirs (`HomeViewer`), unless one is already waiting. So there is at most one
-pending Home row per person, and it carries no view: the view is composed when the row is claimed, from the
-database as it is then, so however many changes came in meanwhile, one `views.publish` shows the latest.
+pending Home row per person, and it carries no view: the view is composed once the row is claimed (after the
+claim commits, so no change waits on it), from the database as it is then, so however many changes came in
+meanwhile, one `views.publish` shows the latest.
 
 Each claim carries a token of its own. The worker renews its lease under that token before every call it
 makes for the row, and marks the row under it, so a worker whose lease ran out (and whose row another worker
@@ -24,7 +25,7 @@ import functools
 import logging
 import uuid
 from collections.abc import Callable, Collection, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -183,8 +184,9 @@ def _queue_including(dialect: str, including: Select[Any]) -> Any:
 def _queue_homes(dialect: str, person: Any, wanted: Any) -> Any:
     """INSERT … SELECT a pending Home row for each person selected, under the key of the one pending Home a
     person may have (a claim renames it). A pending row already there is left as it is but locked, so that
-    no worker composes it before this change commits (it would miss the change, and nothing would queue
-    another); a row being composed right now makes this wait, then queue a new one. `now` is bound when it
+    no worker claims it before this change commits (it would miss the change, and nothing would queue
+    another); a row being claimed right now makes this wait for the claim (milliseconds: the Home is composed
+    after the claim commits), then queue a new one. `now` is bound when it
     runs."""
     now = bindparam("now", type_=UTCDateTime())
     rows = select(
@@ -345,8 +347,10 @@ def claim_due(
     rows = list(session.scalars(query.with_for_update(skip_locked=True)))
     claims = []
     for row in rows:
-        if row.kind in _composers and not _compose(session, row, now):
-            continue
+        if row.kind in _composers:
+            # Free the pending key: a change from now on queues a publish of its own. The row is composed
+            # after this claim commits (`compose`), so no change waits on a composition.
+            row.idempotency_key = f"{row.kind}:{row.channel}:{row.id}"
         token = uuid.uuid4().hex
         row.status = Status.SENDING
         row.lease_until = now + lease
@@ -371,18 +375,14 @@ def claim_due(
     return claims
 
 
-def _compose(session: Session, row: Notification, now: datetime) -> bool:
-    """Fill in the row's payload as of now, and free its pending key for the next change (which, coming after
-    this composition, needs a publish of its own). A composer's failure fails the row alone."""
-    row.idempotency_key = f"{row.kind}:{row.channel}:{row.id}"  # no longer `…:pending`
-    try:
-        with session.begin_nested():  # on PostgreSQL a failed statement would abort the whole claim
-            row.payload = _composers[row.kind](session, row.channel, now)
-    except Exception as exc:
-        log.exception("outbox row %s (%s) could not be composed", row.id, row.kind)
-        row.status, row.last_error = Status.FAILED, f"composing failed: {exc!r}"
-        return False
-    return True
+def composed_on_delivery(kind: str) -> bool:
+    return kind in _composers
+
+
+def compose(session: Session, claim: Claim, *, now: datetime) -> Claim:
+    """The claimed row with its payload as of now (read after its claim committed, so it shows every change
+    committed before; one committing meanwhile has queued another publish)."""
+    return replace(claim, payload=_composers[claim.kind](session, claim.channel, now))
 
 
 class LeaseLost(Exception):

@@ -21,8 +21,14 @@ def add(db, clock, to, key, **extra):
 
 
 def claim(db, clock, **extra):
+    """Claim as a worker does, then compose what is composed on delivery, after the claim committed."""
     with db.transaction() as session:
-        return outbox.claim_due(session, now=clock.now(), lease=LEASE, **extra)
+        claims = outbox.claim_due(session, now=clock.now(), lease=LEASE, **extra)
+    with db.reading() as session:
+        return [
+            outbox.compose(session, c, now=clock.now()) if outbox.composed_on_delivery(c.kind) else c
+            for c in claims
+        ]
 
 
 def statuses(db):
