@@ -23,7 +23,6 @@ from sqlalchemy import (
     ScalarSelect,
     String,
     UniqueConstraint,
-    func,
     select,
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -130,19 +129,16 @@ def start(
     plan = plan_of(ladder, began, due or began, calendar)
     if due is None:
         due = max((datetime.fromisoformat(entry["at"]) for entry in plan), default=began)
+    rows = _rows(session, kind, subject_id)
     previous = _open(session, kind, subject_id, clock)
     if previous is not None:
         end(previous, now, how=CANCELLED)
-    cycle = session.scalar(
-        select(func.max(Deadline.cycle)).where(
-            Deadline.subject_kind == kind, Deadline.subject_id == subject_id, Deadline.clock == clock
-        )
-    )
+    cycle = max((row.cycle for row in rows if row.clock == clock), default=0)
     deadline = Deadline(
         subject_kind=kind,
         subject_id=subject_id,
         clock=clock,
-        cycle=(cycle or 0) + 1,
+        cycle=cycle + 1,
         part=part,
         owner=owner,
         started_at=began,
@@ -153,6 +149,7 @@ def start(
     )
     deadline.next_action_at = next_action(deadline)
     session.add(deadline)
+    rows.append(deadline)
     return deadline
 
 
@@ -284,15 +281,39 @@ def stopped(deadline: Deadline, step: LadderStep) -> bool:
     return step.unless == "acknowledged" and deadline.acknowledged_at is not None
 
 
-def _open(session: Session, kind: str, subject_id: int, clock: str) -> Deadline | None:
-    return session.scalars(
-        select(Deadline).where(
-            Deadline.subject_kind == kind,
-            Deadline.subject_id == subject_id,
-            Deadline.clock == clock,
-            Deadline.ended_at.is_(None),
+# A transaction's timers, by subject, as read once (or started) in it: a change reads its subject's timers
+# for the change, for its card and for its clocks' settling, and every write to them goes through here.
+_CACHE = "opsbot.deadlines"
+
+
+def _cache(session: Session) -> dict[tuple[str, int], list[Deadline]]:
+    return session.info.setdefault(_CACHE, {})
+
+
+def _rows(session: Session, kind: str, subject_id: int) -> list[Deadline]:
+    """Every cycle of every clock of the subject, oldest first."""
+    return _load(session, kind, [subject_id])[subject_id]
+
+
+def _load(session: Session, kind: str, subject_ids: Iterable[int]) -> dict[int, list[Deadline]]:
+    cache = _cache(session)
+    ids = list(dict.fromkeys(subject_ids))
+    missing = [subject_id for subject_id in ids if (kind, subject_id) not in cache]
+    if missing:
+        for subject_id in missing:
+            cache[(kind, subject_id)] = []
+        found = session.scalars(
+            select(Deadline)
+            .where(Deadline.subject_kind == kind, Deadline.subject_id.in_(missing))
+            .order_by(Deadline.cycle, Deadline.id)
         )
-    ).one_or_none()
+        for row in found:
+            cache[(kind, row.subject_id)].append(row)
+    return {subject_id: cache[(kind, subject_id)] for subject_id in ids}
+
+
+def _open(session: Session, kind: str, subject_id: int, clock: str) -> Deadline | None:
+    return next((row for row in _rows(session, kind, subject_id) if row.clock == clock and row.is_open), None)
 
 
 def open_clocks(session: Session, kind: str, subject_id: int) -> dict[str, Deadline]:
@@ -301,30 +322,16 @@ def open_clocks(session: Session, kind: str, subject_id: int) -> dict[str, Deadl
 
 
 def _all_open(session: Session, kind: str, subject_id: int) -> list[Deadline]:
-    return list(
-        session.scalars(
-            select(Deadline)
-            .where(
-                Deadline.subject_kind == kind,
-                Deadline.subject_id == subject_id,
-                Deadline.ended_at.is_(None),
-            )
-            .order_by(Deadline.id)
-        )
-    )
+    return [row for row in _rows(session, kind, subject_id) if row.is_open]
 
 
 def latest(session: Session, kind: str, subject_ids: Iterable[int]) -> dict[tuple[int, str], Deadline]:
     """Each subject's latest cycle of each clock (running or ended), for cards and lists."""
-    ids = list(subject_ids)
-    if not ids:
-        return {}
-    rows = session.scalars(
-        select(Deadline)
-        .where(Deadline.subject_kind == kind, Deadline.subject_id.in_(ids))
-        .order_by(Deadline.cycle)
-    )
-    return {(row.subject_id, row.clock): row for row in rows}
+    return {
+        (subject_id, row.clock): row
+        for subject_id, rows in _load(session, kind, subject_ids).items()
+        for row in rows
+    }
 
 
 def due_of(kind: str, subject_id: Any, clock: str) -> ScalarSelect[datetime]:
