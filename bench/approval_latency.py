@@ -47,15 +47,12 @@ SHORT_CLAIM = "request expense 480 Taxi to the client, visit {n}"
 
 def requests_and_first_steps(db: Database, numbers: list[str]) -> list[tuple[ApprovalRequest, ApprovalStep]]:
     with db.reading() as session:
-        return list(
-            session.execute(
-                select(ApprovalRequest, ApprovalStep)
-                .join(ApprovalStep, ApprovalStep.request_id == ApprovalRequest.id)
-                .where(
-                    ApprovalRequest.number.in_(numbers), ApprovalStep.round == 1, ApprovalStep.position == 1
-                )
-            ).tuples()
+        rows = session.execute(
+            select(ApprovalRequest, ApprovalStep)
+            .join(ApprovalStep, ApprovalStep.request_id == ApprovalRequest.id)
+            .where(ApprovalRequest.number.in_(numbers), ApprovalStep.round == 1, ApprovalStep.position == 1)
         )
+        return [(request, step) for request, step in rows]
 
 
 def outbox_keys(db: Database, keys: list[str]) -> set[str]:
