@@ -76,6 +76,9 @@ class Job:
     channel: str = "C0BENCH"  # where a command is typed; a click's card sits in the user's DM
     time_limit: float = 60.0  # seconds for the measured part; requests not started by then are skipped
     request_timeout: float = 10.0
+    # Seconds from one measured request's start to the next on a connection (a steady pace, not as fast as
+    # answers come back); 0: back to back. A request answered late starts the next one at once.
+    interval: float = 0.0
 
 
 @dataclass
@@ -299,7 +302,9 @@ def run_job(job: Job) -> Outcome:
                     break
                 one(connection, click, warmup=True)
             start_gate.wait(timeout=job.time_limit + 30)
-            for click in measured:
+            for n, click in enumerate(measured):
+                if job.interval:
+                    time.sleep(max(0.0, started[0] + n * job.interval - time.perf_counter()))
                 if time.monotonic() > deadline[0]:
                     with lock:
                         outcome.timed_out = True

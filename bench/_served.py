@@ -30,7 +30,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from importlib import metadata as package_metadata
 from pathlib import Path
@@ -382,9 +382,21 @@ class Stage:
         self.rows += found
         return found
 
-    def drive(self, target: Target, base_url: str, *, concurrency: int, count: int) -> Round:
-        """`target` on opsbot alone, once, checked: traffic for a bench that measures something else."""
-        outcome = self.client.run(self._job(target, OPSBOT, base_url, concurrency, count, warmup=0))
+    def drive(
+        self,
+        target: Target,
+        base_url: str,
+        *,
+        concurrency: int,
+        count: int,
+        interval: float = 0.0,
+        time_limit: float | None = None,
+    ) -> Round:
+        """`target` on opsbot alone, once, checked: traffic for a bench that measures something else, or
+        (`interval`: seconds between requests on a connection) at a steady pace for `time_limit` seconds."""
+        job = self._job(target, OPSBOT, base_url, concurrency, count, warmup=0)
+        job = replace(job, interval=interval, time_limit=time_limit or job.time_limit)
+        outcome = self.client.run(job)
         if outcome.sample:
             self.samples.setdefault(target.name, shown(outcome.sample))
         return Round(target.name, OPSBOT, concurrency, 0, outcome, target.verify(outcome))
