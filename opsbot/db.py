@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
+from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -71,6 +72,31 @@ def insert_ignoring_conflict(session: Session, model: type[Base], **values: Any)
 _insert_ignoring: dict[tuple[type[Base], str], Any] = {}
 
 
+class InTurn:
+    """A lock taken in the order it was asked for. A plain lock lets the thread that just released it take
+    it again before a waiter wakes, so a sweep going from batch to batch would keep a request waiting for the
+    whole run; in turn, the request goes between two batches."""
+
+    def __init__(self) -> None:
+        self._turns = threading.Condition()
+        self._queue: deque[object] = deque()
+        self._held = False
+
+    def __enter__(self) -> None:
+        me = object()
+        with self._turns:
+            self._queue.append(me)
+            while self._held or self._queue[0] is not me:
+                self._turns.wait()
+            self._queue.popleft()
+            self._held = True
+
+    def __exit__(self, *_: object) -> None:
+        with self._turns:
+            self._held = False
+            self._turns.notify_all()
+
+
 class Database:
     """The engine and the two kinds of unit of work: `transaction()` for changes, `reading()` for queries."""
 
@@ -85,9 +111,11 @@ class Database:
         self.engine: Engine = create_engine(self.url, **options)
         if self.is_sqlite:
             _tune_sqlite(self.engine, sqlite_synchronous)
-        # SQLite takes one writer at a time; queuing this process's writers on a lock keeps the wait fair
-        # (SQLite's busy handler wakes waiters by polling, so some wait seconds while others pass).
-        self._writers = threading.Lock() if self.is_sqlite else contextlib.nullcontext()
+        # SQLite takes one writer at a time; queuing this process's writers in the order they came keeps the
+        # wait fair (SQLite's busy handler wakes waiters by polling, so some wait seconds while others pass).
+        self._writers: contextlib.AbstractContextManager[Any] = (
+            InTurn() if self.is_sqlite else contextlib.nullcontext()
+        )
         self._changes = sessionmaker(self.engine, expire_on_commit=False)
         self._reads = sessionmaker(
             self.engine.execution_options(opsbot_read_only=True), expire_on_commit=False
