@@ -295,6 +295,27 @@ def organisation_problems(raw: Mapping[str, Any]) -> list[str]:
     return problems + _reporting_loops(superior, index_of)
 
 
+def ladder_target_problems(raw: Mapping[str, Any]) -> list[str]:
+    """A ladder step's `function:` and `channel:` targets must be ones the file names."""
+    ladders = raw.get("ladders")
+    channels = raw.get("channels")
+    purposes = set(channels) if isinstance(channels, Mapping) else set()
+    functions = function_names(raw.get("approvals"))
+    known = {"function": functions, "channel": purposes}
+    problems = []
+    for key, steps in ladders.items() if isinstance(ladders, Mapping) else ():
+        for index, step in enumerate(steps if isinstance(steps, list) else []):
+            targets = step.get("to") if isinstance(step, Mapping) else None
+            for target in targets if isinstance(targets, list) else []:
+                what, _, name = str(target).partition(":")
+                if what in known and name and name not in known[what]:
+                    names = ", ".join(sorted(known[what])) or "none"
+                    problems.append(
+                        f"ladders.{key}[{index}].to: unknown {what} {name!r}; the file has: {names}"
+                    )
+    return problems
+
+
 def _text_or_none(value: object) -> str | None:
     return value if isinstance(value, str) else None
 
@@ -370,7 +391,7 @@ def parse_center(text: str, *, source: str = "<center file>") -> Center:
         center = Center.model_validate(raw, context=context)
     except ValidationError as exc:
         problems += [_describe(error) for error in exc.errors()]
-    problems += organisation_problems(raw)
+    problems += organisation_problems(raw) + ladder_target_problems(raw)
     if problems:
         raise CenterFileError(source, problems)
     return center

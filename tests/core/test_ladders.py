@@ -149,3 +149,24 @@ def test_a_wrong_step_says_what_is_wrong(step, message):
     with pytest.raises(ValidationError) as raised:
         LadderStep.model_validate(step)
     assert message in str(raised.value)
+
+
+def test_a_ladder_naming_a_function_or_channel_the_file_lacks_is_refused():
+    from pathlib import Path
+
+    from opsbot.center import CenterFileError, parse_center
+    from opsbot.settings import EXAMPLE_CENTER
+
+    text = (
+        Path(EXAMPLE_CENTER)
+        .read_text(encoding="utf-8")
+        .replace(
+            "    - {after: 8, do: escalate, to: [superior]}",
+            "    - {after: 8, do: escalate, to: [superior, function:payroll, channel:nowhere]}",
+        )
+    )
+    with pytest.raises(CenterFileError) as raised:
+        parse_center(text, source="center.yaml")
+    problems = raised.value.problems
+    assert any(p.startswith("ladders.approval.step[1].to: unknown function 'payroll'") for p in problems)
+    assert any(p.startswith("ladders.approval.step[1].to: unknown channel 'nowhere'") for p in problems)
