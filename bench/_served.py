@@ -243,6 +243,15 @@ def reset_postgres(url: str) -> None:
         db.dispose()
 
 
+def fresh_database(url: str | None, directory: Path) -> Database:
+    """A migrated, empty database: the PostgreSQL one named (EMPTIED), or a new SQLite file in `directory`."""
+    if url:
+        reset_postgres(url)
+    db = Database(url or f"sqlite:///{directory / 'opsbot.db'}")
+    upgrade_to_head(db)
+    return db
+
+
 def versions() -> dict[str, str]:
     found = {"python": platform.python_version()}
     for name in ("slack_bolt", "slack_sdk", "waitress", "SQLAlchemy", "psycopg"):

@@ -25,6 +25,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from _served import fresh_database
 from sqlalchemy import delete, insert, select, text, update
 from sqlalchemy.orm import Session
 
@@ -36,7 +37,6 @@ from opsbot.deadline_sweep import About, Firing, PendingNotice, Sweeping, sweep_
 from opsbot.deadlines import Deadline, next_action, plan_of
 from opsbot.directory import sync_directory
 from opsbot.ladders import DEFAULT_LADDERS
-from opsbot.migrate import upgrade_to_head
 from opsbot.outbox import Notification
 from opsbot.settings import EXAMPLE_CENTER
 
@@ -201,18 +201,6 @@ def explain(db: Database) -> str:
         return "\n".join(row[0] for row in plan)
 
 
-def fresh(url: str | None, where: Path) -> Database:
-    if url is None:
-        db = Database(f"sqlite:///{where / 'bench.db'}")
-    else:
-        db = Database(url)
-        with db.engine.begin() as connection:
-            connection.execute(text("DROP SCHEMA public CASCADE"))
-            connection.execute(text("CREATE SCHEMA public"))
-    upgrade_to_head(db)
-    return db
-
-
 def main() -> int:
     cli = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     cli.add_argument("--quick", action="store_true", help="10,000 deadlines and 2 rounds: a smoke run")
@@ -234,7 +222,7 @@ def main() -> int:
             ("engine alone (tell only)", "bench", {"bench": Telling()}),
             ("cases (the case hooks)", "case", bot.DEADLINE_HOOKS),
         ):
-            db = fresh(args.database_url, _dir(where, kind))
+            db = fresh_database(args.database_url, _dir(where, kind))
             ids = seed(db, center, count, due, kind=kind)
             figures = measure(db, center, hooks, ids, rounds)
             print(

@@ -14,13 +14,11 @@ import statistics
 import tempfile
 import time
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
-from _served import arguments
-from sqlalchemy import text
+from _served import arguments, fresh_database
 
 from opsbot.center import Calendar
-from opsbot.db import Database
-from opsbot.migrate import upgrade_to_head
 from opsbot.schedules.service import set_schedule
 from opsbot.schedules.spec import ScheduleSpec
 from opsbot.schedules.sweep import run_due_schedules
@@ -55,23 +53,11 @@ def milliseconds(run, repeat: int) -> tuple[float, float]:
     return statistics.median(times), times[int(len(times) * 0.99) - 1]
 
 
-def database(url: str | None) -> Database:
-    if url is None:
-        db = Database(f"sqlite:///{tempfile.mkdtemp()}/bench.db")
-    else:
-        db = Database(url)
-        with db.engine.begin() as connection:
-            connection.execute(text("DROP SCHEMA public CASCADE"))
-            connection.execute(text("CREATE SCHEMA public"))
-    upgrade_to_head(db)
-    return db
-
-
 def main() -> None:
     cli = arguments(__doc__ or "", quick="1,000 schedules instead of 10,000")
     options = cli.parse_args()
     count = 1_000 if options.quick else 10_000
-    db = database(options.database_url)
+    db = fresh_database(options.database_url, Path(tempfile.mkdtemp()))
     print(f"{db.engine.dialect.name}, {count:,} schedules")
 
     daily = ScheduleSpec.model_validate({"cron": {"hour": "*", "minute": "*/5"}})

@@ -30,7 +30,7 @@ from opsbot import audit, outbox
 from opsbot.audit import SYSTEM
 from opsbot.center import Center
 from opsbot.db import Base, BigId, Database, UTCDateTime
-from opsbot.deadlines import Deadline, next_action, stopped
+from opsbot.deadlines import Deadline, next_action, upcoming
 from opsbot.directory import Directory, load_directory
 from opsbot.escalation import escalation_target, function_holder
 from opsbot.ladders import LadderStep
@@ -236,27 +236,16 @@ def _fire_due_steps(
 
 
 def _advance(deadline: Deadline, now: datetime) -> tuple[LadderStep, datetime] | None:
-    """Move the timer past its next action, if that has fallen by `now` — a repeat of the step it fired
-    last, or its next step still in force — and return the step with the instant it fell."""
-    fired = deadline.steps_fired
-    repeat: datetime | None = None
-    if fired:
-        again = deadline.plan[fired - 1].get("again", [])
-        if deadline.repeats_fired < len(again) and not stopped(deadline, deadline.step(fired - 1)):
-            repeat = datetime.fromisoformat(again[deadline.repeats_fired])
-    index = next(
-        (i for i in range(fired, len(deadline.plan)) if not stopped(deadline, deadline.step(i))), None
-    )
-    falls = deadline.falls(index) if index is not None else None
-    if repeat is not None and (falls is None or repeat < falls):
-        if repeat > now:
-            return None
-        deadline.repeats_fired += 1
-        return deadline.step(fired - 1), repeat
-    if index is None or falls is None or falls > now:
+    """Move the timer past its next action if that has fallen by `now`, and return the step with the instant
+    it fell."""
+    action = upcoming(deadline)
+    if action is None or action.at > now:
         return None
-    deadline.steps_fired, deadline.repeats_fired = index + 1, 0
-    return deadline.step(index), falls
+    if action.repeat:
+        deadline.repeats_fired += 1
+    else:
+        deadline.steps_fired, deadline.repeats_fired = action.index + 1, 0
+    return deadline.step(action.index), action.at
 
 
 def _coalesced(deadline: Deadline, step: LadderStep, now: datetime) -> bool:

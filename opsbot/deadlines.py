@@ -12,6 +12,7 @@ step fires once per cycle (`opsbot.deadline_sweep`).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -186,24 +187,6 @@ def acknowledge(session: Session, *, kind: str, subject_id: int, now: datetime) 
             deadline.next_action_at = next_action(deadline)
 
 
-def finish(
-    session: Session, *, kind: str, subject_id: int, clocks: Iterable[str] | None = None, now: datetime
-) -> None:
-    """The subject is resolved (or the clock's act is done): its timers end and nothing more fires."""
-    wanted = None if clocks is None else set(clocks)
-    for deadline in _all_open(session, kind, subject_id):
-        if wanted is None or deadline.clock in wanted:
-            end(deadline, now, how=DONE)
-
-
-def cancel(session: Session, *, kind: str, subject_id: int, clocks: Iterable[str], now: datetime) -> None:
-    """The clock no longer runs (a case returned for supplement before anyone handles it)."""
-    wanted = set(clocks)
-    for deadline in _all_open(session, kind, subject_id):
-        if deadline.clock in wanted:
-            end(deadline, now, how=CANCELLED)
-
-
 class SnoozeRefused(ValueError):
     """A snooze past what the workflow allows, or of a timer with nothing left to do."""
 
@@ -257,23 +240,42 @@ def end(deadline: Deadline, now: datetime, *, how: str) -> None:
     deadline.ended_at, deadline.ended_how, deadline.next_action_at = now, how, None
 
 
-def next_action(deadline: Deadline) -> datetime | None:
-    """When the timer next has something to do: a repeat of the step it fired last, or its next step (skipping
-    acknowledgement steps once acknowledged); None when nothing is left."""
+@dataclass(frozen=True)
+class Upcoming:
+    """A timer's next action: the step (by its index in the plan), when it falls, and whether it is a repeat
+    of the step fired last."""
+
+    at: datetime
+    index: int
+    repeat: bool
+
+
+def upcoming(deadline: Deadline) -> Upcoming | None:
+    """The timer's next action — a repeat of the step it fired last, or its next step still in force
+    (acknowledgement steps are passed over once acknowledged), whichever falls first; a step beats a repeat
+    falling with it. None when nothing is left, or while paused or stopped at the top."""
     if not deadline.is_open or deadline.topped_at is not None or deadline.paused_at is not None:
         return None
-    candidates: list[datetime] = []
+    found: list[Upcoming] = []
     fired = deadline.steps_fired
+    index = next(
+        (i for i in range(fired, len(deadline.plan)) if not stopped(deadline, deadline.step(i))), None
+    )
+    if index is not None:
+        found.append(Upcoming(deadline.falls(index), index, repeat=False))
     if fired:
-        last = deadline.step(fired - 1)
         again = deadline.plan[fired - 1].get("again", [])
-        if deadline.repeats_fired < len(again) and not stopped(deadline, last):
-            candidates.append(datetime.fromisoformat(again[deadline.repeats_fired]))
-    for index in range(fired, len(deadline.plan)):
-        if not stopped(deadline, deadline.step(index)):
-            candidates.append(deadline.falls(index))
-            break
-    return min(candidates, default=None)
+        if deadline.repeats_fired < len(again) and not stopped(deadline, deadline.step(fired - 1)):
+            found.append(
+                Upcoming(datetime.fromisoformat(again[deadline.repeats_fired]), fired - 1, repeat=True)
+            )
+    return min(found, key=lambda action: action.at, default=None)
+
+
+def next_action(deadline: Deadline) -> datetime | None:
+    """When the timer next has something to do (`upcoming`)."""
+    action = upcoming(deadline)
+    return action.at if action else None
 
 
 def stopped(deadline: Deadline, step: LadderStep) -> bool:

@@ -213,3 +213,17 @@ def test_two_workers_sweeping_through_the_ladders_fire_every_step_once(loaded, c
     assert sum(results) == 3000
     assert len(probe.fired) == 3000
     assert Counter((fired[0], fired[1]) for fired in probe.fired).most_common(1)[0][1] == 1
+
+
+def test_acknowledging_stops_the_acknowledgement_steps_and_the_rest_still_fire(loaded, center):
+    ladder = (
+        LadderStep(after=1, do="remind", to=("owner",), unless="acknowledged"),
+        LadderStep(after_due=0, do="overdue", to=("owner",)),
+    )
+    start_timers(loaded, center, 1, ladder=ladder)
+    with loaded.transaction() as session:
+        deadlines.acknowledge(session, kind="probe", subject_id=1, now=START + timedelta(minutes=30))
+    probe = Probe()
+    assert sweep_deadlines(loaded, START + timedelta(hours=2), center, {"probe": probe}) == 0
+    assert sweep_deadlines(loaded, START + timedelta(hours=3), center, {"probe": probe}) == 1
+    assert probe.fired == [(1, 2, 0, False)]  # the overdue mark; the reminder was passed over
