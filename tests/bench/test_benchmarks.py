@@ -84,6 +84,7 @@ def test_a_seeded_timer_has_fired_what_fell_while_it_ran(center):
         ("sweep_latency.py", "share of its interval"),
         ("memory.py", "worker  peak"),
         ("write_during_sweep.py", "p99(B)/p99(A) = "),
+        ("write_floor.py", "one transaction of 16 insert(s)"),
     ],
 )
 def test_each_bench_runs_on_a_tiny_center(bench, shows, tmp_path):
