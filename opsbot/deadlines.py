@@ -292,6 +292,11 @@ def _cache(session: Session) -> dict[tuple[str, int], list[Deadline]]:
     return session.info.setdefault(_CACHE, {})
 
 
+def none_yet(session: Session, kind: str, subject_id: int) -> None:
+    """The subject was just written for the first time: it has no timers, and they need not be read."""
+    _cache(session)[(kind, subject_id)] = []
+
+
 def _rows(session: Session, kind: str, subject_id: int) -> list[Deadline]:
     """Every cycle of every clock of the subject, oldest first."""
     return _load(session, kind, [subject_id])[subject_id]

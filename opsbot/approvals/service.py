@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
-from opsbot import audit, outbox
+from opsbot import audit, deadlines, outbox
 from opsbot.approvals import clocks
 from opsbot.approvals.cards import publish, republish_waiting_for
 from opsbot.approvals.chains import resolve_chain
@@ -76,6 +76,7 @@ def request_approval(
     )
     session.add(request)
     session.flush()
+    deadlines.none_yet(session, clocks.KIND, request.id)
     steps = _add_round(session, request, chain, round_=1, now=clerk.now)
     audit.record(
         session,
@@ -109,7 +110,6 @@ def _add_round(
             approver=step.approver,
             state=StepState.PENDING if position == 1 else StepState.WAITING,
             waiting_since=now if position == 1 else None,
-
         )
         for position, step in enumerate(chain, start=1)
     ]

@@ -16,7 +16,9 @@ from opsbot.cases.models import CHANNELS, TO_COMPLETE, Case
 from opsbot.cases.records import (
     Act,
     Desk,
+    Step,
     changed,
+    changed_by,
     customer_of,
     load,
     prompt,
@@ -250,12 +252,9 @@ def register(session: Session, case: Case, desk: Desk) -> None:
     if not again:
         # Last, after every read: the counter's row stays locked from here until the transaction ends.
         case.number = next_number(session, KIND, desk.now.astimezone(calendar.zone).year)
-    changed(
-        session,
-        case,
-        desk,
-        action="registered",
-        line=f"Complete again; registered by {name}." if again else f"Registered by {name}.",
+    registered = Step(
+        "registered",
+        f"Complete again; registered by {name}." if again else f"Registered by {name}.",
         after={
             "number": case.number,
             "type": kind.key,
@@ -264,8 +263,13 @@ def register(session: Session, case: Case, desk: Desk) -> None:
             "resolve_due_at": resolve_due.isoformat(),
         },
     )
-    if handler is not None:
-        _assign(session, case, desk, handler, how="auto")
+    if handler is None:
+        changed_by(session, case, desk, [registered])
+        return
+    previous = case.assignee
+    assignment = _assignment(case, desk, handler, how="auto")
+    changed_by(session, case, desk, [registered, assignment])
+    _tell_assigned(session, case, desk, assignment, previous)
 
 
 def _least_loaded(session: Session, case: Case, desk: Desk) -> str | None:
@@ -455,6 +459,14 @@ def pick(session: Session, desk: Desk, ref: str, handler: str) -> Case:
 
 
 def _assign(session: Session, case: Case, desk: Desk, handler: str, *, how: str) -> None:
+    previous = case.assignee
+    assignment = _assignment(case, desk, handler, how=how)
+    changed_by(session, case, desk, [assignment])
+    _tell_assigned(session, case, desk, assignment, previous)
+
+
+def _assignment(case: Case, desk: Desk, handler: str, *, how: str) -> Step:
+    """The case goes to `handler`: the step, for the change that records it."""
     before = {"assignee": case.assignee, "assigned_how": case.assigned_how}
     step(case, Event.ASSIGN)
     case.assignee, case.assigned_how = handler, how
@@ -464,15 +476,13 @@ def _assign(session: Session, case: Case, desk: Desk, handler: str, *, how: str)
         "taken": f"{name} took it.",
         "picked": f"{desk.directory.name_of(desk.actor)} assigned it to {name}.",
     }[how]
-    changed(
-        session,
-        case,
-        desk,
-        action="assigned",
-        line=line,
-        before=before,
-        after={"assignee": handler, "assigned_how": how},
-    )
+    return Step("assigned", line, before=before, after={"assignee": handler, "assigned_how": how})
+
+
+def _tell_assigned(session: Session, case: Case, desk: Desk, assignment: Step, previous: str | None) -> None:
+    """The new handler is asked to act on the case; the one it left, told it is no longer theirs."""
+    handler = case.assignee
+    assert handler is not None
     handling = case.state == State.IN_PROGRESS
     todo = (
         "is now yours to handle"
@@ -488,7 +498,6 @@ def _assign(session: Session, case: Case, desk: Desk, handler: str, *, how: str)
         act=Act.HANDLE if handling else Act.DECIDE,
         text=f"{reference(case)} ({case.summary}) {todo}.",
     )
-    previous = before["assignee"]
     if previous and previous != handler:
         tell(
             session,
@@ -496,5 +505,5 @@ def _assign(session: Session, case: Case, desk: Desk, handler: str, *, how: str)
             desk,
             to=previous,
             why="unassigned",
-            text=f"{reference(case)} ({case.summary}) is no longer yours: {line}",
+            text=f"{reference(case)} ({case.summary}) is no longer yours: {assignment.line}",
         )

@@ -3,6 +3,7 @@ the audit row, the living card's update and a line in its thread, in the caller'
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -11,7 +12,7 @@ from typing import Any
 from sqlalchemy import bindparam, event, func, select
 from sqlalchemy.orm import Session
 
-from opsbot import audit, outbox
+from opsbot import audit, deadlines, outbox
 from opsbot.cases import clocks, rules, workload
 from opsbot.cases.lifecycle import Event, State, advance
 from opsbot.cases.models import CHANNELS, TO_COMPLETE, Case, JointReview, Prompt
@@ -117,6 +118,16 @@ def works_on(case: Case, person: str, directory: Directory) -> bool:
     return person in involved or rules.in_chain_of(person, case.assignee, directory)
 
 
+@dataclass(frozen=True)
+class Step:
+    """One step of a case, as its audit row and its thread line record it."""
+
+    action: str
+    line: str
+    before: dict[str, Any] | None = None
+    after: dict[str, Any] | None = None
+
+
 def changed(
     session: Session,
     case: Case,
@@ -129,36 +140,51 @@ def changed(
 ) -> None:
     """Record a step: its clocks kept in step with it, its audit row, the card updated in place, and a line
     in the card's thread."""
-    case.version += 1
+    changed_by(session, case, desk, [Step(action, line, before, after)])
+
+
+def changed_by(session: Session, case: Case, desk: Desk, steps: Sequence[Step]) -> None:
+    """Record steps taken together (a case registered and assigned): an audit row and a thread line each,
+    the clocks settled, the Homes queued and the card updated once, for the case as they left it."""
+    first = case.version + 1
+    case.version += len(steps)
     session.flush()
     clocks.settle(session, case, desk.now)
-    audit.record(
+    audit.record_all(
         session,
-        at=desk.now,
-        actor=desk.actor,
-        action=f"case.{action}",
-        subject=reference(case),
-        before=before,
-        after=after,
+        [
+            audit.Entry(
+                at=desk.now,
+                actor=desk.actor,
+                action=f"case.{step.action}",
+                subject=reference(case),
+                before=step.before,
+                after=step.after,
+            )
+            for step in steps
+        ],
     )
+    concerned_now: set[str] = set()
+    for step in steps:
+        concerned_now |= concerned(case, desk, step.before)
     outbox.republish_homes(
-        session,
-        concerned(case, desk, before),
-        now=desk.now,
-        including=_JOINT_REVIEWERS,
-        params={"case_id": case.id},
+        session, concerned_now, now=desk.now, including=_JOINT_REVIEWERS, params={"case_id": case.id}
     )
-    settle_prompts(session, case, desk, outcome=line)
+    settle_prompts(session, case, desk, outcome=steps[-1].line)
     if case.number is None:
         return  # not registered: no card yet
-    thread_line = outbox.Note(
-        to=desk.intake_channel,
-        kind=LINE,
-        payload={"text": line, "actor": desk.actor},
-        key=f"case:{case.number}:line:{case.version}",
-        thread_key=card_key(case),
-    )
-    outbox.notify_all(session, [card_update(session, case, desk), thread_line], now=desk.now)
+    card = card_update(session, case, desk)
+    lines = [
+        outbox.Note(
+            to=desk.intake_channel,
+            kind=LINE,
+            payload={"text": step.line, "actor": desk.actor},
+            key=f"case:{case.number}:line:{version}",
+            thread_key=card_key(case),
+        )
+        for version, step in enumerate(steps, start=first)
+    ]
+    outbox.notify_all(session, [card, *lines], now=desk.now)
 
 
 _JOINT_REVIEWERS = select(JointReview.reviewer).where(JointReview.case_id == bindparam("case_id"))
@@ -277,8 +303,10 @@ def open_prompts(session: Session, case: Case) -> list[Prompt]:
 
 
 def taken_in(session: Session, case: Case) -> None:
-    """The case was just written for the first time: it has no prompts yet, and no need to read them."""
+    """The case was just written for the first time: it has no prompts or timers yet, and no need to read
+    them."""
     session.info.setdefault(_OPEN, {})[case.id] = []
+    deadlines.none_yet(session, clocks.KIND, case.id)
 
 
 _OPEN = "opsbot.cases.open_prompts"

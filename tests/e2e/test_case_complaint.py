@@ -24,7 +24,7 @@ def test_a_complaint_goes_round_through_the_responsible_unit(running):
             "responsible_unit": "tech",
         },
     )
-    desk.settle(1)
+    desk.settle()
     desk.slack.wait_for(lambda: f"<@{TECH}>" in desk.card_text())  # forwarded: the tech specialist has it
     assert "w***@example.com" in desk.card_text() and "complaint" in desk.card_text()
 

@@ -27,7 +27,7 @@ def test_reminder_then_overdue_then_one_notice_to_the_superior(running_frozen, c
     desk = Desk(running)
     # Monday 10:00 in Shanghai: a general enquiry's reply is due at 14:00, resolution Tuesday 17:00.
     desk.slack.command(CLERK, "/case", "new Where is my parcel?")
-    desk.settle(1)
+    desk.settle()
     with running.db.reading() as session:
         case = session.scalars(select(Case)).one()
     handler = case.assignee
@@ -57,7 +57,7 @@ def test_the_follow_up_owner_is_prompted_when_it_is_due(running_frozen, clock):
     running = running_frozen
     desk = Desk(running)
     desk.slack.command(CLERK, "/case", "new Refund status")
-    desk.settle(1)
+    desk.settle()
     with running.db.transaction() as session:
         case = session.scalars(select(Case)).one()
         case.state = "follow_up"

@@ -184,5 +184,5 @@ def test_forward_to_is_optional_and_defaults_to_the_complaint_types_unit(running
     assert "left empty, Customer Service" in forward["hint"]["text"]
     values = {"customer": "Wang Fei", "contact": "wang.fei@example.com", "summary": "Rude at the counter"}
     desk.slack.submit(SERVICE_CLERK, form, values | {"responsible_unit": None})
-    desk.settle(1)
+    desk.settle()
     assert the_case(desk).unit_key == "service"

@@ -28,7 +28,7 @@ def desk(running):
 
 def quick_case(desk, summary="Printer at the counter is jammed"):
     desk.slack.command(CLERK, "/case", f"new {summary}")
-    desk.settle(1)
+    desk.settle()
     with desk.running.db.reading() as session:
         return session.scalars(select(Case)).one()
 
@@ -75,7 +75,7 @@ def test_a_promise_made_at_intake_holds_across_the_supplement(desk):
     promised = datetime.now(UTC).replace(second=0, microsecond=0) + timedelta(days=20)
     prompt = returned_case(desk, promised_reply_at=int(promised.timestamp()))
     desk.fill(CLERK, "case.supplement", {"items": ["ID proof"]}, where=prompt)
-    desk.settle(1)
+    desk.settle()
     with desk.running.db.reading() as session:
         assert session.scalars(select(Case.promised_reply_at)).one() == promised
     assert due(desk.running.db, REPLY) == promised
@@ -99,7 +99,7 @@ def test_only_the_clerk_and_their_superiors_record_a_supplement(desk):
     assert "Only Chen Jing, who took in INTAKE-1, or their superiors" in desk.told(QC, "Only")[0].text
     assert desk.slack.open_views(QC) == [] and desk.running.row_counts() == before
     desk.fill(LEADER, "case.supplement", {"items": ["ID proof"]}, where=prompt)  # the clerk's group leader
-    desk.settle(1)
+    desk.settle()
 
 
 def test_the_supplement_button_is_withdrawn_once_the_supplement_is_in(desk):
@@ -109,7 +109,7 @@ def test_the_supplement_button_is_withdrawn_once_the_supplement_is_in(desk):
         lambda: [v for v in desk.slack.open_views(CLERK) if v.callback_id == "case.supplement.form"]
     )
     desk.slack.submit(CLERK, form, {"items": ["ID proof"]})
-    desk.settle(1)
+    desk.settle()
     desk.delivered()
     (dm,) = [m for m in desk.slack.dm(CLERK) if m.ts == prompt.ts]  # the same message, updated in place
     assert "case.supplement" not in json.dumps(dm.blocks) and "✓ Supplement received." in dm.text
@@ -198,7 +198,7 @@ def test_a_complaint_result_waits_on_customer_services_tab(desk):
         form,
         BASE | {"summary": "Portal logs me out", "responsible_unit": "tech", "contact": "w@example.com"},
     )
-    desk.settle(1)
+    desk.settle()
     desk.press(TECH, "case.accept")
     desk.slack.wait_for(lambda: "Return result" in desk.card_text())
     desk.fill(TECH, "case.submit", {"result": "Fixed the timeout."})

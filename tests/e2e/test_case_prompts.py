@@ -17,7 +17,7 @@ HANDLERS = {"U0ZHENGHAO": "Zheng Hao", "U0FENGYU": "Feng Yu", "U0CHENJING": "Che
 
 def quick_case(desk, summary="Change the account holder's address"):
     desk.slack.command(CLERK, "/case", f"new {summary}")
-    desk.settle(1)
+    desk.settle()
     with desk.running.db.reading() as session:
         return session.scalars(select(Case)).one()
 

@@ -20,7 +20,7 @@ def desk(running):
 def quick_case(desk, summary="Customer asks about opening hours"):
     reply = desk.slack.command(CLERK, "/case", f"new {summary}")
     assert reply.json["text"].startswith("Registered CASE-2026-")
-    desk.settle(1)
+    desk.settle()
     return reply.json["text"].split()[1].rstrip(";")
 
 

@@ -13,7 +13,7 @@ MANAGER = "U0SUNLI"
 def registered(running):
     desk = Desk(running)
     desk.slack.command(CLERK, "/case", "new Wants a refund for a cancelled appointment")
-    desk.settle(1)
+    desk.settle()
     with running.db.reading() as session:
         return desk, session.scalars(select(Case.assignee)).one()
 

@@ -86,7 +86,7 @@ def test_a_case_moves_between_the_homes_of_the_people_it_waits_for(running):
     for user in (HANDLER, LEADER):
         open_home(running, user)
     desk.slack.command(CLERK, "/case", "new Printer at the counter is jammed")
-    desk.settle(1)
+    desk.settle()
     with running.db.reading() as session:
         first = session.scalars(select(Case.assignee)).one()
     assert first != HANDLER
