@@ -46,14 +46,7 @@ def post(edge: Edge, request: Payload, author: str, purpose: str, text: str) -> 
     return edge.change(
         request,
         lambda session, directory: announcements.announce(
-            session,
-            directory=directory,
-            channels=edge.channels,
-            author=author,
-            purpose=purpose,
-            text=text,
-            now=edge.now(),
-            year=edge.year(),
+            session, edge.context(directory, author), purpose=purpose, text=text
         ),
     )
 
@@ -120,14 +113,7 @@ def register(routes: Routes, edge: Edge) -> None:
 
         def read(session: Any, directory: Any) -> None:
             # Reading it changes the reader's Home, which the core republishes wherever it was pressed.
-            announcements.acknowledge(
-                session,
-                directory=directory,
-                number=number,
-                reader=user,
-                now=edge.now(),
-                zone=edge.center.calendar.zone,
-            )
+            announcements.acknowledge(session, edge.context(directory, user), number)
 
         edge.change(click, read)
         ack()

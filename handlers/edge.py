@@ -24,6 +24,7 @@ from handlers.mrkdwn import Mrkdwn, md
 from handlers.payloads import Click, Command, Payload, Submission, kind_of
 from opsbot.center import Center
 from opsbot.clock import Clock
+from opsbot.context import Context
 from opsbot.db import Database
 from opsbot.directory import Directory, load_directory
 from opsbot.errors import OpsError
@@ -56,8 +57,9 @@ class Edge:
     def now(self) -> datetime:
         return self.clock.now()
 
-    def year(self) -> int:
-        return self.clock.now().astimezone(self.center.calendar.zone).year
+    def context(self, directory: Directory, actor: str) -> Context:
+        """The context of a change `actor` makes now."""
+        return Context(center=self.center, directory=directory, now=self.clock.now(), actor=actor)
 
     def change(self, request: Payload, work: Callable[[Session, Directory], T]) -> T:
         """Run `work` in one transaction together with the request's redelivery key."""

@@ -1,12 +1,12 @@
 """Buttons on a workflow's cards: those that act at once, and those that open a small form (a reason, a note)
-whose submission runs the service. One implementation for every workflow; each passes how it builds the
-context its services take (the cases' Desk, the approvals' Clerk)."""
+whose submission runs the service. One implementation for every workflow: its services take the context of
+the person pressing (`Edge.context`)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any
 
 from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
@@ -15,21 +15,17 @@ from sqlalchemy.orm import Session
 from handlers.edge import Edge, refusal_text, tell_clicker
 from handlers.payloads import Click, Submission
 from handlers.routes import Routes
-from opsbot.directory import Directory
-
-W = TypeVar("W")
-# Builds a workflow's service context for the person acting.
-ContextFor = Callable[[Edge, Directory, str], W]
+from opsbot.context import Context
 
 
 @dataclass(frozen=True)
-class Form(Generic[W]):
+class Form:
     action_id: str
     title: str
     submit: str
     # The form's input blocks, given a read-only session and the button's value (the record's reference).
     blocks: Callable[[Session, str], list[dict[str, Any]]]
-    run: Callable[[Session, W, str, dict[str, Any]], object]
+    run: Callable[[Session, Context, str, dict[str, Any]], object]
 
     @property
     def callback_id(self) -> str:
@@ -40,8 +36,7 @@ def button_acts(
     routes: Routes,
     edge: Edge,
     action_id: str,
-    context_for: ContextFor[W],
-    do: Callable[[Session, W, str], object],
+    do: Callable[[Session, Context, str], object],
 ) -> None:
     """A button that acts at once: one transaction, then the cards update through the outbox."""
 
@@ -49,11 +44,11 @@ def button_acts(
     def pressed(ack: Ack, body: dict[str, Any]) -> None:
         click = Click.of(body)
         ref, user = click.action.value, click.user.id
-        edge.change(click, lambda session, directory: do(session, context_for(edge, directory, user), ref))
+        edge.change(click, lambda session, directory: do(session, edge.context(directory, user), ref))
         ack()
 
 
-def button_opens(routes: Routes, edge: Edge, form: Form[W], context_for: ContextFor[W]) -> None:
+def button_opens(routes: Routes, edge: Edge, form: Form) -> None:
     """A button that opens `form` (after the ack, within the trigger's 3 seconds); submitting it runs the
     service, and a refusal shows on the form. Before the form opens, the service is tried with the form
     empty and rolled back: whoever may not act, or comes too late, is told at once, not after typing."""
@@ -62,7 +57,7 @@ def button_opens(routes: Routes, edge: Edge, form: Form[W], context_for: Context
         click = Click.of(body)
         ref, user = click.action.value, click.user.id
         refusal = edge.refusal(
-            lambda session, directory: form.run(session, context_for(edge, directory, user), ref, {})
+            lambda session, directory: form.run(session, edge.context(directory, user), ref, {})
         )
         if refusal is not None:
             tell_clicker(client, click, refusal_text(refusal))
@@ -78,12 +73,12 @@ def button_opens(routes: Routes, edge: Edge, form: Form[W], context_for: Context
         ref, values, user = submission.view.private_metadata, submission.fields(), submission.user.id
         edge.change(
             submission,
-            lambda session, directory: form.run(session, context_for(edge, directory, user), ref, values),
+            lambda session, directory: form.run(session, edge.context(directory, user), ref, values),
         )
         ack()
 
 
-def form_view(form: Form[W], ref: str, blocks: list[dict[str, Any]]) -> dict[str, Any]:
+def form_view(form: Form, ref: str, blocks: list[dict[str, Any]]) -> dict[str, Any]:
     """The modal of `form` for the record `ref`, holding `blocks` (as opened, or redrawn after a choice)."""
     return {
         "type": "modal",

@@ -5,7 +5,6 @@ The card is a living message: each acknowledgement updates it in place with who 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import Any
@@ -15,6 +14,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from opsbot import audit, outbox
 from opsbot.clock import center_time
+from opsbot.context import Context
 from opsbot.db import Base, BigId, UTCDateTime, insert_ignoring_conflict
 from opsbot.directory import Directory
 from opsbot.errors import InvalidInput, NotAllowed, NotFound
@@ -66,18 +66,10 @@ def ensure_may_announce(directory: Directory, slack_id: str) -> None:
         )
 
 
-def announce(
-    session: Session,
-    *,
-    directory: Directory,
-    channels: Mapping[str, str],
-    author: str,
-    purpose: str,
-    text: str,
-    now: datetime,
-    year: int,
-) -> Posted:
-    ensure_may_announce(directory, author)
+def announce(session: Session, ctx: Context, *, purpose: str, text: str) -> Posted:
+    """The actor posts `text` to the center's channel for `purpose`."""
+    ensure_may_announce(ctx.directory, ctx.actor)
+    channels = ctx.center.channels.by_purpose()
     purpose = purpose.strip().lstrip("#").lower()
     if purpose not in channels:
         raise InvalidInput(
@@ -96,14 +88,14 @@ def announce(
             "split it in two.",
             field="text",
         )
-    number = next_number(session, KIND, year)
+    number = next_number(session, KIND, ctx.year)
     values = {
         "number": number,
         "channel": channels[purpose],
         "purpose": purpose,
-        "author": author,
+        "author": ctx.actor,
         "text": text,
-        "created_at": now,
+        "created_at": ctx.now,
     }
     # Written with a Core insert (nothing reads it back in this transaction): the ORM flush would double the
     # time this command takes to ack.
@@ -111,23 +103,22 @@ def announce(
     row = Announcement(**values)
     audit.record(
         session,
-        at=now,
-        actor=author,
+        at=ctx.now,
+        actor=ctx.actor,
         action="announcement.posted",
         subject=number,
         after={"purpose": purpose, "channel": row.channel, "text": text},
     )
-    _send_card(session, row, directory=directory, readers=[], now=now)
-    outbox.republish_homes(session, None, now=now)  # everyone has one more to read
+    _send_card(session, row, ctx, readers=[])
+    outbox.republish_homes(session, None, now=ctx.now)  # everyone has one more to read
     return Posted(number=number, purpose=purpose, channel=row.channel)
 
 
-def acknowledge(
-    session: Session, *, directory: Directory, number: str, reader: str, now: datetime, zone: tzinfo
-) -> int:
-    """Record that `reader` has read the announcement; returns how many have read it. Reading twice is
+def acknowledge(session: Session, ctx: Context, number: str) -> int:
+    """Record that the actor has read the announcement; returns how many have read it. Reading twice is
     refused with when the first reading was, so a double click changes nothing."""
-    directory.member(reader)
+    reader, now = ctx.actor, ctx.now
+    ctx.directory.member(reader)
     row = session.scalars(select(Announcement).where(Announcement.number == number)).one_or_none()
     if row is None:
         raise NotFound("There is no announcement {number}.", quotes={"number": number})
@@ -144,7 +135,9 @@ def acknowledge(
     )
     if not inserted:
         earlier = session.get_one(AnnouncementRead, (row.id, reader))
-        raise InvalidInput(f"You already marked {number} as read ({_when(earlier.read_at, now, zone)}).")
+        raise InvalidInput(
+            f"You already marked {number} as read ({_when(earlier.read_at, now, ctx.center.calendar.zone)})."
+        )
     audit.record(session, at=now, actor=reader, action="announcement.read", subject=number)
     readers = list(
         session.scalars(
@@ -153,14 +146,13 @@ def acknowledge(
             .order_by(AnnouncementRead.read_at, AnnouncementRead.reader)
         )
     )
-    _send_card(session, row, directory=directory, readers=readers, now=now)
+    _send_card(session, row, ctx, readers=readers)
     outbox.republish_homes(session, [reader], now=now)
     return len(readers)
 
 
-def _send_card(
-    session: Session, row: Announcement, *, directory: Directory, readers: list[str], now: datetime
-) -> None:
+def _send_card(session: Session, row: Announcement, ctx: Context, *, readers: list[str]) -> None:
+    directory = ctx.directory
     payload: dict[str, Any] = {
         "number": row.number,
         "author": row.author,
@@ -172,7 +164,7 @@ def _send_card(
     }
     outbox.notify(
         session,
-        now=now,
+        now=ctx.now,
         to=row.channel,
         kind="announcement.card",
         payload=payload,

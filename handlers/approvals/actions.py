@@ -13,19 +13,14 @@ from handlers.edge import Edge
 from handlers.forms import Form, button_acts, button_opens, text_value
 from handlers.routes import Routes
 from opsbot.approvals.lifecycle import Decision
-from opsbot.approvals.records import Clerk
 from opsbot.approvals.service import MAX_REASON, decide
-from opsbot.directory import Directory
-
-
-def clerk(edge: Edge, directory: Directory, actor: str) -> Clerk:
-    return Clerk(center=edge.center, directory=directory, now=edge.now(), actor=actor)
+from opsbot.context import Context
 
 
 def _decide(decision: Decision) -> Any:
     """The button's value names the step: `APR-2026-000045:<round>:<position>`."""
 
-    def run(session: Session, who: Clerk, ref: str, values: dict[str, Any] | None = None) -> object:
+    def run(session: Session, who: Context, ref: str, values: dict[str, Any] | None = None) -> object:
         number, round_, position = card.step_of(ref)
         return decide(
             session,
@@ -44,7 +39,7 @@ def _reason(label: str) -> Any:
     return lambda _session, _ref: [text_input("reason", label, multiline=True, max_length=MAX_REASON)]
 
 
-FORMS: tuple[Form[Clerk], ...] = (
+FORMS: tuple[Form, ...] = (
     Form(card.DENY, "Deny", "Deny", _reason("Reason (the requester will see it)"), _decide(Decision.DENY)),
     Form(
         card.RETURN,
@@ -57,6 +52,6 @@ FORMS: tuple[Form[Clerk], ...] = (
 
 
 def register(routes: Routes, edge: Edge) -> None:
-    button_acts(routes, edge, card.APPROVE, clerk, _decide(Decision.APPROVE))
+    button_acts(routes, edge, card.APPROVE, _decide(Decision.APPROVE))
     for form in (*FORMS, resubmit_form(edge)):
-        button_opens(routes, edge, form, clerk)
+        button_opens(routes, edge, form)

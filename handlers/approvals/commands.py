@@ -11,7 +11,6 @@ from typing import Any
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
-from handlers.approvals.actions import clerk
 from handlers.approvals.card import chain_lines, request_facts
 from handlers.approvals.request_form import FORM, amount_of, form_request, request_view
 from handlers.blocks import Message, section, sections
@@ -61,7 +60,7 @@ def correction_of(text: str, *, takes_amount: bool) -> tuple[Decimal | None, str
 
 
 def listing(edge: Edge, user: str) -> Message:
-    found = edge.read(lambda session, directory: queries.listing(session, clerk(edge, directory, user)))
+    found = edge.read(lambda session, directory: queries.listing(session, edge.context(directory, user)))
     lines = [Mrkdwn("*Waiting for your decision*")]
     lines += [
         md(
@@ -90,7 +89,7 @@ def listing(edge: Edge, user: str) -> Message:
 
 def showing(edge: Edge, user: str, number: str) -> Message:
     def read(session: Any, directory: Any) -> Message:
-        who = clerk(edge, directory, user)
+        who = edge.context(directory, user)
         shown = queries.show(session, who, number)
         payload = cards.card_payload(shown.request, shown.steps, who, shown.standing_in)
         history = [
@@ -136,7 +135,7 @@ def resubmitting(edge: Edge, command: Command, number: str, correction: str) -> 
     try:
         request = edge.change(
             command,
-            lambda s, d: service.resubmit(s, clerk(edge, d, user), number, purpose=purpose, amount=amount),
+            lambda s, d: service.resubmit(s, edge.context(d, user), number, purpose=purpose, amount=amount),
         )
     except InvalidInput as refused:
         if refused.field not in DATES:
@@ -185,7 +184,7 @@ def requesting(edge: Edge, command: Command, rest: str) -> Message:
     request = edge.change(
         command,
         lambda s, d: service.request_approval(
-            s, clerk(edge, d, user), kind_key=kind, purpose=purpose, amount=amount
+            s, edge.context(d, user), kind_key=kind, purpose=purpose, amount=amount
         ),
     )
     return Message(
@@ -201,7 +200,7 @@ def delegating(edge: Edge, command: Command, rest: str) -> Message:
     if not rest.strip():
         return delegation_report(edge, user)
     if rest.strip().lower() == "off":
-        ended = edge.change(command, lambda s, d: service.end_delegation(s, clerk(edge, d, user)))
+        ended = edge.change(command, lambda s, d: service.end_delegation(s, edge.context(d, user)))
         return Message(
             text=md(
                 "{who} no longer decides for you; your approvals wait for you again.",
@@ -221,7 +220,7 @@ def delegating(edge: Edge, command: Command, rest: str) -> Message:
     if not until_text.strip():
         raise InvalidInput("Until when? Type `/approval delegate @person until 2026-12-24`.")
     until, delegate = date_of(until_text.strip()), person.group(1)
-    edge.change(command, lambda s, d: service.delegate(s, clerk(edge, d, user), to=delegate, until=until))
+    edge.change(command, lambda s, d: service.delegate(s, edge.context(d, user), to=delegate, until=until))
     return Message(
         text=md(
             "Until {until}, {who} may decide your approvals. `/approval delegate off` ends it sooner.",
@@ -232,7 +231,7 @@ def delegating(edge: Edge, command: Command, rest: str) -> Message:
 
 
 def delegation_report(edge: Edge, user: str) -> Message:
-    mine, for_others = edge.read(lambda s, d: service.delegations_of(s, clerk(edge, d, user)))
+    mine, for_others = edge.read(lambda s, d: service.delegations_of(s, edge.context(d, user)))
     lines = [
         md(
             "{who} decides your approvals until {until}. `/approval delegate off` ends it now.",
@@ -265,7 +264,7 @@ def register(app: App, routes: Routes, edge: Edge) -> None:
 
     def withdrawing(command: Command, number: str, _more: str) -> Message:
         user = command.user_id
-        request = edge.change(command, lambda s, d: service.withdraw(s, clerk(edge, d, user), number))
+        request = edge.change(command, lambda s, d: service.withdraw(s, edge.context(d, user), number))
         return Message(text=md("{number} is withdrawn.", number=request.number))
 
     subcommands: dict[str, Subcommand] = {
@@ -314,7 +313,7 @@ def register(app: App, routes: Routes, edge: Edge) -> None:
         asked = form_request(submission.fields())
         user = submission.user.id
         request = edge.change(
-            submission, lambda s, d: service.request_approval(s, clerk(edge, d, user), **asked)
+            submission, lambda s, d: service.request_approval(s, edge.context(d, user), **asked)
         )
         done = {
             "type": "modal",

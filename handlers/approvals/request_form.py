@@ -22,8 +22,9 @@ from opsbot.approvals.chains import MAX_AMOUNT, too_large
 from opsbot.approvals.lifecycle import StepState
 from opsbot.approvals.models import DATES, MAX_DETAILS, ApprovalRequest
 from opsbot.approvals.policy import FIELD_LABELS, ApprovalKind
-from opsbot.approvals.records import Clerk, decider, load, steps_of
+from opsbot.approvals.records import decider, load, steps_of
 from opsbot.center import Center
+from opsbot.context import Context
 from opsbot.errors import InvalidInput
 
 FORM = "approval.request"
@@ -125,7 +126,7 @@ def form_request(values: Mapping[str, Any]) -> dict[str, Any]:
     return {"kind_key": kind, "purpose": purpose, "amount": amount, "fields": fields}
 
 
-def resubmit_form(edge: Edge) -> Form[Clerk]:
+def resubmit_form(edge: Edge) -> Form:
     """**Resubmit…**: the request's purpose, amount and fields, as it holds them, to correct."""
 
     def blocks(session: Session, number: str) -> list[dict[str, Any]]:
@@ -135,9 +136,9 @@ def resubmit_form(edge: Edge) -> Form[Clerk]:
         why = _why_returned(session, request, edge.directory(session).name_of)
         return [*why, *field_blocks(edge.center, kind, initial)]
 
-    def run(session: Session, clerk: Clerk, number: str, values: dict[str, Any]) -> object:
+    def run(session: Session, ctx: Context, number: str, values: dict[str, Any]) -> object:
         purpose, amount, fields = form_values(values)
-        return service.resubmit(session, clerk, number, purpose=purpose, amount=amount, fields=fields)
+        return service.resubmit(session, ctx, number, purpose=purpose, amount=amount, fields=fields)
 
     return Form(RESUBMIT, "Resubmit for approval", "Resubmit", blocks, run)
 

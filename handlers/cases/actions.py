@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from handlers.blocks import context, select_input, text_input
 from handlers.cases import card
-from handlers.cases.commands import TYPE_KEY, customer_inputs, desk, details_input, type_choice, type_inputs
+from handlers.cases.commands import TYPE_KEY, customer_inputs, details_input, type_choice, type_inputs
 from handlers.edge import Edge
 from handlers.forms import (
     Form,
@@ -28,7 +28,7 @@ from handlers.payloads import Click, View
 from handlers.routes import Routes
 from opsbot.cases import feedback, handling, intake
 from opsbot.cases.models import TO_COMPLETE, Case
-from opsbot.cases.records import Desk, load
+from opsbot.cases.records import load
 from opsbot.errors import InvalidInput
 
 
@@ -142,7 +142,7 @@ def redraw_details(edge: Edge, view: View, chosen: str | None) -> dict[str, Any]
     return form_view(complete_form(edge), ref, blocks)
 
 
-def complete_form(edge: Edge) -> Form[Desk]:
+def complete_form(edge: Edge) -> Form:
     return Form(
         card.COMPLETE,
         "Complete details",
@@ -163,7 +163,7 @@ def complete_form(edge: Edge) -> Form[Desk]:
     )
 
 
-FORMS: tuple[Form[Desk], ...] = (
+FORMS: tuple[Form, ...] = (
     Form(
         card.REJECT,
         "Reject the case",
@@ -245,12 +245,10 @@ FORMS: tuple[Form[Desk], ...] = (
 
 
 def register(routes: Routes, edge: Edge) -> None:
-    button_acts(routes, edge, card.TAKE, desk, intake.take)
-    button_acts(routes, edge, card.ACCEPT, desk, handling.accept)
-    button_acts(
-        routes, edge, card.AGREE, desk, lambda s, d, ref: handling.joint_decide(s, d, ref, agree=True)
-    )
-    button_acts(routes, edge, card.PASS, desk, lambda s, d, ref: handling.review(s, d, ref, passed=True))
+    button_acts(routes, edge, card.TAKE, intake.take)
+    button_acts(routes, edge, card.ACCEPT, handling.accept)
+    button_acts(routes, edge, card.AGREE, lambda s, d, ref: handling.joint_decide(s, d, ref, agree=True))
+    button_acts(routes, edge, card.PASS, lambda s, d, ref: handling.review(s, d, ref, passed=True))
 
     @routes.action(card.PICK)
     def picked(ack: Ack, body: dict[str, Any]) -> None:
@@ -260,9 +258,9 @@ def register(routes: Routes, edge: Edge) -> None:
         if chosen is None:
             raise InvalidInput("Pick the person to assign the case to.")
         edge.change(
-            click, lambda session, directory: intake.pick(session, desk(edge, directory, user), ref, chosen)
+            click, lambda session, directory: intake.pick(session, edge.context(directory, user), ref, chosen)
         )
         ack()
 
     for form in (*FORMS, complete_form(edge)):
-        button_opens(routes, edge, form, desk)
+        button_opens(routes, edge, form)

@@ -19,7 +19,7 @@ from handlers.routes import Routes
 from opsbot.business_hours import add_business_hours
 from opsbot.cases import intake
 from opsbot.cases.models import CHANNELS, Case
-from opsbot.cases.records import Desk, reference
+from opsbot.cases.records import reference
 from opsbot.center import CaseType
 from opsbot.errors import OpsError
 
@@ -38,10 +38,6 @@ HELP = (
 Subcommand = Callable[[Edge, Command, str], Message]
 # A form drawn again for the case type chosen in it, from the modal as filled in so far.
 Redraw = Callable[[Edge, View, str | None], dict[str, Any]]
-
-
-def desk(edge: Edge, directory: Any, actor: str) -> Desk:
-    return Desk(center=edge.center, directory=directory, now=edge.now(), actor=actor)
 
 
 def registered(case: Case) -> Message:
@@ -71,7 +67,7 @@ def quick_case(edge: Edge, command: Command, text: str) -> Message:
         }
     )
     case = edge.change(
-        command, lambda session, directory: intake.receive(session, desk(edge, directory, user), form)
+        command, lambda session, directory: intake.receive(session, edge.context(directory, user), form)
     )
     return registered(case)
 
@@ -244,7 +240,8 @@ def register(app: App, routes: Routes, edge: Edge, queries: Mapping[str, Subcomm
         form = intake.parse_form(submission.fields())
         user = submission.user.id
         case = edge.change(
-            submission, lambda session, directory: intake.receive(session, desk(edge, directory, user), form)
+            submission,
+            lambda session, directory: intake.receive(session, edge.context(directory, user), form),
         )
         # The form turns into the confirmation, so the clerk sees the number (or what is missing) at once.
         done = {

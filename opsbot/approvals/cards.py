@@ -24,16 +24,9 @@ from opsbot import audit, outbox
 from opsbot.approvals.lifecycle import StepState
 from opsbot.approvals.models import ApprovalRequest, ApprovalStep
 from opsbot.approvals.policy import FIELD_LABELS
-from opsbot.approvals.records import (
-    Clerk,
-    active_delegations,
-    decider,
-    load,
-    stand_in,
-    steps_of,
-    waits_for,
-)
+from opsbot.approvals.records import active_delegations, decider, load, stand_in, steps_of, waits_for
 from opsbot.clock import center_time
+from opsbot.context import Context
 
 CARD = "approval.card"
 PROMPT = "approval.prompt"
@@ -59,7 +52,7 @@ class Copy:
 def publish(
     session: Session,
     request: ApprovalRequest,
-    clerk: Clerk,
+    ctx: Context,
     *,
     steps: list[ApprovalStep] | None = None,
     standing_in: Mapping[str, str] | None = None,
@@ -75,19 +68,19 @@ def publish(
     request.version += 1
     session.flush()
     steps = steps_of(session, request) if steps is None else steps
-    standing_in = active_delegations(session, clerk.today) if standing_in is None else standing_in
-    trail = _trail(session, request, steps, clerk, standing_in, new=new)
-    payload = card_payload(request, steps, clerk, standing_in)
-    found = copies(request, steps, trail, clerk, standing_in)
+    standing_in = active_delegations(session, ctx.today) if standing_in is None else standing_in
+    trail = _trail(session, request, steps, ctx, standing_in, new=new)
+    payload = card_payload(request, steps, ctx, standing_in)
+    found = copies(request, steps, trail, ctx, standing_in)
     if ended:
-        found += [c for c in [outcome(request, ended, clerk)] if c is not None]
+        found += [c for c in [outcome(request, ended, ctx)] if c is not None]
     sent = [_note(request, payload, copy) for copy in found if only is None or only(copy)]
-    outbox.notify_all(session, sent, now=clerk.now)
+    outbox.notify_all(session, sent, now=ctx.now)
     # What waits for the approvers' decision changed; the requester's Home lists no requests of their own.
-    outbox.republish_homes(session, [c.to for c in found if c.audience.startswith("step:")], now=clerk.now)
+    outbox.republish_homes(session, [c.to for c in found if c.audience.startswith("step:")], now=ctx.now)
 
 
-def republish_waiting_for(session: Session, clerk: Clerk, approver: str) -> None:
+def republish_waiting_for(session: Session, ctx: Context, approver: str) -> None:
     """Update the messages of every request with a step waiting for `approver`, after their delegation
     changed: a new delegate gets its card (with the buttons), a former one's lose them, and every card says
     who the step waits for. Each request is locked as a decision locks it, in the order of their ids, so two
@@ -100,7 +93,7 @@ def republish_waiting_for(session: Session, clerk: Clerk, approver: str) -> None
         .distinct()
     ).all()
     for _id, number in rows:
-        publish(session, load(session, number), clerk)
+        publish(session, load(session, number), ctx)
 
 
 @dataclass(frozen=True)
@@ -115,7 +108,7 @@ def _trail(
     session: Session,
     request: ApprovalRequest,
     steps: list[ApprovalStep],
-    clerk: Clerk,
+    ctx: Context,
     standing_in: Mapping[str, str],
     *,
     new: bool,
@@ -136,7 +129,7 @@ def _trail(
         if StepState(step.state) is StepState.PENDING and delegate is not None and delegate not in known:
             audit.record(
                 session,
-                at=clerk.now,
+                at=ctx.now,
                 actor=step.approver,
                 action=DELEGATED,
                 subject=request.number,
@@ -150,25 +143,25 @@ def copies(
     request: ApprovalRequest,
     steps: list[ApprovalStep],
     trail: Trail,
-    clerk: Clerk,
+    ctx: Context,
     standing_in: Mapping[str, str],
 ) -> list[Copy]:
     """Every living message of the request's latest round, and the requester's outcome once it ended."""
-    found = [Copy(request.requester, "requester"), Copy(clerk.center.channels.approvals, "channel")]
+    found = [Copy(request.requester, "requester"), Copy(ctx.center.channels.approvals, "channel")]
     for step in steps:
         # A step that never had its turn has no message; one cancelled while pending (withdrawn) has.
         if StepState(step.state) is StepState.WAITING or step.waiting_since is None:
             continue
-        found += _step_copies(request, step, trail, clerk)
-    told = outcome(request, steps, clerk)
+        found += _step_copies(request, step, trail, ctx)
+    told = outcome(request, steps, ctx)
     return found + ([told] if told is not None else [])
 
 
-def _step_copies(request: ApprovalRequest, step: ApprovalStep, trail: Trail, clerk: Clerk) -> list[Copy]:
-    names = clerk.directory.name_of
+def _step_copies(request: ApprovalRequest, step: ApprovalStep, trail: Trail, ctx: Context) -> list[Copy]:
+    names = ctx.directory.name_of
     audience = f"step:{step.round}:{step.position}"
     where = f"step {step.position} of {request.number} ({step.label})"
-    since = center_time(step.waiting_since or clerk.now, clerk.center.calendar.zone)
+    since = center_time(step.waiting_since or ctx.now, ctx.center.calendar.zone)
     found = [Copy(step.approver, audience, reader=step.approver)]
     if step.escalated_to:
         found.append(
@@ -222,7 +215,7 @@ def delegate_audience(step: ApprovalStep, delegate: str) -> str:
     return f"step:{step.round}:{step.position}:delegate:{delegate}"
 
 
-def outcome(request: ApprovalRequest, steps: list[ApprovalStep], clerk: Clerk) -> Copy | None:
+def outcome(request: ApprovalRequest, steps: list[ApprovalStep], ctx: Context) -> Copy | None:
     """What the requester is told once a round ends with a decision (the step that denied or returned it, or
     the last step approving it); None while it has not."""
     decisive = next((s for s in steps if StepState(s.state) in (StepState.DENIED, StepState.RETURNED)), None)
@@ -236,7 +229,7 @@ def outcome(request: ApprovalRequest, steps: list[ApprovalStep], clerk: Clerk) -
         kind=PROMPT,
         reader=request.requester,
         banner=f"Your request {request.number} was {StepState(decisive.state).words} by "
-        f"{decider(decisive, clerk.directory.name_of)}.",
+        f"{decider(decisive, ctx.directory.name_of)}.",
         # The approver's words go apart from the text, so the Slack side can render them inert.
         quote=f"Reason: “{decisive.reason}”" if decisive.reason else None,
     )
@@ -254,10 +247,10 @@ def _note(request: ApprovalRequest, payload: dict[str, Any], copy: Copy) -> outb
 
 
 def card_payload(
-    request: ApprovalRequest, steps: list[ApprovalStep], clerk: Clerk, standing_in: Mapping[str, str]
+    request: ApprovalRequest, steps: list[ApprovalStep], ctx: Context, standing_in: Mapping[str, str]
 ) -> dict[str, Any]:
-    kind = clerk.center.approvals.kind(request.kind_key)
-    names = clerk.directory.name_of
+    kind = ctx.center.approvals.kind(request.kind_key)
+    names = ctx.directory.name_of
     return {
         "number": request.number,
         "kind": kind.name,
@@ -266,7 +259,7 @@ def card_payload(
         "purpose": request.purpose,
         "amount": f"{request.amount:,.2f} {request.currency}" if request.amount is not None else None,
         "fields": dict(request.fields),  # stored as JSON already (dates as ISO text)
-        "facts": facts(request, clerk),
+        "facts": facts(request, ctx),
         "state": request.state,
         "returnable": kind.returnable,
         "steps": [_step_payload(request, s, steps, names, standing_in) for s in steps],
@@ -300,17 +293,17 @@ def _step_payload(
     }
 
 
-def facts(request: ApprovalRequest, clerk: Clerk) -> list[tuple[str, str]]:
+def facts(request: ApprovalRequest, ctx: Context) -> list[tuple[str, str]]:
     """The request's fields other than the amount, as (label, text) in the order its kind lists them: dates
     as ISO dates, the receiving unit by its name."""
-    kind = clerk.center.approvals.kind(request.kind_key)
+    kind = ctx.center.approvals.kind(request.kind_key)
     found: list[tuple[str, str]] = []
     for name in kind.fields:
         value = request.fields.get(name)
         if name == "amount" or value in (None, ""):
             continue
         if name == "target_unit":
-            unit = clerk.directory.units.get(str(value))
+            unit = ctx.directory.units.get(str(value))
             value = unit.name if unit else value
         found.append((FIELD_LABELS[name], str(value)))
     return found

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from opsbot import deadlines
 from opsbot.approvals.lifecycle import StepState
 from opsbot.approvals.models import ApprovalRequest, ApprovalStep
-from opsbot.approvals.records import Clerk
+from opsbot.context import Context
 from opsbot.ladders import ladder_for
 
 KIND = "approval"
@@ -21,11 +21,11 @@ def part_of(step: ApprovalStep) -> str:
     return f"{step.round}.{step.position}"
 
 
-def settle(session: Session, request: ApprovalRequest, steps: list[ApprovalStep], clerk: Clerk) -> None:
+def settle(session: Session, request: ApprovalRequest, steps: list[ApprovalStep], ctx: Context) -> None:
     waiting = next((s for s in steps if StepState(s.state) is StepState.PENDING), None)
     running = deadlines.open_clocks(session, KIND, request.id).get(STEP)
     if running is not None and (waiting is None or running.part != part_of(waiting)):
-        deadlines.end(running, clerk.now, how=deadlines.DONE)
+        deadlines.end(running, ctx.now, how=deadlines.DONE)
         running = None
     if waiting is not None and running is None:
         deadlines.start(
@@ -36,8 +36,8 @@ def settle(session: Session, request: ApprovalRequest, steps: list[ApprovalStep]
             part=part_of(waiting),
             owner=waiting.approver,
             due=None,
-            now=clerk.now,
-            started=waiting.waiting_since or clerk.now,
-            ladder=ladder_for(clerk.center.ladders, KIND, STEP),
-            calendar=clerk.center.calendar,
+            now=ctx.now,
+            started=waiting.waiting_since or ctx.now,
+            ladder=ladder_for(ctx.center.ladders, KIND, STEP),
+            calendar=ctx.center.calendar,
         )

@@ -18,8 +18,9 @@ from opsbot.approvals.cards import REMINDED, publish
 from opsbot.approvals.clocks import part_of
 from opsbot.approvals.lifecycle import StepState
 from opsbot.approvals.models import ApprovalRequest, ApprovalStep
-from opsbot.approvals.records import Clerk, active_delegations, others_in_chain, stand_in, steps_of
+from opsbot.approvals.records import active_delegations, others_in_chain, stand_in, steps_of
 from opsbot.audit import SYSTEM
+from opsbot.context import Context
 from opsbot.deadline_sweep import About, Firing, Sweeping
 from opsbot.deadlines import Deadline
 
@@ -53,15 +54,15 @@ class ApprovalDeadlines:
         step = _step(steps, deadline)
         if step is None or StepState(step.state) is not StepState.PENDING:
             return set()  # decided meanwhile: the clock ends with the change that decided it
-        clerk = Clerk(center=sweeping.center, directory=sweeping.directory, now=sweeping.now, actor=SYSTEM)
+        ctx = Context(center=sweeping.center, directory=sweeping.directory, now=sweeping.now, actor=SYSTEM)
         if firing.step.do == "escalate":
             superior = next((p for p, word in firing.people if word in ("superior", "next_level")), None)
             if superior is None:
                 return set()
-            _escalate(session, clerk, request, step, steps, superior)
+            _escalate(session, ctx, request, step, steps, superior)
             return {superior}
         if firing.step.do == "remind":
-            return _remind(session, clerk, request, step, steps)
+            return _remind(session, ctx, request, step, steps)
         return set()
 
 
@@ -71,7 +72,7 @@ def _step(steps: list[ApprovalStep], deadline: Deadline) -> ApprovalStep | None:
 
 def _escalate(
     session: Session,
-    clerk: Clerk,
+    ctx: Context,
     request: ApprovalRequest,
     step: ApprovalStep,
     steps: list[ApprovalStep],
@@ -80,7 +81,7 @@ def _escalate(
     step.escalated_to = to
     audit.record(
         session,
-        at=clerk.now,
+        at=ctx.now,
         actor=SYSTEM,
         action="approval.escalated",
         subject=request.number,
@@ -92,24 +93,24 @@ def _escalate(
             "to": to,
         },
     )
-    publish(session, request, clerk, steps=steps)  # the superior's copy says why, and carries the buttons
+    publish(session, request, ctx, steps=steps)  # the superior's copy says why, and carries the buttons
 
 
 def _remind(
-    session: Session, clerk: Clerk, request: ApprovalRequest, step: ApprovalStep, steps: list[ApprovalStep]
+    session: Session, ctx: Context, request: ApprovalRequest, step: ApprovalStep, steps: list[ApprovalStep]
 ) -> set[str]:
     """Remind the approver and, when someone stands in for them, the delegate too: either may decide. Each
     reminder carries the buttons; only the reminders are sent, the cards have not changed."""
-    delegate = stand_in(step, steps, request.requester, active_delegations(session, clerk.today))
+    delegate = stand_in(step, steps, request.requester, active_delegations(session, ctx.today))
     reminded = [step.approver, *([delegate] if delegate else [])]
     audit.record(
         session,
-        at=clerk.now,
+        at=ctx.now,
         actor=SYSTEM,
         action=REMINDED,
         subject=request.number,
         after={"round": step.round, "step": step.position, "label": step.label, "to": reminded},
     )
     reminders = f"step:{step.round}:{step.position}:reminded:"
-    publish(session, request, clerk, steps=steps, only=lambda copy: copy.audience.startswith(reminders))
+    publish(session, request, ctx, steps=steps, only=lambda copy: copy.audience.startswith(reminders))
     return set(reminded)

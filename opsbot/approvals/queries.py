@@ -14,15 +14,9 @@ from opsbot.approvals.cards import DELEGATED, REMINDED
 from opsbot.approvals.lifecycle import HISTORY_WORDS, StepState
 from opsbot.approvals.models import ApprovalRequest, ApprovalStep
 from opsbot.approvals.policy import ApprovalKind, ApprovalSettings
-from opsbot.approvals.records import (
-    Clerk,
-    active_delegations,
-    decides_another_step,
-    load,
-    on_behalf,
-    steps_of,
-)
+from opsbot.approvals.records import active_delegations, decides_another_step, load, on_behalf, steps_of
 from opsbot.audit import SYSTEM, AuditEntry
+from opsbot.context import Context
 from opsbot.errors import NotAllowed
 from opsbot.roles import Role
 
@@ -36,9 +30,9 @@ class Listing:
     mine: list[ApprovalRequest]  # my own requests, newest first
 
 
-def listing(session: Session, clerk: Clerk) -> Listing:
-    me = clerk.directory.member(clerk.actor).slack_id
-    return Listing(waiting=waiting_for(session, me, today=clerk.today), mine=_requested_by(session, me))
+def listing(session: Session, ctx: Context) -> Listing:
+    me = ctx.directory.member(ctx.actor).slack_id
+    return Listing(waiting=waiting_for(session, me, today=ctx.today), mine=_requested_by(session, me))
 
 
 def waiting_for(session: Session, me: str, *, today: date) -> list[tuple[ApprovalRequest, ApprovalStep]]:
@@ -103,26 +97,26 @@ class Shown:
     standing_in: dict[str, str]
 
 
-def show(session: Session, clerk: Clerk, number: str) -> Shown:
+def show(session: Session, ctx: Context, number: str) -> Shown:
     """The requester, everyone with a part in the chain (its approvers, who decided, the superiors steps
     were escalated to, whoever stands in for a waiting step), QC inspectors and managers and above may
     look."""
     request = load(session, number, for_change=False)
-    person = clerk.directory.member(clerk.actor)
+    person = ctx.directory.member(ctx.actor)
     if (
-        person.slack_id not in involved(session, clerk, request)
+        person.slack_id not in involved(session, ctx, request)
         and person.role is not Role.QC_INSPECTOR
         and person.role.rank < Role.MANAGER.rank
     ):
         raise NotAllowed(
             f"{request.number} is visible to its requester, the people who decide it, QC and managers."
         )
-    names = clerk.directory.name_of
+    names = ctx.directory.name_of
     return Shown(
         request=request,
         steps=steps_of(session, request),
         history=[event(entry, names) for entry in audit.history(session, request.number)],
-        standing_in=active_delegations(session, clerk.today),
+        standing_in=active_delegations(session, ctx.today),
     )
 
 
@@ -148,10 +142,10 @@ def event(entry: AuditEntry, names: Callable[[str], str]) -> Event:
     return Event(entry.at, who, words)
 
 
-def involved(session: Session, clerk: Clerk, request: ApprovalRequest) -> set[str]:
+def involved(session: Session, ctx: Context, request: ApprovalRequest) -> set[str]:
     """Who has a part in the request, over every round."""
     every_step = session.scalars(select(ApprovalStep).where(ApprovalStep.request_id == request.id)).all()
-    delegations = active_delegations(session, clerk.today)
+    delegations = active_delegations(session, ctx.today)
     standing_in = {
         delegations[s.approver]
         for s in every_step

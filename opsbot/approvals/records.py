@@ -4,30 +4,13 @@ with its latest round of steps, and the segregation-of-duties rules on those ste
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from opsbot.approvals.models import ApprovalRequest, ApprovalStep, Delegation
-from opsbot.center import Center
-from opsbot.directory import Directory
 from opsbot.errors import NotFound
-
-
-@dataclass(frozen=True)
-class Clerk:
-    """What an approval step needs: the center's settings, who is who, the time, and who is acting."""
-
-    center: Center
-    directory: Directory
-    now: datetime
-    actor: str
-
-    @property
-    def today(self) -> date:
-        return self.now.astimezone(self.center.calendar.zone).date()
 
 
 def active_delegations(session: Session, today: date) -> dict[str, str]:

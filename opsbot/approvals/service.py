@@ -20,7 +20,6 @@ from opsbot.approvals.chains import resolve_chain
 from opsbot.approvals.lifecycle import DONE, Decision, RequestState, StepState, after_decision
 from opsbot.approvals.models import ApprovalRequest, ApprovalStep, Delegation, checked_fields
 from opsbot.approvals.records import (
-    Clerk,
     active_delegations,
     decides_another_step,
     delegations_in_force,
@@ -28,6 +27,7 @@ from opsbot.approvals.records import (
     steps_of,
 )
 from opsbot.clock import center_time
+from opsbot.context import Context
 from opsbot.errors import InvalidInput, NotAllowed, NotFound
 from opsbot.numbering import next_number
 
@@ -38,50 +38,50 @@ MAX_REASON = 2000
 
 def request_approval(
     session: Session,
-    clerk: Clerk,
+    ctx: Context,
     *,
     kind_key: str,
     purpose: str,
     amount: Decimal | None = None,
     fields: dict[str, Any] | None = None,
 ) -> ApprovalRequest:
-    clerk.directory.member(clerk.actor)
-    settings = clerk.center.approvals
+    ctx.directory.member(ctx.actor)
+    settings = ctx.center.approvals
     kind = settings.kind(kind_key)
     purpose = _text(purpose, "purpose", MAX_PURPOSE)
-    checked = checked_fields(kind, fields or {}, clerk.today)  # dates as ISO text, as the JSON column holds
-    standing_in = active_delegations(session, clerk.today)
+    checked = checked_fields(kind, fields or {}, ctx.today)  # dates as ISO text, as the JSON column holds
+    standing_in = active_delegations(session, ctx.today)
     chain = resolve_chain(
         settings,
         kind.key,
-        clerk.actor,
-        clerk.directory,
+        ctx.actor,
+        ctx.directory,
         amount=amount,
         target_unit=checked.get("target_unit"),
         delegations=standing_in,
     )
     request = ApprovalRequest(
         # Taken after every read and check: the counter's row stays locked from here until the commit.
-        number=next_number(session, KIND, clerk.now.astimezone(clerk.center.calendar.zone).year),
+        number=next_number(session, KIND, ctx.now.astimezone(ctx.center.calendar.zone).year),
         kind_key=kind.key,
-        requester=clerk.actor,
+        requester=ctx.actor,
         purpose=purpose,
         amount=amount,
         currency=settings.currency if amount is not None else None,
         fields=checked,
         state=RequestState.PENDING,
         current_step=1,
-        created_at=clerk.now,
+        created_at=ctx.now,
         version=1,
     )
     session.add(request)
     session.flush()
     deadlines.none_yet(session, clocks.KIND, request.id)
-    steps = _add_round(session, request, chain, round_=1, now=clerk.now)
+    steps = _add_round(session, request, chain, round_=1, now=ctx.now)
     audit.record(
         session,
-        at=clerk.now,
-        actor=clerk.actor,
+        at=ctx.now,
+        actor=ctx.actor,
         action="approval.requested",
         subject=request.number,
         after={
@@ -92,8 +92,8 @@ def request_approval(
             **checked,
         },
     )
-    clocks.settle(session, request, steps, clerk)
-    publish(session, request, clerk, steps=steps, standing_in=standing_in, new=True)
+    clocks.settle(session, request, steps, ctx)
+    publish(session, request, ctx, steps=steps, standing_in=standing_in, new=True)
     return request
 
 
@@ -125,7 +125,7 @@ def may_decide(step: ApprovalStep, person: str, delegations: dict[str, str]) -> 
 
 def decide(
     session: Session,
-    clerk: Clerk,
+    ctx: Context,
     number: str,
     *,
     round_: int,
@@ -135,52 +135,52 @@ def decide(
 ) -> ApprovalRequest:
     request = load(session, number)
     steps = steps_of(session, request)
-    step = _waiting_step(session, request, steps, round_, position, clerk)
-    if clerk.actor == request.requester:
+    step = _waiting_step(session, request, steps, round_, position, ctx)
+    if ctx.actor == request.requester:
         raise NotAllowed(f"You asked for {request.number}, so you can't decide it.")
-    delegations = active_delegations(session, clerk.today)
-    if not may_decide(step, clerk.actor, delegations):
+    delegations = active_delegations(session, ctx.today)
+    if not may_decide(step, ctx.actor, delegations):
         raise NotAllowed(
             f"Step {step.position} of {request.number} ({step.label}) is "
-            f"{clerk.directory.name_of(step.approver)}'s to decide"
+            f"{ctx.directory.name_of(step.approver)}'s to decide"
             + (
-                f" (or {clerk.directory.name_of(delegations[step.approver])}'s, standing in)."
+                f" (or {ctx.directory.name_of(delegations[step.approver])}'s, standing in)."
                 if step.approver in delegations
                 else "."
             )
         )
     # Only the step's own approver is exempt: a delegate, or a superior it was escalated to, who approves or
     # decided another step would decide two steps of one chain.
-    if clerk.actor != step.approver and decides_another_step(clerk.actor, step, steps):
+    if ctx.actor != step.approver and decides_another_step(ctx.actor, step, steps):
         raise NotAllowed(
             f"You decide another step of {request.number}, so you can't also decide step {step.position} "
-            f"({step.label}, {clerk.directory.name_of(step.approver)}'s): no one decides two steps of one "
+            f"({step.label}, {ctx.directory.name_of(step.approver)}'s): no one decides two steps of one "
             "chain."
         )
-    if decision is Decision.RETURN and not clerk.center.approvals.kind(request.kind_key).returnable:
+    if decision is Decision.RETURN and not ctx.center.approvals.kind(request.kind_key).returnable:
         raise InvalidInput(
-            f"A {clerk.center.approvals.kind(request.kind_key).name.lower()} can't be returned for "
+            f"A {ctx.center.approvals.kind(request.kind_key).name.lower()} can't be returned for "
             "correction: approve or deny it."
         )
     if decision is not Decision.APPROVE:
         reason = _text(reason, "reason", MAX_REASON)
     step.state = DONE[decision]
-    step.decided_by, step.decided_at, step.reason = clerk.actor, clerk.now, reason or None
+    step.decided_by, step.decided_at, step.reason = ctx.actor, ctx.now, reason or None
     outcome = after_decision([s.position for s in steps], position, decision)
     request.state, request.current_step = outcome.request, outcome.next_position
     if outcome.request.is_final:
-        request.decided_at = clerk.now
+        request.decided_at = ctx.now
         for later in steps:
             if later.position > position:
                 later.state = StepState.CANCELLED
     elif outcome.next_position is not None:
         following = next(s for s in steps if s.position == outcome.next_position)
-        following.state, following.waiting_since = StepState.PENDING, clerk.now
-    acting_for = step.approver if clerk.actor != step.approver else None
+        following.state, following.waiting_since = StepState.PENDING, ctx.now
+    acting_for = step.approver if ctx.actor != step.approver else None
     audit.record(
         session,
-        at=clerk.now,
-        actor=clerk.actor,
+        at=ctx.now,
+        actor=ctx.actor,
         action=f"approval.{decision.value}",
         subject=request.number,
         after={
@@ -190,12 +190,12 @@ def decide(
             "reason": reason or None,
             "acting_for": acting_for,
             # In the approver's place as the superior the step was escalated to, or as their delegate.
-            "as_superior": acting_for is not None and clerk.actor == step.escalated_to,
+            "as_superior": acting_for is not None and ctx.actor == step.escalated_to,
         },
     )
-    clocks.settle(session, request, steps, clerk)
+    clocks.settle(session, request, steps, ctx)
     # Once the round ends, the requester is told its outcome.
-    publish(session, request, clerk, steps=steps, standing_in=delegations)
+    publish(session, request, ctx, steps=steps, standing_in=delegations)
     return request
 
 
@@ -205,7 +205,7 @@ def _waiting_step(
     steps: list[ApprovalStep],
     round_: int,
     position: int,
-    clerk: Clerk,
+    ctx: Context,
 ) -> ApprovalStep:
     """The step a button names, if it still waits for a decision; otherwise say what became of it. A card
     from before a resubmission names a step of an earlier round, which is answered like any decided step."""
@@ -214,19 +214,19 @@ def _waiting_step(
         earlier = session.get(ApprovalStep, (request.id, round_, position))
         if earlier is None:
             raise NotFound(f"{request.number} has no such step; open the latest card.")
-        raise InvalidInput(_already(earlier, request, clerk, resubmitted=True))
+        raise InvalidInput(_already(earlier, request, ctx, resubmitted=True))
     if StepState(step.state) is not StepState.PENDING:
-        raise InvalidInput(_already(step, request, clerk))
+        raise InvalidInput(_already(step, request, ctx))
     return step
 
 
-def _already(step: ApprovalStep, request: ApprovalRequest, clerk: Clerk, *, resubmitted: bool = False) -> str:
+def _already(step: ApprovalStep, request: ApprovalRequest, ctx: Context, *, resubmitted: bool = False) -> str:
     since = f" {request.number} was resubmitted since; open its latest card." if resubmitted else ""
     if step.decided_by:
-        when = center_time(step.decided_at, clerk.center.calendar.zone) if step.decided_at else None
+        when = center_time(step.decided_at, ctx.center.calendar.zone) if step.decided_at else None
         return (
             f"Step {step.position} of {request.number} was already {StepState(step.state).words} by "
-            f"{clerk.directory.name_of(step.decided_by)}" + (f" at {when}." if when else ".") + since
+            f"{ctx.directory.name_of(step.decided_by)}" + (f" at {when}." if when else ".") + since
         )
     if resubmitted:
         return f"Step {step.position} of {request.number} is no longer waiting for a decision.{since}"
@@ -236,11 +236,11 @@ def _already(step: ApprovalStep, request: ApprovalRequest, clerk: Clerk, *, resu
     )
 
 
-def withdraw(session: Session, clerk: Clerk, number: str) -> ApprovalRequest:
+def withdraw(session: Session, ctx: Context, number: str) -> ApprovalRequest:
     request = load(session, number)
-    if request.requester != clerk.actor:
+    if request.requester != ctx.actor:
         raise NotAllowed(
-            f"Only {clerk.directory.name_of(request.requester)}, who asked, can withdraw {request.number}."
+            f"Only {ctx.directory.name_of(request.requester)}, who asked, can withdraw {request.number}."
         )
     if RequestState(request.state) not in (RequestState.PENDING, RequestState.RETURNED):
         raise InvalidInput(
@@ -250,18 +250,16 @@ def withdraw(session: Session, clerk: Clerk, number: str) -> ApprovalRequest:
     for step in steps:
         if StepState(step.state) in (StepState.PENDING, StepState.WAITING):
             step.state = StepState.CANCELLED
-    request.state, request.current_step, request.decided_at = RequestState.WITHDRAWN, None, clerk.now
-    audit.record(
-        session, at=clerk.now, actor=clerk.actor, action="approval.withdrawn", subject=request.number
-    )
-    clocks.settle(session, request, steps, clerk)
-    publish(session, request, clerk, steps=steps)
+    request.state, request.current_step, request.decided_at = RequestState.WITHDRAWN, None, ctx.now
+    audit.record(session, at=ctx.now, actor=ctx.actor, action="approval.withdrawn", subject=request.number)
+    clocks.settle(session, request, steps, ctx)
+    publish(session, request, ctx, steps=steps)
     return request
 
 
 def resubmit(
     session: Session,
-    clerk: Clerk,
+    ctx: Context,
     number: str,
     *,
     purpose: str | None = None,
@@ -274,26 +272,26 @@ def resubmit(
     holds is checked like a new request's, and the chain is resolved again with it (a new amount may fall in
     another tier)."""
     request = load(session, number)
-    if request.requester != clerk.actor:
-        raise NotAllowed(f"Only {clerk.directory.name_of(request.requester)} can resubmit {request.number}.")
+    if request.requester != ctx.actor:
+        raise NotAllowed(f"Only {ctx.directory.name_of(request.requester)} can resubmit {request.number}.")
     if RequestState(request.state) is not RequestState.RETURNED:
         raise InvalidInput(
             f"{request.number} is {RequestState(request.state).words}; only a request returned for "
             "correction is resubmitted."
         )
-    kind = clerk.center.approvals.kind(request.kind_key)
+    kind = ctx.center.approvals.kind(request.kind_key)
     before = {"purpose": request.purpose, "amount": _amount_text(request.amount), **request.fields}
     corrected_purpose = _text(purpose, "purpose", MAX_PURPOSE) if purpose is not None else request.purpose
     corrected_amount = amount if amount is not None else request.amount
-    corrected_fields = checked_fields(kind, request.fields if fields is None else fields, clerk.today)
+    corrected_fields = checked_fields(kind, request.fields if fields is None else fields, ctx.today)
     # Resolved before the request changes: nothing invalid is flushed (PostgreSQL would refuse an amount too
     # large for its column with a database error instead of this refusal).
-    standing_in = active_delegations(session, clerk.today)
+    standing_in = active_delegations(session, ctx.today)
     chain = resolve_chain(
-        clerk.center.approvals,
+        ctx.center.approvals,
         request.kind_key,
         request.requester,
-        clerk.directory,
+        ctx.directory,
         amount=corrected_amount,
         target_unit=corrected_fields.get("target_unit"),
         delegations=standing_in,
@@ -301,12 +299,12 @@ def resubmit(
     returned = steps_of(session, request)
     request.purpose, request.amount, request.fields = corrected_purpose, corrected_amount, corrected_fields
     round_ = returned[0].round + 1
-    steps = _add_round(session, request, chain, round_=round_, now=clerk.now)
+    steps = _add_round(session, request, chain, round_=round_, now=ctx.now)
     request.state, request.current_step, request.decided_at = RequestState.PENDING, 1, None
     audit.record(
         session,
-        at=clerk.now,
-        actor=clerk.actor,
+        at=ctx.now,
+        actor=ctx.actor,
         action="approval.resubmitted",
         subject=request.number,
         before=before,
@@ -318,81 +316,81 @@ def resubmit(
             "chain": [f"{step.label}: {step.approver}" for step in chain],
         },
     )
-    clocks.settle(session, request, steps, clerk)
-    publish(session, request, clerk, steps=steps, standing_in=standing_in, ended=returned)
+    clocks.settle(session, request, steps, ctx)
+    publish(session, request, ctx, steps=steps, standing_in=standing_in, ended=returned)
     return request
 
 
-def delegate(session: Session, clerk: Clerk, *, to: str, until: date) -> Delegation:
+def delegate(session: Session, ctx: Context, *, to: str, until: date) -> Delegation:
     """While the person is away, `to` may decide their steps: those of new requests, and those already waiting
     for them, whose cards are sent to `to` now."""
-    me = clerk.directory.member(clerk.actor)
-    standing_in = clerk.directory.get(to)
+    me = ctx.directory.member(ctx.actor)
+    standing_in = ctx.directory.get(to)
     if standing_in is None:
         raise InvalidInput("That person is not in the center's directory, so they can't decide for you.")
     if to == me.slack_id:
         raise InvalidInput("Choose someone else to decide for you while you are away.")
-    if until < clerk.today:
+    if until < ctx.today:
         raise InvalidInput(f"{until:%Y-%m-%d} is already past; give the last day you are away.")
     for row in session.scalars(
         select(Delegation).where(Delegation.delegator == me.slack_id, Delegation.ended_at.is_(None))
     ):
-        row.ended_at = clerk.now  # one delegation at a time: the new one replaces the old
-    row = Delegation(delegator=me.slack_id, delegate=to, until=until, created_at=clerk.now)
+        row.ended_at = ctx.now  # one delegation at a time: the new one replaces the old
+    row = Delegation(delegator=me.slack_id, delegate=to, until=until, created_at=ctx.now)
     session.add(row)
     audit.record(
         session,
-        at=clerk.now,
-        actor=clerk.actor,
+        at=ctx.now,
+        actor=ctx.actor,
         action="approval.delegated",
         subject=f"person:{me.slack_id}",
         after={"delegate": to, "until": until.isoformat()},
     )
     session.flush()
-    republish_waiting_for(session, clerk, me.slack_id)  # the steps already waiting go to the delegate
-    _republish_homes(session, clerk, me.slack_id)
+    republish_waiting_for(session, ctx, me.slack_id)  # the steps already waiting go to the delegate
+    _republish_homes(session, ctx, me.slack_id)
     return row
 
 
-def delegations_of(session: Session, clerk: Clerk) -> tuple[Delegation | None, list[Delegation]]:
+def delegations_of(session: Session, ctx: Context) -> tuple[Delegation | None, list[Delegation]]:
     """The person's own delegation in force (who decides for them), and those in which they decide for
     others."""
-    return delegations_in_force(session, clerk.directory.member(clerk.actor).slack_id, clerk.today)
+    return delegations_in_force(session, ctx.directory.member(ctx.actor).slack_id, ctx.today)
 
 
-def end_delegation(session: Session, clerk: Clerk) -> Delegation:
+def end_delegation(session: Session, ctx: Context) -> Delegation:
     """End the person's delegation now: from here on their steps wait for them again."""
-    me = clerk.directory.member(clerk.actor)
+    me = ctx.directory.member(ctx.actor)
     rows = list(
         session.scalars(
             select(Delegation)
             .where(Delegation.delegator == me.slack_id, Delegation.ended_at.is_(None))
-            .where(Delegation.until >= clerk.today)
+            .where(Delegation.until >= ctx.today)
             .with_for_update()
         )
     )
     if not rows:
         raise InvalidInput("No one decides for you at the moment, so there is nothing to end.")
     for row in rows:
-        row.ended_at = clerk.now
+        row.ended_at = ctx.now
         audit.record(
             session,
-            at=clerk.now,
-            actor=clerk.actor,
+            at=ctx.now,
+            actor=ctx.actor,
             action="approval.delegation_ended",
             subject=f"person:{me.slack_id}",
             before={"delegate": row.delegate, "until": row.until.isoformat()},
         )
     session.flush()
-    republish_waiting_for(session, clerk, me.slack_id)  # the delegate's buttons go
-    _republish_homes(session, clerk, me.slack_id)
+    republish_waiting_for(session, ctx, me.slack_id)  # the delegate's buttons go
+    _republish_homes(session, ctx, me.slack_id)
     return rows[-1]
 
 
-def _republish_homes(session: Session, clerk: Clerk, delegator: str) -> None:
+def _republish_homes(session: Session, ctx: Context, delegator: str) -> None:
     """A delegation set or ended shows on the Homes of the delegator and of their delegates, new and old."""
     outbox.republish_homes(
-        session, [delegator], now=clerk.now, including=_DELEGATES, params={"delegator": delegator}
+        session, [delegator], now=ctx.now, including=_DELEGATES, params={"delegator": delegator}
     )
 
 

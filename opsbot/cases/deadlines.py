@@ -15,8 +15,9 @@ from opsbot.cases import rules
 from opsbot.cases.clocks import FOLLOW_UP, REPLY
 from opsbot.cases.lifecycle import State
 from opsbot.cases.models import Case
-from opsbot.cases.records import Act, Desk, changed, customer_of, prompt, reference, tell
+from opsbot.cases.records import Act, changed, customer_of, prompt, reference, tell
 from opsbot.clock import center_time
+from opsbot.context import Context
 from opsbot.deadline_sweep import About, Firing, Sweeping
 from opsbot.deadlines import Deadline
 
@@ -43,13 +44,13 @@ class CaseDeadlines:
         self, session: Session, sweeping: Sweeping, subject: Any, deadline: Deadline, firing: Firing
     ) -> set[str]:
         case: Case = subject
-        desk = Desk(center=sweeping.center, directory=sweeping.directory, now=sweeping.now, actor=SYSTEM)
+        ctx = Context(center=sweeping.center, directory=sweeping.directory, now=sweeping.now, actor=SYSTEM)
         word = CLOCK_WORDS.get(deadline.clock, deadline.clock)
         if firing.step.do == "overdue":
             changed(
                 session,
                 case,
-                desk,
+                ctx,
                 action=f"{deadline.clock}_overdue",
                 line=f"⚠️ The {word} is overdue.",
                 after={"due": deadline.due_at.isoformat(), "late": firing.late},
@@ -59,17 +60,17 @@ class CaseDeadlines:
             return set()
         told = set()
         for person, _ in firing.people:
-            _remind(session, case, desk, deadline, person, word)
+            _remind(session, case, ctx, deadline, person, word)
             told.add(person)
         return told
 
 
-def _remind(session: Session, case: Case, desk: Desk, deadline: Deadline, person: str, word: str) -> None:
+def _remind(session: Session, case: Case, ctx: Context, deadline: Deadline, person: str, word: str) -> None:
     if deadline.clock == FOLLOW_UP:
         prompt(
             session,
             case,
-            desk,
+            ctx,
             to=person,
             why="follow_up",
             act=Act.FOLLOW_UP,
@@ -79,13 +80,13 @@ def _remind(session: Session, case: Case, desk: Desk, deadline: Deadline, person
         return
     text = (
         f"⏰ {reference(case)} ({case.summary}): the {word} is due "
-        f"{center_time(deadline.due_at, desk.center.calendar.zone)}."
+        f"{center_time(deadline.due_at, ctx.center.calendar.zone)}."
     )
     act = _reminded_act(case, deadline.clock, person)
     if act is None:
-        tell(session, case, desk, to=person, why=f"{deadline.clock}_reminder", text=text)
+        tell(session, case, ctx, to=person, why=f"{deadline.clock}_reminder", text=text)
     else:
-        prompt(session, case, desk, to=person, why=f"{deadline.clock}_reminder", text=text, act=act)
+        prompt(session, case, ctx, to=person, why=f"{deadline.clock}_reminder", text=text, act=act)
 
 
 def _reminded_act(case: Case, clock: str, person: str) -> Act | None:

@@ -11,7 +11,6 @@ from opsbot.cases.lifecycle import Event, State
 from opsbot.cases.models import Case, JointReview
 from opsbot.cases.records import (
     Act,
-    Desk,
     changed,
     customer_of,
     ensure_works_on,
@@ -21,6 +20,7 @@ from opsbot.cases.records import (
     reference,
     step,
 )
+from opsbot.context import Context
 from opsbot.errors import InvalidInput, NotAllowed
 
 MAX_REASON = 2000
@@ -38,34 +38,34 @@ def reason_text(text: str, what: str, field: str = "reason") -> str:
     return text
 
 
-def accept(session: Session, desk: Desk, ref: str) -> Case:
+def accept(session: Session, ctx: Context, ref: str) -> Case:
     case = load(session, ref)
-    ensure_works_on(case, desk, "accept it")
+    ensure_works_on(case, ctx, "accept it")
     step(case, Event.ACCEPT)
-    changed(session, case, desk, action="accepted", line=f"Accepted by {desk.person.name}; handling begins.")
+    changed(session, case, ctx, action="accepted", line=f"Accepted by {ctx.person.name}; handling begins.")
     return case
 
 
-def reject(session: Session, desk: Desk, ref: str, reason: str) -> Case:
+def reject(session: Session, ctx: Context, ref: str, reason: str) -> Case:
     """Refuse the request with its reason; the handler is asked to tell the customer that reason."""
     case = load(session, ref)
-    ensure_works_on(case, desk, "reject it")
+    ensure_works_on(case, ctx, "reject it")
     step(case, Event.REJECT)
     reason = reason_text(reason, "reason for the rejection")
     case.rejected_reason = reason
     changed(
         session,
         case,
-        desk,
+        ctx,
         action="rejected",
-        line=f"Rejected by {desk.person.name}: {reason}",
+        line=f"Rejected by {ctx.person.name}: {reason}",
         after={"reason": reason},
     )
     prompt(
         session,
         case,
-        desk,
-        to=case.assignee or desk.actor,
+        ctx,
+        to=case.assignee or ctx.actor,
         why="rejected",
         act=Act.INFORM,
         text=f"{reference(case)} is rejected. Tell {customer_of(case)} why: “{reason}”, then press "
@@ -74,15 +74,15 @@ def reject(session: Session, desk: Desk, ref: str, reason: str) -> Case:
     return case
 
 
-def ask_joint_review(session: Session, desk: Desk, ref: str, reviewers: list[str]) -> Case:
+def ask_joint_review(session: Session, ctx: Context, ref: str, reviewers: list[str]) -> Case:
     """A complex case goes to a joint review: every named reviewer must agree before handling starts."""
     case = load(session, ref)
-    ensure_works_on(case, desk, "ask for a joint review")
+    ensure_works_on(case, ctx, "ask for a joint review")
     step(case, Event.ASK_JOINT)
     named = list(dict.fromkeys(r for r in reviewers if r != case.assignee))
     if not named:
         raise InvalidInput("Name at least one reviewer other than the handler.", field="reviewers")
-    unknown = [r for r in named if desk.directory.get(r) is None]
+    unknown = [r for r in named if ctx.directory.get(r) is None]
     if unknown:
         raise InvalidInput(
             f"{len(unknown)} of the people chosen are not in the center's directory; choose colleagues.",
@@ -91,11 +91,11 @@ def ask_joint_review(session: Session, desk: Desk, ref: str, reviewers: list[str
     round_ = joint_round(session, case) + 1
     for reviewer in named:
         session.add(JointReview(case_id=case.id, round=round_, reviewer=reviewer))
-    names = ", ".join(desk.directory.name_of(r) for r in named)
+    names = ", ".join(ctx.directory.name_of(r) for r in named)
     changed(
         session,
         case,
-        desk,
+        ctx,
         action="joint_review",
         line=f"Joint review asked of {names}.",
         after={"reviewers": named, "round": round_},
@@ -104,35 +104,35 @@ def ask_joint_review(session: Session, desk: Desk, ref: str, reviewers: list[str
         prompt(
             session,
             case,
-            desk,
+            ctx,
             to=reviewer,
             why=f"joint{round_}",
             act=Act.JOINT,
-            text=f"{desk.person.name} asks you to review {reference(case)} ({case.summary}) jointly: "
+            text=f"{ctx.person.name} asks you to review {reference(case)} ({case.summary}) jointly: "
             "agree or disagree.",
         )
     return case
 
 
-def joint_decide(session: Session, desk: Desk, ref: str, *, agree: bool, reason: str = "") -> Case:
+def joint_decide(session: Session, ctx: Context, ref: str, *, agree: bool, reason: str = "") -> Case:
     case = load(session, ref)
     if State(case.state) is not State.JOINT_REVIEW:
         step(case, Event.JOINT_AGREED)  # refuses, naming the state
     round_ = joint_round(session, case)
-    mine = session.get(JointReview, (case.id, round_, desk.actor))
+    mine = session.get(JointReview, (case.id, round_, ctx.actor))
     if mine is None:
         raise NotAllowed(f"You are not one of the joint reviewers of {reference(case)}.")
     if mine.agreed is not None:
         raise InvalidInput(f"You already {'agreed' if mine.agreed else 'disagreed'} on {reference(case)}.")
-    mine.agreed, mine.decided_at = agree, desk.now
-    name = desk.person.name
+    mine.agreed, mine.decided_at = agree, ctx.now
+    name = ctx.person.name
     if not agree:
         mine.reason = reason_text(reason, "reason for disagreeing")
         step(case, Event.JOINT_DECLINED)
         changed(
             session,
             case,
-            desk,
+            ctx,
             action="joint_declined",
             line=f"{name} disagreed: {mine.reason}",
             after={"reason": mine.reason},
@@ -140,8 +140,8 @@ def joint_decide(session: Session, desk: Desk, ref: str, *, agree: bool, reason:
         prompt(
             session,
             case,
-            desk,
-            to=case.assignee or desk.actor,
+            ctx,
+            to=case.assignee or ctx.actor,
             why="joint_declined",
             act=Act.DECIDE,
             text=f"{name} disagreed in the joint review of {reference(case)}: “{mine.reason}”. "
@@ -158,19 +158,19 @@ def joint_decide(session: Session, desk: Desk, ref: str, *, agree: bool, reason:
         changed(
             session,
             case,
-            desk,
+            ctx,
             action="joint_agreed",
-            line=f"{name} agreed; waiting for " + ", ".join(desk.directory.name_of(r) for r in waiting) + ".",
+            line=f"{name} agreed; waiting for " + ", ".join(ctx.directory.name_of(r) for r in waiting) + ".",
         )
         return case
     step(case, Event.JOINT_AGREED)
-    changed(session, case, desk, action="joint_agreed", line=f"{name} agreed; all agreed, handling begins.")
+    changed(session, case, ctx, action="joint_agreed", line=f"{name} agreed; all agreed, handling begins.")
     return case
 
 
-def add_progress(session: Session, desk: Desk, ref: str, note: str) -> Case:
+def add_progress(session: Session, ctx: Context, ref: str, note: str) -> Case:
     case = load(session, ref)
-    ensure_works_on(case, desk, "add progress")
+    ensure_works_on(case, ctx, "add progress")
     step(case, Event.NOTE)
     note = note.strip()
     if not note:
@@ -179,18 +179,18 @@ def add_progress(session: Session, desk: Desk, ref: str, note: str) -> Case:
         raise InvalidInput(
             f"A progress note holds up to {MAX_NOTE:,} characters; yours has {len(note):,}.", field="note"
         )
-    changed(session, case, desk, action="progress", line=f"{desk.person.name}: {note}", after={"note": note})
+    changed(session, case, ctx, action="progress", line=f"{ctx.person.name}: {note}", after={"note": note})
     return case
 
 
-def submit(session: Session, desk: Desk, ref: str, result: str) -> Case:
+def submit(session: Session, ctx: Context, ref: str, result: str) -> Case:
     """Handling is done: to the group leader's review; a complaint's result goes back to customer service."""
     case = load(session, ref)
-    ensure_works_on(case, desk, "submit it")
+    ensure_works_on(case, ctx, "submit it")
     step(case, Event.SUBMIT)
     if not case.complaint:
         try:
-            reviewers = rules.reviewers_for(case.unit_key, case.assignee or desk.actor, desk.directory)
+            reviewers = rules.reviewers_for(case.unit_key, case.assignee or ctx.actor, ctx.directory)
         except rules.NoReviewer as missing:
             raise InvalidInput(
                 f"{reference(case)} can't go to review: no one holds the {missing.role} role over its unit. "
@@ -198,12 +198,12 @@ def submit(session: Session, desk: Desk, ref: str, result: str) -> Case:
             ) from None
         case.first_reviewer, case.second_reviewer = reviewers.first.slack_id, reviewers.second.slack_id
     result = reason_text(result, "summary of the result", field="result")
-    case.resolved_at, case.result = desk.now, result
+    case.resolved_at, case.result = ctx.now, result
     if case.complaint:
         changed(
             session,
             case,
-            desk,
+            ctx,
             action="result_returned",
             line=f"Result returned to customer service: {result}",
             after={"result": result},
@@ -211,7 +211,7 @@ def submit(session: Session, desk: Desk, ref: str, result: str) -> Case:
         prompt(
             session,
             case,
-            desk,
+            ctx,
             to=case.registered_by,
             why="complaint_result",
             act=Act.INFORM,
@@ -222,7 +222,7 @@ def submit(session: Session, desk: Desk, ref: str, result: str) -> Case:
     changed(
         session,
         case,
-        desk,
+        ctx,
         action="submitted",
         line=f"Submitted for review: {result}",
         after={"result": result},
@@ -230,7 +230,7 @@ def submit(session: Session, desk: Desk, ref: str, result: str) -> Case:
     prompt(
         session,
         case,
-        desk,
+        ctx,
         to=_named(case.first_reviewer),
         why="review1",
         act=Act.REVIEW,
@@ -239,7 +239,7 @@ def submit(session: Session, desk: Desk, ref: str, result: str) -> Case:
     return case
 
 
-def review(session: Session, desk: Desk, ref: str, *, passed: bool, reason: str = "") -> Case:
+def review(session: Session, ctx: Context, ref: str, *, passed: bool, reason: str = "") -> Case:
     """The current reviewer passes the handling on, or returns it to the handler with the reason (which counts
     against first-pass quality)."""
     case = load(session, ref)
@@ -248,11 +248,11 @@ def review(session: Session, desk: Desk, ref: str, *, passed: bool, reason: str 
         step(case, Event.REVIEW_PASS)  # refuses, naming the state
     reviewer = case.first_reviewer if state is State.FIRST_REVIEW else case.second_reviewer
     level = "first" if state is State.FIRST_REVIEW else "second"
-    if desk.actor != reviewer:
+    if ctx.actor != reviewer:
         raise NotAllowed(
-            f"The {level}-level review of {reference(case)} is {desk.directory.name_of(reviewer)}'s."
+            f"The {level}-level review of {reference(case)} is {ctx.directory.name_of(reviewer)}'s."
         )
-    name = desk.person.name
+    name = ctx.person.name
     if not passed:
         reason = reason_text(reason, "reason for returning it")
         step(case, Event.REVIEW_RETURN)
@@ -261,7 +261,7 @@ def review(session: Session, desk: Desk, ref: str, *, passed: bool, reason: str 
         changed(
             session,
             case,
-            desk,
+            ctx,
             action="review_returned",
             line=f"{name} returned it ({level} review): {reason}",
             after={"level": level, "reason": reason},
@@ -269,8 +269,8 @@ def review(session: Session, desk: Desk, ref: str, *, passed: bool, reason: str 
         prompt(
             session,
             case,
-            desk,
-            to=case.assignee or desk.actor,
+            ctx,
+            to=case.assignee or ctx.actor,
             why=f"returned{case.review_returns}",
             act=Act.HANDLE,
             text=f"{name} returned {reference(case)}: “{reason}”. Handle it again and resubmit.",
@@ -280,7 +280,7 @@ def review(session: Session, desk: Desk, ref: str, *, passed: bool, reason: str 
     changed(
         session,
         case,
-        desk,
+        ctx,
         action="review_passed",
         line=f"{name} passed the {level}-level review.",
         after={"level": level},
@@ -289,7 +289,7 @@ def review(session: Session, desk: Desk, ref: str, *, passed: bool, reason: str 
         prompt(
             session,
             case,
-            desk,
+            ctx,
             to=_named(case.second_reviewer),
             why="review2",
             act=Act.REVIEW,
@@ -299,8 +299,8 @@ def review(session: Session, desk: Desk, ref: str, *, passed: bool, reason: str 
         prompt(
             session,
             case,
-            desk,
-            to=case.assignee or desk.actor,
+            ctx,
+            to=case.assignee or ctx.actor,
             why="feedback",
             act=Act.INFORM,
             text=f"{reference(case)} passed both reviews. Tell {customer_of(case)} the result, then press "

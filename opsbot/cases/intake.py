@@ -15,8 +15,8 @@ from opsbot.cases.lifecycle import UNRESOLVED, Event, State
 from opsbot.cases.models import CHANNELS, TO_COMPLETE, Case
 from opsbot.cases.records import (
     Act,
-    Desk,
     Step,
+    case_type,
     changed,
     changed_by,
     customer_of,
@@ -29,6 +29,7 @@ from opsbot.cases.records import (
 )
 from opsbot.cases.workload import open_load
 from opsbot.center import CaseType
+from opsbot.context import Context
 from opsbot.errors import InvalidInput, NotAllowed
 from opsbot.numbering import next_number
 
@@ -109,13 +110,13 @@ def parse_form(values: dict[str, object]) -> IntakeForm:
         raise InvalidInput(message, field=field) from None
 
 
-def receive(session: Session, desk: Desk, form: IntakeForm) -> Case:
+def receive(session: Session, ctx: Context, form: IntakeForm) -> Case:
     """Record a customer's request. Complete → registered and assigned; items missing → returned for
     supplement, and the clerk is told what to ask the customer for."""
-    desk.directory.member(desk.actor)  # only people in the directory take in cases (raises for others)
-    kind = desk.case_type(form.type_key)
-    unit = _unit_for(kind, form.responsible_unit, desk)
-    if form.promised_reply_at is not None and form.promised_reply_at <= desk.now:
+    ctx.directory.member(ctx.actor)  # only people in the directory take in cases (raises for others)
+    kind = case_type(ctx.center, form.type_key)
+    unit = _unit_for(kind, form.responsible_unit, ctx)
+    if form.promised_reply_at is not None and form.promised_reply_at <= ctx.now:
         raise InvalidInput(
             "The promised reply time is already past; choose a later time.", field="promised_reply_at"
         )
@@ -131,8 +132,8 @@ def receive(session: Session, desk: Desk, form: IntakeForm) -> Case:
         details=form.details,
         missing_items=missing,
         unit_key=unit,
-        registered_by=desk.actor,
-        received_at=desk.now,
+        registered_by=ctx.actor,
+        received_at=ctx.now,
         # A promise made at intake holds while the customer sends what is missing.
         promised_reply_at=form.promised_reply_at,
         version=0,
@@ -144,22 +145,22 @@ def receive(session: Session, desk: Desk, form: IntakeForm) -> Case:
         changed(
             session,
             case,
-            desk,
+            ctx,
             action="returned",
             line="Returned for supplement.",
             after={"missing": missing, "customer": case.customer, "summary": form.summary},
         )
-        _ask_for_supplement(session, case, desk)
+        _ask_for_supplement(session, case, ctx)
         return case
-    register(session, case, desk)
+    register(session, case, ctx)
     return case
 
 
-def _unit_for(kind: CaseType, responsible_unit: str | None, desk: Desk) -> str:
+def _unit_for(kind: CaseType, responsible_unit: str | None, ctx: Context) -> str:
     """A complaint is forwarded to the unit it is about (by default its type's); other requests go to their
     type's unit."""
     unit = (responsible_unit if kind.complaint else None) or kind.unit
-    if unit not in desk.directory.units:
+    if unit not in ctx.directory.units:
         raise InvalidInput(
             "There is no unit `{unit}` to forward the complaint to.",
             field="responsible_unit",
@@ -168,7 +169,7 @@ def _unit_for(kind: CaseType, responsible_unit: str | None, desk: Desk) -> str:
     return unit
 
 
-def _ask_for_supplement(session: Session, case: Case, desk: Desk, *, partly: bool = False) -> None:
+def _ask_for_supplement(session: Session, case: Case, ctx: Context, *, partly: bool = False) -> None:
     """The clerk who took the case in asks the customer for what is missing (after part of it came: for what
     is left), and records it when it comes."""
     missing = ", ".join(case.missing_items)
@@ -180,7 +181,7 @@ def _ask_for_supplement(session: Session, case: Case, desk: Desk, *, partly: boo
     prompt(
         session,
         case,
-        desk,
+        ctx,
         to=case.registered_by,
         why="supplement",
         act=Act.SUPPLEMENT,
@@ -188,18 +189,18 @@ def _ask_for_supplement(session: Session, case: Case, desk: Desk, *, partly: boo
     )
 
 
-def supplement(session: Session, desk: Desk, ref: str, provided: list[str]) -> Case:
+def supplement(session: Session, ctx: Context, ref: str, provided: list[str]) -> Case:
     case = load(session, ref)
-    if not rules.in_chain_of(desk.actor, case.registered_by, desk.directory):
+    if not rules.in_chain_of(ctx.actor, case.registered_by, ctx.directory):
         raise NotAllowed(
-            f"Only {desk.directory.name_of(case.registered_by)}, who took in {reference(case)}, or their "
+            f"Only {ctx.directory.name_of(case.registered_by)}, who took in {reference(case)}, or their "
             "superiors can record its supplement."
         )
     if State(case.state) is not State.RETURNED:
         step(case, Event.SUPPLEMENT)  # refuses, naming the state
     if not provided:
         raise InvalidInput("Check the items that arrived.", field="items")
-    kind = desk.case_type(case.type_key)
+    kind = case_type(ctx.center, case.type_key)
     still = rules.missing_items(case.missing_items, provided)
     if still:
         # Part of it came: the case keeps waiting, now for less, and the clerk is reminded what is left.
@@ -207,51 +208,49 @@ def supplement(session: Session, desk: Desk, ref: str, provided: list[str]) -> C
         changed(
             session,
             case,
-            desk,
+            ctx,
             action="supplement_partial",
             line="Part of the supplement arrived.",
             after={"still_missing": still},
         )
-        _ask_for_supplement(session, case, desk, partly=True)
+        _ask_for_supplement(session, case, ctx, partly=True)
         return case
     step(case, Event.SUPPLEMENT)
     case.missing_items = []
     changed(
         session,
         case,
-        desk,
+        ctx,
         action="supplemented",
         line="Supplement received.",
         after={"items": kind.required_items},
     )
-    register(session, case, desk)
+    register(session, case, ctx)
     return case
 
 
-def register(session: Session, case: Case, desk: Desk) -> None:
+def register(session: Session, case: Case, ctx: Context) -> None:
     """Give the case its number and due times, post its card, and assign it to the least-loaded handler. The
     reply is due when it was promised at intake, or after the case type's reply target in business hours.
     A case returned for supplement after its type changed keeps its number; its resolution is due afresh,
     counted from now, as at intake."""
-    kind = desk.case_type(case.type_key)
-    calendar = desk.center.calendar
+    kind = case_type(ctx.center, case.type_key)
+    calendar = ctx.center.calendar
     again = case.number is not None
-    handler = _least_loaded(session, case, desk)
+    handler = _least_loaded(session, case, ctx)
     if not again:
-        case.registered_at = desk.now
+        case.registered_at = ctx.now
         case.follow_up_owner = case.registered_by
-    resolve_due = add_business_hours(desk.now, kind.resolve_hours, calendar)
-    clocks.start(
-        session, case, desk.center, desk.now, clocks.RESOLUTION, due=resolve_due, owner=case.assignee
-    )
+    resolve_due = add_business_hours(ctx.now, kind.resolve_hours, calendar)
+    clocks.start(session, case, ctx.center, ctx.now, clocks.RESOLUTION, due=resolve_due, owner=case.assignee)
     reply_due = clocks.clocks(session, case).due(clocks.REPLY)
     if reply_due is None:  # registered again, the reply keeps the time it was due at first
-        reply_due = case.promised_reply_at or add_business_hours(desk.now, kind.reply_hours, calendar)
-        clocks.start(session, case, desk.center, desk.now, clocks.REPLY, due=reply_due, owner=case.assignee)
-    name = desk.directory.name_of(desk.actor)
+        reply_due = case.promised_reply_at or add_business_hours(ctx.now, kind.reply_hours, calendar)
+        clocks.start(session, case, ctx.center, ctx.now, clocks.REPLY, due=reply_due, owner=case.assignee)
+    name = ctx.directory.name_of(ctx.actor)
     if not again:
         # Last, after every read: the counter's row stays locked from here until the transaction ends.
-        case.number = next_number(session, KIND, desk.now.astimezone(calendar.zone).year)
+        case.number = next_number(session, KIND, ctx.now.astimezone(calendar.zone).year)
     registered = Step(
         "registered",
         f"Complete again; registered by {name}." if again else f"Registered by {name}.",
@@ -264,25 +263,25 @@ def register(session: Session, case: Case, desk: Desk) -> None:
         },
     )
     if handler is None:
-        changed_by(session, case, desk, [registered])
+        changed_by(session, case, ctx, [registered])
         return
     previous = case.assignee
-    assignment = _assignment(case, desk, handler, how="auto")
-    changed_by(session, case, desk, [registered, assignment])
-    _tell_assigned(session, case, desk, assignment, previous)
+    assignment = _assignment(case, ctx, handler, how="auto")
+    changed_by(session, case, ctx, [registered, assignment])
+    _tell_assigned(session, case, ctx, assignment, previous)
 
 
-def _least_loaded(session: Session, case: Case, desk: Desk) -> str | None:
+def _least_loaded(session: Session, case: Case, ctx: Context) -> str | None:
     """The handler of the case's unit with the fewest open cases there (None: the unit has no handler)."""
     handler = rules.least_loaded(
-        rules.handlers_of(case.unit_key, desk.directory), open_load(session, case.unit_key)
+        rules.handlers_of(case.unit_key, ctx.directory), open_load(session, case.unit_key)
     )
     return handler.slack_id if handler is not None else None
 
 
 def complete_details(
     session: Session,
-    desk: Desk,
+    ctx: Context,
     ref: str,
     *,
     customer: str,
@@ -296,14 +295,14 @@ def complete_details(
     """Fill in the customer's details of a case registered with `/case new`, and correct its type: a case
     registered quickly as the default type becomes one of the type it is (`retype`)."""
     case = load(session, ref)
-    if desk.actor != case.registered_by and not rules.in_chain_of(desk.actor, case.assignee, desk.directory):
+    if ctx.actor != case.registered_by and not rules.in_chain_of(ctx.actor, case.assignee, ctx.directory):
         raise NotAllowed(f"Only the clerk who registered {reference(case)} or its handler can complete it.")
     # Until the customer is told (a rejection too), their details may still be needed.
     if not State(case.state).is_open and case.informed_at is not None:
         raise InvalidInput(
             f"{reference(case)} is {State(case.state).label}; its details can no longer change."
         )
-    kind = desk.case_type(type_key or case.type_key)
+    kind = case_type(ctx.center, type_key or case.type_key)
     form = parse_form(
         {
             "customer": customer,
@@ -333,15 +332,15 @@ def complete_details(
     changed(
         session,
         case,
-        desk,
+        ctx,
         action="details_completed",
         line="Customer details completed.",
         before=before,
         after={"customer": case.customer, "channel": case.channel},
     )
     if retyped:
-        unit = _unit_for(kind, form.responsible_unit, desk)
-        retype(session, case, desk, kind, unit=unit, provided=form.provided_items)
+        unit = _unit_for(kind, form.responsible_unit, ctx)
+        retype(session, case, ctx, kind, unit=unit, provided=form.provided_items)
     return case
 
 
@@ -352,7 +351,7 @@ def can_retype(case: Case) -> bool:
 
 
 def retype(
-    session: Session, case: Case, desk: Desk, kind: CaseType, *, unit: str, provided: list[str]
+    session: Session, case: Case, ctx: Context, kind: CaseType, *, unit: str, provided: list[str]
 ) -> None:
     """Make the case one of type `kind`, as if it had been taken in as one. Its reply and resolution are due
     after the new type's targets, counted from its registration (a reply already given stands). Items the
@@ -360,23 +359,23 @@ def retype(
     unit goes to the least-loaded handler there, who accepts or rejects it afresh; a case that stays in its
     unit keeps its handler and its step."""
     assert case.registered_at is not None  # a numbered case, with a card to complete it on
-    old = desk.case_type(case.type_key)
-    calendar = desk.center.calendar
+    old = case_type(ctx.center, case.type_key)
+    calendar = ctx.center.calendar
     before = _routing(session, case)
     moved = unit != case.unit_key
     case.type_key, case.complaint, case.unit_key = kind.key, kind.complaint, unit
     if case.replied_at is None:
         due = add_business_hours(case.registered_at, kind.reply_hours, calendar)
-        clocks.move(session, case, desk.center, desk.now, clocks.REPLY, due=due)
+        clocks.move(session, case, ctx.center, ctx.now, clocks.REPLY, due=due)
     due = add_business_hours(case.registered_at, kind.resolve_hours, calendar)
-    clocks.move(session, case, desk.center, desk.now, clocks.RESOLUTION, due=due)
+    clocks.move(session, case, ctx.center, ctx.now, clocks.RESOLUTION, due=due)
     missing = rules.missing_items(kind.required_items, provided)
     previous = case.assignee
     if missing or moved:
         step(case, Event.RETURN_FOR_SUPPLEMENT if missing else Event.REROUTE)
         case.assignee = case.assigned_how = None
         case.missing_items = missing
-    where = desk.directory.units.get(unit)
+    where = ctx.directory.units.get(unit)
     line = f"Type changed from {old.name} to {kind.name}" + (
         f"; returned for supplement: missing {', '.join(missing)}."
         if missing
@@ -384,20 +383,20 @@ def retype(
         if moved
         else "."
     )
-    changed(session, case, desk, action="retyped", line=line, before=before, after=_routing(session, case))
+    changed(session, case, ctx, action="retyped", line=line, before=before, after=_routing(session, case))
     if previous and case.assignee is None:
         tell(
             session,
             case,
-            desk,
+            ctx,
             to=previous,
             why="unassigned",
             text=f"{reference(case)} ({case.summary}) is no longer yours: {line}",
         )
     if missing:
-        _ask_for_supplement(session, case, desk)
-    elif moved and (handler := _least_loaded(session, case, desk)) is not None:
-        _assign(session, case, desk, handler, how="auto")
+        _ask_for_supplement(session, case, ctx)
+    elif moved and (handler := _least_loaded(session, case, ctx)) is not None:
+        _assign(session, case, ctx, handler, how="auto")
 
 
 def _routing(session: Session, case: Case) -> dict[str, Any]:
@@ -415,71 +414,73 @@ def _routing(session: Session, case: Case) -> dict[str, Any]:
     }
 
 
-def take(session: Session, desk: Desk, ref: str) -> Case:
+def take(session: Session, ctx: Context, ref: str) -> Case:
     """A handler of the case's unit takes it before anyone has taken it or it was picked; of two pressing Take
     at once, the first wins (the case row is locked) and the second is told who has it."""
     case = load(session, ref)
-    person = desk.person
+    person = ctx.person
     if State(case.state) not in (State.REGISTERED, State.ASSIGNED):
         raise InvalidInput(f"{reference(case)} can no longer be taken: it is {State(case.state).label}.")
     if case.assignee == person.slack_id and case.assigned_how != "auto":
         raise InvalidInput(f"{reference(case)} is already yours.")
     if case.assigned_how in ("taken", "picked") and case.assignee:
         raise InvalidInput(
-            f"{desk.directory.name_of(case.assignee)} already has {reference(case)} "
+            f"{ctx.directory.name_of(case.assignee)} already has {reference(case)} "
             f"({'took it' if case.assigned_how == 'taken' else 'picked by the group leader'})."
         )
-    handlers = rules.handlers_of(case.unit_key, desk.directory)
-    if person not in handlers and rules.dispatcher(case.unit_key, desk.directory) != person:
-        unit = desk.directory.units.get(case.unit_key)
+    handlers = rules.handlers_of(case.unit_key, ctx.directory)
+    if person not in handlers and rules.dispatcher(case.unit_key, ctx.directory) != person:
+        unit = ctx.directory.units.get(case.unit_key)
         raise NotAllowed(
             f"Only handlers of {unit.name if unit else case.unit_key} can take {reference(case)}."
         )
-    _assign(session, case, desk, person.slack_id, how="taken")
+    _assign(session, case, ctx, person.slack_id, how="taken")
     return case
 
 
-def pick(session: Session, desk: Desk, ref: str, handler: str) -> Case:
+def pick(session: Session, ctx: Context, ref: str, handler: str) -> Case:
     """The group leader (or anyone above) chooses the handler, at any time until the case is done."""
     case = load(session, ref)
-    leader = rules.dispatcher(case.unit_key, desk.directory)
-    if leader is None or not rules.in_chain_of(desk.actor, leader.slack_id, desk.directory):
+    leader = rules.dispatcher(case.unit_key, ctx.directory)
+    if leader is None or not rules.in_chain_of(ctx.actor, leader.slack_id, ctx.directory):
         raise NotAllowed(
             f"Only the group leader of the case's unit (or above) chooses who handles {reference(case)}."
         )
-    chosen = desk.directory.get(handler)
+    chosen = ctx.directory.get(handler)
     if chosen is None:
         raise InvalidInput("That person is not in the center's directory, so they can't handle cases.")
-    if chosen not in rules.handlers_of(case.unit_key, desk.directory) and chosen != leader:
+    if chosen not in rules.handlers_of(case.unit_key, ctx.directory) and chosen != leader:
         raise InvalidInput(f"{chosen.name} does not handle cases of this unit; choose one of its handlers.")
     if case.assignee == handler:
         raise InvalidInput(f"{chosen.name} already handles {reference(case)}.")
-    _assign(session, case, desk, handler, how="picked")
+    _assign(session, case, ctx, handler, how="picked")
     return case
 
 
-def _assign(session: Session, case: Case, desk: Desk, handler: str, *, how: str) -> None:
+def _assign(session: Session, case: Case, ctx: Context, handler: str, *, how: str) -> None:
     previous = case.assignee
-    assignment = _assignment(case, desk, handler, how=how)
-    changed_by(session, case, desk, [assignment])
-    _tell_assigned(session, case, desk, assignment, previous)
+    assignment = _assignment(case, ctx, handler, how=how)
+    changed_by(session, case, ctx, [assignment])
+    _tell_assigned(session, case, ctx, assignment, previous)
 
 
-def _assignment(case: Case, desk: Desk, handler: str, *, how: str) -> Step:
+def _assignment(case: Case, ctx: Context, handler: str, *, how: str) -> Step:
     """The case goes to `handler`: the step, for the change that records it."""
     before = {"assignee": case.assignee, "assigned_how": case.assigned_how}
     step(case, Event.ASSIGN)
     case.assignee, case.assigned_how = handler, how
-    name = desk.directory.name_of(handler)
+    name = ctx.directory.name_of(handler)
     line = {
         "auto": f"Assigned to {name} (fewest open cases).",
         "taken": f"{name} took it.",
-        "picked": f"{desk.directory.name_of(desk.actor)} assigned it to {name}.",
+        "picked": f"{ctx.directory.name_of(ctx.actor)} assigned it to {name}.",
     }[how]
     return Step("assigned", line, before=before, after={"assignee": handler, "assigned_how": how})
 
 
-def _tell_assigned(session: Session, case: Case, desk: Desk, assignment: Step, previous: str | None) -> None:
+def _tell_assigned(
+    session: Session, case: Case, ctx: Context, assignment: Step, previous: str | None
+) -> None:
     """The new handler is asked to act on the case; the one it left, told it is no longer theirs."""
     handler = case.assignee
     assert handler is not None
@@ -492,7 +493,7 @@ def _tell_assigned(session: Session, case: Case, desk: Desk, assignment: Step, p
     prompt(
         session,
         case,
-        desk,
+        ctx,
         to=handler,
         why="assigned",
         act=Act.HANDLE if handling else Act.DECIDE,
@@ -502,7 +503,7 @@ def _tell_assigned(session: Session, case: Case, desk: Desk, assignment: Step, p
         tell(
             session,
             case,
-            desk,
+            ctx,
             to=previous,
             why="unassigned",
             text=f"{reference(case)} ({case.summary}) is no longer yours: {assignment.line}",

@@ -17,6 +17,7 @@ from opsbot.cases import clocks, rules, workload
 from opsbot.cases.lifecycle import Event, State, advance
 from opsbot.cases.models import CHANNELS, TO_COMPLETE, Case, JointReview, Prompt
 from opsbot.center import CaseType, Center
+from opsbot.context import Context
 from opsbot.directory import Directory, Member
 from opsbot.errors import NotAllowed, NotFound
 
@@ -30,33 +31,15 @@ event.listen(Case, "after_insert", workload.counted)
 event.listen(Case, "after_update", workload.recounted)
 
 
-@dataclass(frozen=True)
-class Desk:
-    """What a case step needs: the center's settings, who is who, the time, and who is acting."""
-
-    center: Center
-    directory: Directory
-    now: datetime
-    actor: str
-
-    @property
-    def person(self) -> Member:
-        return self.directory.member(self.actor)
-
-    def case_type(self, key: str) -> CaseType:
-        found = self.center.cases.type(key)
-        if found is None:
-            raise NotFound(
-                "There is no case type `{key}`. Types: "
-                + ", ".join(t.key for t in self.center.cases.types)
-                + ".",
-                quotes={"key": key},
-            )
-        return found
-
-    @property
-    def intake_channel(self) -> str:
-        return self.center.channels.intake
+def case_type(center: Center, key: str) -> CaseType:
+    """The center's case type `key` (refused, with the types there are, when it has none)."""
+    found = center.cases.type(key)
+    if found is None:
+        raise NotFound(
+            "There is no case type `{key}`. Types: " + ", ".join(t.key for t in center.cases.types) + ".",
+            quotes={"key": key},
+        )
+    return found
 
 
 def customer_of(case: Case) -> str:
@@ -103,11 +86,11 @@ def step(case: Case, event: Event) -> State:
     return state
 
 
-def ensure_works_on(case: Case, desk: Desk, doing: str) -> Member:
+def ensure_works_on(case: Case, ctx: Context, doing: str) -> Member:
     """Only the assignee and their superior chain act on a case."""
-    person = desk.person
-    if not rules.in_chain_of(person.slack_id, case.assignee, desk.directory):
-        owner = desk.directory.name_of(case.assignee) if case.assignee else "no one yet"
+    person = ctx.person
+    if not rules.in_chain_of(person.slack_id, case.assignee, ctx.directory):
+        owner = ctx.directory.name_of(case.assignee) if case.assignee else "no one yet"
         raise NotAllowed(f"Only the handler of {reference(case)} ({owner}) or their superiors can {doing}.")
     return person
 
@@ -131,7 +114,7 @@ class Step:
 def changed(
     session: Session,
     case: Case,
-    desk: Desk,
+    ctx: Context,
     *,
     action: str,
     line: str,
@@ -140,22 +123,22 @@ def changed(
 ) -> None:
     """Record a step: its clocks kept in step with it, its audit row, the card updated in place, and a line
     in the card's thread."""
-    changed_by(session, case, desk, [Step(action, line, before, after)])
+    changed_by(session, case, ctx, [Step(action, line, before, after)])
 
 
-def changed_by(session: Session, case: Case, desk: Desk, steps: Sequence[Step]) -> None:
+def changed_by(session: Session, case: Case, ctx: Context, steps: Sequence[Step]) -> None:
     """Record steps taken together (a case registered and assigned): an audit row and a thread line each,
     the clocks settled, the Homes queued and the card updated once, for the case as they left it."""
     first = case.version + 1
     case.version += len(steps)
     session.flush()
-    clocks.settle(session, case, desk.now)
+    clocks.settle(session, case, ctx.now)
     audit.record_all(
         session,
         [
             audit.Entry(
-                at=desk.now,
-                actor=desk.actor,
+                at=ctx.now,
+                actor=ctx.actor,
                 action=f"case.{step.action}",
                 subject=reference(case),
                 before=step.before,
@@ -166,38 +149,38 @@ def changed_by(session: Session, case: Case, desk: Desk, steps: Sequence[Step]) 
     )
     concerned_now: set[str] = set()
     for step in steps:
-        concerned_now |= concerned(case, desk, step.before)
+        concerned_now |= concerned(case, ctx, step.before)
     outbox.republish_homes(
-        session, concerned_now, now=desk.now, including=_JOINT_REVIEWERS, params={"case_id": case.id}
+        session, concerned_now, now=ctx.now, including=_JOINT_REVIEWERS, params={"case_id": case.id}
     )
-    settle_prompts(session, case, desk, outcome=steps[-1].line)
+    settle_prompts(session, case, ctx, outcome=steps[-1].line)
     if case.number is None:
         return  # not registered: no card yet
-    card = card_update(session, case, desk)
+    card = card_update(session, case, ctx)
     lines = [
         outbox.Note(
-            to=desk.intake_channel,
+            to=ctx.center.channels.intake,
             kind=LINE,
-            payload={"text": step.line, "actor": desk.actor},
+            payload={"text": step.line, "actor": ctx.actor},
             key=f"case:{case.number}:line:{version}",
             thread_key=card_key(case),
         )
         for version, step in enumerate(steps, start=first)
     ]
-    outbox.notify_all(session, [card, *lines], now=desk.now)
+    outbox.notify_all(session, [card, *lines], now=ctx.now)
 
 
 _JOINT_REVIEWERS = select(JointReview.reviewer).where(JointReview.case_id == bindparam("case_id"))
 
 
-def concerned(case: Case, desk: Desk, before: dict[str, Any] | None) -> set[str]:
+def concerned(case: Case, ctx: Context, before: dict[str, Any] | None) -> set[str]:
     """Whose App Home a step of the case may change (besides its joint reviewers): the people on it, whoever
     had it before the step (`before`), and the leaders over its unit (and over the one it left, when a type
     change moved it), who see it while it is overdue or not yet accepted."""
     people = {case.registered_by, case.assignee, case.first_reviewer, case.second_reviewer}
     people |= {case.follow_up_owner, (before or {}).get("assignee")}
     units = {case.unit_key, (before or {}).get("unit") or case.unit_key}  # a type change may move it
-    leaders = {leader.slack_id for unit in units for leader in rules.overseers(unit, desk.directory)}
+    leaders = {leader.slack_id for unit in units for leader in rules.overseers(unit, ctx.directory)}
     return {person for person in people if person} | leaders
 
 
@@ -205,21 +188,21 @@ def card_key(case: Case) -> str:
     return f"case:{case.number}"
 
 
-def card_update(session: Session, case: Case, desk: Desk) -> outbox.Note:
+def card_update(session: Session, case: Case, ctx: Context) -> outbox.Note:
     """The card as the case now is: posted the first time, updated in place after."""
     return outbox.Note(
-        to=desk.intake_channel,
+        to=ctx.center.channels.intake,
         kind=CARD,
-        payload=card_payload(case, desk, clocks.clocks(session, case)),
+        payload=card_payload(case, ctx, clocks.clocks(session, case)),
         key=f"case:{case.number}:card:{case.version}",
         message_key=card_key(case),
     )
 
 
-def card_payload(case: Case, desk: Desk, times: clocks.Clocks) -> dict[str, Any]:
+def card_payload(case: Case, ctx: Context, times: clocks.Clocks) -> dict[str, Any]:
     """The card shows the contact masked: the channel is open to the whole intake team."""
-    kind = desk.center.cases.type(case.type_key)
-    unit = desk.directory.units.get(case.unit_key)
+    kind = ctx.center.cases.type(case.type_key)
+    unit = ctx.directory.units.get(case.unit_key)
     return {
         "number": case.number,
         "type": kind.name if kind else case.type_key,
@@ -231,14 +214,14 @@ def card_payload(case: Case, desk: Desk, times: clocks.Clocks) -> dict[str, Any]
         "summary": case.summary,
         "unit": unit.name if unit else case.unit_key,
         "assignee": case.assignee,
-        "assignee_name": desk.directory.name_of(case.assignee) if case.assignee else None,
+        "assignee_name": ctx.directory.name_of(case.assignee) if case.assignee else None,
         "reply_due_at": _iso(times.due(clocks.REPLY)),
         "resolve_due_at": _iso(times.due(clocks.RESOLUTION)),
         "replied": case.replied_at is not None,
         "informed": case.informed_at is not None,
         "to_complete": case.contact == TO_COMPLETE,
         # Overdue while a late clock still runs: a reply or a result recorded since clears the mark.
-        "overdue": times.overdue(desk.now),
+        "overdue": times.overdue(ctx.now),
         "reviewer": case.first_reviewer
         if case.state == State.FIRST_REVIEW
         else case.second_reviewer
@@ -280,7 +263,7 @@ def still_asks(act: Act, person: str, case: Case, *, undecided: frozenset[str] =
     return waits[act]
 
 
-def prompt(session: Session, case: Case, desk: Desk, *, to: str, text: str, why: str, act: Act) -> None:
+def prompt(session: Session, case: Case, ctx: Context, *, to: str, text: str, why: str, act: Act) -> None:
     """A direct message asking `to` for `act`, with the buttons for it. Asked again for the same reason while
     the earlier one is still open (what is left of a supplement), that message is updated instead."""
     open_now = open_prompts(session, case)
@@ -290,7 +273,7 @@ def prompt(session: Session, case: Case, desk: Desk, *, to: str, text: str, why:
         session.add(asked)
         open_now.append(asked)
     asked.act, asked.text = act, text
-    _send_prompt(session, case, desk, asked, outcome=None)
+    _send_prompt(session, case, ctx, asked, outcome=None)
 
 
 def open_prompts(session: Session, case: Case) -> list[Prompt]:
@@ -315,7 +298,7 @@ _OPEN_PROMPTS = (
 )
 
 
-def settle_prompts(session: Session, case: Case, desk: Desk, *, outcome: str) -> None:
+def settle_prompts(session: Session, case: Case, ctx: Context, *, outcome: str) -> None:
     """Close the case's open prompts that no longer ask anything of their reader, saying what happened."""
     open_now = open_prompts(session, case)
     asked = list(open_now)
@@ -336,7 +319,7 @@ def settle_prompts(session: Session, case: Case, desk: Desk, *, outcome: str) ->
         if not still_asks(Act(one.act), one.person, case, undecided=undecided):
             one.open = False
             open_now.remove(one)
-            _send_prompt(session, case, desk, one, outcome=outcome)
+            _send_prompt(session, case, ctx, one, outcome=outcome)
 
 
 def joint_round(session: Session, case: Case) -> int:
@@ -345,14 +328,14 @@ def joint_round(session: Session, case: Case) -> int:
     return latest or 0
 
 
-def _send_prompt(session: Session, case: Case, desk: Desk, asked: Prompt, *, outcome: str | None) -> None:
+def _send_prompt(session: Session, case: Case, ctx: Context, asked: Prompt, *, outcome: str | None) -> None:
     """Post the prompt, or update the message it was posted as (its message key is the prompt's own)."""
     asked.sends += 1
     if asked.id is None:
         session.flush()  # a new prompt is written once, with its first send counted: its id keys the message
     outbox.notify(
         session,
-        now=desk.now,
+        now=ctx.now,
         to=asked.person,
         kind=PROMPT,
         payload={
@@ -370,11 +353,11 @@ def _send_prompt(session: Session, case: Case, desk: Desk, asked: Prompt, *, out
     )
 
 
-def tell(session: Session, case: Case, desk: Desk, *, to: str, text: str, why: str) -> None:
+def tell(session: Session, case: Case, ctx: Context, *, to: str, text: str, why: str) -> None:
     """A direct message that tells someone of a change and asks nothing of them."""
     outbox.notify(
         session,
-        now=desk.now,
+        now=ctx.now,
         to=to,
         kind=PROMPT,
         payload={"reference": reference(case), "text": text, "state": case.state, "act": None},

@@ -4,7 +4,8 @@ and whom a waiting step is escalated to (no one decides two steps of one chain).
 from datetime import UTC, datetime
 
 from opsbot.approvals.models import ApprovalRequest, ApprovalStep
-from opsbot.approvals.records import Clerk, decides_another_step, others_in_chain, stand_in
+from opsbot.approvals.records import decides_another_step, others_in_chain, stand_in
+from opsbot.context import Context
 from opsbot.escalation import escalation_target as first_free
 from tests.core.test_approval_chains import CENTER, directory_of
 
@@ -16,7 +17,7 @@ def escalation_target(clerk, request, step, steps):
     return first_free(clerk.directory, step.approver, avoid=others_in_chain(request, step, steps))
 
 
-CLERK = Clerk(
+CLERK = Context(
     center=CENTER, directory=directory_of(CENTER), now=datetime(2026, 11, 23, 2, tzinfo=UTC), actor="system"
 )
 

@@ -14,8 +14,8 @@ from sqlalchemy import JSON, DateTime, column, func, insert, select, table, text
 from opsbot.cases import feedback, handling, intake
 from opsbot.cases.lifecycle import State
 from opsbot.cases.models import Case
-from opsbot.cases.records import Desk
 from opsbot.cases.workload import OpenWork, open_load, recount
+from opsbot.context import Context
 from opsbot.db import Database
 from opsbot.directory import load_directory
 from opsbot.errors import OpsError
@@ -54,10 +54,10 @@ class Center:
     def __init__(self, db: Database, center: Any, clock: Any) -> None:
         self.db, self.center, self.clock = db, center, clock
 
-    def run(self, actor: str, work: Callable[[Any, Desk], object]) -> bool:
+    def run(self, actor: str, work: Callable[[Any, Context], object]) -> bool:
         try:
             with self.db.transaction() as session:
-                work(session, Desk(self.center, load_directory(session), self.clock.now(), actor))
+                work(session, Context(self.center, load_directory(session), self.clock.now(), actor))
         except OpsError:
             return False
         return True
@@ -86,7 +86,7 @@ def step(center: Center, action: str, case: Case, person: int) -> None:
     ref, someone = ref_of(case), handlers[person % len(handlers)]
     handler = case.assignee or someone
     reviewer = case.first_reviewer if case.state == State.FIRST_REVIEW else case.second_reviewer
-    steps: dict[str, tuple[str, Callable[[Any, Desk], object]]] = {
+    steps: dict[str, tuple[str, Callable[[Any, Context], object]]] = {
         "take": (someone, lambda s, d: intake.take(s, d, ref)),
         "pick": (LEADERS[case.unit_key], lambda s, d: intake.pick(s, d, ref, someone)),
         "supplement": (CLERK, lambda s, d: intake.supplement(s, d, ref, ITEMS)),
@@ -107,7 +107,7 @@ def step(center: Center, action: str, case: Case, person: int) -> None:
     center.run(actor, work)
 
 
-def _retype(session: Any, desk: Desk, ref: str, type_key: str) -> object:
+def _retype(session: Any, desk: Context, ref: str, type_key: str) -> object:
     return intake.complete_details(
         session, desk, ref, customer="Li Na", contact=CONTACT, channel="phone", details="", type_key=type_key
     )

@@ -11,8 +11,9 @@ from sqlalchemy import select
 from opsbot.cases import feedback, handling, intake
 from opsbot.cases.clocks import RESOLUTION
 from opsbot.cases.models import Case
-from opsbot.cases.records import Desk, reference
+from opsbot.cases.records import reference
 from opsbot.clock import FrozenClock
+from opsbot.context import Context
 from opsbot.directory import load_directory
 from tests.e2e.clocks import due
 
@@ -54,7 +55,7 @@ class Seed:
 
     def run(self, actor, when, work):
         with self.db.transaction() as session:
-            return work(session, Desk(self.center, load_directory(session), when, actor))
+            return work(session, Context(self.center, load_directory(session), when, actor))
 
     def new(self, when, summary, *, type_key="enquiry", channel="phone", items=(), actor=CLERK):
         values = {"customer": "Li Na", "contact": CONTACT, "channel": channel, "type_key": type_key}
