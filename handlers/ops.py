@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any
 
 from slack_bolt import Ack, App
@@ -10,10 +10,11 @@ from slack_sdk import WebClient
 
 from handlers import announcements
 from handlers.blocks import Message
-from handlers.catalogue import CommandHelp, help_message, unknown_subcommand
+from handlers.catalogue import CommandHelp, help_message
 from handlers.edge import Edge
 from handlers.mrkdwn import Mrkdwn, md
 from handlers.payloads import Command
+from handlers.subcommands import Subcommand, router, split
 from opsbot import admin
 from opsbot.errors import InvalidInput
 
@@ -26,12 +27,6 @@ HELP = (
         "(admins) Show messages opsbot could not deliver; `retry` sends them again.",
     ),
 )
-
-
-def split(text: str) -> tuple[str, str]:
-    """`announce leadership  Meeting at 3` → ("announce", "leadership  Meeting at 3")."""
-    head, _, rest = text.strip().partition(" ")
-    return head.lower(), rest.strip()
 
 
 def whoami(edge: Edge, user: str) -> Message:
@@ -108,28 +103,20 @@ def wants_form(body: dict[str, Any]) -> bool:
 def register(app: App, edge: Edge, catalogue: Iterable[CommandHelp]) -> None:
     guide = help_message(catalogue)
 
-    def unknown(sub: str) -> Message:
-        raise unknown_subcommand("/ops", sub, SUBCOMMANDS)
-
     def announce(command: Command, rest: str) -> Message:
         purpose, _, said = rest.partition(" ")
         text = edge.typed(command, said)
         posted = announcements.post(edge, command, command.user_id, command.typed(purpose), text)
         return announcements.confirmation(posted)
 
-    SUBCOMMANDS: dict[str, Callable[[Command, str], Message]] = {
+    subcommands: dict[str, Subcommand] = {
         "help": lambda _command, _rest: guide,
         "whoami": lambda command, _rest: whoami(edge, command.user_id),
         "announce": announce,
         "deliveries": lambda command, rest: deliveries(edge, command, rest),
     }
 
-    def answer(ack: Ack, body: dict[str, Any]) -> None:
-        command = Command.of(body)
-        sub, rest = split(command.text)
-        handler = SUBCOMMANDS.get(sub or "help") or (lambda _command, _rest: unknown(command.typed(sub)))
-        reply = handler(command, rest)
-        ack(text=reply.text, blocks=reply.blocks or None, response_type="ephemeral")
+    answer = router(COMMAND, subcommands, empty="help")
 
     def refuse_or_ack(ack: Ack, body: dict[str, Any]) -> None:
         announcements.check_author(edge, Command.of(body).user_id)

@@ -14,18 +14,18 @@ from slack_sdk import WebClient
 from handlers.approvals.card import chain_lines, request_facts
 from handlers.approvals.request_form import FORM, amount_of, form_request, request_view
 from handlers.blocks import Message, section, sections
-from handlers.catalogue import CommandHelp, unknown_subcommand
+from handlers.catalogue import CommandHelp
 from handlers.edge import Edge
 from handlers.mrkdwn import Mrkdwn, escape, md, mention, slack_time
 from handlers.payloads import Click, Command, Submission
 from handlers.routes import Routes
+from handlers.subcommands import Subcommand, router
 from opsbot.approvals import cards, queries, service
 from opsbot.approvals.lifecycle import RequestState
 from opsbot.approvals.models import DATES
 from opsbot.errors import InvalidInput
 
 COMMAND = "/approval"
-Subcommand = Callable[[Command, str], Message]
 HELP = (
     CommandHelp("/approval", "Ask for an approval: opens the form (kind first, then its fields)."),
     CommandHelp("/approval request <kind> <amount> <purpose>", "Ask at once, for kinds with an amount."),
@@ -276,19 +276,7 @@ def register(app: App, routes: Routes, edge: Edge) -> None:
         "delegate": lambda command, rest: delegating(edge, command, rest),
     }
 
-    def answer(ack: Ack, body: dict[str, Any]) -> None:
-        command = Command.of(body)
-        sub, _, rest = command.text.strip().partition(" ")
-        run = subcommands.get(sub.lower())
-        if run is None:
-            raise unknown_subcommand(
-                "/approval",
-                command.typed(sub),
-                subcommands,
-                also="Type `/approval` alone for the request form; ",
-            )
-        reply = run(command, rest.strip())
-        ack(text=reply.text, blocks=reply.blocks or None, response_type="ephemeral")
+    answer = router(COMMAND, subcommands, also="Type `/approval` alone for the request form; ")
 
     def ack_form(ack: Ack, body: dict[str, Any]) -> None:
         user = Command.of(body).user_id

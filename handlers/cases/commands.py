@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -11,11 +12,12 @@ from slack_sdk import WebClient
 from slack_sdk.models.blocks import CheckboxesElement, DateTimePickerElement, InputBlock, Option
 
 from handlers.blocks import Message, section, select_input, text_input
-from handlers.catalogue import CommandHelp, unknown_subcommand
+from handlers.catalogue import CommandHelp
 from handlers.edge import Edge
 from handlers.mrkdwn import md
 from handlers.payloads import Click, Command, Submission, View
 from handlers.routes import Routes
+from handlers.subcommands import Subcommand, router
 from opsbot.business_hours import add_business_hours
 from opsbot.cases import intake
 from opsbot.cases.models import CHANNELS, Case
@@ -35,7 +37,8 @@ HELP = (
     ),
 )
 
-Subcommand = Callable[[Edge, Command, str], Message]
+# A subcommand of /case, given the edge it runs on.
+EdgeSubcommand = Callable[[Edge, Command, str], Message]
 # A form drawn again for the case type chosen in it, from the modal as filled in so far.
 Redraw = Callable[[Edge, View, str | None], dict[str, Any]]
 
@@ -210,19 +213,10 @@ def redraws_on_type(routes: Routes, edge: Edge, redraws: Mapping[str, Redraw]) -
     routes.action_after_ack(TYPE_KEY, redraw)
 
 
-def register(app: App, routes: Routes, edge: Edge, queries: Mapping[str, Subcommand]) -> None:
-    subcommands: dict[str, Subcommand] = {"new": quick_case, **queries}
-
-    def answer(ack: Ack, body: dict[str, Any]) -> None:
-        command = Command.of(body)
-        sub, _, rest = command.text.strip().partition(" ")
-        handler = subcommands.get(sub.lower())
-        if handler is None:
-            raise unknown_subcommand(
-                "/case", command.typed(sub), subcommands, also="Type `/case` alone for the intake form; "
-            )
-        reply = handler(edge, command, rest.strip())
-        ack(text=reply.text, blocks=reply.blocks or None, response_type="ephemeral")
+def register(app: App, routes: Routes, edge: Edge, queries: Mapping[str, EdgeSubcommand]) -> None:
+    words: dict[str, EdgeSubcommand] = {"new": quick_case, **queries}
+    subcommands: dict[str, Subcommand] = {word: functools.partial(run, edge) for word, run in words.items()}
+    answer = router(COMMAND, subcommands, also="Type `/case` alone for the intake form; ")
 
     def ack_form(ack: Ack, body: dict[str, Any]) -> None:
         user = Command.of(body).user_id
