@@ -45,8 +45,11 @@ class ShiftedClock:
     """The real time, moved on by however much it was told: the console's way to see what days bring
     (follow-ups, reminders, overdue marks, escalations) without waiting for them."""
 
-    def __init__(self) -> None:
-        self._shift = timedelta(0)
+    def __init__(self, start: datetime | None = None) -> None:
+        """`start`: the instant it reads now (by default, the real time)."""
+        if start is not None and start.tzinfo is None:
+            raise ValueError("ShiftedClock needs a timezone-aware instant")
+        self._shift = start - datetime.now(UTC) if start is not None else timedelta(0)
         self._lock = threading.Lock()
 
     def now(self) -> datetime:

@@ -12,7 +12,7 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
 from handlers.approvals.card import chain_lines, request_facts
-from handlers.approvals.request_form import FORM, amount_of, form_request, request_view
+from handlers.approvals.request_form import FORM, form_request, request_view
 from handlers.blocks import Message, section, sections
 from handlers.catalogue import CommandHelp
 from handlers.edge import Edge
@@ -21,6 +21,7 @@ from handlers.payloads import Click, Command, Submission
 from handlers.routes import Routes
 from handlers.subcommands import Subcommand, router
 from opsbot.approvals import cards, queries, service
+from opsbot.approvals.chains import amount_of
 from opsbot.approvals.lifecycle import RequestState
 from opsbot.approvals.models import DATES
 from opsbot.errors import InvalidInput

@@ -1,10 +1,9 @@
 """The approval forms: asking (`/approval`, the kind first, then its fields) and resubmitting after a return
 (**Resubmit…**, pre-filled from the request). One set of inputs for both, and one reading of what they
-give; every rule on the values (amounts in range, dates ahead) is the core's."""
+give; every rule on the values (how an amount is written, amounts in range, dates ahead) is the core's."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
@@ -18,7 +17,7 @@ from handlers.edge import Edge
 from handlers.forms import Form
 from handlers.mrkdwn import md
 from opsbot.approvals import service
-from opsbot.approvals.chains import MAX_AMOUNT, too_large
+from opsbot.approvals.chains import MAX_AMOUNT, amount_of
 from opsbot.approvals.lifecycle import StepState
 from opsbot.approvals.models import DATES, MAX_DETAILS, ApprovalRequest
 from opsbot.approvals.policy import FIELD_LABELS, ApprovalKind
@@ -28,29 +27,6 @@ from opsbot.context import Context
 from opsbot.errors import InvalidInput
 
 FORM = "approval.request"
-# Digits, with thousands commas every three digits or none, and at most two decimals: 48000, 48,000, 48000.50.
-AMOUNT = re.compile(r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d{1,2})?")
-
-
-def amount_of(text: str) -> Decimal:
-    """An amount as people write it. Decimal alone would also take 1e10, 1_000 and 1,2,3 (commas dropped):
-    those are refused, as is anything above what the database records."""
-    text = text.strip()
-    if not AMOUNT.fullmatch(text):
-        raise InvalidInput(
-            "`{amount}` is not an amount; write digits with at most two decimals, like 48000, 48,000 "
-            "or 48000.50.",
-            field="amount",
-            quotes={"amount": text},
-        )
-    value = Decimal(text.replace(",", ""))
-    if value <= 0:
-        raise InvalidInput(
-            "`{amount}` is not an amount; give a positive number.", field="amount", quotes={"amount": text}
-        )
-    if value > MAX_AMOUNT:
-        raise InvalidInput(too_large(text), field="amount")
-    return value
 
 
 def field_blocks(center: Center, kind: ApprovalKind, initial: Mapping[str, Any]) -> list[dict[str, Any]]:

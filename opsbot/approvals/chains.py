@@ -33,6 +33,7 @@ Step meanings:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -47,7 +48,7 @@ from opsbot.approvals.policy import (
     UnknownKind,
 )
 from opsbot.directory import Directory, Member
-from opsbot.errors import OpsError
+from opsbot.errors import InvalidInput, OpsError
 from opsbot.escalation import escalation_target, function_holder
 
 __all__ = [
@@ -57,6 +58,7 @@ __all__ = [
     "MissingApprover",
     "MissingTarget",
     "UnknownKind",
+    "amount_of",
     "department_of",
     "resolve_chain",
     "too_large",
@@ -168,6 +170,31 @@ def _checked_amount(kind: ApprovalKind, amount: Decimal | None, currency: str) -
     if amount != amount.quantize(Decimal("0.01")):
         raise InvalidAmount(f"`{amount}` is not an amount; give at most two decimals (in {currency}).")
     return amount
+
+
+# Digits, with thousands commas every three digits or none, and at most two decimals: 48000, 48,000, 48000.50.
+AMOUNT = re.compile(r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d{1,2})?")
+
+
+def amount_of(text: str) -> Decimal:
+    """An amount as people write it. Decimal alone would also take 1e10, 1_000 and 1,2,3 (commas dropped):
+    those are refused, as is anything above what the database records."""
+    text = text.strip()
+    if not AMOUNT.fullmatch(text):
+        raise InvalidInput(
+            "`{amount}` is not an amount; write digits with at most two decimals, like 48000, 48,000 "
+            "or 48000.50.",
+            field="amount",
+            quotes={"amount": text},
+        )
+    value = Decimal(text.replace(",", ""))
+    if value <= 0:
+        raise InvalidInput(
+            "`{amount}` is not an amount; give a positive number.", field="amount", quotes={"amount": text}
+        )
+    if value > MAX_AMOUNT:
+        raise InvalidInput(too_large(text), field="amount")
+    return value
 
 
 def too_large(amount: object, currency: str | None = None) -> str:

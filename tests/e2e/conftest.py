@@ -14,7 +14,7 @@ import bot
 from fakeslack import FakeSlack
 from handlers.web import WebServer, wsgi_app
 from opsbot.center import Center
-from opsbot.clock import FrozenClock
+from opsbot.clock import Clock, FrozenClock, ShiftedClock
 from opsbot.schema import metadata
 from opsbot.settings import EXAMPLE_CENTER, Settings
 
@@ -69,8 +69,10 @@ def slack(center: Center) -> Iterator[FakeSlack]:
 
 
 @pytest.fixture
-def running(slack: FakeSlack, database_url: str) -> Iterator[Running]:
-    yield from run_bot(slack, database_url, clock=None)
+def running(slack: FakeSlack, database_url: str, clock: FrozenClock) -> Iterator[Running]:
+    """opsbot on a clock that runs as time does, from the instant the frozen one starts at: the dates a
+    test types are ahead of it, and it is within business hours, whatever day and hour the test runs."""
+    yield from run_bot(slack, database_url, clock=ShiftedClock(start=clock.now()))
 
 
 @pytest.fixture
@@ -79,7 +81,7 @@ def running_frozen(slack: FakeSlack, database_url: str, clock: FrozenClock) -> I
     yield from run_bot(slack, database_url, clock=clock)
 
 
-def run_bot(slack: FakeSlack, database_url: str, clock: FrozenClock | None) -> Iterator[Running]:
+def run_bot(slack: FakeSlack, database_url: str, clock: Clock) -> Iterator[Running]:
     opsbot = bot.build_bot(settings_for(slack, database_url), clock=clock)
     assert opsbot.app is not None
     opsbot.delivery.start()

@@ -3,7 +3,7 @@ by the wrong person or too late, marks that clear, people's text kept as text, a
 "My work" tab."""
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -72,7 +72,7 @@ def test_a_quick_case_is_completed_on_its_card(desk):
 
 
 def test_a_promise_made_at_intake_holds_across_the_supplement(desk):
-    promised = datetime.now(UTC).replace(second=0, microsecond=0) + timedelta(days=20)
+    promised = desk.running.bot.clock.now().replace(second=0, microsecond=0) + timedelta(days=20)
     prompt = returned_case(desk, promised_reply_at=int(promised.timestamp()))
     desk.fill(CLERK, "case.supplement", {"items": ["ID proof"]}, where=prompt)
     desk.settle()
@@ -84,7 +84,7 @@ def test_a_promise_made_at_intake_holds_across_the_supplement(desk):
 def test_a_past_promise_is_refused_even_when_items_are_missing(desk):
     form = desk.intake_form(CLERK, "account_change")
     before = desk.running.row_counts()
-    past = int((datetime.now(UTC) - timedelta(days=3)).timestamp())
+    past = int((desk.running.bot.clock.now() - timedelta(days=3)).timestamp())
     desk.slack.submit(CLERK, form, BASE | {"provided_items": ["Application form"], "promised_reply_at": past})
     (shown,) = desk.slack.open_views(CLERK)
     assert "already past" in shown.errors["promised_reply_at"]
