@@ -15,6 +15,7 @@ from handlers.blocks import (
     button,
     context,
     header,
+    modal,
     section,
     sections,
     select_input,
@@ -78,23 +79,17 @@ def open_compose(edge: Edge, client: WebClient, command: Command, purpose: str |
 
 def compose_view(channels: Mapping[str, str], purpose: str | None) -> dict[str, Any]:
     options = [(name, f"#{name}") for name in sorted(channels)]
-    return {
-        "type": "modal",
-        "callback_id": COMPOSE,
-        "title": {"type": "plain_text", "text": "New announcement"},
-        "submit": {"type": "plain_text", "text": "Post"},
-        "close": {"type": "plain_text", "text": "Cancel"},
-        "blocks": [
-            select_input(PURPOSE, "Channel", options, initial=purpose),
-            text_input(
-                TEXT,
-                "Announcement",
-                multiline=True,
-                max_length=announcements.MAX_TEXT,
-                placeholder="What everyone in the channel should know",
-            ),
-        ],
-    }
+    blocks = [
+        select_input(PURPOSE, "Channel", options, initial=purpose),
+        text_input(
+            TEXT,
+            "Announcement",
+            multiline=True,
+            max_length=announcements.MAX_TEXT,
+            placeholder="What everyone in the channel should know",
+        ),
+    ]
+    return modal("New announcement", blocks, callback_id=COMPOSE, submit="Post")
 
 
 def register(routes: Routes, edge: Edge) -> None:

@@ -24,6 +24,7 @@ from slack_sdk.models.blocks import (
     SectionBlock,
     StaticSelectElement,
 )
+from slack_sdk.models.views import View
 
 from handlers.mrkdwn import Mrkdwn, cut, md
 
@@ -132,3 +133,31 @@ def select_input(
     chosen = next((option for option in choices if option.value == initial), None)
     element = StaticSelectElement(action_id=block_id, options=choices, initial_option=chosen)
     return InputBlock(block_id=block_id, label=label, element=element).to_dict()
+
+
+def modal(
+    title: str,
+    blocks: list[dict[str, Any]],
+    *,
+    callback_id: str | None = None,
+    submit: str | None = None,
+    close: str = "Cancel",
+    private_metadata: str | None = None,
+) -> dict[str, Any]:
+    """A modal view, built by slack_sdk so that Slack's limits (a title, submit and close of 24 characters
+    at most, 1 to 100 blocks, private metadata up to 3,000) are checked here rather than refused by Slack."""
+    view = View(
+        type="modal",
+        title=title,
+        blocks=blocks,
+        callback_id=callback_id,
+        submit=submit,
+        close=close,
+        private_metadata=private_metadata,
+    )
+    return view.to_dict()
+
+
+def notice_view(message: Mrkdwn) -> dict[str, Any]:
+    """A modal that only tells the person something, with a button to close it."""
+    return modal("opsbot", [section(message)], close="Close")

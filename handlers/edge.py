@@ -19,7 +19,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.webhook import WebhookClient
 from sqlalchemy.orm import Session
 
-from handlers.blocks import section
+from handlers.blocks import notice_view
 from handlers.mrkdwn import Mrkdwn, md
 from handlers.payloads import Click, Command, Payload, Submission, kind_of
 from opsbot.center import Center
@@ -140,19 +140,10 @@ def _view_errors(submission: Submission, error: OpsError) -> str:
     inputs = submission.view.input_blocks
     target = error.field if error.field in inputs else (inputs[0] if inputs else None)
     if target is None:
-        return json.dumps({"response_action": "update", "view": _notice_view(refusal_text(error))})
+        return json.dumps({"response_action": "update", "view": notice_view(refusal_text(error))})
     # A field's error is plain text, shown as it is: people's words need no escaping there.
     plain = error.message.format(**error.quotes) if error.quotes else error.message
     return json.dumps({"response_action": "errors", "errors": {target: plain}})
-
-
-def _notice_view(message: Mrkdwn) -> dict[str, Any]:
-    return {
-        "type": "modal",
-        "title": {"type": "plain_text", "text": "opsbot"},
-        "close": {"type": "plain_text", "text": "Close"},
-        "blocks": [section(message)],
-    }
 
 
 def tell_clicker(client: WebClient, click: Click, message: Mrkdwn) -> None:

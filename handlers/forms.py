@@ -12,6 +12,7 @@ from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
+from handlers.blocks import modal
 from handlers.edge import Edge, refusal_text, tell_clicker
 from handlers.payloads import Click, Submission
 from handlers.routes import Routes
@@ -80,15 +81,7 @@ def button_opens(routes: Routes, edge: Edge, form: Form) -> None:
 
 def form_view(form: Form, ref: str, blocks: list[dict[str, Any]]) -> dict[str, Any]:
     """The modal of `form` for the record `ref`, holding `blocks` (as opened, or redrawn after a choice)."""
-    return {
-        "type": "modal",
-        "callback_id": form.callback_id,
-        "private_metadata": ref,
-        "title": {"type": "plain_text", "text": form.title},
-        "submit": {"type": "plain_text", "text": form.submit},
-        "close": {"type": "plain_text", "text": "Cancel"},
-        "blocks": blocks,
-    }
+    return modal(form.title, blocks, callback_id=form.callback_id, submit=form.submit, private_metadata=ref)
 
 
 def text_value(values: Mapping[str, Any], name: str) -> str:

@@ -18,6 +18,8 @@ from typing import Annotated, Any, Literal, Self
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 from slack_bolt import BoltResponse
 
+from handlers.blocks import notice_view
+from handlers.mrkdwn import Mrkdwn
 from opsbot.errors import InvalidInput
 
 log = logging.getLogger(__name__)
@@ -281,12 +283,7 @@ def _not_read(model: type[Payload]) -> BoltResponse:
     if model is Command:
         return BoltResponse(status=200, body={"response_type": "ephemeral", "text": NOT_READ})
     if model is Submission:
-        notice = {
-            "type": "modal",
-            "title": {"type": "plain_text", "text": "opsbot"},
-            "close": {"type": "plain_text", "text": "Close"},
-            "blocks": [{"type": "section", "text": {"type": "plain_text", "text": NOT_READ}}],
-        }
+        notice = notice_view(Mrkdwn(NOT_READ))
         return BoltResponse(status=200, body=json.dumps({"response_action": "update", "view": notice}))
     # A click or an event has no answer Slack would show: the warning line is all.
     return BoltResponse(status=200, body="")

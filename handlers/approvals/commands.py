@@ -13,7 +13,7 @@ from slack_sdk import WebClient
 
 from handlers.approvals.card import chain_lines, request_facts
 from handlers.approvals.request_form import FORM, form_request, request_view
-from handlers.blocks import Message, section, sections
+from handlers.blocks import Message, modal, section, sections
 from handlers.catalogue import CommandHelp
 from handlers.edge import Edge
 from handlers.mrkdwn import Mrkdwn, escape, md, mention, slack_time
@@ -304,19 +304,10 @@ def register(app: App, routes: Routes, edge: Edge) -> None:
         request = edge.change(
             submission, lambda s, d: service.request_approval(s, edge.context(d, user), **asked)
         )
-        done = {
-            "type": "modal",
-            "title": {"type": "plain_text", "text": "Ask for approval"},
-            "close": {"type": "plain_text", "text": "Done"},
-            "blocks": [
-                section(
-                    md(
-                        "Asked for *{number}*. Its card in your direct messages shows the chain.",
-                        number=request.number,
-                    )
-                )
-            ],
-        }
+        asked_for = md(
+            "Asked for *{number}*. Its card in your direct messages shows the chain.", number=request.number
+        )
+        done = modal("Ask for approval", [section(asked_for)], close="Done")
         ack(response_action="update", view=done)
 
     app.command(COMMAND, matchers=[lambda body: not str(body.get("text", "")).strip()])(

@@ -12,7 +12,7 @@ from slack_sdk.models.blocks import DatePickerElement, InputBlock, NumberInputEl
 from sqlalchemy.orm import Session
 
 from handlers.approvals.card import RESUBMIT
-from handlers.blocks import section, select_input, text_input
+from handlers.blocks import modal, section, select_input, text_input
 from handlers.edge import Edge
 from handlers.forms import Form
 from handlers.mrkdwn import md
@@ -74,14 +74,8 @@ def request_view(center: Center, kind_key: str | None = None) -> dict[str, Any]:
     settings = center.approvals
     kind = settings.kind(kind_key) if kind_key else settings.kinds[0]
     choice = select_input("kind", "Kind", [(k.key, k.name) for k in settings.kinds], initial=kind.key)
-    return {
-        "type": "modal",
-        "callback_id": FORM,
-        "title": {"type": "plain_text", "text": "Ask for approval"},
-        "submit": {"type": "plain_text", "text": "Submit"},
-        "close": {"type": "plain_text", "text": "Cancel"},
-        "blocks": [{**choice, "dispatch_action": True}, *field_blocks(center, kind, {})],
-    }
+    blocks = [{**choice, "dispatch_action": True}, *field_blocks(center, kind, {})]
+    return modal("Ask for approval", blocks, callback_id=FORM, submit="Submit")
 
 
 def form_values(values: Mapping[str, Any]) -> tuple[str, Decimal | None, dict[str, Any]]:

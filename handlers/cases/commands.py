@@ -11,7 +11,7 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 from slack_sdk.models.blocks import CheckboxesElement, DateTimePickerElement, InputBlock, Option
 
-from handlers.blocks import Message, section, select_input, text_input
+from handlers.blocks import Message, modal, section, select_input, text_input
 from handlers.catalogue import CommandHelp
 from handlers.edge import Edge
 from handlers.mrkdwn import md
@@ -179,14 +179,7 @@ def intake_view(
             ),
         ).to_dict(),
     ]
-    return {
-        "type": "modal",
-        "callback_id": INTAKE_FORM,
-        "title": {"type": "plain_text", "text": "New case"},
-        "submit": {"type": "plain_text", "text": "Register"},
-        "close": {"type": "plain_text", "text": "Cancel"},
-        "blocks": blocks,
-    }
+    return modal("New case", blocks, callback_id=INTAKE_FORM, submit="Register")
 
 
 def redraw_intake(edge: Edge, view: View, chosen: str | None) -> dict[str, Any]:
@@ -238,12 +231,7 @@ def register(app: App, routes: Routes, edge: Edge, queries: Mapping[str, EdgeSub
             lambda session, directory: intake.receive(session, edge.context(directory, user), form),
         )
         # The form turns into the confirmation, so the clerk sees the number (or what is missing) at once.
-        done = {
-            "type": "modal",
-            "title": {"type": "plain_text", "text": "New case"},
-            "close": {"type": "plain_text", "text": "Done"},
-            "blocks": [section(registered(case).text)],
-        }
+        done = modal("New case", [section(registered(case).text)], close="Done")
         ack(response_action="update", view=done)
 
     app.command(COMMAND, matchers=[lambda body: not str(body.get("text", "")).strip()])(
