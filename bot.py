@@ -325,7 +325,7 @@ def config_check(path: Path) -> int:
 
 
 def console(settings: Settings) -> int:
-    from fakeslack.console import run_console
+    from console.run import run_console
 
     return run_console(settings, build_bot)
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from console.typed import as_slack_sends
 from fakeslack.render import mrkdwn
-from fakeslack.typed import as_slack_sends
 from tests.e2e.test_case_lifecycle import Desk
 
 HOSTILE = "<!channel> <!here> <!everyone> <!subteam^S0> <@U0X> <#C0X> <https://x.example|y> &lt; *b* _i_ ~s~"

@@ -14,8 +14,10 @@ from typing import Any
 
 from pydantic import SecretStr
 
+from console.people import People
+from console.terminal import Console
 from fakeslack.fake import FakeSlack
-from fakeslack.terminal import Console
+from handlers.web import WebServer, wsgi_app
 from opsbot.center import Center, CenterFileError, load_center
 from opsbot.clock import ShiftedClock
 from opsbot.settings import Settings
@@ -40,8 +42,6 @@ def run_console(settings: Settings, build_bot: Callable[..., Any]) -> int:
             file=sys.stderr,
         )
         return 2
-    from handlers.web import WebServer, wsgi_app  # the console lives beside the bot, not inside the fake
-
     fake = _fake_for(center).start()
     clock = ShiftedClock()
     try:
@@ -95,10 +95,9 @@ def _quiet_logging(folder: Path) -> Path:
 
 def _fake_for(center: Center) -> FakeSlack:
     channels = {channel: purpose for purpose, channel in center.channels.by_purpose().items()}
-    users = {person.slack_id: person.name for person in center.people}
     return FakeSlack(
         signing_secret=secrets.token_hex(16),
         bot_token=f"xoxb-console-{secrets.token_hex(8)}",
         channels=channels,
-        users=users,
+        users=People(center).names,
     )

@@ -10,12 +10,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, TextIO
 
-from fakeslack.blockkit import all_options
+from console.forms import Forms
+from console.people import People
+from console.typed import SLASH_COMMANDS, as_slack_sends, duration
 from fakeslack.fake import FakeSlack
-from fakeslack.outbound import STATEFUL
-from fakeslack.render import Control, Rendered, parse_answer, render_message, render_view
+from fakeslack.render import Control, Rendered, render_message, render_view
 from fakeslack.state import Message, View
-from fakeslack.typed import SLASH_COMMANDS, answer_hint, as_slack_sends, duration
 from opsbot.center import Center
 from opsbot.settings import Settings
 
@@ -46,11 +46,10 @@ class Console:
         self.fake, self.center, self.stdin = fake, center, stdin
         self.later = later
         self.tty = stdin.isatty()
-        self.users = {p.slack_id: p.name for p in center.people} | {fake.bot_user_id: BOT_NAME}
+        self.people = People(center)
+        self.users = self.people.names | {fake.bot_user_id: BOT_NAME}
         self.channels = {cid: purpose for purpose, cid in center.channels.by_purpose().items()}
-        self.units = {unit.key: unit.name for unit, _parent in center.all_units()}
-        clerk = next((p for p in center.people if p.role.value == "specialist"), center.people[0])
-        self.user = clerk.slack_id
+        self.user = self.people.clerk()
         self.channel = center.channels.by_purpose().get("intake") or next(iter(self.channels))
         self.screen: list[tuple[Control, Message | View]] = []
         self.read_upto: dict[str, int] = {}  # channel -> messages already shown, for unread counts
@@ -61,9 +60,7 @@ class Console:
         # message's time is the real one it was posted at, moved on as far as the clock was then.
         self.shift = timedelta(0)
         self.shift_at: dict[str, timedelta] = {}
-        # What was typed into each form, so a refused one asks again only for what was wrong.
-        self.typed: dict[str, dict[str, Any]] = {}
-        self.wrong: dict[str, set[str]] = {}
+        self.forms = Forms(fake, self.ask, self.users, self.channels, self.zone)
         if self.tty:
             with contextlib.suppress(ImportError):
                 import readline  # noqa: F401  (history and line editing for input())
@@ -73,13 +70,9 @@ class Console:
         print(
             f"opsbot console: opsbot runs here against a local fake Slack ({self.center.name}).\n"
             f"Database {settings.database_url}; logs go to {log_file}.\n"
-            f"You are {self.who(self.user)}, in #{self.channels[self.channel]}.\n"
+            f"You are {self.people.who(self.user)}, in #{self.channels[self.channel]}.\n"
             "Type /ops help for opsbot's commands, :help for the console's, :quit to leave."
         )
-
-    def who(self, slack_id: str) -> str:
-        person = next(p for p in self.center.people if p.slack_id == slack_id)
-        return f"{person.name} ({person.role.title}, {self.units.get(person.unit, person.unit)})"
 
     def ask(self, prompt: str) -> str | None:
         """A line from the person; None at end of input. Piped input is echoed so a transcript reads well."""
@@ -223,8 +216,7 @@ class Console:
         self.screen.extend((control, source) for control in rendered.controls)
 
     def top_view(self) -> View | None:
-        views = self.fake.open_views(self.user)
-        return views[-1] if views else None
+        return self.forms.top(self.user)
 
     def channel_id(self, name: str) -> str:
         name = name.lstrip("#")
@@ -232,30 +224,6 @@ class Console:
         if found is None:
             raise LookupError(f"no channel {name!r}; :channels lists them")
         return found
-
-    def person_id(self, ref: str) -> str:
-        people = self.center.people
-        if ref.isdigit() and 1 <= int(ref) <= len(people):
-            return people[int(ref) - 1].slack_id
-        wanted = ref.lower()
-        matches = [p for p in people if wanted in (p.slack_id.lower(), p.name.lower())]
-        matches = matches or [p for p in people if p.name.lower().startswith(wanted)]
-        if len(matches) != 1:
-            raise LookupError(f"{ref!r} names {len(matches)} people; :who lists them")
-        return matches[0].slack_id
-
-    def pick(self, element: dict[str, Any], label: str) -> Any:
-        """Ask for an element's value, listing its options by number; None leaves it as it is."""
-        for i, option in enumerate(all_options(element), 1):
-            print(f"    {i}. {option['text'].get('text', option.get('value'))}")
-        while True:
-            answer = self.ask(f"  {label}{answer_hint(element, self.center.calendar.timezone)}: ")
-            try:
-                return parse_answer(element, answer or "", self.users, self.channels, self.zone)
-            except (ValueError, LookupError) as exc:
-                if answer is None:  # end of input: nothing more will come
-                    raise
-                print(f"  ! {exc}; try again")
 
     def click(self, control: Control, source: Message | View, value: Any) -> None:
         # The block id tells apart buttons that share an action_id (the Home's "Mark as read" per item).
@@ -267,16 +235,12 @@ class Console:
         return False
 
     def cmd_who(self, _arg: str) -> bool:
-        for i, person in enumerate(self.center.people, 1):
-            print(
-                f" {'*' if person.slack_id == self.user else ' '}{i:>3}. {person.name:<14} "
-                f"{person.role.title:<16} {self.units.get(person.unit, person.unit):<34} {person.slack_id}"
-            )
+        print("\n".join(self.people.listing(self.user)))
         return False
 
     def cmd_as(self, arg: str) -> bool:
-        self.user = self.person_id(arg)
-        print(f"  you are now {self.who(self.user)}")
+        self.user = self.people.find(arg)
+        print(f"  you are now {self.people.who(self.user)}")
         return False
 
     def cmd_channels(self, _arg: str) -> bool:
@@ -342,7 +306,8 @@ class Console:
         control, source = self.screen[int(number) - 1]
         value = None
         if control.element.get("type") != "button":
-            value = self.pick(control.element, control.element.get("placeholder", {}).get("text", "choose"))
+            label = control.element.get("placeholder", {}).get("text", "choose")
+            value = self.forms.pick(control.element, label)
             if value is None:
                 print("  (nothing chosen)")
                 return False
@@ -352,53 +317,8 @@ class Console:
     def cmd_fill(self, _arg: str) -> bool:
         if (view := self.form()) is None:
             return False
-        # A refused form keeps what was typed: only the fields named wrong (by the app, or by Slack's own
-        # limits before sending) are asked again.
-        wrong = set(view.errors) | self.wrong.pop(view.id, set())
-        values = {k: v for k, v in self.typed.get(view.id, {}).items() if k not in wrong} if wrong else {}
-        asked = set(values)
-        while view is not None:
-            redrawn = None
-            for block in view.blocks:
-                element = block.get("element", {})
-                if block.get("type") != "input" or element.get("type") not in STATEFUL:
-                    continue
-                if block["block_id"] in asked:
-                    continue
-                asked.add(block["block_id"])
-                label = block.get("label", {}).get("text", block["block_id"])
-                value = self.pick(element, label + (" (optional)" if block.get("optional") else ""))
-                if value is None:  # left empty: the field keeps what it shows
-                    continue
-                values[block["block_id"]] = value
-                if block.get("dispatch_action") and (redrawn := self.dispatch(view, block, value)):
-                    break  # the app redrew the form for this choice: go on with the new one
-            if redrawn is None:
-                break
-            view = redrawn
-        assert view is not None
-        present = {block.get("block_id") for block in view.blocks}
-        kept = {k: v for k, v in values.items() if k in present}
-        self.typed[view.id] = kept
-        try:
-            self.fake.submit(self.user, view, kept)
-        except ValueError as exc:  # refused by the form's own limits, as Slack's client does: "field: why"
-            self.wrong[view.id] = {str(exc).partition(":")[0]}
-            raise
+        self.forms.fill(self.user, view)
         return True
-
-    def dispatch(self, view: View, block: dict[str, Any], value: Any) -> View | None:
-        """An input with `dispatch_action` tells the app at once, as Slack does: the app may redraw the form
-        (a kind's own fields, a case type's items). The new form, or None if it stayed as it was."""
-        self.fake.click(
-            self.user, view, block["element"]["action_id"], value=value, block_id=block["block_id"]
-        )
-        with contextlib.suppress(TimeoutError):
-            return self.fake.wait_for(
-                lambda: ((top := self.top_view()) is not None and top.hash != view.hash and top) or None,
-                timeout=3.0,
-            )
-        return None
 
     def cmd_later(self, arg: str) -> bool:
         """Move time on (`:later 3d`, `:later 5h`) and run what falls due, as the worker would."""
