@@ -194,7 +194,7 @@ def explain(db: Database) -> str:
         plan = connection.execute(
             text(
                 "EXPLAIN SELECT * FROM deadlines WHERE next_action_at <= :now "
-                "ORDER BY next_action_at, id LIMIT 200 FOR UPDATE SKIP LOCKED"
+                "ORDER BY next_action_at LIMIT 200 FOR UPDATE SKIP LOCKED"
             ),
             {"now": NOW},
         )
