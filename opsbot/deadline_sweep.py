@@ -40,11 +40,15 @@ from opsbot.roles import Role
 log = logging.getLogger(__name__)
 
 # Timers claimed per transaction at most, and how long one may go on firing them: a batch holds SQLite's
-# write lock for a few tens of milliseconds at most, so the writes people make meanwhile are not kept waiting.
-# What a batch had no time for stays due and goes in the next one; the next claims about as many as this one
-# had time for.
+# write lock for about ten milliseconds, so the writes people make meanwhile are not kept waiting (shorter,
+# and each batch's commit would cost more than its firing). What a batch had no time for stays due and goes
+# in the next one; the next claims about as many as this one had time for.
 BATCH = 200
-BATCH_BUDGET = 0.02  # seconds
+BATCH_BUDGET = 0.01  # seconds
+# After each batch the sweep pauses this many times as long as the batch took, so it uses at most about half
+# of one core: it is background work with a minute to finish, and a request that comes during the pause has
+# the interpreter (the GIL) and SQLite's writer to itself instead of taking turns with the sweep's Python.
+REST = 1.0
 # Timers fired together, their subjects claimed in one statement.
 CHUNK = 10
 # A step firing this long after it fell says so: its sweep ran late (downtime, a stalled worker).
@@ -113,8 +117,11 @@ class SubjectHooks(Protocol):
         ...
 
 
-def sweep_deadlines(db: Database, now: datetime, center: Center, hooks: Mapping[str, SubjectHooks]) -> int:
-    """Fire every step due by `now`; how many fired. Nothing due costs one index probe and no write lock."""
+def sweep_deadlines(
+    db: Database, now: datetime, center: Center, hooks: Mapping[str, SubjectHooks], *, rest: float = REST
+) -> int:
+    """Fire every step due by `now`; how many fired. Nothing due costs one index probe and no write lock.
+    Between batches the sweep pauses `rest` times as long as the last one took (`REST`)."""
     with db.reading() as session:
         if not _anything_to_do(session, now):
             return 0
@@ -122,6 +129,7 @@ def sweep_deadlines(db: Database, now: datetime, center: Center, hooks: Mapping[
     fired, size = 0, CHUNK
     passed: set[int] = set()  # timers left for the next run: their subject was busy, or has no hooks
     while True:
+        began = time.monotonic()
         with db.transaction() as session:
             batch = _claim(session, now, passed, size)
             if not batch:
@@ -129,6 +137,7 @@ def sweep_deadlines(db: Database, now: datetime, center: Center, hooks: Mapping[
             handled, fired_now = _fire_batch(session, sweeping, batch, hooks, passed)
         fired += fired_now
         size = min(BATCH, 2 * size) if handled == len(batch) else handled
+        time.sleep((time.monotonic() - began) * rest)
     send_digests(db, now)
     if fired:
         log.info("deadlines: %d step(s) fired", fired)
