@@ -40,11 +40,11 @@ from opsbot.roles import Role
 log = logging.getLogger(__name__)
 
 # Timers claimed per transaction at most, and how long one may go on firing them: a batch holds SQLite's
-# write lock for about ten milliseconds, so the writes people make meanwhile are not kept waiting (shorter,
-# and each batch's commit would cost more than its firing). What a batch had no time for stays due and goes
-# in the next one; the next claims about as many as this one had time for.
+# write lock for a few tens of milliseconds at most, so the writes people make meanwhile are not kept waiting
+# long (shorter, and the cases' sweep spends more on its batches' commits than on firing). What a batch had no
+# time for stays due and goes in the next one; the next claims about as many as this one had time for.
 BATCH = 200
-BATCH_BUDGET = 0.01  # seconds
+BATCH_BUDGET = 0.02  # seconds
 # After each batch the sweep pauses this many times as long as the batch took, so it uses at most about half
 # of one core: it is background work with a minute to finish, and a request that comes during the pause has
 # the interpreter (the GIL) and SQLite's writer to itself instead of taking turns with the sweep's Python.
