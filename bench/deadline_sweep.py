@@ -1,13 +1,15 @@
 """The deadline sweep at a center's scale: 100,000 open deadlines, 1% of them due.
 
 Prints, on a fresh SQLite file or the PostgreSQL database named with --database-url (EMPTIED and migrated):
-- the sweep that fires the due 1% (median and spread of rounds), and the longest single transaction it held
-  (each batch's own), for the engine alone (a subject kind whose steps only tell people: the claim, the
-  ladder, the digest) and for real cases (the case hooks: card, thread line, prompts, App Homes);
+- the sweep that fires the due 1% (median and spread of rounds) with no pause between its batches (`rest=0`:
+  what its work costs), and the longest single transaction it held (each batch's own), for the engine alone
+  (a subject kind whose steps only tell people: the claim, the ladder, the digest) and for real cases (the
+  case hooks: card, thread line, prompts, App Homes);
+- the same sweep as it runs in opsbot, pausing between batches (`REST`; "paced", median of rounds);
 - the sweep with nothing due (median and p99 of many runs);
 - on PostgreSQL, the plan of the sweep's claim (an index scan on `ix_deadlines_next_action_at`).
 
-    python bench/deadline_sweep.py [--quick] [--database-url postgresql+psycopg://…]
+    python bench/deadline_sweep.py [--quick] [--due N] [--database-url postgresql+psycopg://…]
 """
 
 from __future__ import annotations
@@ -162,16 +164,20 @@ def measure(
     db: Database, center: Any, hooks: Mapping[str, Any], ids: list[int], rounds: int
 ) -> dict[str, float]:
     timed = Timed(db)
-    totals, longest = [], []
-    fired = 0
+    totals, longest, paced = [], [], []
     for _ in range(rounds):
         arm(db, ids)
         timed.longest = 0.0
         began = time.perf_counter()
-        fired = sweep_deadlines(db, NOW, center, hooks)
+        fired = sweep_deadlines(db, NOW, center, hooks, rest=0.0)
         totals.append(time.perf_counter() - began)
         longest.append(timed.longest)
-    assert fired == len(ids), f"the sweep fired {fired} of {len(ids)} due steps"
+        assert fired == len(ids), f"the sweep fired {fired} of {len(ids)} due steps"
+        arm(db, ids)
+        began = time.perf_counter()
+        fired = sweep_deadlines(db, NOW, center, hooks)
+        paced.append(time.perf_counter() - began)
+        assert fired == len(ids), f"the paced sweep fired {fired} of {len(ids)} due steps"
     idle = []
     for _ in range(200):
         began = time.perf_counter()
@@ -184,6 +190,7 @@ def measure(
         "sweep_min_ms": min(totals) * 1000,
         "sweep_max_ms": max(totals) * 1000,
         "longest_tx_ms": statistics.median(longest) * 1000,
+        "paced_ms": statistics.median(paced) * 1000,
         "idle_p50_ms": idle[len(idle) // 2] * 1000,
         "idle_p99_ms": idle[int(len(idle) * 0.99)] * 1000,
     }
@@ -194,7 +201,7 @@ def explain(db: Database) -> str:
         plan = connection.execute(
             text(
                 "EXPLAIN SELECT * FROM deadlines WHERE next_action_at <= :now "
-                "ORDER BY next_action_at, id LIMIT 200 FOR UPDATE SKIP LOCKED"
+                "ORDER BY next_action_at LIMIT 200 FOR UPDATE SKIP LOCKED"
             ),
             {"now": NOW},
         )
@@ -206,16 +213,17 @@ def main() -> int:
     cli.add_argument("--quick", action="store_true", help="10,000 deadlines and 2 rounds: a smoke run")
     cli.add_argument("--database-url", help="a PostgreSQL database to EMPTY and use (default: a SQLite file)")
     cli.add_argument("--open", type=int, default=100_000, help="open deadlines (default 100,000)")
+    cli.add_argument("--due", type=int, help="of them due (default 1%%; 10,000 is a backlog after downtime)")
     cli.add_argument("--rounds", type=int, default=5)
     args = cli.parse_args()
     count = 10_000 if args.quick else args.open
     rounds = 2 if args.quick else args.rounds
-    due = count // 100
+    due = args.due or count // 100
     center = load_center(EXAMPLE_CENTER)
     print(f"{count:,} open deadlines, {due:,} due; {rounds} rounds; {args.database_url or 'SQLite'}")
     print(
         f"{'subject kind':<28}{'fired':>7}{'sweep p50':>11}{'min':>9}{'max':>9}{'longest tx':>12}"
-        f"{'idle p50':>10}{'idle p99':>10}"
+        f"{'paced p50':>11}{'idle p50':>10}{'idle p99':>10}"
     )
     with tempfile.TemporaryDirectory() as where:
         for label, kind, hooks in (
@@ -227,7 +235,7 @@ def main() -> int:
             figures = measure(db, center, hooks, ids, rounds)
             print(
                 f"{label:<28}{figures['fired']:>7,}{figures['sweep_ms']:>9.0f}ms{figures['sweep_min_ms']:>7.0f}ms"
-                f"{figures['sweep_max_ms']:>7.0f}ms{figures['longest_tx_ms']:>10.1f}ms"
+                f"{figures['sweep_max_ms']:>7.0f}ms{figures['longest_tx_ms']:>10.1f}ms{figures['paced_ms']:>9.0f}ms"
                 f"{figures['idle_p50_ms']:>8.2f}ms{figures['idle_p99_ms']:>8.2f}ms"
             )
             if not db.is_sqlite and kind == "bench":

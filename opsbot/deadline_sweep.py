@@ -23,8 +23,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from sqlalchemy import JSON, String, delete, insert, select
+from sqlalchemy import JSON, String, bindparam, delete, insert, select, text, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.orm.attributes import set_committed_value
 
 from opsbot import audit, outbox
 from opsbot.audit import SYSTEM
@@ -38,11 +39,16 @@ from opsbot.roles import Role
 
 log = logging.getLogger(__name__)
 
-# Timers claimed per transaction, and how long one may go on firing them: a batch holds SQLite's write
-# lock for a few tens of milliseconds at most, so the writes people make meanwhile are not kept waiting.
-# What a batch had no time for stays due and goes in the next one.
+# Timers claimed per transaction at most, and how long one may go on firing them: a batch holds SQLite's
+# write lock for a few tens of milliseconds at most, so the writes people make meanwhile are not kept waiting
+# long (shorter, and the cases' sweep spends more on its batches' commits than on firing). What a batch had no
+# time for stays due and goes in the next one; the next claims about as many as this one had time for.
 BATCH = 200
 BATCH_BUDGET = 0.02  # seconds
+# After each batch the sweep pauses this many times as long as the batch took, so it uses at most about half
+# of one core: it is background work with a minute to finish, and a request that comes during the pause has
+# the interpreter (the GIL) and SQLite's writer to itself instead of taking turns with the sweep's Python.
+REST = 1.0
 # Timers fired together, their subjects claimed in one statement.
 CHUNK = 10
 # A step firing this long after it fell says so: its sweep ran late (downtime, a stalled worker).
@@ -51,13 +57,15 @@ DIGEST = "deadline.digest"
 
 
 class PendingNotice(Base):
-    """A line someone is to be told by this run's digest; sent, with the others for them, after the run."""
+    """The lines one batch has for someone to be told by this run's digest; sent, with the others for them,
+    after the run."""
 
     __tablename__ = "deadline_notices"
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     recipient: Mapped[str] = mapped_column(String(32))
-    notice: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # A list of lines; a row left by a run before they were gathered per batch holds one line.
+    lines: Mapped[list[dict[str, Any]]] = mapped_column("notice", JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
@@ -109,20 +117,27 @@ class SubjectHooks(Protocol):
         ...
 
 
-def sweep_deadlines(db: Database, now: datetime, center: Center, hooks: Mapping[str, SubjectHooks]) -> int:
-    """Fire every step due by `now`; how many fired. Nothing due costs one index probe and no write lock."""
+def sweep_deadlines(
+    db: Database, now: datetime, center: Center, hooks: Mapping[str, SubjectHooks], *, rest: float = REST
+) -> int:
+    """Fire every step due by `now`; how many fired. Nothing due costs one index probe and no write lock.
+    Between batches the sweep pauses `rest` times as long as the last one took (`REST`)."""
     with db.reading() as session:
         if not _anything_to_do(session, now):
             return 0
         sweeping = Sweeping(center=center, directory=load_directory(session), now=now)
-    fired = 0
+    fired, size = 0, CHUNK
     passed: set[int] = set()  # timers left for the next run: their subject was busy, or has no hooks
     while True:
+        began = time.monotonic()
         with db.transaction() as session:
-            batch = _claim(session, now, passed)
+            batch = _claim(session, now, passed, size)
             if not batch:
                 break
-            fired += _fire_batch(session, sweeping, batch, hooks, passed)
+            handled, fired_now = _fire_batch(session, sweeping, batch, hooks, passed)
+        fired += fired_now
+        size = min(BATCH, 2 * size) if handled == len(batch) else handled
+        time.sleep((time.monotonic() - began) * rest)
     send_digests(db, now)
     if fired:
         log.info("deadlines: %d step(s) fired", fired)
@@ -143,17 +158,14 @@ def _anything_to_do(session: Session, now: datetime) -> bool:
     return session.scalar(select(PendingNotice.id).order_by(PendingNotice.id).limit(1)) is not None
 
 
-def _claim(session: Session, now: datetime, passed: set[int]) -> list[Deadline]:
+def _claim(session: Session, now: datetime, passed: set[int], size: int) -> list[Deadline]:
     query = select(Deadline).where(Deadline.next_action_at <= now)
     if passed:
         query = query.where(Deadline.id.not_in(passed))
+    # In the index's order alone: a tie-break (by id) would have PostgreSQL read and sort every timer due at
+    # the same instant, for each batch.
     return list(
-        session.scalars(
-            query.order_by(Deadline.next_action_at, Deadline.id)
-            .limit(BATCH)
-            .with_for_update(skip_locked=True)
-            .execution_options(populate_existing=True)
-        )
+        session.scalars(query.order_by(Deadline.next_action_at).limit(size).with_for_update(skip_locked=True))
     )
 
 
@@ -163,14 +175,15 @@ def _fire_batch(
     batch: list[Deadline],
     hooks: Mapping[str, SubjectHooks],
     passed: set[int],
-) -> int:
+) -> tuple[int, int]:
     """Fire what the claimed timers have due, a few at a time (their subjects locked together), until the
-    batch's time is up."""
-    fired = 0
-    notices: list[dict[str, Any]] = []
+    batch's time is up; how many timers it dealt with, and how many steps fired."""
+    handled = fired = 0
+    lines: list[tuple[str, dict[str, Any]]] = []  # (recipient, notice)
+    moved: list[Deadline] = []
     began = time.monotonic()
     for start in range(0, len(batch), CHUNK):
-        if time.monotonic() - began > BATCH_BUDGET:
+        if handled and time.monotonic() - began > BATCH_BUDGET:
             break
         by_kind: dict[str, list[Deadline]] = defaultdict(list)
         for deadline in batch[start : start + CHUNK]:
@@ -180,21 +193,73 @@ def _fire_batch(
             if hook is None:
                 log.warning("deadlines: no hooks for subject kind %r; %d timer(s) wait", kind, len(deadlines))
                 passed.update(d.id for d in deadlines)
+                handled += len(deadlines)
                 continue
             subjects = hook.claim(session, sweeping, sorted({d.subject_id for d in deadlines}))
             for deadline in deadlines:
-                if time.monotonic() - began > BATCH_BUDGET:
+                if handled and time.monotonic() - began > BATCH_BUDGET:
                     break  # locked but not fired: the next batch takes it
+                handled += 1
                 subject = subjects.get(deadline.subject_id)
                 if subject is None:
                     passed.add(deadline.id)
                     continue
-                fired += _fire_due_steps(session, sweeping, hook, subject, deadline, notices)
+                fired += _fire_due_steps(session, sweeping, hook, subject, deadline, lines)
+                moved.append(deadline)
                 if deadline.next_action_at is not None and deadline.next_action_at <= sweeping.now:
                     passed.add(deadline.id)  # its hooks left it due: not again this run
-    if notices:
-        session.execute(insert(PendingNotice), notices)
-    return fired
+    if moved:
+        _write_moves(session, moved)
+    if lines:
+        _add_lines(session, lines, sweeping.now)
+    return handled, fired
+
+
+# The columns the sweep moves a timer on by. It sets them on the claimed rows without the ORM's tracking
+# (`_move`) and writes them back together at the end of the batch: the ORM would write them row by row, each
+# time a hook's query flushes the session.
+_MOVED = ("steps_fired", "repeats_fired", "next_action_at", "escalated_to", "topped_at")
+_WRITE_MOVES = (
+    update(Deadline.__table__)  # type: ignore[arg-type]
+    .where(Deadline.__table__.c.id == bindparam("key"))
+    .values({column: bindparam(column) for column in _MOVED})
+)
+# On PostgreSQL one statement over arrays: psycopg sends each row of an executemany as a statement of its
+# own (pipelined, yet twice the time). SQLite runs the executemany in process.
+_WRITE_MOVES_PG = text(
+    "UPDATE deadlines SET steps_fired = m.steps_fired, repeats_fired = m.repeats_fired, "
+    "next_action_at = m.next_action_at, escalated_to = m.escalated_to, topped_at = m.topped_at "
+    "FROM unnest(CAST(:key AS bigint[]), CAST(:steps_fired AS integer[]), "
+    "CAST(:repeats_fired AS integer[]), CAST(:next_action_at AS timestamptz[]), "
+    "CAST(:escalated_to AS varchar[]), CAST(:topped_at AS timestamptz[])) "
+    "AS m(key, steps_fired, repeats_fired, next_action_at, escalated_to, topped_at) "
+    "WHERE deadlines.id = m.key"
+)
+_ADD_LINES = insert(PendingNotice.__table__)  # type: ignore[arg-type]
+
+
+def _move(deadline: Deadline, **values: Any) -> None:
+    for column, value in values.items():
+        set_committed_value(deadline, column, value)
+
+
+def _write_moves(session: Session, moved: list[Deadline]) -> None:
+    rows = [{"key": d.id, **{column: getattr(d, column) for column in _MOVED}} for d in moved]
+    if session.get_bind().dialect.name == "postgresql":
+        session.connection().execute(_WRITE_MOVES_PG, {key: [row[key] for row in rows] for key in rows[0]})
+    else:
+        session.connection().execute(_WRITE_MOVES, rows)
+
+
+def _add_lines(session: Session, lines: list[tuple[str, dict[str, Any]]], now: datetime) -> None:
+    """The batch's lines for the digests, one row per recipient: the rows cost more than what they hold."""
+    by_recipient: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for recipient, notice in lines:
+        by_recipient[recipient].append(notice)
+    session.connection().execute(
+        _ADD_LINES,
+        [{"recipient": r, "notice": notices, "created_at": now} for r, notices in by_recipient.items()],
+    )
 
 
 def _fire_due_steps(
@@ -203,7 +268,7 @@ def _fire_due_steps(
     hook: SubjectHooks,
     subject: Any,
     deadline: Deadline,
-    notices: list[dict[str, Any]],
+    lines: list[tuple[str, dict[str, Any]]],
 ) -> int:
     """Fire what is due of this timer: after downtime, each step that fell meanwhile, once; of a repeating
     step's missed repeats only the latest."""
@@ -214,23 +279,23 @@ def _fire_due_steps(
         upcoming = _advance(deadline, now)
         if upcoming is None:
             # Nothing in the plan is due after all (a timer moved meanwhile): wait for what comes next.
-            deadline.next_action_at = next_action(deadline)
+            _move(deadline, next_action_at=next_action(deadline))
             break
         step, falls = upcoming
         if _coalesced(deadline, step, now):
-            deadline.next_action_at = next_action(deadline)
+            _move(deadline, next_action_at=next_action(deadline))
             continue
         about = hook.about(session, sweeping, subject, deadline)
         firing = _resolve(step, max(falls, scheduled), about, deadline, sweeping)
         told = hook.fire(session, sweeping, subject, deadline, firing)
-        notices.extend(_digest_lines(deadline, about, firing, told, now))
+        lines.extend(_digest_lines(deadline, about, firing, told))
         escalated = [person for person, word in firing.people if word in ("superior", "next_level")]
         if step.do == "escalate" and escalated:
-            deadline.escalated_to = escalated[-1]
+            _move(deadline, escalated_to=escalated[-1])
         if _reached_the_top(step, firing):
-            deadline.topped_at = now
-            notices.append(_top_of_chain(session, deadline, about, sweeping))
-        deadline.next_action_at = next_action(deadline)
+            _move(deadline, topped_at=now)
+            lines.append(_top_of_chain(session, deadline, about, sweeping))
+        _move(deadline, next_action_at=next_action(deadline))
         fired += 1
     return fired
 
@@ -242,9 +307,9 @@ def _advance(deadline: Deadline, now: datetime) -> tuple[LadderStep, datetime] |
     if action is None or action.at > now:
         return None
     if action.repeat:
-        deadline.repeats_fired += 1
+        _move(deadline, repeats_fired=deadline.repeats_fired + 1)
     else:
-        deadline.steps_fired, deadline.repeats_fired = action.index + 1, 0
+        _move(deadline, steps_fired=action.index + 1, repeats_fired=0)
     return deadline.step(action.index), action.at
 
 
@@ -329,27 +394,25 @@ def _notice(
 
 
 def _digest_lines(
-    deadline: Deadline, about: About, firing: Firing, told: set[str], now: datetime
-) -> list[dict[str, Any]]:
+    deadline: Deadline, about: About, firing: Firing, told: set[str]
+) -> list[tuple[str, dict[str, Any]]]:
     code = f"deadline.{firing.step.do}"
     lines = [
-        {"recipient": person, "notice": _notice(code, deadline, about, firing, to=word), "created_at": now}
+        (person, _notice(code, deadline, about, firing, to=word))
         for person, word in firing.people
         if person not in told
     ]
     lines += [
-        {
-            "recipient": channel,
-            "notice": _notice(code, deadline, about, firing, to="channel"),
-            "created_at": now,
-        }
+        (channel, _notice(code, deadline, about, firing, to="channel"))
         for channel in firing.channels
         if channel not in told
     ]
     return lines
 
 
-def _top_of_chain(session: Session, deadline: Deadline, about: About, sweeping: Sweeping) -> dict[str, Any]:
+def _top_of_chain(
+    session: Session, deadline: Deadline, about: About, sweeping: Sweeping
+) -> tuple[str, dict[str, Any]]:
     """No one is left above: leadership is told, once, and the ladder stops here."""
     audit.record(
         session,
@@ -359,33 +422,43 @@ def _top_of_chain(session: Session, deadline: Deadline, about: About, sweeping: 
         subject=about.reference,
         after={"clock": deadline.clock, "cycle": deadline.cycle, "owner": about.owner},
     )
-    return {
-        "recipient": sweeping.center.channels.leadership,
-        "notice": _notice("deadline.top_of_chain", deadline, about, None, to="channel"),
-        "created_at": sweeping.now,
-    }
+    return (
+        sweeping.center.channels.leadership,
+        _notice("deadline.top_of_chain", deadline, about, None, to="channel"),
+    )
 
 
 def send_digests(db: Database, now: datetime) -> int:
     """Everything the runs gathered for each person (or channel), as one message each."""
     with db.transaction() as session:
-        rows = list(
-            session.scalars(
-                select(PendingNotice).order_by(PendingNotice.id).with_for_update(skip_locked=True)
-            )
-        )
-        by_recipient: dict[str, list[PendingNotice]] = defaultdict(list)
-        for row in rows:
+        # Taken and deleted in one statement; lines another sweep holds right now are left to it.
+        taken = sorted(session.connection().execute(_TAKE_LINES).all(), key=lambda row: int(row.id))
+        by_recipient: dict[str, list[Any]] = defaultdict(list)
+        for row in taken:
             by_recipient[row.recipient].append(row)
-        for recipient, lines in by_recipient.items():
-            outbox.notify(
-                session,
-                now=now,
-                to=recipient,
-                kind=DIGEST,
-                payload={"notices": [line.notice for line in lines]},
-                key=f"deadline:digest:{recipient}:{lines[0].id}",
-            )
-        if rows:
-            session.execute(delete(PendingNotice).where(PendingNotice.id.in_([row.id for row in rows])))
+        outbox.notify_all(
+            session,
+            [
+                outbox.Note(
+                    to=recipient,
+                    kind=DIGEST,
+                    payload={"notices": [line for row in rows for line in _listed(row.notice)]},
+                    key=f"deadline:digest:{recipient}:{rows[0].id}",
+                )
+                for recipient, rows in by_recipient.items()
+            ],
+            now=now,
+        )
     return len(by_recipient)
+
+
+def _listed(lines: Any) -> list[dict[str, Any]]:
+    return lines if isinstance(lines, list) else [lines]
+
+
+_LINES = PendingNotice.__table__
+_TAKE_LINES = (
+    delete(_LINES)  # type: ignore[arg-type]
+    .where(_LINES.c.id.in_(select(_LINES.c.id).with_for_update(skip_locked=True)))
+    .returning(_LINES.c.id, _LINES.c.recipient, _LINES.c.notice)
+)
