@@ -3,7 +3,9 @@ fake Slack on another port: signed requests in, Web API calls out, over real soc
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
+from concurrent.futures import Executor, Future
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,6 +15,7 @@ from sqlalchemy import func, select
 import bot
 from fakeslack import FakeSlack
 from handlers.web import WebServer, wsgi_app
+from opsbot import outbox
 from opsbot.center import Center
 from opsbot.clock import Clock, FrozenClock, ShiftedClock
 from opsbot.schema import metadata
@@ -23,15 +26,60 @@ SECRET = "test-signing-secret"
 STRANGER = "U0STRANGER"
 
 
+class AfterAck(Executor):
+    """Bolt's executor for the work that follows an ack (a lazy listener: a form to open), counting what it
+    was handed and has not finished, so that a test can wait for that work rather than sleep through it."""
+
+    def __init__(self, inner: Executor) -> None:
+        self.inner = inner
+        self.lock = threading.Lock()
+        self.unfinished: set[Future[Any]] = set()
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        future = self.inner.submit(fn, *args, **kwargs)
+        with self.lock:
+            self.unfinished.add(future)
+        future.add_done_callback(self.finished)  # at once if it is already done
+        return future
+
+    def finished(self, future: Future[Any]) -> None:
+        with self.lock:
+            self.unfinished.discard(future)
+
+    def idle(self) -> bool:
+        with self.lock:
+            return not self.unfinished
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        self.inner.shutdown(wait, cancel_futures=cancel_futures)
+
+
 @dataclass
 class Running:
     slack: FakeSlack
     bot: bot.Bot
     server: WebServer
+    after_ack: AfterAck
 
     @property
     def db(self) -> Any:
         return self.bot.db
+
+    def delivered(self) -> None:
+        """Everything the requests so far set off has reached the fake Slack: the work Bolt runs after an ack
+        has finished, what is due is delivered in this thread, and the delivery loop holds nothing to send.
+        What the fake Slack has not received by then is not on its way: this, never a sleep, is how a test
+        shows that something did not happen."""
+
+        def settled() -> bool:
+            if not self.after_ack.idle():
+                return False
+            self.bot.deliverer.drain()
+            with self.db.reading() as session:
+                backlog = outbox.backlog(session)
+            return not backlog.get(outbox.Status.PENDING) and not backlog.get(outbox.Status.SENDING)
+
+        self.slack.wait_for(settled)
 
     def row_counts(self) -> dict[str, int]:
         """Rows in every table: what a refused request must leave unchanged."""
@@ -84,12 +132,14 @@ def running_frozen(slack: FakeSlack, database_url: str, clock: FrozenClock) -> I
 def run_bot(slack: FakeSlack, database_url: str, clock: Clock) -> Iterator[Running]:
     opsbot = bot.build_bot(settings_for(slack, database_url), clock=clock)
     assert opsbot.app is not None
+    lazy = opsbot.app.listener_runner.lazy_listener_runner
+    after_ack = lazy.executor = AfterAck(lazy.executor)
     opsbot.delivery.start()
     server = WebServer(
         wsgi_app(opsbot.app, opsbot.db, signing_secret=SECRET), host="127.0.0.1", port=0, threads=8
     )
     server.start()
     slack.bot_url = server.url
-    yield Running(slack=slack, bot=opsbot, server=server)
+    yield Running(slack=slack, bot=opsbot, server=server, after_ack=after_ack)
     server.stop()
     opsbot.stop()

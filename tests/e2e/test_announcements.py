@@ -1,7 +1,6 @@
 """`/ops announce`: a write command end to end — the modal, the living card, Mark as read, redelivery."""
 
 import json
-import time
 
 import pytest
 from sqlalchemy import select
@@ -60,7 +59,7 @@ def test_refusals_change_nothing(running, user, text, expected):
     reply = running.slack.command(user, "/ops", text)
     assert reply.status == 200
     assert expected in reply.json["text"]
-    time.sleep(0.2)
+    running.delivered()
     assert running.row_counts() == before
     assert running.slack.calls_to("chat.postMessage") == []
 
@@ -81,7 +80,7 @@ def test_without_text_the_form_opens_and_posts(running):
 def test_the_form_is_not_offered_to_someone_who_may_not_announce(running):
     reply = running.slack.command(CLERK, "/ops", "announce")
     assert "Only supervisors" in reply.json["text"]
-    time.sleep(0.5)
+    running.delivered()
     assert running.slack.calls_to("views.open") == []
 
 
@@ -95,7 +94,7 @@ def test_mark_as_read_updates_the_card_once_even_when_slack_redelivers(running):
 
     again = running.slack.send_interaction(click.payload)  # Slack redelivers the same payload
     assert again.status == 200
-    time.sleep(0.5)
+    running.delivered()
     with running.db.reading() as session:
         assert len(session.scalars(select(AnnouncementRead)).all()) == 1
     assert card_of(running).edits == 1

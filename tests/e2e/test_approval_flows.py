@@ -285,7 +285,7 @@ def test_a_delegate_who_approves_another_step_keeps_to_their_own(running):
     say(running, WUFANG, "delegate <@U0SUNLI|sun.li> until 2026-12-24")
     number = ask(running, "leave", "Two days off", start_date="2026-12-10", end_date="2026-12-11")
     card = approver_card(running, WUFANG, number)
-    time.sleep(0.3)  # the delegate's copy would follow the approver's
+    running.delivered()  # the delegate's copy would follow the approver's
     assert not [m for m in running.slack.dm(SUNLI) if number in m.text]  # no copy with Wu Fang's buttons
     stale_click(running, SUNLI, card, "approval.approve")
     running.slack.wait_for(lambda: [m for m in running.slack.ephemerals(SUNLI) if "another step" in m.text])
@@ -306,7 +306,7 @@ def test_a_step_with_no_one_free_above_tells_leadership_once(running_frozen, clo
     )
     assert "as far up as it can" in told[0]
     tick(running, clock, timedelta(days=2))
-    running.bot.deliverer.drain()
+    running.delivered()
     assert len([m for m in running.slack.messages("C0LEADERS") if number in m.text]) == 1
     assert (
         chain(running, number)[1][0].escalated_to is None and chain(running, number)[1][0].state == "pending"

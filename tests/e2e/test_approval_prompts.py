@@ -8,7 +8,6 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from opsbot import outbox
 from opsbot.audit import AuditEntry
 from tests.e2e.test_approval_flows import (
     CHANNEL,
@@ -31,19 +30,6 @@ from tests.e2e.test_approval_safeguards import PAST_ESCALATION, wait_ticks
 from tests.e2e.test_approvals import approver_card, text_of
 
 FENGYU, CHENJING, TANGXIN = "U0FENGYU", "U0CHENJING", "U0TANGXIN"
-
-
-def settle(running):
-    """Everything opsbot queued has reached the fake Slack: delivery drained in this thread until no row is
-    left to send (the delivery loop may hold one a moment)."""
-
-    def idle():
-        running.bot.deliverer.drain()
-        with running.db.reading() as session:
-            left = outbox.backlog(session)
-        return not left.get(outbox.Status.PENDING) and not left.get(outbox.Status.SENDING)
-
-    running.slack.wait_for(idle)
 
 
 def buttons(message):
@@ -187,7 +173,7 @@ def test_dates_already_past_in_the_center_are_refused_on_the_form(running_frozen
     assert reply.json["errors"] == {
         "deadline": "The deadline (2026-11-23) is already past; choose today (2026-11-24) or a later day."
     }
-    settle(running)
+    running.delivered()
     assert running.row_counts() == before
     # The center's today is ahead enough.
     number = ask(running, "leave", "Family visit", start_date="2026-11-24", end_date="2026-11-25")
@@ -203,7 +189,7 @@ def test_a_resubmission_is_refused_a_deadline_that_has_passed_since(running_froz
     assert reply.startswith("The deadline (2026-11-25) is already past; choose today (2026-11-26) or a later")
     assert "*Resubmit…*" in reply
     assert chain(running, number)[0].state == "returned"
-    settle(running)
+    running.delivered()
     running.slack.click(SPECIALIST, requester_card(running, number), "approval.resubmit")
     form = resubmit_form(running)
     assert inputs(form)["deadline"]["initial_date"] == "2026-11-25"
@@ -237,7 +223,7 @@ def test_a_reminder_carries_the_buttons_until_the_step_is_decided(running_frozen
     for user, message in ((WUFANG, reminder), (CHENJING, stand_in)):
         running.slack.wait_for(lambda u=user, m=message: not buttons(current(running, u, m)))
         assert "Step 1 was approved by Wu Fang." in text_of(current(running, user, message))
-    settle(running)
+    running.delivered()
     assert not [m for m in running.slack.dm(CHENJING) if buttons(m)]  # nor on Chen Jing's card
     assert running.slack.errors == []
 
@@ -250,7 +236,7 @@ def test_the_superior_a_step_is_escalated_to_is_asked_with_the_buttons(running_f
     (asked,) = dm_with(running, ZHOUJIE, "⚠️")
     assert number in asked.text and "As their superior you may decide it." in asked.text
     assert "approval.approve" in buttons(asked)
-    settle(running)
+    running.delivered()
     assert len(running.slack.dm(ZHOUJIE)) == 1  # one message: why, the request, and the buttons
     approve(running, WUFANG, number)  # the approver decides after all
     running.slack.wait_for(lambda: not buttons(current(running, ZHOUJIE, asked)))
@@ -272,7 +258,7 @@ def test_a_replaced_or_ended_delegation_withdraws_the_delegates_buttons(running)
     running.slack.wait_for(lambda: [m for m in running.slack.messages(CHANNEL) if line in text_of(m)])
     say(running, WUFANG, "delegate off")
     running.slack.wait_for(lambda: not buttons(current(running, CHENJING, second)))
-    settle(running)
+    running.delivered()
     (card,) = running.slack.messages(CHANNEL)
     assert "standing in" not in text_of(card)
     assert "approval.approve" in buttons(approver_card(running, WUFANG, number))
@@ -337,7 +323,7 @@ def test_the_history_speaks_one_vocabulary(running):
     number = quick(running, "expense 480 Taxi to the client")
     returned_by(running, WUFANG, number, "Attach the receipt.")
     say(running, SPECIALIST, f"resubmit {number} Taxi to the client, receipt attached")
-    settle(running)  # Wu Fang's card of the first round has lost its buttons
+    running.delivered()  # Wu Fang's card of the first round has lost its buttons
     approve(running, WUFANG, number)
     card = approver_card(running, SHIHONG, number)
     running.slack.click(SHIHONG, card, "approval.deny")

@@ -4,7 +4,6 @@ waiting, reminders), correcting the amount on resubmission, stale clicks, people
 lock order of the escalation sweep."""
 
 import threading
-import time
 from datetime import timedelta
 from decimal import Decimal
 
@@ -87,7 +86,7 @@ def test_a_superior_who_decided_one_step_is_not_escalated_another(running_frozen
         (HEPING, None, None),
     ]
     assert running.slack.wait_for(lambda: [t for t in notes(running, HEPING, "⏰") if number in t])
-    time.sleep(0.3)
+    running.delivered()
     assert not [m for m in running.slack.dm(QIANLEI) if f"{number}:1:3" in text_of(m)]
     assert running.slack.errors == []
 
@@ -390,14 +389,19 @@ def test_the_sweep_and_a_decision_in_flight_do_not_deadlock(running_frozen, cloc
     number = quick(running, "expense 480 Taxi to the client")
     approver_card(running, WUFANG, number)
     wait_ticks(running, clock, PAST_ESCALATION[:2])
-    holding, done, failures = threading.Event(), threading.Event(), []
+    holding, swept, done, failures = threading.Event(), threading.Event(), threading.Event(), []
+
+    def sweep_ran_or_waits():
+        # On PostgreSQL the sweep passes the locked request by and finishes; on SQLite it queues for the one
+        # writer (the database's in-turn lock) behind the decision.
+        return swept.is_set() or (running.db.is_sqlite and running.db._writers._queue)
 
     def decision_in_flight():
         try:
             with running.db.transaction() as session:
                 request = load(session, number)  # the request first, as decide does
                 holding.set()
-                time.sleep(0.5)  # meanwhile the sweep runs
+                running.slack.wait_for(sweep_ran_or_waits, timeout=10)  # meanwhile the sweep runs
                 steps_of(session, request)[0].reason = "touched while the sweep ran"
                 session.flush()
         except Exception as error:  # the test reports it
@@ -416,11 +420,13 @@ def test_the_sweep_and_a_decision_in_flight_do_not_deadlock(running_frozen, cloc
             results.update(tick(running, clock, PAST_ESCALATION[2]))
         except Exception as error:  # a deadlock shows here, or in the decision
             failures.append(error)
+        finally:
+            swept.set()
 
     sweep = threading.Thread(target=sweep_meanwhile)
     sweep.start()
-    sweep.join(10)
-    thread.join(10)
+    sweep.join(15)
+    thread.join(15)
     assert failures == [] and not sweep.is_alive() and done.is_set()
     if running.db.is_sqlite:
         # One writer at a time: the sweep waited for the decision, then escalated.
@@ -456,7 +462,7 @@ def test_no_card_is_handed_to_a_delegate_on_their_own_request_or_with_another_st
     approver_card(running, WUFANG, own)
     approver_card(running, WUFANG, leave)
     say(running, WUFANG, "delegate <@U0FENGYU|feng.yu> until 2099-12-31")
-    time.sleep(0.5)
+    running.delivered()
     assert not [m for m in running.slack.dm(FENGYU) if own in m.text and "approval.approve" in text_of(m)]
     assert [m for m in running.slack.dm(FENGYU) if leave in m.text and "approval.approve" in text_of(m)]
 
@@ -471,5 +477,5 @@ def test_a_reminder_reaches_the_approver_and_their_delegate(running_frozen, cloc
     (reminder,) = running.slack.wait_for(lambda: notes(running, CHENJING, "⏰"))
     assert number in reminder and "while you stand in for them" in reminder and "Wu Fang" in reminder
     wait_ticks(running, clock, [timedelta(minutes=30)])
-    time.sleep(0.3)
+    running.delivered()
     assert len(notes(running, WUFANG, "⏰")) == 1 and len(notes(running, CHENJING, "⏰")) == 1

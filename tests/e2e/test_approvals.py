@@ -2,7 +2,6 @@
 
 import json
 import threading
-import time
 
 import pytest
 from sqlalchemy import func, select
@@ -84,7 +83,7 @@ def test_the_requester_and_a_third_person_are_refused(running):
         }
         running.slack.send_interaction(forged)
     assert [s.state for s in chain(running, number)[1]][:2] == ["approved", "pending"]
-    time.sleep(0.3)
+    running.delivered()
     assert running.row_counts()["approval_steps"] == before["approval_steps"]
 
 
@@ -95,7 +94,7 @@ def test_a_redelivered_click_decides_once(running):
     click = running.slack.click(steps[0].approver, card, "approval.approve")
     running.slack.send_interaction(click.payload)
     running.slack.send_interaction(click.payload)
-    time.sleep(0.3)
+    running.delivered()
     with running.db.reading() as session:
         decisions = session.scalar(
             select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "approval.approve")
@@ -125,7 +124,7 @@ def test_twenty_clicks_at_once_make_one_decision(running):
         )
     assert decisions == 1
     second = steps[1].approver
-    time.sleep(0.5)
+    running.delivered()
     assert len([m for m in running.slack.dm(second) if number in m.text]) == 1  # notified once
     told = running.slack.wait_for(
         lambda: [m for m in running.slack.ephemerals(approver) if "already" in m.text]
@@ -191,7 +190,7 @@ def test_the_approver_and_their_delegate_clicking_at_once_make_one_decision(runn
         decisions = session.scalars(select(AuditEntry).where(AuditEntry.action == "approval.approve")).all()
     assert len(decisions) == 1
     second = steps[1].approver
-    time.sleep(0.5)
+    running.delivered()
     assert len([m for m in running.slack.dm(second) if number in m.text]) == 1  # the next step is told once
 
 

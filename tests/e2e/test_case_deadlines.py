@@ -87,7 +87,7 @@ def test_cases_falling_overdue_together_make_one_message_per_person(running_froz
     for handler in handlers:  # delivered one after another: wait for each
         running.slack.wait_for(lambda h=handler: [t for t in dms(running, h) if "overdue" in t])
     tick(running, clock, timedelta(hours=1))
-    running.bot.deliverer.drain()  # whatever the sweep queued is sent now, in this thread
+    running.delivered()  # whatever the sweep queued is sent now, in this thread
     for handler in handlers:
         assert len([t for t in dms(running, handler) if "overdue" in t]) == 1
     assert len([t for t in dms(running, LEADER) if "overdue" in t]) == 1

@@ -256,7 +256,7 @@ def test_a_reopened_case_gets_a_new_deadline_rather_than_an_overdue_mark(running
     desk.slack.wait_for(lambda: "Being handled" in desk.card_text())
     clock.advance(timedelta(minutes=30))
     run_due_sweeps(running_frozen.db, bot.sweeps_for(running_frozen.bot.center), clock)
-    running_frozen.bot.deliverer.drain()  # whatever the sweep queued is sent now, in this thread
+    running_frozen.delivered()  # whatever the sweep queued is sent now, in this thread
     assert "OVERDUE" not in desk.card_text()
     resolve_due = due(running_frozen.db, RESOLUTION)
     assert resolve_due is not None and resolve_due > clock.now()

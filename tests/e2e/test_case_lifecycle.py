@@ -5,7 +5,6 @@ import json
 import pytest
 from sqlalchemy import select
 
-from opsbot import outbox
 from opsbot.audit import AuditEntry
 from opsbot.cases.models import Case
 
@@ -62,16 +61,7 @@ class Desk:
         return form
 
     def delivered(self):
-        """Deliver what is due in this thread and wait until the delivery loop has sent what it holds: what
-        the fake Slack has not received by then is not on its way."""
-
-        def idle():
-            with self.running.db.reading() as session:
-                backlog = outbox.backlog(session)
-            return not backlog.get(outbox.Status.PENDING) and not backlog.get(outbox.Status.SENDING)
-
-        self.running.bot.deliverer.drain()
-        self.slack.wait_for(idle)
+        self.running.delivered()
 
     def told(self, user, words):
         return self.slack.wait_for(

@@ -1,7 +1,6 @@
 """Wrong person, wrong state, bad input: a clear message, and nothing changes."""
 
 import threading
-import time
 
 import pytest
 from sqlalchemy import select
@@ -40,7 +39,7 @@ def test_bad_commands_are_refused_and_change_nothing(running, user, text, expect
     reply = running.slack.command(user, "/case", text)
     assert reply.status == 200
     assert expected in reply.json["text"]
-    time.sleep(0.2)
+    running.delivered()
     assert running.row_counts() == before
 
 

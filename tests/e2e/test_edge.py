@@ -68,7 +68,7 @@ def test_unsigned_or_stale_requests_are_refused_and_change_nothing(running, tamp
     before = running.row_counts()
     reply = running.slack.command("U0SUNLI", "/ops", "announce leadership Meeting at 3", **tamper)
     assert reply.status == 401
-    time.sleep(0.2)
+    running.delivered()
     assert running.row_counts() == before
     assert running.slack.messages("C0LEADERS") == []
 
@@ -87,7 +87,7 @@ def test_home_tab_is_published_once_for_a_redelivered_event(running):
     assert first.status == retry.status == 200
     home = running.slack.wait_for(lambda: running.slack.home(CLERK))
     assert "My work" in json.dumps(home.blocks)
-    time.sleep(0.5)
+    running.delivered()
     assert len(running.slack.calls_to("views.publish")) == 1
 
 

@@ -107,6 +107,6 @@ def test_nothing_from_outside_makes_a_5xx_a_traceback_or_a_change(running):
     finally:
         root.removeHandler(loud)
     assert [r.getMessage() for r in loud.records] == []
-    running.bot.deliverer.drain()
+    running.delivered()
     assert running.row_counts() == before
     assert [c.method for c in slack.calls if c.method not in ("auth.test",)] == []

@@ -30,8 +30,8 @@ def quiet(log) -> None:
 
 
 def nothing_happened(running, before) -> None:
-    """Delivery drained in this thread: no message went out, and no row changed."""
-    running.bot.deliverer.drain()
+    """Once everything set off has been delivered: no message went out, and no row changed."""
+    running.delivered()
     assert running.row_counts() == before
     assert [call.method for call in running.slack.calls if call.method != "auth.test"] == []
 
@@ -179,7 +179,12 @@ def test_a_home_opened_without_a_user_is_ignored(running, log, user):
 
 @pytest.mark.parametrize("fields", [{"user_id": ""}, {"user_id": "nobody"}, {"text": None}])
 def test_a_command_that_does_not_fit_is_answered_plainly(running, log, fields):
-    form = {"command": "/case", "text": "new Printer jam", "user_id": CLERK, "trigger_id": "1.2.x"}
+    form = {
+        "command": "/case",
+        "text": "new Printer jam",
+        "user_id": CLERK,
+        "trigger_id": running.slack.store.mint_trigger(CLERK),
+    }
     form.update({k: v for k, v in fields.items() if v is not None})
     if fields.get("text", "") is None:
         form.pop("text")
@@ -192,6 +197,9 @@ def test_a_command_that_does_not_fit_is_answered_plainly(running, log, fields):
             "text": NOT_READ,
         }
         nothing_happened(running, before)
+    else:  # `/case` with no text at all: the intake form, opened after the ack
+        running.delivered()
+        assert [view.callback_id for view in running.slack.open_views(CLERK)] == ["case.intake"]
     quiet(log)
 
 

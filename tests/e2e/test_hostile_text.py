@@ -97,7 +97,7 @@ def test_hostile_text_never_pings_links_or_formats_and_reads_as_typed(running):
             f"show {slack.messages('C0INTAKE')[0].blocks[0]['text']['text'].split()[0]}",
         )
     )
-    running.bot.deliverer.drain()
+    running.delivered()
 
     texts = everything_sent(slack, acks)
     assert len(texts) > 30

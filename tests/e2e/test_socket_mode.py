@@ -33,7 +33,7 @@ def test_a_retried_events_envelope_acts_once(running):
     for attempt in (None, 1, 2):
         assert run_bolt_app(running.bot.app, envelope("events_api", payload, attempt)).status == 200
     running.slack.wait_for(lambda: running.slack.home("U0ZHENGHAO"))
-    time.sleep(0.5)
+    running.delivered()
     assert len(running.slack.calls_to("views.publish")) == 1
 
 
@@ -43,7 +43,7 @@ def test_the_same_interactive_envelope_twice_acts_once(running):
     click = running.slack.click("U0FENGYU", card, "announcement.read")  # the payload Slack would send
     again = envelope("interactive", click.payload, None)
     assert run_bolt_app(running.bot.app, again).status == 200
-    time.sleep(0.3)
+    running.delivered()
     with running.db.reading() as session:
         assert [row.reader for row in session.scalars(select(AnnouncementRead))] == ["U0FENGYU"]
     assert "Read by 1: Feng Yu" in json.dumps(running.slack.messages("C0LEADERS")[0].blocks)
