@@ -20,7 +20,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackRequestError
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from handlers.app import build_app, renderers, web_client
+from handlers.app import build_app, renderers, web_client, wording
 from handlers.delivery import TOKEN_ERRORS, Deliverer, DeliveryLoop, Pacer
 from handlers.edge import Edge
 from handlers.socket_mode import SocketModeRefused, SocketModeServer
@@ -197,11 +197,12 @@ def build_bot(settings: Settings, *, clock: Clock | None = None, with_app: bool 
     db = open_database(settings, center)
     sync_center(db, center, clock)
     bot_token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else ""
+    say = wording(center.calendar.zone)
     deliverer = Deliverer(
         db,
         web_client(bot_token, settings.slack_api_url, settings.slack_timeout_seconds, for_delivery=True),
         clock,
-        renderers(center.calendar.zone),
+        renderers(say),
         lease=timedelta(seconds=settings.delivery_lease_seconds),
         pacer=Pacer(per_second=settings.channel_posts_per_second),
     )
@@ -210,7 +211,7 @@ def build_bot(settings: Settings, *, clock: Clock | None = None, with_app: bool 
     delivery = DeliveryLoop(deliverer)
     bot = Bot(settings=settings, db=db, center=center, clock=clock, deliverer=deliverer, delivery=delivery)
     if with_app:
-        edge = Edge(db=db, clock=clock, center=center, wake_delivery=delivery.wake)
+        edge = Edge(db=db, clock=clock, center=center, say=say, wake_delivery=delivery.wake)
         try:
             bot.app = build_app(
                 edge, client=web_client(bot_token, settings.slack_api_url, settings.slack_timeout_seconds)

@@ -25,7 +25,7 @@ from _harness import Expect, Outcome
 from _served import Goal, Stage, Target, arguments, floor_app
 from sqlalchemy import select
 
-from handlers.app import catalogue
+from handlers.app import command_help
 from handlers.catalogue import help_message
 from opsbot.announcements import Announcement
 from opsbot.db import Database
@@ -37,7 +37,9 @@ ANNOUNCE = "announce leadership Bench announcement {n}: the quarterly review mov
 
 
 def help_target() -> Target:
-    expect = Expect(keys=("blocks", "response_type", "text"), text=re.escape(help_message(catalogue()).text))
+    expect = Expect(
+        keys=("blocks", "response_type", "text"), text=re.escape(help_message(command_help()).text)
+    )
     return Target("/ops help", MANAGER, expect, command="/ops", text="help")
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import tzinfo
 from typing import Any
 
 from slack_bolt import Ack
@@ -26,6 +25,7 @@ from handlers.edge import Edge
 from handlers.mrkdwn import channel_link, escape, md, slack_time
 from handlers.payloads import Click, Command, Payload, Submission
 from handlers.routes import Routes
+from handlers.wording import Wording
 from opsbot import announcements
 from opsbot.errors import OpsError
 
@@ -114,7 +114,7 @@ def register(routes: Routes, edge: Edge) -> None:
         ack()
 
 
-def card(payload: Mapping[str, Any], *, zone: tzinfo) -> Message:
+def card(payload: Mapping[str, Any], *, say: Wording) -> Message:
     """The living card in the channel: the text, who posted it, and who has read it so far."""
     readers = payload["readers"]
     read_line = (
@@ -129,7 +129,7 @@ def card(payload: Mapping[str, Any], *, zone: tzinfo) -> Message:
             md(
                 "From *{author}* · {at}",
                 author=payload["author_name"],
-                at=slack_time(payload["posted_at"], zone),
+                at=slack_time(payload["posted_at"], say.zone),
             )
         ),
         section(read_line, accessory=button("Mark as read", MARK_READ, payload["number"])),

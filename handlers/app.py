@@ -16,26 +16,33 @@ from slack_sdk.http_retry.builtin_handlers import (
     ServerErrorRetryHandler,
 )
 
-from handlers import announcements, approvals, cases, deadlines, home, ops
-from handlers.catalogue import CommandHelp
+from handlers import announcements, approvals, cases, catalogue, deadlines, home, ops
 from handlers.delivery import Renderer
-from handlers.edge import Edge, handle_error
+from handlers.edge import WORDS as EDGE_WORDS
+from handlers.edge import Edge, error_handler
 from handlers.payloads import misshapen
 from handlers.routes import Routes
+from handlers.wording import Wording, merged
 
 MODULES = (ops, announcements, cases, approvals, home, deadlines)
 
 
-def catalogue() -> list[CommandHelp]:
+def command_help() -> list[catalogue.CommandHelp]:
     return [entry for module in MODULES for entry in module.HELP]
 
 
-def renderers(zone: tzinfo) -> Mapping[str, Renderer]:
-    """Every module's renderers, each showing times on the center's clock (`zone`)."""
+def wording(zone: tzinfo) -> Wording:
+    """The catalogue of every module's words, showing times on the center's clock (`zone`)."""
+    edge_words = [EDGE_WORDS, catalogue.WORDS]
+    return Wording(merged([*edge_words, *(getattr(module, "WORDS", {}) for module in MODULES)]), zone)
+
+
+def renderers(say: Wording) -> Mapping[str, Renderer]:
+    """Every module's renderers, each wording its notices with `say`."""
     found: dict[str, Renderer] = {}
     for module in MODULES:
         for kind, render in getattr(module, "RENDERERS", {}).items():
-            found[kind] = partial(render, zone=zone)
+            found[kind] = partial(render, say=say)
     return found
 
 
@@ -75,9 +82,9 @@ def build_app(edge: Edge, *, client: WebClient) -> App:
         process_before_response=True,
         logger=logging.getLogger("opsbot.bolt"),
     )
-    app.error(handle_error)
+    app.error(error_handler(edge.say))
     routes = Routes()
-    ops.register(app, edge, catalogue())
+    ops.register(app, edge, command_help())
     announcements.register(routes, edge)
     cases.register(app, routes, edge)
     approvals.register(app, routes, edge)

@@ -11,6 +11,7 @@ from typing import Any
 from handlers.blocks import Message, context, header, section
 from handlers.mrkdwn import Mrkdwn, md
 from opsbot.errors import InvalidInput
+from opsbot.notices import Quote, Term
 
 
 @dataclass(frozen=True)
@@ -37,13 +38,26 @@ def help_message(entries: Iterable[CommandHelp]) -> Message:
     return Message(text=text, blocks=blocks)
 
 
-def unknown_subcommand(command: str, sub: str, known: Iterable[str], *, also: str = "") -> InvalidInput:
-    """What a command answers to a word it doesn't know: the nearest one it does, and all of them."""
+def unknown_subcommand(
+    command: str, sub: str, known: Iterable[str], *, also: str | None = None
+) -> InvalidInput:
+    """What a command answers to a word it doesn't know: the nearest one it does, and all of them. `also`
+    names a term that tells what else the command does."""
     known = sorted(known)
     guess = difflib.get_close_matches(sub.lower(), known, n=1)
-    hint = f" Did you mean `{command} {guess[0]}`?" if guess else ""
     return InvalidInput(
-        f"I don't know `{command} {{typed}}`.{hint} {also}`/ops help` lists every command "
-        f"(`{command}` understands: {', '.join(known)}).",
-        quotes={"typed": sub},
+        "subcommand.unknown_near" if guess else "subcommand.unknown",
+        command=command,
+        typed=Quote(sub),
+        guess=guess[0] if guess else None,
+        known=known,
+        also=Term(also) if also else None,
     )
+
+
+WORDS = {
+    "subcommand.unknown": "I don't know `{command} {typed}`. {also}`/ops help` lists every command "
+    "(`{command}` understands: {known}).",
+    "subcommand.unknown_near": "I don't know `{command} {typed}`. Did you mean `{command} {guess}`? {also}"
+    "`/ops help` lists every command (`{command}` understands: {known}).",
+}

@@ -10,6 +10,7 @@ from typing import Any
 from handlers.blocks import Message, context, section, sections
 from handlers.catalogue import CommandHelp
 from handlers.mrkdwn import Mrkdwn, md, mention, slack_time
+from handlers.wording import Wording
 
 HELP: list[CommandHelp] = []
 # What each clock is called in a line.
@@ -18,9 +19,9 @@ CLOCKS = {"reply": "reply", "resolution": "resolution", "follow_up": "follow-up"
 LOOK_UP = {"case": "`/case show {subject}`", "approval": "`/approval show {subject}`"}
 
 
-def digest(payload: Mapping[str, Any], *, zone: tzinfo) -> Message:
+def digest(payload: Mapping[str, Any], *, say: Wording) -> Message:
     notices = payload["notices"]
-    lines = [_line(notice, zone) for notice in notices]
+    lines = [_line(notice, say.zone) for notice in notices]
     overdue = all(notice["code"] == "deadline.overdue" for notice in notices)
     if overdue:
         head = "⚠️ A deadline has passed:" if len(lines) == 1 else f"⚠️ {len(lines)} deadlines have passed:"

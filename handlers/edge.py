@@ -20,8 +20,9 @@ from slack_sdk.webhook import WebhookClient
 from sqlalchemy.orm import Session
 
 from handlers.blocks import notice_view
-from handlers.mrkdwn import Mrkdwn, md
+from handlers.mrkdwn import Mrkdwn
 from handlers.payloads import Click, Command, Payload, Submission, kind_of
+from handlers.wording import Wording
 from opsbot.center import Center
 from opsbot.clock import Clock
 from opsbot.context import Context
@@ -35,6 +36,16 @@ T = TypeVar("T")
 DIRECTORY_TTL = 30.0
 
 
+# The edge's own words: what every listener may answer.
+WORDS = {
+    "directory.not_in": "You are not in this center's directory, so opsbot can't act for you. Ask an admin "
+    "to add you (your Slack id is `{slack_id}`).",
+    "error.internal": "Something went wrong inside opsbot and nothing was changed. Please try again; if it "
+    "keeps happening, give an admin the reference `{reference}`.",
+    "form.date_unreadable": "Pick a date from the calendar.",
+}
+
+
 class Redelivered(Exception):
     """Slack sent a request we already acted on; it is acknowledged and ignored."""
 
@@ -46,6 +57,8 @@ class Edge:
     db: Database
     clock: Clock
     center: Center
+    # How refusals and notices are worded (the catalogue, the center's clock).
+    say: Wording
     # Nudges the in-process delivery loop after a change recorded notifications.
     wake_delivery: Callable[[], None] = lambda: None
     _directory: tuple[float, Directory] | None = field(default=None, repr=False)
@@ -107,43 +120,38 @@ class Edge:
 _after_ack = ThreadPoolExecutor(max_workers=4, thread_name_prefix="opsbot-reply")
 
 
-def handle_error(
-    error: Exception, body: dict[str, Any], response: BoltResponse, client: WebClient
-) -> BoltResponse:
-    """The one error path (Bolt's `@app.error`): refusals become a message to the person who caused them;
-    anything else is logged with a reference they can quote to an admin."""
-    if isinstance(error, Redelivered):
-        log.info("ignored a redelivered request (%s)", error)
-        return BoltResponse(status=200, body="")
-    if not isinstance(error, OpsError):
-        reference = uuid.uuid4().hex[:8]
-        log.exception("request failed (reference %s)", reference, exc_info=error)
-        error = OpsError(
-            "Something went wrong inside opsbot and nothing was changed. Please try again; if it keeps "
-            f"happening, give an admin the reference `{reference}`."
-        )
-    kind = kind_of(body)
-    if kind is Submission:
-        return BoltResponse(status=200, body=_view_errors(Submission.of(body), error))
-    if kind is Click:
-        _after_ack.submit(tell_clicker, client, Click.of(body), refusal_text(error))
-        return BoltResponse(status=200, body="")
-    return BoltResponse(status=200, body={"response_type": "ephemeral", "text": refusal_text(error)})
+def error_handler(say: Wording) -> Callable[..., BoltResponse]:
+    """The one error path (Bolt's `@app.error`): refusals become a message to the person who caused them,
+    worded by `say`; anything else is logged with a reference they can quote to an admin."""
+
+    def handle_error(
+        error: Exception, body: dict[str, Any], response: BoltResponse, client: WebClient
+    ) -> BoltResponse:
+        if isinstance(error, Redelivered):
+            log.info("ignored a redelivered request (%s)", error)
+            return BoltResponse(status=200, body="")
+        if not isinstance(error, OpsError):
+            reference = uuid.uuid4().hex[:8]
+            log.exception("request failed (reference %s)", reference, exc_info=error)
+            error = OpsError("error.internal", reference=reference)
+        kind = kind_of(body)
+        if kind is Submission:
+            return BoltResponse(status=200, body=_view_errors(Submission.of(body), error, say))
+        if kind is Click:
+            _after_ack.submit(tell_clicker, client, Click.of(body), say(error.notice))
+            return BoltResponse(status=200, body="")
+        return BoltResponse(status=200, body={"response_type": "ephemeral", "text": say(error.notice)})
+
+    return handle_error
 
 
-def refusal_text(error: OpsError) -> Mrkdwn:
-    """A refusal as mrkdwn: opsbot's words, with the people's words it quotes escaped."""
-    return md(error.message, **error.quotes) if error.quotes else Mrkdwn(error.message)
-
-
-def _view_errors(submission: Submission, error: OpsError) -> str:
+def _view_errors(submission: Submission, error: OpsError, say: Wording) -> str:
     inputs = submission.view.input_blocks
     target = error.field if error.field in inputs else (inputs[0] if inputs else None)
     if target is None:
-        return json.dumps({"response_action": "update", "view": notice_view(refusal_text(error))})
-    # A field's error is plain text, shown as it is: people's words need no escaping there.
-    plain = error.message.format(**error.quotes) if error.quotes else error.message
-    return json.dumps({"response_action": "errors", "errors": {target: plain}})
+        return json.dumps({"response_action": "update", "view": notice_view(say(error.notice))})
+    # A field's error is plain text: people's words go as typed, and nothing in it is parsed.
+    return json.dumps({"response_action": "errors", "errors": {target: say.plain(error.notice)}})
 
 
 def tell_clicker(client: WebClient, click: Click, message: Mrkdwn) -> None:

@@ -13,7 +13,7 @@ from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
 from handlers.blocks import modal
-from handlers.edge import Edge, refusal_text, tell_clicker
+from handlers.edge import Edge, tell_clicker
 from handlers.payloads import Click, Submission
 from handlers.routes import Routes
 from opsbot.context import Context
@@ -61,7 +61,7 @@ def button_opens(routes: Routes, edge: Edge, form: Form) -> None:
             lambda session, directory: form.run(session, edge.context(directory, user), ref, {})
         )
         if refusal is not None:
-            tell_clicker(client, click, refusal_text(refusal))
+            tell_clicker(client, click, edge.say(refusal.notice))
             return
         blocks = edge.read(lambda session, _directory: form.blocks(session, ref))
         client.views_open(trigger_id=click.trigger_id, view=form_view(form, ref, blocks))

@@ -14,6 +14,7 @@ from handlers.blocks import actions, context, divider, header, section
 from handlers.edge import Edge
 from handlers.mrkdwn import Mrkdwn, escape, md, slack_time
 from handlers.payloads import EventEnvelope, HomeOpened
+from handlers.wording import Wording
 from opsbot.home import open_home
 
 HELP = ()
@@ -34,7 +35,7 @@ def register(app: App, edge: Edge) -> None:
         )
 
 
-def home_view(payload: Mapping[str, Any], *, zone: tzinfo) -> dict[str, Any]:
+def home_view(payload: Mapping[str, Any], *, say: Wording) -> dict[str, Any]:
     if not payload["known"]:
         blocks = [
             header("My work"),
@@ -62,7 +63,7 @@ def home_view(payload: Mapping[str, Any], *, zone: tzinfo) -> dict[str, Any]:
     ]
     for part in payload["sections"]:
         blocks.append(divider())
-        blocks.extend(SECTION_VIEWS[part["kind"]](part, zone))
+        blocks.extend(SECTION_VIEWS[part["kind"]](part, say.zone))
     blocks.append(divider())
     blocks.append(context(Mrkdwn("Type `/ops help` in any channel to see every opsbot command.")))
     return {"type": "home", "blocks": blocks}

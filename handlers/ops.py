@@ -17,8 +17,14 @@ from handlers.payloads import Command
 from handlers.subcommands import Subcommand, router, split
 from opsbot import admin
 from opsbot.errors import InvalidInput
+from opsbot.notices import Quote
 
 COMMAND = "/ops"
+WORDS = {
+    "ops.deliveries_usage": "`/ops deliveries` takes nothing or `retry`, not `{typed}`.",
+    "admin.only": "Only opsbot's admins (named in the center file) can look after deliveries.",
+}
+
 HELP = (
     CommandHelp("/ops help", "List every opsbot command (this list)."),
     CommandHelp("/ops whoami", "Show your place in the center: role, unit and whom you report to."),
@@ -65,10 +71,7 @@ def deliveries(edge: Edge, command: Command, rest: str) -> Message:
             else md("Nothing had failed.")
         )
     if rest.strip():
-        raise InvalidInput(
-            "`/ops deliveries` takes nothing or `retry`, not `{typed}`.",
-            quotes={"typed": command.typed(rest)},
-        )
+        raise InvalidInput("ops.deliveries_usage", typed=Quote(command.typed(rest)))
     backlog, failures = edge.read(
         lambda session, _d: admin.delivery_report(session, center=edge.center, slack_id=user)
     )

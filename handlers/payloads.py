@@ -97,7 +97,7 @@ def _date(text: str | None, name: str) -> date | None:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise InvalidInput("Pick a date from the calendar.", field=name) from None
+        raise InvalidInput("form.date_unreadable", field=name) from None
 
 
 class ViewState(Payload):

@@ -23,10 +23,11 @@ def split(text: str) -> tuple[str, str]:
 
 
 def router(
-    command: str, subcommands: Mapping[str, Subcommand], *, empty: str | None = None, also: str = ""
+    command: str, subcommands: Mapping[str, Subcommand], *, empty: str | None = None, also: str | None = None
 ) -> Callable[[Ack, dict[str, Any]], None]:
     """The listener that answers `command <word> …` ephemerally with what the word's subcommand says;
-    `empty` is the subcommand run when no word is typed. `also` adds to the answer to an unknown word."""
+    `empty` is the subcommand run when no word is typed. `also` names the term that an answer to an unknown
+    word adds."""
 
     def answer(ack: Ack, body: dict[str, Any]) -> None:
         sent = Command.of(body)

@@ -13,7 +13,7 @@ from opsbot.errors import NotAllowed
 
 def ensure_admin(center: Center, slack_id: str) -> None:
     if slack_id not in center.admins:
-        raise NotAllowed("Only opsbot's admins (named in the center file) can look after deliveries.")
+        raise NotAllowed("admin.only")
 
 
 def delivery_report(

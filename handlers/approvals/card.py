@@ -15,6 +15,7 @@ from slack_sdk.models.blocks import ButtonElement
 
 from handlers.blocks import Message, actions, button, context, fields, header, section, sections
 from handlers.mrkdwn import Mrkdwn, escape, md, slack_time
+from handlers.wording import Wording
 from opsbot.approvals.lifecycle import RequestState, StepState
 from opsbot.approvals.policy import FIELD_LABELS
 from opsbot.errors import InvalidInput
@@ -53,7 +54,7 @@ def chain_lines(steps: list[Mapping[str, Any]], zone: tzinfo) -> Mrkdwn:
     return Mrkdwn("\n").join(lines)
 
 
-def approval_card(payload: Mapping[str, Any], *, zone: tzinfo) -> Message:
+def approval_card(payload: Mapping[str, Any], *, say: Wording) -> Message:
     state = RequestState(payload["state"])
     title = f"{payload['number']} · {payload['kind']}"
     facts = [("Requested by", escape(payload["requester_name"]))]
@@ -66,7 +67,7 @@ def approval_card(payload: Mapping[str, Any], *, zone: tzinfo) -> Message:
         *([section(banner)] if banner else []),
         section(md("*{purpose}*\nStatus: *{state}*", purpose=payload["purpose"], state=state.words)),
         fields(*facts),
-        *sections(chain_lines(payload["steps"], zone)),
+        *sections(chain_lines(payload["steps"], say.zone)),
         *_acting(payload),
     ]
     acting = _may_decide(payload) is not None
@@ -78,7 +79,7 @@ def approval_card(payload: Mapping[str, Any], *, zone: tzinfo) -> Message:
     return Message(text=text, blocks=blocks)
 
 
-def approval_prompt(payload: Mapping[str, Any], *, zone: tzinfo) -> Message:
+def approval_prompt(payload: Mapping[str, Any], *, say: Wording) -> Message:
     """A short message asking its reader to act (a reminder, the outcome of a return): opsbot's sentence, the
     people's words it quotes, and the buttons while the reader may act."""
     text = _banner(payload) or escape(payload["number"])
@@ -202,7 +203,7 @@ def request_facts(payload: Mapping[str, Any]) -> list[tuple[str, str]]:
     return [(FIELD_LABELS.get(k, k), str(v)) for k, v in payload["fields"].items() if v]
 
 
-def approval_notice(payload: Mapping[str, Any], *, zone: tzinfo) -> Message:
+def approval_notice(payload: Mapping[str, Any], *, say: Wording) -> Message:
     """opsbot's sentence followed by people's words (a reason, a purpose), both shown as written: notices
     queued before the prompts replaced them."""
     text = escape(payload["text"]) + (md(" {quote}", quote=payload["quote"]) if payload.get("quote") else "")

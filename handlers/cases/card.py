@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import tzinfo
 from typing import Any
 
 from slack_sdk.models.blocks import UserSelectElement
 
 from handlers.blocks import Message, actions, button, context, fields, header, section, sections
 from handlers.mrkdwn import Mrkdwn, escape, md, mention, slack_time
+from handlers.wording import Wording
 from opsbot.cases.lifecycle import State
 from opsbot.errors import InvalidInput
 
@@ -95,7 +95,7 @@ ACT_BUTTONS = {
 }
 
 
-def case_card(payload: Mapping[str, Any], *, zone: tzinfo) -> Message:
+def case_card(payload: Mapping[str, Any], *, say: Wording) -> Message:
     state = State(payload["state"])
     flag = " ⚠️ OVERDUE" if payload["overdue"] and state.is_open else ""
     kind = f"{payload['type']}{' (complaint)' if payload['complaint'] else ''}"
@@ -122,9 +122,9 @@ def case_card(payload: Mapping[str, Any], *, zone: tzinfo) -> Message:
             ("Handler", md("{assignee} ({unit})", assignee=assignee, unit=payload["unit"])),
             (
                 "Reply due",
-                Mrkdwn("replied ✓") if payload["replied"] else slack_time(payload["reply_due_at"], zone),
+                Mrkdwn("replied ✓") if payload["replied"] else slack_time(payload["reply_due_at"], say.zone),
             ),
-            ("Resolve by", slack_time(payload["resolve_due_at"], zone)),
+            ("Resolve by", slack_time(payload["resolve_due_at"], say.zone)),
         ),
     ]
     if payload.get("satisfaction") is not None:
@@ -159,13 +159,13 @@ def case_of_block(block_id: str) -> str:
     return number
 
 
-def case_line(payload: Mapping[str, Any], *, zone: tzinfo) -> Message:
+def case_line(payload: Mapping[str, Any], *, say: Wording) -> Message:
     """A line in the card's thread: opsbot's sentence with people's words in it, all shown as written."""
     text = escape(payload["text"])
     return Message(text=text, blocks=sections(text))
 
 
-def case_prompt(payload: Mapping[str, Any], *, zone: tzinfo) -> Message:
+def case_prompt(payload: Mapping[str, Any], *, say: Wording) -> Message:
     """A direct message about a case. One that asks its reader to act carries the buttons for it, the card's
     own; once the act is done or the case has moved on, it is updated: the buttons go, and a line says what
     happened."""

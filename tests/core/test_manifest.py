@@ -2,14 +2,14 @@ from pathlib import Path
 
 import yaml
 
-from handlers.app import catalogue
+from handlers.app import command_help
 
 MANIFEST = yaml.safe_load((Path(__file__).resolve().parents[2] / "manifest.yaml").read_text())
 
 
 def test_the_manifest_declares_every_command_opsbot_answers():
     declared = {command["command"] for command in MANIFEST["features"]["slash_commands"]}
-    assert declared == {entry.command for entry in catalogue()}
+    assert declared == {entry.command for entry in command_help()}
 
 
 def test_every_url_is_the_events_endpoint():

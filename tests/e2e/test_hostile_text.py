@@ -10,10 +10,8 @@ from typing import Any
 from console.typed import as_slack_sends
 from fakeslack.render import mrkdwn
 from tests.e2e.test_case_lifecycle import Desk
+from tests.hostile import FORMATTED, HOSTILE, LIVE, mrkdwn_texts
 
-HOSTILE = "<!channel> <!here> <!everyone> <!subteam^S0> <@U0X> <#C0X> <https://x.example|y> &lt; *b* _i_ ~s~"
-LIVE = ("<!channel>", "<!here>", "<!everyone>", "<!subteam^S0>", "<@U0X>", "<#C0X>", "<https://x.example")
-FORMATTED = ("*b*", "_i_", "~s~")
 CLERK, LEADER, MANAGER = "U0ZHENGHAO", "U0WUFANG", "U0SUNLI"
 
 
@@ -21,20 +19,6 @@ def slack_text(slack, user: str, command: str, typed: str) -> dict[str, Any]:
     reply = slack.command(user, command, as_slack_sends(command, typed))
     assert reply.status == 200, reply.body
     return reply.json
-
-
-def mrkdwn_texts(obj: Any) -> list[str]:
-    """Every string Slack reads as mrkdwn: text objects of type mrkdwn, and messages' fallback text."""
-    found: list[str] = []
-    if isinstance(obj, dict):
-        if obj.get("type") == "mrkdwn" and isinstance(obj.get("text"), str):
-            found.append(obj["text"])
-        for value in obj.values():
-            found += mrkdwn_texts(value)
-    elif isinstance(obj, list):
-        for item in obj:
-            found += mrkdwn_texts(item)
-    return found
 
 
 def everything_sent(slack, acks: list[dict[str, Any]]) -> list[str]:

@@ -1,0 +1,108 @@
+"""What opsbot tells people, as data rather than sentences: a code, and its parameters.
+
+The core never writes a sentence, a mention or markup. It says *what happened* — `case.rejected`, with the
+case, who rejected it and the reason they gave — and the Slack side finds the words for the code in its
+catalogue, in the reader's language, and renders each parameter by its kind:
+
+- `Quote`: people's words (a summary, a reason), stored verbatim and always shown as typed, never formatted;
+- `Person`: someone opsbot itself names (an assignee, an approver), who may be mentioned;
+- `Term`: one of opsbot's own words that the catalogue translates (a state, a role, a clock);
+- `Time`: an instant, shown on the reader's clock;
+- a plain `str`, `int` or `float`: a record number, a count — data, escaped like everything else;
+- a list of any of these.
+
+A notice travels through the outbox as JSON (`dump` / `load`), so what a reader sees is rendered when it is
+delivered, and a refusal (`errors.OpsError`) carries one too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Union
+
+
+class Quote(str):
+    """People's words, as they typed them."""
+
+    __slots__ = ()
+
+
+@dataclass(frozen=True)
+class Person:
+    """Someone opsbot names: their Slack id, and their name for where a mention cannot go."""
+
+    id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Term:
+    """One of opsbot's words, by its code in the catalogue (`state.in_progress`, `role.group_leader`)."""
+
+    code: str
+
+
+@dataclass(frozen=True)
+class Time:
+    at: datetime
+
+
+Param = Union[str, int, float, Quote, Person, Term, Time, "Notice", Sequence["Param"], None]
+
+
+@dataclass(frozen=True)
+class Notice:
+    """What happened (`code`) and the values its wording needs (`params`). A notice may be a parameter of
+    another (a line that quotes what was decided)."""
+
+    code: str
+    params: Mapping[str, Param] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, code: str, /, **params: Param) -> Notice:
+        return cls(code, params)
+
+    def dump(self) -> dict[str, Any]:
+        return {"code": self.code, "params": {name: _dump(value) for name, value in self.params.items()}}
+
+    @classmethod
+    def load(cls, data: Mapping[str, Any]) -> Notice:
+        return cls(str(data["code"]), {name: _load(value) for name, value in data.get("params", {}).items()})
+
+    def __str__(self) -> str:
+        """For logs: the code and its parameters, never shown to anyone."""
+        return f"{self.code} {dict(self.params)}" if self.params else self.code
+
+
+def _dump(value: Param) -> Any:
+    if isinstance(value, Quote):
+        return {"quote": str(value)}
+    if isinstance(value, Person):
+        return {"person": value.id, "name": value.name}
+    if isinstance(value, Term):
+        return {"term": value.code}
+    if isinstance(value, Time):
+        return {"time": value.at.isoformat()}
+    if isinstance(value, Notice):
+        return {"notice": value.dump()}
+    if isinstance(value, str | int | float) or value is None:
+        return value
+    return {"list": [_dump(item) for item in value]}
+
+
+def _load(value: Any) -> Param:
+    if not isinstance(value, Mapping):
+        return value  # str, int, float or None as stored
+    if "quote" in value:
+        return Quote(value["quote"])
+    if "person" in value:
+        return Person(str(value["person"]), str(value.get("name", "")))
+    if "term" in value:
+        return Term(str(value["term"]))
+    if "time" in value:
+        return Time(datetime.fromisoformat(value["time"]))
+    if "notice" in value:
+        return Notice.load(value["notice"])
+    return [_load(item) for item in value.get("list", ())]
