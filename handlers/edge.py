@@ -43,6 +43,12 @@ WORDS = {
     "error.internal": "Something went wrong inside opsbot and nothing was changed. Please try again; if it "
     "keeps happening, give an admin the reference `{reference}`.",
     "form.date_unreadable": "Pick a date from the calendar.",
+    # People's input that a service's model refuses (`opsbot.inputs`); `what` is the field's term.
+    "input.required": "The {what} is required.",
+    "input.too_long": "The {what} holds up to {limit} characters; yours has {length}.",
+    "input.out_of_range": "The {what} is out of range.",
+    "input.not_a_number": "The {what} must be a number, not `{typed}`.",
+    "input.invalid": "The {what} is not something opsbot can use.",
 }
 
 

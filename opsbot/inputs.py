@@ -1,0 +1,77 @@
+"""People's input, validated once: each service reads what a person gave it into a pydantic model of its
+own, and every way that can fail becomes one refusal naming the form field it is about.
+
+A model's own rules (a promised time already past, a last day before the first) raise
+`PydanticCustomError` with a notice code for their type (`"case.promise_past"`); pydantic's built-in
+failures map onto the shared codes below. The field (`loc`) becomes the refusal's `field` and the term
+`field.<name>` that words it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Annotated, Any, TypeVar
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints, ValidationError
+from pydantic_core import ErrorDetails
+
+from opsbot.errors import InvalidInput
+from opsbot.notices import Param, Quote, Term
+
+M = TypeVar("M", bound=BaseModel)
+
+# pydantic's error types, as opsbot's codes.
+_CODES = {
+    "missing": "input.required",
+    "string_too_short": "input.required",
+    "too_short": "input.required",
+    "string_too_long": "input.too_long",
+    "greater_than_equal": "input.out_of_range",
+    "less_than_equal": "input.out_of_range",
+    "greater_than": "input.out_of_range",
+    "less_than": "input.out_of_range",
+    "int_parsing": "input.not_a_number",
+    "decimal_parsing": "input.not_a_number",
+    "float_parsing": "input.not_a_number",
+}
+
+
+class Input(BaseModel):
+    """What a person gave a service. Strings are stripped; unknown keys are a programming error."""
+
+    model_config = ConfigDict(str_strip_whitespace=True, extra="forbid", frozen=True)
+
+
+def Words(limit: int) -> Any:  # reads as a type in a model: `reason: Words(2000)`
+    """People's words: required, at most `limit` characters once stripped, kept as a `Quote`."""
+    return Annotated[str, StringConstraints(min_length=1, max_length=limit), AfterValidator(Quote)]
+
+
+def OptionalWords(limit: int) -> Any:
+    """People's words that may be left out (empty is none)."""
+    bounded = Annotated[str, StringConstraints(max_length=limit)]
+    return Annotated[bounded | None, AfterValidator(lambda v: Quote(v) if v else None)]
+
+
+def parse(model: type[M], values: Mapping[str, Any]) -> M:
+    """`values` as `model`, or the first thing wrong with them as an `InvalidInput` for its field."""
+    try:
+        return model.model_validate(dict(values))
+    except ValidationError as error:
+        raise refusal(error.errors()[0]) from None
+
+
+def refusal(detail: ErrorDetails) -> InvalidInput:
+    loc = [str(part) for part in detail["loc"] if not isinstance(part, int)]
+    field = loc[0] if loc else None
+    context: dict[str, Any] = dict(detail.get("ctx") or {})
+    kind = detail["type"]
+    params: dict[str, Param] = {"what": Term(f"field.{field}") if field else None}
+    if "." in kind:  # a model's own rule: its code, with what it put in the error's context
+        params |= {k: v for k, v in context.items() if isinstance(v, str | int | float)}
+        return InvalidInput(kind, field=field, **params)
+    given = detail.get("input")
+    params["limit"] = context.get("max_length", context.get("le", context.get("ge")))
+    params["length"] = len(given) if isinstance(given, str) else None
+    params["typed"] = Quote(str(given)) if isinstance(given, str | int | float) else None
+    return InvalidInput(_CODES.get(kind, "input.invalid"), field=field, **params)
