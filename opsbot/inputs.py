@@ -10,10 +10,11 @@ failures map onto the shared codes below. The field (`loc`) becomes the refusal'
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Annotated, Any, TypeVar
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints, ValidationError
-from pydantic_core import ErrorDetails
+from pydantic import BaseModel, ConfigDict, GetCoreSchemaHandler, ValidationError
+from pydantic_core import CoreSchema, ErrorDetails, core_schema
 
 from opsbot.errors import InvalidInput
 from opsbot.notices import Param, Quote, Term
@@ -42,15 +43,23 @@ class Input(BaseModel):
     model_config = ConfigDict(str_strip_whitespace=True, extra="forbid", frozen=True)
 
 
-def Words(limit: int) -> Any:  # reads as a type in a model: `reason: Words(2000)`
-    """People's words: required, at most `limit` characters once stripped, kept as a `Quote`."""
-    return Annotated[str, StringConstraints(min_length=1, max_length=limit), AfterValidator(Quote)]
+@dataclass(frozen=True)
+class Words:
+    """People's words in a model, at most `limit` characters once stripped, kept as a `Quote`; required
+    unless `optional` (then empty is None): `reason: Annotated[str, Words(2000)]`."""
 
+    limit: int
+    optional: bool = False
 
-def OptionalWords(limit: int) -> Any:
-    """People's words that may be left out (empty is none)."""
-    bounded = Annotated[str, StringConstraints(max_length=limit)]
-    return Annotated[bounded | None, AfterValidator(lambda v: Quote(v) if v else None)]
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+        text = core_schema.no_info_after_validator_function(
+            Quote, core_schema.str_schema(min_length=0 if self.optional else 1, max_length=self.limit)
+        )
+        if not self.optional:
+            return text
+        return core_schema.no_info_after_validator_function(
+            lambda value: value or None, core_schema.nullable_schema(text)
+        )
 
 
 def parse(model: type[M], values: Mapping[str, Any]) -> M:

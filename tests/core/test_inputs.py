@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import pytest
 from pydantic import field_validator
 from pydantic_core import PydanticCustomError
 
 from opsbot.errors import InvalidInput
-from opsbot.inputs import Input, OptionalWords, Words, parse
+from opsbot.inputs import Input, Words, parse
 from opsbot.notices import Quote, Term
 
 
 class Rejection(Input):
-    reason: Words(20)
-    note: OptionalWords(10) = None
+    reason: Annotated[str, Words(20)]
+    note: Annotated[str | None, Words(10, optional=True)] = None
     score: int = 3
 
     @field_validator("score")
