@@ -27,7 +27,7 @@ from sqlalchemy import select
 
 from handlers.app import command_help
 from handlers.catalogue import help_message
-from opsbot.announcements import Announcement
+from opsbot.announcements.models import Announcement
 from opsbot.db import Database
 from opsbot.outbox import Notification
 

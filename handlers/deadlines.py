@@ -1,74 +1,79 @@
 """The deadline sweep's digest: everything one person (or channel) is told by one run — overdue marks,
-reminders, escalations, the top of a chain — as one message, a line each."""
+reminders, escalations, the top of a chain — as one message, a line each, worded from the catalogue."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime, tzinfo
+from datetime import datetime
 from typing import Any
 
 from handlers.blocks import Message, context, section, sections
 from handlers.catalogue import CommandHelp
-from handlers.mrkdwn import Mrkdwn, md, mention, slack_time
+from handlers.mrkdwn import Mrkdwn
 from handlers.wording import Wording
+from opsbot.notices import Notice, Param, Person, Quote, Term, Time
 
 HELP: list[CommandHelp] = []
-# What each clock is called in a line.
-CLOCKS = {"reply": "reply", "resolution": "resolution", "follow_up": "follow-up", "step": "approval step"}
-# Where the reader can see the subject in full.
-LOOK_UP = {"case": "`/case show {subject}`", "approval": "`/approval show {subject}`"}
+WORDS = {
+    "deadline.overdue.owner": "{subject} ({summary}): the {clock} is overdue.",
+    "deadline.overdue": "{subject} ({summary}), handled by {owner}: its {clock} is overdue.",
+    "deadline.remind": "{subject} ({summary}): the {clock} is due {due}.",
+    "deadline.escalate": "{subject} ({summary}), with {owner}: its {clock} is escalated to you.",
+    "deadline.top_of_chain": "{subject} ({summary}), with {owner}: its {clock} has gone as far up as it "
+    "can — no one above is free to take it.",
+    "deadline.late": "{line} (late: this was due {falls})",
+    "deadline.head.overdue": "⚠️ A deadline has passed:",
+    "deadline.head.overdue_many": "⚠️ {count} deadlines have passed:",
+    "deadline.head.due": "⏰ A deadline needs you:",
+    "deadline.head.due_many": "⏰ {count} deadlines need you:",
+    "deadline.look_up": "{commands} shows one.",
+    "deadline.look_up.case": "`/case show …`",
+    "deadline.look_up.approval": "`/approval show …`",
+    "deadline.no_one": "no one",
+    "deadline.clock.reply": "reply",
+    "deadline.clock.resolution": "resolution",
+    "deadline.clock.follow_up": "follow-up",
+    "deadline.clock.step": "approval step",
+}
+LOOKED_UP = ("case", "approval")
 
 
 def digest(payload: Mapping[str, Any], *, say: Wording) -> Message:
     notices = payload["notices"]
-    lines = [_line(notice, say.zone) for notice in notices]
+    lines = [say(line(notice)) for notice in notices]
     overdue = all(notice["code"] == "deadline.overdue" for notice in notices)
-    if overdue:
-        head = "⚠️ A deadline has passed:" if len(lines) == 1 else f"⚠️ {len(lines)} deadlines have passed:"
-    else:
-        head = "⏰ A deadline needs you:" if len(lines) == 1 else f"⏰ {len(lines)} deadlines need you:"
+    head = say(Notice.of(_head(overdue, many=len(lines) > 1), count=len(lines)))
     listed = Mrkdwn("\n").join(Mrkdwn("• ") + line for line in lines)
-    blocks = [section(Mrkdwn(head)), *sections(listed)][:49]
-    kinds = sorted({notice["kind"] for notice in notices if notice["kind"] in LOOK_UP})
+    blocks = [section(head), *sections(listed)][:49]
+    kinds = [kind for kind in LOOKED_UP if any(notice["kind"] == kind for notice in notices)]
     if kinds:
-        look = " or ".join(LOOK_UP[kind].format(subject="…") for kind in kinds)
-        blocks.append(context(md("{look} shows one.", look=Mrkdwn(look))))
-    text = (Mrkdwn(head) + Mrkdwn(" ") + Mrkdwn("; ").join(lines)).cut(3000)
+        commands = [Term(f"deadline.look_up.{kind}") for kind in kinds]
+        blocks.append(context(say(Notice.of("deadline.look_up", commands=commands))))
+    text = (head + Mrkdwn(" ") + Mrkdwn("; ").join(lines)).cut(3000)
     return Message(text=text, blocks=blocks)
 
 
-def _line(notice: Mapping[str, Any], zone: tzinfo) -> Mrkdwn:
-    clock = CLOCKS.get(notice["clock"], notice["clock"])
-    values = {"subject": notice["subject"], "summary": notice["summary"], "clock": clock}
-    due = slack_time(datetime.fromisoformat(notice["due"]), zone)
-    owner = mention(notice["owner"]) if notice.get("owner") else Mrkdwn("no one")
-    code, to = notice["code"], notice.get("to")
-    if code == "deadline.overdue":
-        line = (
-            md("{subject} ({summary}): the {clock} is overdue.", **values)
-            if to == "owner"
-            else md(
-                "{subject} ({summary}), handled by {owner}: its {clock} is overdue.", owner=owner, **values
-            )
-        )
-    elif code == "deadline.remind":
-        line = md("{subject} ({summary}): the {clock} is due {due}.", due=due, **values)
-    elif code == "deadline.escalate":
-        line = md(
-            "{subject} ({summary}), with {owner}: its {clock} is escalated to you.", owner=owner, **values
-        )
-    else:  # deadline.top_of_chain
-        line = md(
-            "{subject} ({summary}), with {owner}: its {clock} has gone as far up as it can — no one above is "
-            "free to take it.",
-            owner=owner,
-            **values,
-        )
+def _head(overdue: bool, *, many: bool) -> str:
+    return f"deadline.head.{'overdue' if overdue else 'due'}{'_many' if many else ''}"
+
+
+def line(notice: Mapping[str, Any]) -> Notice:
+    """A line of the sweep (a plain record of what fired) as a notice."""
+    code = notice["code"]
+    if code == "deadline.overdue" and notice.get("to") == "owner":
+        code = "deadline.overdue.owner"
+    owner = notice.get("owner")
+    params: dict[str, Param] = {
+        "subject": notice["subject"],
+        "summary": Quote(notice["summary"]),
+        "clock": Term(f"deadline.clock.{notice['clock']}"),
+        "owner": Person(owner, owner) if owner else Term("deadline.no_one"),
+        "due": Time(datetime.fromisoformat(notice["due"])),
+    }
+    said = Notice(code, params)
     if notice.get("late") and notice.get("falls"):
-        line = line + md(
-            " (late: this was due {falls})", falls=slack_time(datetime.fromisoformat(notice["falls"]), zone)
-        )
-    return line
+        return Notice.of("deadline.late", line=said, falls=Time(datetime.fromisoformat(notice["falls"])))
+    return said
 
 
 RENDERERS = {"deadline.digest": digest}

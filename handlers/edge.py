@@ -49,6 +49,15 @@ WORDS = {
     "input.out_of_range": "The {what} is out of range.",
     "input.not_a_number": "The {what} must be a number, not `{typed}`.",
     "input.invalid": "The {what} is not something opsbot can use.",
+    # The center's roles.
+    "role.director": "director",
+    "role.deputy_director": "deputy director",
+    "role.manager": "manager",
+    "role.deputy_manager": "deputy manager",
+    "role.supervisor": "supervisor",
+    "role.group_leader": "group leader",
+    "role.specialist": "specialist",
+    "role.qc_inspector": "QC inspector",
 }
 
 

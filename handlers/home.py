@@ -8,7 +8,7 @@ from typing import Any
 
 from slack_bolt import App
 
-from handlers.announcements import read_button
+from handlers.announcements.card import read_button
 from handlers.approvals import card as approval_card
 from handlers.blocks import actions, context, divider, header, section
 from handlers.edge import Edge

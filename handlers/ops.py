@@ -8,7 +8,7 @@ from typing import Any
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
-from handlers import announcements
+from handlers.announcements import commands as announcements
 from handlers.blocks import Message
 from handlers.catalogue import CommandHelp, help_message
 from handlers.edge import Edge

@@ -19,7 +19,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from opsbot import outbox
-from opsbot.announcements import Announcement, AnnouncementRead
+from opsbot.announcements.models import Announcement, AnnouncementRead
 from opsbot.approvals.queries import waiting_for
 from opsbot.approvals.records import delegations_in_force
 from opsbot.cases import rules

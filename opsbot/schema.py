@@ -1,7 +1,6 @@
 """Every table of opsbot, gathered on one MetaData for Alembic and the schema tests."""
 
 from opsbot import (
-    announcements,
     audit,
     deadline_sweep,
     deadlines,
@@ -11,6 +10,7 @@ from opsbot import (
     outbox,
     sweeps,
 )
+from opsbot.announcements import models as announcement_models
 from opsbot.approvals import models as approval_models
 from opsbot.cases import models as case_models
 from opsbot.cases import workload
@@ -18,7 +18,7 @@ from opsbot.db import Base
 from opsbot.schedules import models as schedule_models
 
 MODULES = (
-    announcements,
+    announcement_models,
     audit,
     deadlines,
     deadline_sweep,

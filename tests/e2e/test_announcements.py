@@ -5,7 +5,7 @@ import json
 import pytest
 from sqlalchemy import select
 
-from opsbot.announcements import AnnouncementRead
+from opsbot.announcements.models import AnnouncementRead
 from opsbot.audit import AuditEntry
 
 LEADER = "U0SUNLI"  # manager of business processing
@@ -50,7 +50,7 @@ def test_a_manager_announces_and_the_card_appears(running):
     [
         (CLERK, "announce leadership Hello", "Only supervisors, group leaders and above"),
         (LEADER, "announce canteen Lunch is late", "There is no `canteen` channel"),
-        (LEADER, "announce leadership " + "x" * 10_000, "hold up to 3,000 characters; yours has 10,000"),
+        (LEADER, "announce leadership " + "x" * 10_000, "holds up to 3,000 characters; yours has 10,000"),
         ("U0STRANGER", "announce leadership Hi", "not in this center's directory"),
     ],
 )

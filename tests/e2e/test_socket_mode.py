@@ -8,7 +8,7 @@ from slack_bolt.adapter.socket_mode.internals import run_bolt_app
 from slack_sdk.socket_mode.request import SocketModeRequest
 from sqlalchemy import select
 
-from opsbot.announcements import AnnouncementRead
+from opsbot.announcements.models import AnnouncementRead
 
 
 def envelope(kind: str, payload: dict, attempt: int | None) -> SocketModeRequest:

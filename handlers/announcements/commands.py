@@ -1,4 +1,4 @@
-"""Announcements at the edge: `/ops announce`, its modal, the card, and the "Mark as read" button."""
+"""`/ops announce`, its form, and the "Mark as read" button."""
 
 from __future__ import annotations
 
@@ -8,29 +8,22 @@ from typing import Any
 from slack_bolt import Ack
 from slack_sdk import WebClient
 
+from handlers.announcements.card import MARK_READ
 from handlers.blocks import (
     Message,
-    actions,
-    button,
-    context,
-    header,
     modal,
-    section,
-    sections,
     select_input,
     text_input,
 )
 from handlers.catalogue import CommandHelp
 from handlers.edge import Edge
-from handlers.mrkdwn import channel_link, escape, md, slack_time
+from handlers.mrkdwn import channel_link, md
 from handlers.payloads import Click, Command, Payload, Submission
 from handlers.routes import Routes
-from handlers.wording import Wording
-from opsbot import announcements
+from opsbot.announcements import service as announcements
 from opsbot.errors import OpsError
 
 COMPOSE = "announcement.compose"
-MARK_READ = "announcement.read"
 PURPOSE = "purpose"
 TEXT = "text"
 
@@ -112,39 +105,3 @@ def register(routes: Routes, edge: Edge) -> None:
 
         edge.change(click, read)
         ack()
-
-
-def card(payload: Mapping[str, Any], *, say: Wording) -> Message:
-    """The living card in the channel: the text, who posted it, and who has read it so far."""
-    readers = payload["readers"]
-    read_line = (
-        md("Read by {count}: {names}", count=len(readers), names=", ".join(readers))
-        if readers
-        else md("No one has marked it as read yet.")
-    )
-    blocks = [
-        header(f"📣 Announcement {payload['number']}"),
-        *sections(escape(payload["text"])),
-        context(
-            md(
-                "From *{author}* · {at}",
-                author=payload["author_name"],
-                at=slack_time(payload["posted_at"], say.zone),
-            )
-        ),
-        section(read_line, accessory=button("Mark as read", MARK_READ, payload["number"])),
-    ]
-    text = md(
-        "Announcement {number} from {author}: {text}",
-        number=payload["number"],
-        author=payload["author_name"],
-        text=payload["text"],
-    )
-    return Message(text=text, blocks=blocks)
-
-
-def read_button(number: str) -> dict[str, Any]:
-    return actions(button("Mark as read", MARK_READ, number))
-
-
-RENDERERS = {"announcement.card": card}

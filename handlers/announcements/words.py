@@ -1,0 +1,11 @@
+"""What announcements say."""
+
+WORDS = {
+    "announcements.not_allowed": "Only supervisors, group leaders and above post announcements; you are a "
+    "{role}.",
+    "announcements.no_channel": "There is no `{channel}` channel in this center. Choose one of: {known}.",
+    "announcements.not_found": "There is no announcement {number}.",
+    "announcements.read_already": "You already marked {number} as read ({at}).",
+    "field.purpose": "channel",
+    "field.text": "announcement",
+}
