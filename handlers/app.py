@@ -18,11 +18,11 @@ from slack_sdk.http_retry.builtin_handlers import (
 
 from handlers import announcements, approvals, cases, catalogue, deadlines, home, ops
 from handlers.delivery import Renderer
-from handlers.edge import WORDS as EDGE_WORDS
 from handlers.edge import Edge, error_handler
 from handlers.payloads import misshapen
 from handlers.routes import Routes
 from handlers.wording import Wording, merged
+from handlers.words import WORDS as KERNEL_WORDS
 
 MODULES = (ops, announcements, cases, approvals, home, deadlines)
 
@@ -33,7 +33,7 @@ def command_help() -> list[catalogue.CommandHelp]:
 
 def wording(zone: tzinfo) -> Wording:
     """The catalogue of every module's words, showing times on the center's clock (`zone`)."""
-    edge_words = [EDGE_WORDS, catalogue.WORDS]
+    edge_words = [KERNEL_WORDS, catalogue.WORDS]
     return Wording(merged([*edge_words, *(getattr(module, "WORDS", {}) for module in MODULES)]), zone)
 
 

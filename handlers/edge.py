@@ -36,31 +36,6 @@ T = TypeVar("T")
 DIRECTORY_TTL = 30.0
 
 
-# The edge's own words: what every listener may answer.
-WORDS = {
-    "directory.not_in": "You are not in this center's directory, so opsbot can't act for you. Ask an admin "
-    "to add you (your Slack id is `{slack_id}`).",
-    "error.internal": "Something went wrong inside opsbot and nothing was changed. Please try again; if it "
-    "keeps happening, give an admin the reference `{reference}`.",
-    "form.date_unreadable": "Pick a date from the calendar.",
-    # People's input that a service's model refuses (`opsbot.inputs`); `what` is the field's term.
-    "input.required": "The {what} is required.",
-    "input.too_long": "The {what} holds up to {limit} characters; yours has {length}.",
-    "input.out_of_range": "The {what} is out of range.",
-    "input.not_a_number": "The {what} must be a number, not `{typed}`.",
-    "input.invalid": "The {what} is not something opsbot can use.",
-    # The center's roles.
-    "role.director": "director",
-    "role.deputy_director": "deputy director",
-    "role.manager": "manager",
-    "role.deputy_manager": "deputy manager",
-    "role.supervisor": "supervisor",
-    "role.group_leader": "group leader",
-    "role.specialist": "specialist",
-    "role.qc_inspector": "QC inspector",
-}
-
-
 class Redelivered(Exception):
     """Slack sent a request we already acted on; it is acknowledged and ignored."""
 

@@ -22,7 +22,7 @@ from opsbot.notices import Quote
 COMMAND = "/ops"
 WORDS = {
     "ops.deliveries_usage": "`/ops deliveries` takes nothing or `retry`, not `{typed}`.",
-    "admin.only": "Only opsbot's admins (named in the center file) can look after deliveries.",
+    "action.look_after_deliveries": "look after deliveries",
 }
 
 HELP = (
@@ -61,9 +61,7 @@ def deliveries(edge: Edge, command: Command, rest: str) -> Message:
     if rest.strip().lower() == "retry":
         count = edge.change(
             command,
-            lambda session, _d: admin.retry_failed_deliveries(
-                session, center=edge.center, slack_id=user, now=edge.now()
-            ),
+            lambda session, directory: admin.retry_failed_deliveries(session, edge.context(directory, user)),
         )
         return Message(
             text=md("{count} failed message(s) queued to be sent again.", count=count)
@@ -73,7 +71,7 @@ def deliveries(edge: Edge, command: Command, rest: str) -> Message:
     if rest.strip():
         raise InvalidInput("ops.deliveries_usage", typed=Quote(command.typed(rest)))
     backlog, failures = edge.read(
-        lambda session, _d: admin.delivery_report(session, center=edge.center, slack_id=user)
+        lambda session, directory: admin.delivery_report(session, edge.context(directory, user))
     )
     counts = ", ".join(
         f"{backlog.get(status, 0)} {status}" for status in ("pending", "sending", "sent", "failed")

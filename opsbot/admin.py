@@ -2,32 +2,30 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from sqlalchemy.orm import Session
 
 from opsbot import audit, outbox
-from opsbot.center import Center
-from opsbot.errors import NotAllowed
+from opsbot.context import Context
+from opsbot.permissions import IS_ADMIN, require
+
+LOOK_AFTER_DELIVERIES = "look_after_deliveries"
 
 
-def ensure_admin(center: Center, slack_id: str) -> None:
-    if slack_id not in center.admins:
-        raise NotAllowed("admin.only")
-
-
-def delivery_report(
-    session: Session, *, center: Center, slack_id: str
-) -> tuple[dict[str, int], list[outbox.Failure]]:
-    ensure_admin(center, slack_id)
+def delivery_report(session: Session, ctx: Context) -> tuple[dict[str, int], list[outbox.Failure]]:
+    require(IS_ADMIN, ctx, LOOK_AFTER_DELIVERIES)
     return outbox.backlog(session), outbox.recent_failures(session)
 
 
-def retry_failed_deliveries(session: Session, *, center: Center, slack_id: str, now: datetime) -> int:
-    ensure_admin(center, slack_id)
-    count = outbox.requeue_failed(session, now=now)
+def retry_failed_deliveries(session: Session, ctx: Context) -> int:
+    require(IS_ADMIN, ctx, LOOK_AFTER_DELIVERIES)
+    count = outbox.requeue_failed(session, now=ctx.now)
     if count:
         audit.record(
-            session, at=now, actor=slack_id, action="outbox.requeued", subject="outbox", after={"rows": count}
+            session,
+            at=ctx.now,
+            actor=ctx.actor,
+            action="outbox.requeued",
+            subject="outbox",
+            after={"rows": count},
         )
     return count

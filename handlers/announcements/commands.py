@@ -21,7 +21,9 @@ from handlers.mrkdwn import channel_link, md
 from handlers.payloads import Click, Command, Payload, Submission
 from handlers.routes import Routes
 from opsbot.announcements import service as announcements
+from opsbot.announcements.service import ANNOUNCE, MAY_ANNOUNCE
 from opsbot.errors import OpsError
+from opsbot.permissions import require
 
 COMPOSE = "announcement.compose"
 PURPOSE = "purpose"
@@ -57,7 +59,7 @@ def confirmation(posted: announcements.Posted) -> Message:
 
 def check_author(edge: Edge, user: str) -> None:
     """Refuse before the form opens, not after it is filled in."""
-    edge.read(lambda _session, directory: announcements.ensure_may_announce(directory, user))
+    edge.read(lambda _session, directory: require(MAY_ANNOUNCE, edge.context(directory, user), ANNOUNCE))
 
 
 def open_compose(edge: Edge, client: WebClient, command: Command, purpose: str | None) -> None:

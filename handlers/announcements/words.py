@@ -1,8 +1,7 @@
 """What announcements say."""
 
 WORDS = {
-    "announcements.not_allowed": "Only supervisors, group leaders and above post announcements; you are a "
-    "{role}.",
+    "action.announce": "post announcements",
     "announcements.no_channel": "There is no `{channel}` channel in this center. Choose one of: {known}.",
     "announcements.not_found": "There is no announcement {number}.",
     "announcements.read_already": "You already marked {number} as read ({at}).",

@@ -13,18 +13,17 @@ from opsbot import audit, outbox
 from opsbot.announcements.models import INSERT, Announcement, AnnouncementRead
 from opsbot.context import Context
 from opsbot.db import insert_ignoring_conflict
-from opsbot.directory import Directory
-from opsbot.errors import InvalidInput, NotAllowed, NotFound
+from opsbot.errors import InvalidInput, NotFound
 from opsbot.inputs import Input, Words, parse
-from opsbot.notices import Quote, Term, Time
+from opsbot.notices import Quote, Time
 from opsbot.numbering import next_number
+from opsbot.permissions import at_least, require
 from opsbot.roles import Role
 
 KIND = "ANN"
 CARD = "announcement.card"
 # One Block Kit section holds 3,000 characters; the card keeps the text in one section.
 MAX_TEXT = 3000
-MIN_ROLE = Role.SUPERVISOR
 
 
 @dataclass(frozen=True)
@@ -46,15 +45,13 @@ class Announcing(Input):
         return Quote(purpose.lstrip("#").lower())
 
 
-def ensure_may_announce(directory: Directory, slack_id: str) -> None:
-    person = directory.member(slack_id)
-    if person.role.rank < MIN_ROLE.rank:
-        raise NotAllowed("announcements.not_allowed", role=Term(f"role.{person.role.value}"))
+MAY_ANNOUNCE = at_least(Role.SUPERVISOR)
+ANNOUNCE = "announce"
 
 
 def announce(session: Session, ctx: Context, *, purpose: str, text: str) -> Posted:
     """The actor posts `text` to the center's channel for `purpose`."""
-    ensure_may_announce(ctx.directory, ctx.actor)
+    require(MAY_ANNOUNCE, ctx, ANNOUNCE)
     given = parse(Announcing, {"purpose": purpose, "text": text})
     channels = ctx.center.channels.by_purpose()
     if given.purpose not in channels:
