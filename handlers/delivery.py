@@ -1,11 +1,11 @@
 """Delivery of the outbox through slack_sdk: claim, render, send, mark — never one row twice.
 
-Every retry is the outbox's own; the client waits for nothing inside a call. A 429 puts the row back until
-its Retry-After has passed, without using up an attempt (Slack refused the call unseen). A 5xx or a transient
-error puts it back with a growing backoff; after `outbox.MAX_ATTEMPTS` it is marked failed and logged. Slack
-out of reach, or refusing the token, holds rows back for as long as that lasts. Before a row is sent again,
-the channel is searched for a message carrying the row's id in its metadata, so a send whose answer was lost
-is not doubled.
+Every retry is the outbox's own; the client waits for nothing inside a call. A 429 puts the row back until its
+Retry-After has passed, without using up an attempt (Slack refused the call unseen). A 5xx or a transient
+error puts it back with a growing backoff; after `deliveries.MAX_ATTEMPTS` it is marked failed and logged.
+Slack out of reach, or refusing the token, holds rows back for as long as that lasts. Before a row is sent
+again, the channel is searched for a message carrying the row's id in its metadata, so a send whose answer was
+lost is not doubled.
 
 A worker calls Slack for a row only while it owns the row: before each call it renews its lease under its
 claim's token, and it marks the row under that token too. A worker whose lease ran out and whose row another
@@ -28,7 +28,7 @@ from slack_sdk.errors import SlackApiError, SlackRequestError
 from slack_sdk.web import SlackResponse
 
 from handlers.blocks import Message
-from opsbot import outbox
+from opsbot import deliveries, outbox
 from opsbot.clock import Clock
 from opsbot.db import Database
 
@@ -115,10 +115,10 @@ class Deliverer:
     def deliver_once(self, limit: int = 50) -> Report:
         """Claim what is due (one row per channel) and send it."""
         with self.db.reading() as session:
-            if not outbox.anything_due(session, now=self.clock.now()):
+            if not deliveries.anything_due(session, now=self.clock.now()):
                 return Report()
         with self.db.transaction() as session:
-            claims = outbox.claim_due(
+            claims = deliveries.claim_due(
                 session,
                 now=self.clock.now(),
                 lease=self.lease,
@@ -132,8 +132,8 @@ class Deliverer:
                 # Slack cannot be asked: hand the rest back untried rather than wait on each in turn.
                 with self.db.transaction() as session:
                     for untried in claims[index + 1 :]:
-                        with suppress(outbox.LeaseLost):  # another worker has it: nothing to give back
-                            outbox.release(session, untried, now=self.clock.now(), wait=self._outage_wait)
+                        with suppress(deliveries.LeaseLost):  # another worker has it: nothing to give back
+                            deliveries.release(session, untried, now=self.clock.now(), wait=self._outage_wait)
                 report.retrying += 1
                 break
             self._outage_wait = timedelta(0)
@@ -162,10 +162,10 @@ class Deliverer:
                 time.sleep(0.2)  # only paced channels are left: wait for their next token
         return total
 
-    def _deliver(self, claim: outbox.Claim) -> outbox.Status | object:
+    def _deliver(self, claim: deliveries.Claim) -> outbox.Status | object:
         try:
             return self._attempt(claim)
-        except outbox.LeaseLost:
+        except deliveries.LeaseLost:
             log.warning(
                 "outbox row %s to %s: this worker's lease ran out and another worker took it over; "
                 "leaving it to that worker",
@@ -174,11 +174,11 @@ class Deliverer:
             )
             return TAKEN_OVER
 
-    def _attempt(self, claim: outbox.Claim) -> outbox.Status | object:
-        if outbox.composed_on_delivery(claim.kind):
+    def _attempt(self, claim: deliveries.Claim) -> outbox.Status | object:
+        if deliveries.composed_on_delivery(claim.kind):
             try:
                 with self.db.reading() as session:
-                    claim = outbox.compose(session, claim, now=self.clock.now())
+                    claim = deliveries.compose(session, claim, now=self.clock.now())
             except Exception as exc:  # a composer's failure fails its row alone
                 log.exception("outbox row %s (%s) could not be composed", claim.id, claim.kind)
                 return self._fail(claim, f"composing failed: {exc!r}")
@@ -186,7 +186,7 @@ class Deliverer:
         self._recent_channels.add(claim.channel)
         try:
             channel, ts = self._send(claim)
-        except outbox.LeaseLost:
+        except deliveries.LeaseLost:
             raise
         except SlackApiError as exc:
             error = str(exc.response.get("error", "unknown_error"))
@@ -204,18 +204,18 @@ class Deliverer:
             log.exception("outbox row %s (%s) could not be rendered", claim.id, claim.kind)
             return self._fail(claim, f"rendering failed: {exc!r}")
         with self.db.transaction() as session:
-            outbox.mark_sent(session, claim, now=self.clock.now(), channel=channel, ts=ts)
+            deliveries.mark_sent(session, claim, now=self.clock.now(), channel=channel, ts=ts)
         return outbox.Status.SENT
 
-    def _send(self, claim: outbox.Claim) -> tuple[str, str | None]:
+    def _send(self, claim: deliveries.Claim) -> tuple[str, str | None]:
         rendered = self.renderers[claim.kind](claim.payload)
         if claim.method == outbox.Method.HOME:
             self._ask(claim, self.client.views_publish, user_id=claim.channel, view=rendered)
             return claim.channel, None
         assert isinstance(rendered, Message)
         with self.db.reading() as session:
-            living = outbox.posted_message(session, claim.message_key) if claim.message_key else None
-            parent = outbox.posted_message(session, claim.thread_key) if claim.thread_key else None
+            living = deliveries.posted_message(session, claim.message_key) if claim.message_key else None
+            parent = deliveries.posted_message(session, claim.thread_key) if claim.thread_key else None
         if living is not None:
             self._ask(
                 claim,
@@ -249,16 +249,16 @@ class Deliverer:
         return str(answer["channel"]), str(answer["ts"])
 
     def _ask(
-        self, claim: outbox.Claim, call: Callable[..., SlackResponse], **arguments: Any
+        self, claim: deliveries.Claim, call: Callable[..., SlackResponse], **arguments: Any
     ) -> SlackResponse:
         """One Web API call for the row, made only if this worker still owns it: the lease is checked and
-        renewed first (`outbox.LeaseLost` if another worker took the row over), so it cannot run out while
+        renewed first (`deliveries.LeaseLost` if another worker took the row over), so it cannot run out while
         the call is under way: a call waits at most the client's timeout, which is shorter than the lease."""
         with self.db.transaction() as session:
-            outbox.renew(session, claim, now=self.clock.now(), lease=self.lease)
+            deliveries.renew(session, claim, now=self.clock.now(), lease=self.lease)
         return call(**arguments)
 
-    def _conversation(self, claim: outbox.Claim) -> str:
+    def _conversation(self, claim: deliveries.Claim) -> str:
         """A person's id becomes the bot's direct-message channel with them, so their messages can be
         searched like any channel's."""
         target = claim.channel
@@ -269,7 +269,7 @@ class Deliverer:
             self._dm_channels[target] = opened["channel"]["id"]
         return self._dm_channels[target]
 
-    def _already_posted(self, claim: outbox.Claim, channel: str, thread_ts: str | None) -> str | None:
+    def _already_posted(self, claim: deliveries.Claim, channel: str, thread_ts: str | None) -> str | None:
         cursor = None
         seen = 0
         while seen < RECONCILE_DEPTH:
@@ -306,37 +306,37 @@ class Deliverer:
                 return None
         return None
 
-    def _wait_for_slack(self, claim: outbox.Claim, error: str) -> object:
+    def _wait_for_slack(self, claim: deliveries.Claim, error: str) -> object:
         """Slack can't be asked: the row waits without using up its attempts, however long that lasts (a
         resend after a lost answer is caught by the channel search), and each round waits longer."""
         self._outage_wait = min(MAX_OUTAGE_WAIT, max(timedelta(seconds=1), self._outage_wait * 2))
         with self.db.transaction() as session:
-            outbox.release(session, claim, now=self.clock.now(), wait=self._outage_wait, error=error)
+            deliveries.release(session, claim, now=self.clock.now(), wait=self._outage_wait, error=error)
         log.warning("outbox row %s to %s waits for Slack: %s", claim.id, claim.channel, error)
         return UNREACHABLE
 
-    def _wait_out_rate_limit(self, claim: outbox.Claim, response: SlackResponse) -> outbox.Status:
+    def _wait_out_rate_limit(self, claim: deliveries.Claim, response: SlackResponse) -> outbox.Status:
         """Slack refused the call without acting on it (429): the row waits out Retry-After in the database,
         where no lease runs out, and the channel behind it waits too. It uses up no attempt: being told to
         slow down says nothing about the row, and a busy channel must not fail its messages."""
         seconds = retry_after(response)
         with self.db.transaction() as session:
-            outbox.release(session, claim, now=self.clock.now(), wait=timedelta(seconds=seconds))
+            deliveries.release(session, claim, now=self.clock.now(), wait=timedelta(seconds=seconds))
         log.info("outbox row %s to %s waits %d s: Slack answered 429", claim.id, claim.channel, seconds)
         return outbox.Status.PENDING
 
-    def _retry(self, claim: outbox.Claim, error: str) -> outbox.Status:
+    def _retry(self, claim: deliveries.Claim, error: str) -> outbox.Status:
         with self.db.transaction() as session:
-            status = outbox.mark_retry(session, claim, now=self.clock.now(), error=error)
+            status = deliveries.mark_retry(session, claim, now=self.clock.now(), error=error)
         if status is outbox.Status.FAILED:
             log.error("outbox row %s to %s failed for good: %s", claim.id, claim.channel, error)
         else:
             log.warning("outbox row %s to %s will be retried: %s", claim.id, claim.channel, error)
         return status
 
-    def _fail(self, claim: outbox.Claim, error: str) -> outbox.Status:
+    def _fail(self, claim: deliveries.Claim, error: str) -> outbox.Status:
         with self.db.transaction() as session:
-            outbox.mark_failed(session, claim, error=error)
+            deliveries.mark_failed(session, claim, error=error)
         log.error("outbox row %s (%s) to %s failed: %s", claim.id, claim.kind, claim.channel, error)
         return outbox.Status.FAILED
 

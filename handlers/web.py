@@ -26,7 +26,7 @@ from waitress import wasyncore
 from waitress.server import create_server
 
 from handlers.payloads import misshapen
-from opsbot import outbox
+from opsbot import deliveries
 from opsbot.db import Database
 
 log = logging.getLogger(__name__)
@@ -162,7 +162,7 @@ def _answer_bolt(start_response: StartResponse, response: BoltResponse) -> Itera
 def health(db: Database) -> tuple[str, dict[str, Any]]:
     try:
         with db.reading() as session:
-            backlog = outbox.backlog(session)
+            backlog = deliveries.backlog(session)
     except SQLAlchemyError as exc:
         log.error("health check: database unreachable: %s", exc)
         return "503 Service Unavailable", {"status": "down", "database": "unreachable"}

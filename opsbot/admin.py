@@ -4,21 +4,21 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from opsbot import audit, outbox
+from opsbot import audit, deliveries
 from opsbot.context import Context
 from opsbot.permissions import IS_ADMIN, require
 
 LOOK_AFTER_DELIVERIES = "look_after_deliveries"
 
 
-def delivery_report(session: Session, ctx: Context) -> tuple[dict[str, int], list[outbox.Failure]]:
+def delivery_report(session: Session, ctx: Context) -> tuple[dict[str, int], list[deliveries.Failure]]:
     require(IS_ADMIN, ctx, LOOK_AFTER_DELIVERIES)
-    return outbox.backlog(session), outbox.recent_failures(session)
+    return deliveries.backlog(session), deliveries.recent_failures(session)
 
 
 def retry_failed_deliveries(session: Session, ctx: Context) -> int:
     require(IS_ADMIN, ctx, LOOK_AFTER_DELIVERIES)
-    count = outbox.requeue_failed(session, now=ctx.now)
+    count = deliveries.requeue_failed(session, now=ctx.now)
     if count:
         audit.record(
             session,

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
-from opsbot import outbox
+from opsbot import deliveries, outbox
 from opsbot.announcements.models import Announcement, AnnouncementRead
 from opsbot.approvals.queries import waiting_for
 from opsbot.approvals.records import delegations_in_force
@@ -245,4 +245,4 @@ def compose(session: Session, slack_id: str, now: datetime) -> dict[str, Any]:
     return my_work(session, load_directory(session), slack_id, now, settings)
 
 
-outbox.compose_on_delivery(outbox.HOME_KIND, compose)
+deliveries.compose_on_delivery(outbox.HOME_KIND, compose)

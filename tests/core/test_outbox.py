@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import event, select
 
-from opsbot import outbox
+from opsbot import deliveries, outbox
 from opsbot.home import HomeSettings
 from opsbot.outbox import Notification, Status
 from tests.conftest import ON_POSTGRES
@@ -23,10 +23,10 @@ def add(db, clock, to, key, **extra):
 def claim(db, clock, **extra):
     """Claim as a worker does, then compose what is composed on delivery, after the claim committed."""
     with db.transaction() as session:
-        claims = outbox.claim_due(session, now=clock.now(), lease=LEASE, **extra)
+        claims = deliveries.claim_due(session, now=clock.now(), lease=LEASE, **extra)
     with db.reading() as session:
         return [
-            outbox.compose(session, c, now=clock.now()) if outbox.composed_on_delivery(c.kind) else c
+            deliveries.compose(session, c, now=clock.now()) if deliveries.composed_on_delivery(c.kind) else c
             for c in claims
         ]
 
@@ -48,7 +48,7 @@ def test_one_row_per_channel_at_a_time_in_order(db, clock):
     assert [c.payload["n"] for c in first] == ["a1", "b1"]
     assert claim(db, clock) == []  # a1 is being sent: a2 waits behind it
     with db.transaction() as session:
-        outbox.mark_sent(session, first[0], now=clock.now(), channel="C1", ts="1.1")
+        deliveries.mark_sent(session, first[0], now=clock.now(), channel="C1", ts="1.1")
     assert [c.payload["n"] for c in claim(db, clock)] == ["a2"]
 
 
@@ -63,12 +63,12 @@ def test_a_lapsed_lease_is_claimed_again_as_a_retry(db, clock):
 
 def test_retries_back_off_and_end_in_failure(db, clock):
     add(db, clock, "C1", "a1")
-    for attempt in range(1, outbox.MAX_ATTEMPTS + 1):
+    for attempt in range(1, deliveries.MAX_ATTEMPTS + 1):
         (row,) = claim(db, clock)
         assert row.attempts == attempt
         with db.transaction() as session:
-            status = outbox.mark_retry(session, row, now=clock.now(), error="slack answered 503")
-        if attempt < outbox.MAX_ATTEMPTS:
+            status = deliveries.mark_retry(session, row, now=clock.now(), error="slack answered 503")
+        if attempt < deliveries.MAX_ATTEMPTS:
             assert status is Status.PENDING
             assert claim(db, clock) == []  # not due yet
             clock.advance(timedelta(minutes=6))
@@ -96,7 +96,7 @@ def test_concurrent_claimers_never_share_a_row(db, clock):
             for row in claim(db, clock, limit=5):
                 claimed.append(row.id)
                 with db.transaction() as session:
-                    outbox.mark_sent(session, row, now=clock.now(), channel=row.channel, ts="1.0")
+                    deliveries.mark_sent(session, row, now=clock.now(), channel=row.channel, ts="1.0")
 
     threads = [threading.Thread(target=worker) for _ in range(6)]
     for thread in threads:
@@ -113,20 +113,20 @@ def test_a_claim_taken_over_can_neither_renew_nor_mark(db, clock):
     (taker,) = claim(db, clock)  # another worker, once the first one's lease ran out
     assert taker.id == lapsed.id and taker.token != lapsed.token
     steps = [
-        lambda session: outbox.renew(session, lapsed, now=clock.now(), lease=LEASE),
-        lambda session: outbox.mark_sent(session, lapsed, now=clock.now(), channel="C1", ts="1.1"),
-        lambda session: outbox.mark_retry(session, lapsed, now=clock.now(), error="slack answered 503"),
-        lambda session: outbox.mark_failed(session, lapsed, error="refused"),
-        lambda session: outbox.release(session, lapsed, now=clock.now()),
+        lambda session: deliveries.renew(session, lapsed, now=clock.now(), lease=LEASE),
+        lambda session: deliveries.mark_sent(session, lapsed, now=clock.now(), channel="C1", ts="1.1"),
+        lambda session: deliveries.mark_retry(session, lapsed, now=clock.now(), error="slack answered 503"),
+        lambda session: deliveries.mark_failed(session, lapsed, error="refused"),
+        lambda session: deliveries.release(session, lapsed, now=clock.now()),
     ]
     for step in steps:
-        with pytest.raises(outbox.LeaseLost), db.transaction() as session:
+        with pytest.raises(deliveries.LeaseLost), db.transaction() as session:
             step(session)
     with db.reading() as session:
         row = session.scalars(select(Notification)).one()
     assert (row.status, row.lease_token, row.attempts) == (Status.SENDING, taker.token, 2)
     with db.transaction() as session:
-        outbox.mark_sent(session, taker, now=clock.now(), channel="C1", ts="1.1")
+        deliveries.mark_sent(session, taker, now=clock.now(), channel="C1", ts="1.1")
     assert statuses(db) == [Status.SENT]
 
 
@@ -135,7 +135,7 @@ def test_a_renewed_lease_is_not_taken_over(db, clock):
     (held,) = claim(db, clock)
     clock.advance(LEASE - timedelta(seconds=1))
     with db.transaction() as session:
-        outbox.renew(session, held, now=clock.now(), lease=LEASE)
+        deliveries.renew(session, held, now=clock.now(), lease=LEASE)
     clock.advance(timedelta(seconds=2))  # past the first lease, within the renewed one
     assert claim(db, clock) == []
     clock.advance(LEASE)
@@ -148,7 +148,7 @@ def test_a_lapsed_lease_is_still_the_claims_until_another_worker_claims_the_row(
     (slow,) = claim(db, clock)
     clock.advance(LEASE * 2)
     with db.transaction() as session:
-        outbox.renew(session, slow, now=clock.now(), lease=LEASE)
+        deliveries.renew(session, slow, now=clock.now(), lease=LEASE)
     assert claim(db, clock) == []
 
 
@@ -160,7 +160,7 @@ def test_a_change_queues_one_home_for_each_person_who_opened_theirs_in_one_state
             outbox.home_opened(session, person, now=clock.now(), settings=settings)
     for opened in claim(loaded, clock):  # the Homes published on opening
         with loaded.transaction() as session:
-            outbox.mark_sent(session, opened, now=clock.now(), channel=opened.channel, ts=None)
+            deliveries.mark_sent(session, opened, now=clock.now(), channel=opened.channel, ts=None)
     statements = []
     with loaded.transaction() as session:
         event.listen(session.connection(), "before_cursor_execute", lambda *args: statements.append(args[2]))

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 import bot
 from fakeslack import FakeSlack
 from handlers.web import WebServer, wsgi_app
-from opsbot import outbox
+from opsbot import deliveries, outbox
 from opsbot.center import Center
 from opsbot.clock import Clock, FrozenClock, ShiftedClock
 from opsbot.schema import metadata
@@ -76,7 +76,7 @@ class Running:
                 return False
             self.bot.deliverer.drain()
             with self.db.reading() as session:
-                backlog = outbox.backlog(session)
+                backlog = deliveries.backlog(session)
             return not backlog.get(outbox.Status.PENDING) and not backlog.get(outbox.Status.SENDING)
 
         self.slack.wait_for(settled)

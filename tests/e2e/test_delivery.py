@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 import bot
 from handlers.delivery import Pacer
-from opsbot import outbox
+from opsbot import deliveries, outbox
 from opsbot.clock import FrozenClock
 from opsbot.outbox import Notification, Status
 from tests.e2e.conftest import settings_for
@@ -100,7 +100,7 @@ def test_a_long_outage_uses_up_no_attempts(worker, slack, clock: FrozenClock):
     """Slack away for hours: rows keep waiting, none is failed, and each goes once when it is back."""
     slack.go_down()
     enqueue(worker, "C0INTAKE", 1)
-    for _ in range(outbox.MAX_ATTEMPTS * 3):
+    for _ in range(deliveries.MAX_ATTEMPTS * 3):
         assert worker.deliverer.deliver_once().sent == 0
         clock.advance(timedelta(minutes=5))
     with worker.db.reading() as session:
@@ -115,9 +115,9 @@ def test_a_long_outage_uses_up_no_attempts(worker, slack, clock: FrozenClock):
 
 
 def test_a_refused_token_holds_every_row_back(worker, slack, clock: FrozenClock):
-    slack.fail_next("chat.postMessage", status=200, error="invalid_auth", times=outbox.MAX_ATTEMPTS + 2)
+    slack.fail_next("chat.postMessage", status=200, error="invalid_auth", times=deliveries.MAX_ATTEMPTS + 2)
     enqueue(worker, "C0INTAKE", 1)
-    for _ in range(outbox.MAX_ATTEMPTS + 2):
+    for _ in range(deliveries.MAX_ATTEMPTS + 2):
         worker.deliverer.deliver_once()
         clock.advance(timedelta(minutes=2))
     assert statuses(worker) == ["pending"]
