@@ -35,7 +35,8 @@ import bot
 from opsbot.cases.models import Case
 from opsbot.center import load_center
 from opsbot.db import Database
-from opsbot.deadline_sweep import About, Firing, PendingNotice, Sweeping, sweep_deadlines
+from opsbot.deadline_digests import PendingNotice
+from opsbot.deadline_sweep import About, Firing, Sweeping, sweep_deadlines
 from opsbot.deadlines import Deadline, next_action, plan_of
 from opsbot.directory import sync_directory
 from opsbot.ladders import DEFAULT_LADDERS

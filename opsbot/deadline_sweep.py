@@ -18,19 +18,18 @@ from __future__ import annotations
 import logging
 import time
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import Any
 
-from sqlalchemy import JSON, String, bindparam, delete, insert, select, text, update
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy import bindparam, select, text, update
+from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
-from opsbot import audit, outbox
-from opsbot.audit import SYSTEM
 from opsbot.center import Center
-from opsbot.db import Base, BigId, Database, UTCDateTime
+from opsbot.db import Database
+from opsbot.deadline_digests import PendingNotice, add_lines, digest_lines, send_digests, top_of_chain
+from opsbot.deadline_hooks import About, Firing, SubjectHooks, Sweeping
 from opsbot.deadlines import Deadline, next_action, upcoming
 from opsbot.directory import Directory, load_directory
 from opsbot.escalation import escalation_target, function_holder
@@ -53,68 +52,6 @@ REST = 1.0
 CHUNK = 10
 # A step firing this long after it fell says so: its sweep ran late (downtime, a stalled worker).
 LATE_AFTER = timedelta(minutes=5)
-DIGEST = "deadline.digest"
-
-
-class PendingNotice(Base):
-    """The lines one batch has for someone to be told by this run's digest; sent, with the others for them,
-    after the run."""
-
-    __tablename__ = "deadline_notices"
-
-    id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    recipient: Mapped[str] = mapped_column(String(32))
-    # A list of lines; a row left by a run before they were gathered per batch holds one line.
-    lines: Mapped[list[dict[str, Any]]] = mapped_column("notice", JSON)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
-
-
-@dataclass(frozen=True)
-class Sweeping:
-    """What a run knows: the center, who is who, and the instant it runs at."""
-
-    center: Center
-    directory: Directory
-    now: datetime
-
-
-@dataclass(frozen=True)
-class About:
-    """A subject as its deadlines see it."""
-
-    reference: str
-    summary: str
-    owner: str | None
-    unit: str | None = None
-    # People with a part in the subject, whom an escalation passes over (the requester, other approvers).
-    parties: frozenset[str] = frozenset()
-
-
-@dataclass(frozen=True)
-class Firing:
-    step: LadderStep
-    falls: datetime
-    late: bool
-    # The people the step names, resolved (owner, superior, a role's holder, …), each with its target word.
-    people: tuple[tuple[str, str], ...]
-    channels: tuple[str, ...] = ()
-    details: dict[str, Any] = field(default_factory=dict)
-
-
-class SubjectHooks(Protocol):
-    """What a subject kind does for its deadlines."""
-
-    def claim(self, session: Session, sweeping: Sweeping, ids: Sequence[int]) -> Mapping[int, Any]:
-        """Lock and load the subjects without waiting; a subject held by a change right now is left out."""
-        ...
-
-    def about(self, session: Session, sweeping: Sweeping, subject: Any, deadline: Deadline) -> About: ...
-
-    def fire(
-        self, session: Session, sweeping: Sweeping, subject: Any, deadline: Deadline, firing: Firing
-    ) -> set[str]:
-        """Do what the step means for the subject; return whom it told itself (the rest get the digest)."""
-        ...
 
 
 def sweep_deadlines(
@@ -211,7 +148,7 @@ def _fire_batch(
     if moved:
         _write_moves(session, moved)
     if lines:
-        _add_lines(session, lines, sweeping.now)
+        add_lines(session, lines, sweeping.now)
     return handled, fired
 
 
@@ -235,7 +172,6 @@ _WRITE_MOVES_PG = text(
     "AS m(key, steps_fired, repeats_fired, next_action_at, escalated_to, topped_at) "
     "WHERE deadlines.id = m.key"
 )
-_ADD_LINES = insert(PendingNotice.__table__)  # type: ignore[arg-type]
 
 
 def _move(deadline: Deadline, **values: Any) -> None:
@@ -249,17 +185,6 @@ def _write_moves(session: Session, moved: list[Deadline]) -> None:
         session.connection().execute(_WRITE_MOVES_PG, {key: [row[key] for row in rows] for key in rows[0]})
     else:
         session.connection().execute(_WRITE_MOVES, rows)
-
-
-def _add_lines(session: Session, lines: list[tuple[str, dict[str, Any]]], now: datetime) -> None:
-    """The batch's lines for the digests, one row per recipient: the rows cost more than what they hold."""
-    by_recipient: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for recipient, notice in lines:
-        by_recipient[recipient].append(notice)
-    session.connection().execute(
-        _ADD_LINES,
-        [{"recipient": r, "notice": notices, "created_at": now} for r, notices in by_recipient.items()],
-    )
 
 
 def _fire_due_steps(
@@ -288,13 +213,13 @@ def _fire_due_steps(
         about = hook.about(session, sweeping, subject, deadline)
         firing = _resolve(step, max(falls, scheduled), about, deadline, sweeping)
         told = hook.fire(session, sweeping, subject, deadline, firing)
-        lines.extend(_digest_lines(deadline, about, firing, told))
+        lines.extend(digest_lines(deadline, about, firing, told))
         escalated = [person for person, word in firing.people if word in ("superior", "next_level")]
         if step.do == "escalate" and escalated:
             _move(deadline, escalated_to=escalated[-1])
         if _reached_the_top(step, firing):
             _move(deadline, topped_at=now)
-            lines.append(_top_of_chain(session, deadline, about, sweeping))
+            lines.append(top_of_chain(session, deadline, about, sweeping))
         _move(deadline, next_action_at=next_action(deadline))
         fired += 1
     return fired
@@ -374,91 +299,3 @@ def _reached_the_top(step: LadderStep, firing: Firing) -> bool:
     goes_up = any(target in ("superior", "next_level") for target in step.to)
     went_up = any(word in ("superior", "next_level") for _, word in firing.people)
     return goes_up and not went_up
-
-
-def _notice(
-    code: str, deadline: Deadline, about: About, firing: Firing | None, **extra: Any
-) -> dict[str, Any]:
-    return {
-        "code": code,
-        "kind": deadline.subject_kind,
-        "clock": deadline.clock,
-        "subject": about.reference,
-        "summary": about.summary,
-        "owner": about.owner,
-        "due": deadline.due_at.isoformat(),
-        "late": bool(firing and firing.late),
-        "falls": firing.falls.isoformat() if firing else None,
-        **extra,
-    }
-
-
-def _digest_lines(
-    deadline: Deadline, about: About, firing: Firing, told: set[str]
-) -> list[tuple[str, dict[str, Any]]]:
-    code = f"deadline.{firing.step.do}"
-    lines = [
-        (person, _notice(code, deadline, about, firing, to=word))
-        for person, word in firing.people
-        if person not in told
-    ]
-    lines += [
-        (channel, _notice(code, deadline, about, firing, to="channel"))
-        for channel in firing.channels
-        if channel not in told
-    ]
-    return lines
-
-
-def _top_of_chain(
-    session: Session, deadline: Deadline, about: About, sweeping: Sweeping
-) -> tuple[str, dict[str, Any]]:
-    """No one is left above: leadership is told, once, and the ladder stops here."""
-    audit.record(
-        session,
-        at=sweeping.now,
-        actor=SYSTEM,
-        action="deadline.top_of_chain",
-        subject=about.reference,
-        after={"clock": deadline.clock, "cycle": deadline.cycle, "owner": about.owner},
-    )
-    return (
-        sweeping.center.channels.leadership,
-        _notice("deadline.top_of_chain", deadline, about, None, to="channel"),
-    )
-
-
-def send_digests(db: Database, now: datetime) -> int:
-    """Everything the runs gathered for each person (or channel), as one message each."""
-    with db.transaction() as session:
-        # Taken and deleted in one statement; lines another sweep holds right now are left to it.
-        taken = sorted(session.connection().execute(_TAKE_LINES).all(), key=lambda row: int(row.id))
-        by_recipient: dict[str, list[Any]] = defaultdict(list)
-        for row in taken:
-            by_recipient[row.recipient].append(row)
-        outbox.notify_all(
-            session,
-            [
-                outbox.Note(
-                    to=recipient,
-                    kind=DIGEST,
-                    payload={"notices": [line for row in rows for line in _listed(row.notice)]},
-                    key=f"deadline:digest:{recipient}:{rows[0].id}",
-                )
-                for recipient, rows in by_recipient.items()
-            ],
-            now=now,
-        )
-    return len(by_recipient)
-
-
-def _listed(lines: Any) -> list[dict[str, Any]]:
-    return lines if isinstance(lines, list) else [lines]
-
-
-_LINES = PendingNotice.__table__
-_TAKE_LINES = (
-    delete(_LINES)  # type: ignore[arg-type]
-    .where(_LINES.c.id.in_(select(_LINES.c.id).with_for_update(skip_locked=True)))
-    .returning(_LINES.c.id, _LINES.c.recipient, _LINES.c.notice)
-)

@@ -2,7 +2,7 @@
 
 from opsbot import (
     audit,
-    deadline_sweep,
+    deadline_digests,
     deadlines,
     directory,
     inbound,
@@ -21,7 +21,7 @@ MODULES = (
     announcement_models,
     audit,
     deadlines,
-    deadline_sweep,
+    deadline_digests,
     directory,
     inbound,
     numbering,

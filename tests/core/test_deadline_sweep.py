@@ -13,7 +13,8 @@ from sqlalchemy import func, select
 from opsbot import deadlines
 from opsbot.audit import AuditEntry
 from opsbot.clock import FrozenClock
-from opsbot.deadline_sweep import About, Firing, PendingNotice, Sweeping, sweep_deadlines
+from opsbot.deadline_digests import PendingNotice
+from opsbot.deadline_sweep import About, Firing, Sweeping, sweep_deadlines
 from opsbot.deadlines import Deadline
 from opsbot.ladders import LadderStep
 from opsbot.outbox import Notification
