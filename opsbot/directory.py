@@ -7,7 +7,7 @@ rows, so rules (approval chains, escalation targets) take it as an argument and 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import Boolean, ForeignKey, String, select
@@ -48,10 +48,6 @@ class Member:
     role: Role
     unit: str
     reports_to: str | None
-
-    @property
-    def mention(self) -> str:
-        return f"<@{self.slack_id}>"
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,68 +161,68 @@ def sync_directory(
 ) -> SyncReport:
     """Make the directory match the center file. Idempotent: a second run changes nothing and audits nothing.
     People and units missing from the file are deactivated, never deleted, so old records still name them."""
-    counts = {"added": 0, "changed": 0, "deactivated": 0}
-
-    def upsert(row: UnitRow | PersonRow | None, subject: str, wanted: dict[str, object], make: type) -> None:
-        if row is None:
-            session.add(make(**wanted, active=True))
-            audit.record(
-                session, at=now, actor=actor, action="directory.added", subject=subject, after=wanted
-            )
-            counts["added"] += 1
-            return
-        before = {name: getattr(row, name) for name in wanted} | {"active": row.active}
-        after = wanted | {"active": True}
-        if before != after:
-            for name, value in after.items():
-                setattr(row, name, value)
-            audit.record(
-                session,
-                at=now,
-                actor=actor,
-                action="directory.changed",
-                subject=subject,
-                before=before,
-                after=after,
-            )
-            counts["changed"] += 1
-
-    def deactivate(rows: list[UnitRow] | list[PersonRow], keep: set[str], subject_of: str) -> None:
-        for row in rows:
-            ident = row.key if isinstance(row, UnitRow) else row.slack_id
-            if row.active and ident not in keep:
-                row.active = False
-                audit.record(
-                    session,
-                    at=now,
-                    actor=actor,
-                    action="directory.deactivated",
-                    subject=f"{subject_of}:{ident}",
-                    before={"active": True},
-                    after={"active": False},
-                )
-                counts["deactivated"] += 1
-
+    sync = _Sync(session, now, actor)
     units = {row.key: row for row in session.scalars(select(UnitRow))}
     for unit, parent in center.all_units():
-        upsert(
-            units.get(unit.key),
-            f"unit:{unit.key}",
-            {"key": unit.key, "name": unit.name, "parent_key": parent},
-            UnitRow,
-        )
+        wanted = {"key": unit.key, "name": unit.name, "parent_key": parent}
+        sync.upsert(units.get(unit.key), f"unit:{unit.key}", wanted, UnitRow)
     session.flush()
     people = {row.slack_id: row for row in session.scalars(select(PersonRow))}
     for person in center.people:
-        wanted: dict[str, object] = {
+        wanted = {
             "slack_id": person.slack_id,
             "name": person.name,
             "role": person.role.value,
             "unit_key": person.unit,
             "reports_to": person.reports_to,
         }
-        upsert(people.get(person.slack_id), f"person:{person.slack_id}", wanted, PersonRow)
-    deactivate(list(people.values()), {p.slack_id for p in center.people}, "person")
-    deactivate(list(units.values()), {u.key for u, _ in center.all_units()}, "unit")
+        sync.upsert(people.get(person.slack_id), f"person:{person.slack_id}", wanted, PersonRow)
+    sync.deactivate(
+        {f"person:{key}": row for key, row in people.items()}, {p.slack_id for p in center.people}
+    )
+    sync.deactivate(
+        {f"unit:{key}": row for key, row in units.items()}, {u.key for u, _ in center.all_units()}
+    )
     session.flush()
-    return SyncReport(**counts)
+    audit.record_all(session, sync.entries)
+    return SyncReport(**sync.counts)
+
+
+@dataclass
+class _Sync:
+    """One run of `sync_directory`: what it changed, and the audit rows that say so (written at the end, in
+    one statement)."""
+
+    session: Session
+    now: datetime
+    actor: str
+    counts: dict[str, int] = field(default_factory=lambda: {"added": 0, "changed": 0, "deactivated": 0})
+    entries: list[audit.Entry] = field(default_factory=list)
+
+    def upsert(
+        self, row: UnitRow | PersonRow | None, subject: str, wanted: Mapping[str, object], make: type
+    ) -> None:
+        if row is None:
+            self.session.add(make(**wanted, active=True))
+            self._record("added", subject, None, dict(wanted))
+            return
+        before = {name: getattr(row, name) for name in wanted} | {"active": row.active}
+        after = {**wanted, "active": True}
+        if before != after:
+            for name, value in after.items():
+                setattr(row, name, value)
+            self._record("changed", subject, before, after)
+
+    def deactivate(self, rows: dict[str, UnitRow] | dict[str, PersonRow], keep: set[str]) -> None:
+        for subject, row in rows.items():
+            if row.active and subject.partition(":")[2] not in keep:
+                row.active = False
+                self._record("deactivated", subject, {"active": True}, {"active": False})
+
+    def _record(
+        self, what: str, subject: str, before: dict[str, object] | None, after: dict[str, object]
+    ) -> None:
+        self.counts[what] += 1
+        self.entries.append(
+            audit.Entry(self.now, self.actor, f"directory.{what}", subject, before=before, after=after)
+        )
