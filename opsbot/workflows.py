@@ -1,11 +1,11 @@
 """The workflows opsbot runs, each declared once: what it brings to the kernel.
 
-A workflow (cases, approvals, announcements, and the ones to come) is its own pair of packages, `opsbot/<name>`
-and `handlers/<name>`. Its core package declares a `Workflow`: its tables, its own section of the center
-file (a pydantic model, composed into the center under the workflow's name), the channels it posts to, its
-subject kinds, what its deadlines' steps do and the ladders they start with, its recurring work, and its
-sections of the App Home. The kernel — the center file, the schema, the sweeps, the App Home — iterates the
-registered workflows (`Workflows`) and knows none of them by name.
+A workflow (cases, approvals, announcements, and the ones to come) is its own pair of packages,
+`opsbot/<name>` and `handlers/<name>`. Its core package declares a `Workflow`: its tables, its own section of
+the center file (a pydantic model, composed into the center under the workflow's name), the channels it posts
+to, its subject kinds, what its deadlines' steps do and the ladders they start with, its recurring work, and
+its sections of the App Home. The kernel — the center file, the schema, the sweeps, the App Home — iterates
+the registered workflows (`Workflows`) and knows none of them by name.
 """
 
 from __future__ import annotations

@@ -9,21 +9,30 @@ from pydantic import field_validator
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from opsbot import audit, outbox
 from opsbot.announcements.models import INSERT, Announcement, AnnouncementRead
+from opsbot.changes import Card, Change, Step, record_change
 from opsbot.context import Context
 from opsbot.db import insert_ignoring_conflict
-from opsbot.errors import InvalidInput, NotFound
+from opsbot.errors import InvalidInput
 from opsbot.inputs import Input, Words, parse
 from opsbot.notices import Quote, Time
 from opsbot.numbering import next_number
 from opsbot.permissions import at_least, require
 from opsbot.roles import Role
+from opsbot.subjects import Parties, SubjectKind, by_number
 
 KIND = "ANN"
 CARD = "announcement.card"
 # One Block Kit section holds 3,000 characters; the card keeps the text in one section.
 MAX_TEXT = 3000
+
+
+SUBJECT: SubjectKind[Announcement] = SubjectKind(
+    kind="announcement",
+    prefix=KIND,
+    load=by_number("announcement", Announcement.number),
+    parties=lambda row, _directory: Parties(owner=row.author, unit=None, parties=frozenset({row.author})),
+)
 
 
 @dataclass(frozen=True)
@@ -69,16 +78,9 @@ def announce(session: Session, ctx: Context, *, purpose: str, text: str) -> Post
     }
     session.connection().execute(INSERT, values)
     row = Announcement(**values)
-    audit.record(
-        session,
-        at=ctx.now,
-        actor=ctx.actor,
-        action="announcement.posted",
-        subject=number,
-        after={"purpose": row.purpose, "channel": row.channel, "text": row.text},
-    )
-    _send_card(session, row, ctx, readers=[])
-    outbox.republish_homes(session, None, now=ctx.now)  # everyone has one more to read
+    posted = Step("posted", after={"purpose": row.purpose, "channel": row.channel, "text": row.text})
+    # Everyone has one more to read: every Home changes.
+    record_change(session, ctx, _change(row, ctx, posted, readers=[], homes=None))
     return Posted(number=number, purpose=row.purpose, channel=row.channel)
 
 
@@ -87,9 +89,7 @@ def acknowledge(session: Session, ctx: Context, number: str) -> int:
     refused with when the first reading was, so a double click changes nothing."""
     reader, now = ctx.actor, ctx.now
     ctx.directory.member(reader)
-    row = session.scalars(select(Announcement).where(Announcement.number == number)).one_or_none()
-    if row is None:
-        raise NotFound("announcements.not_found", number=Quote(number))
+    row = SUBJECT.load(session, number, for_change=False)
     count = session.scalar(
         select(func.count()).select_from(AnnouncementRead).where(AnnouncementRead.announcement_id == row.id)
     )
@@ -104,7 +104,6 @@ def acknowledge(session: Session, ctx: Context, number: str) -> int:
     if not inserted:
         earlier = session.get_one(AnnouncementRead, (row.id, reader))
         raise InvalidInput("announcements.read_already", number=number, at=Time(earlier.read_at))
-    audit.record(session, at=now, actor=reader, action="announcement.read", subject=number)
     readers = list(
         session.scalars(
             select(AnnouncementRead.reader)
@@ -112,28 +111,22 @@ def acknowledge(session: Session, ctx: Context, number: str) -> int:
             .order_by(AnnouncementRead.read_at, AnnouncementRead.reader)
         )
     )
-    _send_card(session, row, ctx, readers=readers)
-    outbox.republish_homes(session, [reader], now=now)
+    record_change(session, ctx, _change(row, ctx, Step("read"), readers=readers, homes=[reader]))
     return len(readers)
 
 
-def _send_card(session: Session, row: Announcement, ctx: Context, *, readers: list[str]) -> None:
-    directory = ctx.directory
+def _change(
+    row: Announcement, ctx: Context, step: Step, *, readers: list[str], homes: list[str] | None
+) -> Change:
+    """The announcement's card as it now is: the text, who posted it, who has read it so far."""
     payload: dict[str, Any] = {
         "number": row.number,
         "author": row.author,
-        "author_name": directory.name_of(row.author),
+        "author_name": ctx.directory.name_of(row.author),
         "purpose": row.purpose,
         "text": row.text,
         "posted_at": row.created_at.isoformat(),
-        "readers": [directory.name_of(reader) for reader in readers],
+        "readers": [ctx.directory.name_of(reader) for reader in readers],
     }
-    outbox.notify(
-        session,
-        now=ctx.now,
-        to=row.channel,
-        kind=CARD,
-        payload=payload,
-        key=f"announcement:{row.number}:card:{len(readers)}",
-        message_key=f"announcement:{row.number}",
-    )
+    card = Card(to=row.channel, kind=CARD, payload=payload)
+    return Change(SUBJECT.kind, row.number, len(readers), steps=[step], cards=[card], homes=homes)
