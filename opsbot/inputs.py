@@ -4,14 +4,15 @@ own, and every way that can fail becomes one refusal naming the form field it is
 A model's own rules (a promised time already past, a last day before the first) raise
 `PydanticCustomError` with a notice code for their type (`"case.promise_past"`); pydantic's built-in
 failures map onto the shared codes below. The field (`loc`) becomes the refusal's `field` and the term
-`field.<name>` that words it.
+`field.<name>` that words it (`<terms>.<name>` for a model that names its own `terms`). Rules that read
+more than the values (the center's date, the request's kind) read the validation context `parse` is given.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 from pydantic import BaseModel, ConfigDict, GetCoreSchemaHandler, ValidationError
 from pydantic_core import CoreSchema, ErrorDetails, core_schema
@@ -41,6 +42,9 @@ class Input(BaseModel):
     """What a person gave a service. Strings are stripped; unknown keys are a programming error."""
 
     model_config = ConfigDict(str_strip_whitespace=True, extra="forbid", frozen=True)
+    # Where the catalogue words the model's fields: a workflow whose field shares its name with another's
+    # in another sense (a purpose that is a channel, one that is what a request is for) names its own.
+    terms: ClassVar[str] = "field"
 
 
 @dataclass(frozen=True)
@@ -62,20 +66,20 @@ class Words:
         )
 
 
-def parse(model: type[M], values: Mapping[str, Any]) -> M:
+def parse(model: type[M], values: Mapping[str, Any], context: Mapping[str, Any] | None = None) -> M:
     """`values` as `model`, or the first thing wrong with them as an `InvalidInput` for its field."""
     try:
-        return model.model_validate(dict(values))
+        return model.model_validate(dict(values), context=context)
     except ValidationError as error:
-        raise refusal(error.errors()[0]) from None
+        raise refusal(error.errors()[0], terms=getattr(model, "terms", "field")) from None
 
 
-def refusal(detail: ErrorDetails) -> InvalidInput:
+def refusal(detail: ErrorDetails, *, terms: str = "field") -> InvalidInput:
     loc = [str(part) for part in detail["loc"] if not isinstance(part, int)]
     field = loc[0] if loc else None
     context: dict[str, Any] = dict(detail.get("ctx") or {})
     kind = detail["type"]
-    params: dict[str, Param] = {"what": Term(f"field.{field}") if field else None}
+    params: dict[str, Param] = {"what": Term(f"{terms}.{field}") if field else None}
     if "." in kind:  # a model's own rule: its code, with what it put in the error's context
         params |= {k: v for k, v in context.items() if isinstance(v, str | int | float)}
         return InvalidInput(kind, field=field, **params)
