@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import tzinfo
 from typing import Any
 
 from slack_bolt import App
@@ -63,13 +62,13 @@ def home_view(payload: Mapping[str, Any], *, say: Wording) -> dict[str, Any]:
     ]
     for part in payload["sections"]:
         blocks.append(divider())
-        blocks.extend(SECTION_VIEWS[part["kind"]](part, say.zone))
+        blocks.extend(SECTION_VIEWS[part["kind"]](part, say))
     blocks.append(divider())
     blocks.append(context(Mrkdwn("Type `/ops help` in any channel to see every opsbot command.")))
     return {"type": "home", "blocks": blocks}
 
 
-def announcements_section(part: Mapping[str, Any], zone: tzinfo) -> list[dict[str, Any]]:
+def announcements_section(part: Mapping[str, Any], say: Wording) -> list[dict[str, Any]]:
     items = part["items"]
     if not items:
         return [section(Mrkdwn("*Announcements*\nYou have read every announcement. ✓"))]
@@ -81,7 +80,7 @@ def announcements_section(part: Mapping[str, Any], zone: tzinfo) -> list[dict[st
                     "*{number}* from {author} · {at}\n{text}",
                     number=item["number"],
                     author=item["author_name"],
-                    at=slack_time(item["posted_at"], zone),
+                    at=slack_time(item["posted_at"], say.zone),
                     text=escape(item["text"]).cut(300),
                 )
             )
@@ -90,7 +89,7 @@ def announcements_section(part: Mapping[str, Any], zone: tzinfo) -> list[dict[st
     return blocks
 
 
-def cases_section(part: Mapping[str, Any], zone: tzinfo) -> list[dict[str, Any]]:
+def cases_section(part: Mapping[str, Any], say: Wording) -> list[dict[str, Any]]:
     items = part["items"]
     if not items:
         return [section(Mrkdwn("*My cases*\nNothing is waiting for you. ✓"))]
@@ -100,7 +99,7 @@ def cases_section(part: Mapping[str, Any], zone: tzinfo) -> list[dict[str, Any]]
             reference=item["reference"],
             summary=escape(item["summary"]).cut(80),
             state=item["state"],
-            due=slack_time(item["due"], zone),
+            due=slack_time(item["due"], say.zone),
             overdue=" ⚠️ overdue" if item["overdue"] else "",
         )
         for item in items
@@ -111,7 +110,7 @@ def cases_section(part: Mapping[str, Any], zone: tzinfo) -> list[dict[str, Any]]
     ]
 
 
-def approvals_section(part: Mapping[str, Any], zone: tzinfo) -> list[dict[str, Any]]:
+def approvals_section(part: Mapping[str, Any], say: Wording) -> list[dict[str, Any]]:
     items = part["items"]
     if not items:
         return [section(Mrkdwn("*Approvals*\nNothing waits for your decision. ✓"))]
@@ -125,7 +124,7 @@ def approvals_section(part: Mapping[str, Any], zone: tzinfo) -> list[dict[str, A
                     purpose=escape(item["purpose"]).cut(200),
                     amount=f" · {item['amount']}" if item["amount"] else "",
                     requester=item["requester_name"],
-                    label=item["label"],
+                    label=approval_card.said(item["label"], say),
                     standing_in=md(" (for {name})", name=item["for"]) if item["for"] else "",
                 )
             )
@@ -136,7 +135,7 @@ def approvals_section(part: Mapping[str, Any], zone: tzinfo) -> list[dict[str, A
     return blocks
 
 
-def delegation_section(part: Mapping[str, Any], zone: tzinfo) -> list[dict[str, Any]]:
+def delegation_section(part: Mapping[str, Any], say: Wording) -> list[dict[str, Any]]:
     lines = []
     if part["mine"]:
         lines.append(
@@ -154,7 +153,7 @@ def delegation_section(part: Mapping[str, Any], zone: tzinfo) -> list[dict[str, 
     return [section(Mrkdwn("*Delegation*\n") + Mrkdwn("\n").join(lines))]
 
 
-def team_section(part: Mapping[str, Any], zone: tzinfo) -> list[dict[str, Any]]:
+def team_section(part: Mapping[str, Any], say: Wording) -> list[dict[str, Any]]:
     items = part["items"]
     if not items:
         return [section(md("*{unit}*\nNo case is overdue or waiting to be accepted. ✓", unit=part["unit"]))]
@@ -165,7 +164,7 @@ def team_section(part: Mapping[str, Any], zone: tzinfo) -> list[dict[str, Any]]:
             summary=escape(item["summary"]).cut(80),
             state=item["state"],
             who=md("with {name}", name=item["assignee_name"]) if item["assignee_name"] else "no handler yet",
-            due=slack_time(item["due"], zone),
+            due=slack_time(item["due"], say.zone),
             overdue=" ⚠️ overdue" if item["overdue"] else "",
         )
         for item in items
@@ -180,7 +179,7 @@ def team_section(part: Mapping[str, Any], zone: tzinfo) -> list[dict[str, Any]]:
     ]
 
 
-SECTION_VIEWS: dict[str, Callable[[Mapping[str, Any], tzinfo], list[dict[str, Any]]]] = {
+SECTION_VIEWS: dict[str, Callable[[Mapping[str, Any], Wording], list[dict[str, Any]]]] = {
     "announcements": announcements_section,
     "cases": cases_section,
     "approvals": approvals_section,

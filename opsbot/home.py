@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from opsbot import deliveries, outbox
 from opsbot.announcements.models import Announcement, AnnouncementRead
+from opsbot.approvals.phrases import label
 from opsbot.approvals.queries import waiting_for
 from opsbot.approvals.records import delegations_in_force
 from opsbot.cases import rules
@@ -137,7 +138,7 @@ def approvals_waiting(session: Session, directory: Directory, viewer: Viewer) ->
                 "requester_name": directory.name_of(request.requester),
                 "amount": f"{request.amount:,.2f} {request.currency}" if request.amount is not None else None,
                 "step": f"{request.number}:{step.round}:{step.position}",
-                "label": step.label,
+                "label": label(step.label).dump(),
                 "for": directory.name_of(step.approver) if step.approver != me else None,
                 "returnable": request.kind_key in viewer.settings.returnable,
             }

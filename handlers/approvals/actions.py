@@ -12,8 +12,8 @@ from handlers.blocks import text_input
 from handlers.edge import Edge
 from handlers.forms import Form, button_acts, button_opens, text_value
 from handlers.routes import Routes
+from opsbot.approvals.deciding import MAX_REASON, decide
 from opsbot.approvals.lifecycle import Decision
-from opsbot.approvals.service import MAX_REASON, decide
 from opsbot.context import Context
 
 

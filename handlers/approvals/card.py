@@ -8,17 +8,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from datetime import tzinfo
-from typing import Any
+from typing import Any, get_args
 
 from slack_sdk.models.blocks import ButtonElement
 
 from handlers.blocks import Message, actions, button, context, fields, header, section, sections
 from handlers.mrkdwn import Mrkdwn, escape, md, slack_time
 from handlers.wording import Wording
+from opsbot.approvals.cards import CARD, PROMPT
 from opsbot.approvals.lifecycle import RequestState, StepState
-from opsbot.approvals.policy import FIELD_LABELS
+from opsbot.approvals.policy import FieldName
 from opsbot.errors import InvalidInput
+from opsbot.notices import Notice
 
 APPROVE = "approval.approve"
 DENY = "approval.deny"
@@ -26,27 +27,49 @@ RETURN = "approval.return"
 RESUBMIT = "approval.resubmit"
 STEP_AUDIENCE = re.compile(r"^step:(\d+):(\d+)(?::|$)")
 OUTCOME_AUDIENCE = re.compile(r"^outcome:(\d+)$")
+MARKS = {
+    StepState.WAITING: "⏳",
+    StepState.PENDING: "⏳",
+    StepState.APPROVED: "✓",
+    StepState.DENIED: "✗",
+    StepState.RETURNED: "↩",
+    StepState.CANCELLED: "–",
+}
+FIELD_NAMES = get_args(FieldName)
 
 
-def chain_lines(steps: list[Mapping[str, Any]], zone: tzinfo) -> Mrkdwn:
+def said(value: object, say: Wording) -> Mrkdwn | None:
+    """A phrase the payload holds as a notice, worded; as a payload queued before notices held it (a label,
+    who decided, whom a step waits for), the text escaped whole."""
+    if isinstance(value, Mapping):
+        return say(Notice.load(value))
+    return escape(str(value)) if value else None
+
+
+def state_of(state: RequestState | StepState, say: Wording) -> Mrkdwn:
+    return say.term(state.term.code)
+
+
+def chain_lines(steps: list[Mapping[str, Any]], say: Wording) -> Mrkdwn:
     lines = []
     for step in steps:
         state = StepState(step["state"])
         line = md(
             "{mark} {position}. {label}: {approver}",
-            mark=state.mark,
+            mark=MARKS[state],
             position=step["position"],
-            label=step["label"],
+            label=said(step["label"], say),
             approver=step["approver_name"],
         )
-        if step.get("waits_for"):
-            line += md(" — now waits for {who}", who=step["waits_for"])
+        waits = said(step.get("waits_for"), say)
+        if waits:
+            line += md(" — now waits for {who}", who=waits)
         if step["decided_by_name"]:
             line += md(
                 " — {state} by {who} {at}",
-                state=state.words,
-                who=step.get("decider") or step["decided_by_name"],
-                at=slack_time(step["decided_at"], zone),
+                state=state_of(state, say),
+                who=said(step.get("decider"), say) or escape(step["decided_by_name"]),
+                at=slack_time(step["decided_at"], say.zone),
             )
         if step["reason"]:
             line += md("\n      “{reason}”", reason=step["reason"])
@@ -57,24 +80,25 @@ def chain_lines(steps: list[Mapping[str, Any]], zone: tzinfo) -> Mrkdwn:
 def approval_card(payload: Mapping[str, Any], *, say: Wording) -> Message:
     state = RequestState(payload["state"])
     title = f"{payload['number']} · {payload['kind']}"
-    facts = [("Requested by", escape(payload["requester_name"]))]
+    facts: list[tuple[str, Mrkdwn]] = [("Requested by", escape(payload["requester_name"]))]
     if payload["amount"]:
-        facts.append(("Amount", escape(payload["amount"])))
-    facts += [(label, escape(value)) for label, value in request_facts(payload)]
-    banner = _banner(payload)
+        facts.append((say.term("approval.field_label.amount"), escape(payload["amount"])))
+    facts += [(label, escape(value)) for label, value in request_facts(payload, say)]
+    banner = _banner(payload, say)
+    status = state_of(state, say)
     blocks = [
         header(title),
         *([section(banner)] if banner else []),
-        section(md("*{purpose}*\nStatus: *{state}*", purpose=payload["purpose"], state=state.words)),
+        section(md("*{purpose}*\nStatus: *{state}*", purpose=payload["purpose"], state=status)),
         fields(*facts),
-        *sections(chain_lines(payload["steps"], say.zone)),
-        *_acting(payload),
+        *sections(chain_lines(payload["steps"], say)),
+        *_acting(payload, say),
     ]
     acting = _may_decide(payload) is not None
     text = (
         banner
         if banner and acting
-        else md("{title}: {purpose} — {state}", title=title, purpose=payload["purpose"], state=state.words)
+        else md("{title}: {purpose} — {state}", title=title, purpose=payload["purpose"], state=status)
     )
     return Message(text=text, blocks=blocks)
 
@@ -82,18 +106,27 @@ def approval_card(payload: Mapping[str, Any], *, say: Wording) -> Message:
 def approval_prompt(payload: Mapping[str, Any], *, say: Wording) -> Message:
     """A short message asking its reader to act (a reminder, the outcome of a return): opsbot's sentence, the
     people's words it quotes, and the buttons while the reader may act."""
-    text = _banner(payload) or escape(payload["number"])
-    return Message(text=text, blocks=[*sections(text), *_acting(payload)])
+    text = _banner(payload, say) or escape(payload["number"])
+    return Message(text=text, blocks=[*sections(text), *_acting(payload, say)])
 
 
-def _banner(payload: Mapping[str, Any]) -> Mrkdwn | None:
+def _banner(payload: Mapping[str, Any], say: Wording) -> Mrkdwn | None:
+    """What the copy tells its reader on top; a copy queued before notices holds opsbot's sentence and the
+    people's words it quoted, each escaped."""
+    if payload.get("notice"):
+        return say(Notice.load(payload["notice"]))
     if not payload.get("banner"):
         return None
     quote = payload.get("quote")
     return escape(payload["banner"]) + (md(" {quote}", quote=quote) if quote else "")
 
 
-def _acting(payload: Mapping[str, Any]) -> list[dict[str, Any]]:
+def _told(payload: Mapping[str, Any]) -> bool:
+    """Whether the copy told its reader something on top (it asked them to act)."""
+    return bool(payload.get("notice") or payload.get("banner"))
+
+
+def _acting(payload: Mapping[str, Any], say: Wording) -> list[dict[str, Any]]:
     """The buttons the reader may press now, or, on a copy that asked them to act, what became of it."""
     step = _may_decide(payload)
     if step is not None:
@@ -111,7 +144,7 @@ def _acting(payload: Mapping[str, Any]) -> list[dict[str, Any]]:
             ),
             actions(button("Resubmit…", RESUBMIT, payload["number"], style="primary")),
         ]
-    closing = _closing(payload) if payload.get("banner") else None
+    closing = _closing(payload, say) if _told(payload) else None
     return [context(closing)] if closing else []
 
 
@@ -147,7 +180,7 @@ def _may_resubmit(payload: Mapping[str, Any]) -> bool:
     return audience == "requester" or (told is not None and int(told.group(1)) == latest)
 
 
-def _closing(payload: Mapping[str, Any]) -> Mrkdwn | None:
+def _closing(payload: Mapping[str, Any], say: Wording) -> Mrkdwn | None:
     """What became of what the copy asked its reader to do."""
     state = RequestState(payload["state"])
     number = payload["number"]
@@ -164,11 +197,13 @@ def _closing(payload: Mapping[str, Any]) -> Mrkdwn | None:
         return md(
             "Step {position} was {state} by {who}.",
             position=step["position"],
-            state=StepState(step["state"]).words,
-            who=step.get("decider") or step["decided_by_name"],
+            state=state_of(StepState(step["state"]), say),
+            who=said(step.get("decider"), say) or escape(step["decided_by_name"]),
         )
     if state is not RequestState.PENDING:
-        return md("{number} is {state}: nothing waits for a decision.", number=number, state=state.words)
+        return md(
+            "{number} is {state}: nothing waits for a decision.", number=number, state=state_of(state, say)
+        )
     return md("Step {position} no longer waits for you.", position=step["position"])
 
 
@@ -180,7 +215,7 @@ def step_of(value: str) -> tuple[str, int, int]:
     names none."""
     found = STEP_VALUE.match(value)
     if found is None:
-        raise InvalidInput("This button is not one opsbot made, so nothing was decided.")
+        raise InvalidInput("approval.button_unknown")
     return found.group(1), int(found.group(2)), int(found.group(3))
 
 
@@ -195,12 +230,16 @@ def decision_buttons(step: str, *, returnable: bool) -> list[ButtonElement]:
     return buttons
 
 
-def request_facts(payload: Mapping[str, Any]) -> list[tuple[str, str]]:
-    """The request's fields as (label, text), unescaped. Cards recorded before `facts` was in the payload
-    carry only the raw fields."""
-    if "facts" in payload:
-        return [(str(label), str(value)) for label, value in payload["facts"]]
-    return [(FIELD_LABELS.get(k, k), str(v)) for k, v in payload["fields"].items() if v]
+def request_facts(payload: Mapping[str, Any], say: Wording) -> list[tuple[Mrkdwn, str]]:
+    """The request's fields as (label, text), the text unescaped. Cards recorded before `facts` was in the
+    payload carry only the raw fields; those recorded before notices name each fact by its label."""
+    found = payload["facts"] if "facts" in payload else [(k, v) for k, v in payload["fields"].items() if v]
+    return [(field_label(str(name), say), str(value)) for name, value in found]
+
+
+def field_label(name: str, say: Wording) -> Mrkdwn:
+    """How a field reads on the form, the card and `/approval show`."""
+    return say.term(f"approval.field_label.{name}") if name in FIELD_NAMES else escape(name)
 
 
 def approval_notice(payload: Mapping[str, Any], *, say: Wording) -> Message:
@@ -211,7 +250,7 @@ def approval_notice(payload: Mapping[str, Any], *, say: Wording) -> Message:
 
 
 RENDERERS = {
-    "approval.card": approval_card,
-    "approval.prompt": approval_prompt,
+    CARD: approval_card,
+    PROMPT: approval_prompt,
     "approval.notice": approval_notice,
 }

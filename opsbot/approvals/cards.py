@@ -23,10 +23,10 @@ from sqlalchemy.orm import Session
 from opsbot import audit, outbox
 from opsbot.approvals.lifecycle import StepState
 from opsbot.approvals.models import ApprovalRequest, ApprovalStep
-from opsbot.approvals.policy import FIELD_LABELS
-from opsbot.approvals.records import active_delegations, decider, load, stand_in, steps_of, waits_for
-from opsbot.clock import center_time
+from opsbot.approvals.phrases import decider, label, waits_for
+from opsbot.approvals.records import active_delegations, load, stand_in, steps_of
 from opsbot.context import Context
+from opsbot.notices import Notice, Param, Quote, Time
 
 CARD = "approval.card"
 PROMPT = "approval.prompt"
@@ -44,9 +44,8 @@ class Copy:
     kind: str = CARD
     # Whom the copy asks to act: their buttons go with it while they may.
     reader: str | None = None
-    # opsbot's sentence on top, in plain words, and the people's words it quotes.
-    banner: str | None = None
-    quote: str | None = None
+    # What the copy tells its reader on top (why they have it, what they are asked), people's words quoted.
+    notice: Notice | None = None
 
 
 def publish(
@@ -160,52 +159,39 @@ def copies(
 def _step_copies(request: ApprovalRequest, step: ApprovalStep, trail: Trail, ctx: Context) -> list[Copy]:
     names = ctx.directory.name_of
     audience = f"step:{step.round}:{step.position}"
-    where = f"step {step.position} of {request.number} ({step.label})"
-    since = center_time(step.waiting_since or ctx.now, ctx.center.calendar.zone)
+    where: dict[str, Param] = {
+        "number": request.number,
+        "position": step.position,
+        "label": label(step.label),
+    }
     found = [Copy(step.approver, audience, reader=step.approver)]
     if step.escalated_to:
+        since = Time(step.waiting_since or ctx.now)
+        escalated = Notice.of("approval.escalated", **where, approver=names(step.approver), since=since)
         found.append(
-            Copy(
-                step.escalated_to,
-                f"{audience}:escalated",
-                reader=step.escalated_to,
-                banner=f"⚠️ {request.number} has waited for {names(step.approver)} (step {step.position}, "
-                f"{step.label}) since {since}."
-                " As their superior you may decide it.",
-            )
+            Copy(step.escalated_to, f"{audience}:escalated", reader=step.escalated_to, notice=escalated)
         )
     delegates = list(trail.delegates.get((step.round, step.position), []))
     if step.decided_by not in (None, step.approver, step.escalated_to, *delegates):
         delegates.append(str(step.decided_by))  # stood in before the trail recorded delegates
-    for delegate in delegates:
-        found.append(
-            Copy(
-                delegate,
-                delegate_audience(step, delegate),
-                reader=delegate,
-                banner=f"{names(step.approver)} is away: you may decide {where} for them.",
-            )
-        )
+    away = Notice.of("approval.standing_in", **where, approver=names(step.approver))
+    found += [Copy(d, delegate_audience(step, d), reader=d, notice=away) for d in delegates]
     for person in dict.fromkeys(trail.reminded.get((step.round, step.position), [])):
+        reminder = _reminder(request, step, person, names)
         found.append(
-            Copy(
-                person,
-                f"{audience}:reminded:{person}",
-                kind=PROMPT,
-                reader=person,
-                banner=_reminder(request, step, person, names),
-                quote=request.purpose[:80],
-            )
+            Copy(person, f"{audience}:reminded:{person}", kind=PROMPT, reader=person, notice=reminder)
         )
     return found
 
 
-def _reminder(request: ApprovalRequest, step: ApprovalStep, person: str, names: Callable[[str], str]) -> str:
+def _reminder(
+    request: ApprovalRequest, step: ApprovalStep, person: str, names: Callable[[str], str]
+) -> Notice:
+    purpose = Quote(request.purpose[:80])
     if person == step.approver:
-        return f"⏰ {request.number} waits for your decision:"
-    return (
-        f"⏰ {request.number} waits for a decision from {names(step.approver)}, or from you while you "
-        "stand in for them:"
+        return Notice.of("approval.reminder", number=request.number, purpose=purpose)
+    return Notice.of(
+        "approval.reminder.standing_in", number=request.number, approver=names(step.approver), purpose=purpose
     )
 
 
@@ -223,20 +209,24 @@ def outcome(request: ApprovalRequest, steps: list[ApprovalStep], ctx: Context) -
         decisive = steps[-1]
     if decisive is None:
         return None
+    told: dict[str, Param] = {
+        "number": request.number,
+        "state": StepState(decisive.state).term,
+        "decider": decider(decisive, ctx.directory.name_of),
+    }
+    said = (
+        Notice.of("approval.outcome.reason", **told, reason=Quote(decisive.reason))
+        if decisive.reason
+        else Notice.of("approval.outcome", **told)
+    )
     return Copy(
-        request.requester,
-        f"outcome:{decisive.round}",
-        kind=PROMPT,
-        reader=request.requester,
-        banner=f"Your request {request.number} was {StepState(decisive.state).words} by "
-        f"{decider(decisive, ctx.directory.name_of)}.",
-        # The approver's words go apart from the text, so the Slack side can render them inert.
-        quote=f"Reason: “{decisive.reason}”" if decisive.reason else None,
+        request.requester, f"outcome:{decisive.round}", kind=PROMPT, reader=request.requester, notice=said
     )
 
 
 def _note(request: ApprovalRequest, payload: dict[str, Any], copy: Copy) -> outbox.Note:
-    addressed = {"audience": copy.audience, "reader": copy.reader, "banner": copy.banner, "quote": copy.quote}
+    notice = copy.notice.dump() if copy.notice else None
+    addressed = {"audience": copy.audience, "reader": copy.reader, "notice": notice}
     return outbox.Note(
         to=copy.to,
         kind=copy.kind,
@@ -266,6 +256,10 @@ def card_payload(
     }
 
 
+def _dumped(notice: Notice | None) -> dict[str, Any] | None:
+    return notice.dump() if notice else None
+
+
 def _step_payload(
     request: ApprovalRequest,
     step: ApprovalStep,
@@ -278,24 +272,24 @@ def _step_payload(
     return {
         "round": step.round,
         "position": step.position,
-        "label": step.label,
+        "label": label(step.label).dump(),
         "approver": step.approver,
         "approver_name": names(step.approver),
         "state": step.state,
         # Who may decide it now besides its approver.
         "escalated_to": step.escalated_to if waiting else None,
         "delegate": delegate,
-        "waits_for": waits_for(step, delegate, names) if waiting else None,
+        "waits_for": _dumped(waits_for(step, delegate, names)) if waiting else None,
         "decided_by_name": names(step.decided_by) if step.decided_by else None,
-        "decider": decider(step, names),
+        "decider": _dumped(decider(step, names)),
         "decided_at": step.decided_at.isoformat() if step.decided_at else None,
         "reason": step.reason,
     }
 
 
 def facts(request: ApprovalRequest, ctx: Context) -> list[tuple[str, str]]:
-    """The request's fields other than the amount, as (label, text) in the order its kind lists them: dates
-    as ISO dates, the receiving unit by its name."""
+    """The request's fields other than the amount, as (field, text) in the order its kind lists them: dates
+    as ISO dates, the receiving unit by its name. The Slack side labels each field."""
     kind = ctx.center.approvals.kind(request.kind_key)
     found: list[tuple[str, str]] = []
     for name in kind.fields:
@@ -305,5 +299,5 @@ def facts(request: ApprovalRequest, ctx: Context) -> list[tuple[str, str]]:
         if name == "target_unit":
             unit = ctx.directory.units.get(str(value))
             value = unit.name if unit else value
-        found.append((FIELD_LABELS[name], str(value)))
+        found.append((name, str(value)))
     return found

@@ -33,11 +33,11 @@ Step meanings:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
+from opsbot.approvals import phrases
 from opsbot.approvals.policy import (
     DIRECT_SUPERIOR,
     NEXT_LEVEL,
@@ -48,29 +48,16 @@ from opsbot.approvals.policy import (
     UnknownKind,
 )
 from opsbot.directory import Directory, Member
-from opsbot.errors import InvalidInput, OpsError
+from opsbot.errors import OpsError
 from opsbot.escalation import escalation_target, function_holder
+from opsbot.notices import Notice, Param, Term
 
-__all__ = [
-    "MAX_AMOUNT",
-    "ChainStep",
-    "InvalidAmount",
-    "MissingApprover",
-    "MissingTarget",
-    "UnknownKind",
-    "amount_of",
-    "department_of",
-    "resolve_chain",
-    "too_large",
-]
-
-FIX_IT = "ask an admin to complete the center file."
-# The largest amount a request may carry: the amount column is NUMERIC(14, 2), which holds less than 10^12.
-MAX_AMOUNT = Decimal("999999999999.99")
+__all__ = ["ChainStep", "MissingApprover", "UnknownKind", "department_of", "resolve_chain"]
 
 
 @dataclass(frozen=True)
 class ChainStep:
+    # The step as `ApprovalStep.label` keeps it: the steps one person takes, joined (`phrases.label`).
     label: str
     approver: str
     # Who decides in the approver's place while a delegation is active; None when the approver decides.
@@ -78,22 +65,8 @@ class ChainStep:
 
 
 class MissingApprover(OpsError):
-    """No one can take a step: no one holds the role, or it falls on the requester and no one is above them.
-    `role` names what is missing ("finance function (head of Finance Department)", "direct superior")."""
-
-    def __init__(self, role: str, message: str | None = None) -> None:
-        super().__init__(message or f"No one holds the {role}; {FIX_IT}")
-        self.role = role
-
-
-class InvalidAmount(OpsError):
-    def __init__(self, message: str) -> None:
-        super().__init__(message, field="amount")
-
-
-class MissingTarget(OpsError):
-    def __init__(self, message: str) -> None:
-        super().__init__(message, field="target_unit")
+    """No one can take a step: no one holds the role, or it falls on the requester and no one is above
+    them."""
 
 
 def resolve_chain(
@@ -106,12 +79,13 @@ def resolve_chain(
     target_unit: str | None = None,
     delegations: Mapping[str, str] | None = None,
 ) -> list[ChainStep]:
-    """The ordered steps of a request with their approvers (and delegates), or an OpsError saying what is
-    wrong with the request or which role is missing. Pure: reads only its arguments."""
+    """The ordered steps of a request with their approvers (and delegates), or MissingApprover naming the
+    role no one can take. The request is one its model has read (`opsbot.approvals.asking`): the amount and
+    the receiving unit are the kind's and valid. Pure: reads only its arguments."""
     kind = settings.kind(kind_key)
     person = directory.member(requester)
-    tier = kind.tier_for(_checked_amount(kind, amount, settings.currency))
-    target = _checked_target(kind, target_unit, directory)
+    tier = kind.tier_for(amount)
+    target = target_unit if "target_unit" in kind.fields else None
     excluded = {requester}
     approvers: list[tuple[str, Member]] = []
     for step in tier.steps:
@@ -120,15 +94,10 @@ def resolve_chain(
         natural = _natural_holder(settings, step, person, previous, target, directory)
         if natural is None and step == NEXT_LEVEL and approvers:
             # The previous approver is the top of the center: the highest authority already signs.
-            approvers[-1] = (f"{approvers[-1][0]} + {label}", approvers[-1][1])
+            approvers[-1] = (approvers[-1][0] + phrases.MERGED + label, approvers[-1][1])
             continue
         if natural is None:
-            raise MissingApprover(
-                label.lower()
-                if step == DIRECT_SUPERIOR
-                else _role_description(settings, step, person, target, directory),
-                _nobody_message(settings, kind, step, person, target, directory),
-            )
+            raise _nobody(settings, kind, step, person, target, directory)
         if natural.slack_id not in excluded:
             excluded.add(natural.slack_id)
             approvers.append((label, natural))
@@ -142,8 +111,8 @@ def resolve_chain(
         # already in the chain, so it is folded into the step of the first of them who approves.
         cover = _covering_step(natural, approvers, directory)
         if cover is None:
-            raise _top_of_center(kind, label, person)
-        approvers[cover] = (f"{approvers[cover][0]} + {label}", approvers[cover][1])
+            raise _falls_on_requester(kind, label, person)
+        approvers[cover] = (approvers[cover][0] + phrases.MERGED + label, approvers[cover][1])
     return _with_delegates(approvers, requester, delegations or {}, directory)
 
 
@@ -154,69 +123,6 @@ def department_of(unit: str, directory: Directory) -> str:
     if len(path) >= 2:
         return path[-2].key
     return path[0].key if path else unit
-
-
-def _checked_amount(kind: ApprovalKind, amount: Decimal | None, currency: str) -> Decimal | None:
-    if not kind.has_amount:
-        if amount is not None:
-            raise InvalidAmount(f"{_a(kind.name).capitalize()} has no amount; leave it out.")
-        return None
-    if amount is None:
-        raise InvalidAmount(f"{_a(kind.name).capitalize()} needs an amount (in {currency}).")
-    if not amount.is_finite() or amount <= 0:
-        raise InvalidAmount(f"`{amount}` is not an amount; give a positive number (in {currency}).")
-    if amount > MAX_AMOUNT:
-        raise InvalidAmount(too_large(amount, currency))
-    if amount != amount.quantize(Decimal("0.01")):
-        raise InvalidAmount(f"`{amount}` is not an amount; give at most two decimals (in {currency}).")
-    return amount
-
-
-# Digits, with thousands commas every three digits or none, and at most two decimals: 48000, 48,000, 48000.50.
-AMOUNT = re.compile(r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d{1,2})?")
-
-
-def amount_of(text: str) -> Decimal:
-    """An amount as people write it. Decimal alone would also take 1e10, 1_000 and 1,2,3 (commas dropped):
-    those are refused, as is anything above what the database records."""
-    text = text.strip()
-    if not AMOUNT.fullmatch(text):
-        raise InvalidInput(
-            "`{amount}` is not an amount; write digits with at most two decimals, like 48000, 48,000 "
-            "or 48000.50.",
-            field="amount",
-            quotes={"amount": text},
-        )
-    value = Decimal(text.replace(",", ""))
-    if value <= 0:
-        raise InvalidInput(
-            "`{amount}` is not an amount; give a positive number.", field="amount", quotes={"amount": text}
-        )
-    if value > MAX_AMOUNT:
-        raise InvalidInput(too_large(text), field="amount")
-    return value
-
-
-def too_large(amount: object, currency: str | None = None) -> str:
-    """The refusal of an amount above MAX_AMOUNT."""
-    limit = f"{MAX_AMOUNT:,} {currency}" if currency else f"{MAX_AMOUNT:,}"
-    return (
-        f"`{amount}` is more than opsbot can record: amounts go up to {limit}. "
-        "Split the request, or decide it outside opsbot."
-    )
-
-
-def _checked_target(kind: ApprovalKind, target_unit: str | None, directory: Directory) -> str | None:
-    if "target_unit" not in kind.fields:
-        return None  # other kinds have no receiving unit; a stray value is not part of their form
-    if not target_unit:
-        raise MissingTarget(
-            f"{_a(kind.name).capitalize()} needs the receiving unit: choose the unit you are asking."
-        )
-    if target_unit not in directory.units:
-        known = ", ".join(sorted(directory.units))
-        raise MissingTarget(f"There is no unit `{target_unit}` in this center. Units are: {known}.")
-    return target_unit
 
 
 def _natural_holder(
@@ -249,62 +155,61 @@ def _covering_step(natural: Member, approvers: list[tuple[str, Member]], directo
     return None
 
 
-def _top_of_center(kind: ApprovalKind, label: str, requester: Member) -> MissingApprover:
+def _falls_on_requester(kind: ApprovalKind, label: str, requester: Member) -> MissingApprover:
     return MissingApprover(
-        label.lower(),
-        f"No one can take the {label.lower()} step of this {kind.name.lower()}: it falls on "
-        f"{requester.name}, who asks, no one approves their own request, and no one in the center is above "
-        f"{requester.name}. Decide it outside opsbot.",
+        "approval.chain.falls_on_requester",
+        step=phrases.label(label),
+        kind=kind.name,
+        requester=requester.name,
     )
 
 
-def _role_description(
-    settings: ApprovalSettings, step: str, requester: Member, target: str | None, directory: Directory
-) -> str:
-    if step == UNIT_HEAD:
-        return f"head of {_unit_name(department_of(requester.unit, directory), directory)}"
-    if step == NEXT_LEVEL:
-        return "next level up"
-    if step == RECEIVING_UNIT_HEAD:
-        return f"head of {_unit_name(target or '', directory)}"
-    function = settings.functions[step]
-    holder = (
-        f"head of {_unit_name(function.unit, directory)}"
-        if function.unit is not None
-        else f"holder of the {function.role.title if function.role else '?'} role"
-    )
-    return f"{step.replace('_', ' ')} function ({holder})"
-
-
-def _nobody_message(
+def _nobody(
     settings: ApprovalSettings,
     kind: ApprovalKind,
     step: str,
     requester: Member,
     target: str | None,
     directory: Directory,
-) -> str:
+) -> MissingApprover:
     if step == DIRECT_SUPERIOR and requester.reports_to is None:
-        return (
-            f"No one can take the direct superior step of this {kind.name.lower()}: {requester.name} is at "
-            "the top of the center, and no one approves their own request. Decide it outside opsbot."
+        return MissingApprover(
+            "approval.chain.top_of_center",
+            step=phrases.label(settings.step_label(step)),
+            kind=kind.name,
+            requester=requester.name,
         )
     if step == DIRECT_SUPERIOR:
         # reports_to names someone who has left the directory.
-        return f"{requester.name} has no direct superior in the directory any more; {FIX_IT}"
-    role = _role_description(settings, step, requester, target, directory)
-    return f"No one holds the {role}; {FIX_IT}"
+        return MissingApprover("approval.chain.superior_gone", requester=requester.name)
+    role = _role(settings, step, requester, target, directory)
+    return MissingApprover("approval.chain.no_holder", role=role)
 
 
-def _a(name: str) -> str:
-    """The name with its article: "an expense reimbursement", "a leave of absence"."""
-    name = name.lower()
-    return f"an {name}" if name[:1] in "aeiou" else f"a {name}"
+def _role(
+    settings: ApprovalSettings, step: str, requester: Member, target: str | None, directory: Directory
+) -> Param:
+    """The role a step asks for, as a refusal names it: "head of Business Department", "finance function
+    (head of Finance Department)"."""
+    if step == UNIT_HEAD:
+        return _head_of(department_of(requester.unit, directory), directory)
+    if step == NEXT_LEVEL:
+        return Term("approval.role.next_level")
+    if step == RECEIVING_UNIT_HEAD:
+        return _head_of(target or "", directory)
+    function = settings.functions[step]
+    holder = (
+        _head_of(function.unit, directory)
+        if function.unit is not None
+        else Notice.of("approval.role.holder", role=Term(f"role.{function.role}"))
+    )
+    # The function as the center file names it, its words apart: `technical_support` → "technical support".
+    return Notice.of("approval.role.function", function=step.replace("_", " "), holder=holder)
 
 
-def _unit_name(key: str, directory: Directory) -> str:
-    info = directory.units.get(key)
-    return info.name if info else key
+def _head_of(unit: str, directory: Directory) -> Notice:
+    info = directory.units.get(unit)
+    return Notice.of("approval.role.head_of", unit=info.name if info else unit)
 
 
 def _with_delegates(

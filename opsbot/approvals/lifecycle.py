@@ -6,6 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
+from opsbot.notices import Term
+
 
 class RequestState(StrEnum):
     PENDING = "pending"
@@ -19,9 +21,9 @@ class RequestState(StrEnum):
         return self is not RequestState.PENDING
 
     @property
-    def words(self) -> str:
+    def term(self) -> Term:
         """How the state reads on cards and in `/approval show`."""
-        return "returned for correction" if self is RequestState.RETURNED else self.value
+        return Term(f"approval.state.{self.value}")
 
 
 class StepState(StrEnum):
@@ -33,20 +35,9 @@ class StepState(StrEnum):
     CANCELLED = "cancelled"  # the request ended before this step's turn
 
     @property
-    def mark(self) -> str:
-        return {
-            "waiting": "⏳",
-            "pending": "⏳",
-            "approved": "✓",
-            "denied": "✗",
-            "returned": "↩",
-            "cancelled": "–",
-        }[self.value]
-
-    @property
-    def words(self) -> str:
-        """How a decided step reads: "approved", "denied", "returned for correction"."""
-        return "returned for correction" if self is StepState.RETURNED else self.value
+    def term(self) -> Term:
+        """How a step's state reads: "approved", "denied", "returned for correction"."""
+        return Term(f"approval.step_state.{self.value}")
 
 
 class Decision(StrEnum):
@@ -62,18 +53,17 @@ DONE = {
     Decision.RETURN: StepState.RETURNED,
 }
 
-# What each entry of a request's history (its audit rows) reads as: one vocabulary, in the past tense.
-HISTORY_WORDS = {
-    "approval.requested": "requested",
-    "approval.approve": "approved",
-    "approval.deny": "denied",
-    "approval.return": "returned for correction",
-    "approval.resubmitted": "resubmitted",
-    "approval.withdrawn": "withdrawn",
-    "approval.escalated": "escalated",
-    "approval.delegated": "delegated",
-    "approval.reminded": "reminded",
-}
+# The entries of a request's history (its audit rows) that read as one of opsbot's words, in the past tense
+# (`approval.history.approve`: "approved"); escalations, delegations and reminders read as a line of their
+# own, which says whom they concern.
+HISTORY = (
+    "approval.requested",
+    "approval.approve",
+    "approval.deny",
+    "approval.return",
+    "approval.resubmitted",
+    "approval.withdrawn",
+)
 
 
 @dataclass(frozen=True)

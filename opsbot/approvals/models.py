@@ -1,73 +1,15 @@
-"""Approval records: the request, its chain of steps, and delegations; and the request's fields as every
-path in gives them (`RequestFields`)."""
+"""Approval records: the request, its chain of steps, and delegations."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
-from pydantic_core import PydanticCustomError
 from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from opsbot.approvals.policy import ApprovalKind
 from opsbot.db import Base, BigId, UTCDateTime
-from opsbot.errors import InvalidInput
-
-MAX_DETAILS = 3000
-# The dates a request may name, as its refusals speak of them. Each lies ahead: a leave's days, a deadline.
-DATES = {"start_date": "the first day", "end_date": "the last day", "deadline": "the deadline"}
-
-
-class RequestFields(BaseModel):
-    """A request's fields besides its purpose and amount, as the form, a resubmission by the form and one by
-    the command (which keeps the stored fields) give them. Validated against the center's date
-    (`context={"today": ...}`): a date a request names is today or later, and a leave ends on or after the day
-    it starts."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    start_date: date | None = None
-    end_date: date | None = None
-    deadline: date | None = None
-    target_unit: str | None = None
-    details: str | None = Field(default=None, max_length=MAX_DETAILS)
-
-    @field_validator("start_date", "end_date", "deadline")
-    @classmethod
-    def _ahead(cls, value: date | None, info: ValidationInfo) -> date | None:
-        today = (info.context or {}).get("today")
-        name = str(info.field_name)
-        if value is not None and today is not None and value < today:
-            raise PydanticCustomError(
-                "date_past",
-                "{what} ({day}) is already past; choose today ({today}) or a later day.",
-                {"what": DATES[name].capitalize(), "day": value.isoformat(), "today": today.isoformat()},
-            )
-        start = info.data.get("start_date")
-        if name == "end_date" and value is not None and start is not None and value < start:
-            raise PydanticCustomError("date_order", "The last day comes before the first.")
-        return value
-
-
-def checked_fields(kind: ApprovalKind, given: Mapping[str, Any], today: date) -> dict[str, Any]:
-    """The kind's fields (other than the amount) as the request stores them, dates as ISO text; InvalidInput
-    on the field at fault otherwise. Fields the kind does not ask for are not kept."""
-    present = {
-        name: given[name] for name in kind.fields if name != "amount" and given.get(name) not in (None, "")
-    }
-    try:
-        fields = RequestFields.model_validate(present, context={"today": today})
-    except ValidationError as exc:
-        error = exc.errors()[0]
-        raise InvalidInput(error["msg"], field=str(error["loc"][0])) from None
-    missing = next((name for name in kind.fields if name in DATES and name not in present), None)
-    if missing is not None:
-        raise InvalidInput(f"{kind.name} needs {DATES[missing]}.", field=missing)
-    return fields.model_dump(mode="json", exclude_none=True)
 
 
 class ApprovalRequest(Base):
@@ -105,7 +47,9 @@ class ApprovalStep(Base):
     # A resubmission starts a new round; earlier rounds stay as history.
     round: Mapped[int] = mapped_column(Integer, primary_key=True)
     position: Mapped[int] = mapped_column(Integer, primary_key=True)
-    # Text: steps one person takes are merged ("Department head + Finance review + Director").
+    # The steps one person takes, merged ("unit_head + Finance review + Director"): a step relative to the
+    # requester by its name, which the catalogue words, a function as the center file named it then
+    # (`phrases.label`). Text: a merged label has no bound.
     label: Mapped[str] = mapped_column(Text)
     approver: Mapped[str] = mapped_column(String(32))
     state: Mapped[str] = mapped_column(String(16))

@@ -33,8 +33,9 @@ from pydantic import (
     model_validator,
 )
 
-from opsbot.errors import OpsError
+from opsbot.errors import InvalidInput, OpsError
 from opsbot.ladders import refuse_moved_settings
+from opsbot.notices import Quote
 from opsbot.roles import Role
 from opsbot.rules import Problem, entries, items, read, repeated, with_rules
 
@@ -42,29 +43,17 @@ Key = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]*$", max_length
 Label = Annotated[str, StringConstraints(min_length=1, max_length=60)]
 
 # Form fields a kind may ask for besides the purpose, which every request has. The Slack form knows how to
-# draw each of them, so the vocabulary is fixed.
+# draw each of them, so the vocabulary is fixed; the catalogue words each (`approval.field_label.<name>`).
 FieldName = Literal["amount", "start_date", "end_date", "target_unit", "deadline", "details"]
-# How each field reads on the form, the card and `/approval show`.
-FIELD_LABELS: dict[str, str] = {
-    "amount": "Amount",
-    "start_date": "From",
-    "end_date": "To (last day)",
-    "target_unit": "Receiving unit",
-    "deadline": "Deadline",
-    "details": "Details",
-}
 
-# Steps relative to the requester (or, for next_level, to the approver of the step before).
+# Steps relative to the requester (or, for next_level, to the approver of the step before). They are opsbot's
+# own steps, so the catalogue words them (`approval.step.<name>`); a function's step reads as the center file
+# names it.
 DIRECT_SUPERIOR = "direct_superior"
 UNIT_HEAD = "unit_head"
 NEXT_LEVEL = "next_level"
 RECEIVING_UNIT_HEAD = "receiving_unit_head"
-RELATIVE_STEPS: dict[str, str] = {
-    DIRECT_SUPERIOR: "Direct superior",
-    UNIT_HEAD: "Department head",
-    NEXT_LEVEL: "Next level up",
-    RECEIVING_UNIT_HEAD: "Receiving unit head",
-}
+RELATIVE_STEPS = (DIRECT_SUPERIOR, UNIT_HEAD, NEXT_LEVEL, RECEIVING_UNIT_HEAD)
 
 # The context key parse_center fills with the function names the file declares.
 FUNCTION_NAMES = "function_names"
@@ -74,7 +63,7 @@ class UnknownKind(OpsError):
     """The request names a kind the center file does not define."""
 
     def __init__(self, key: str, known: list[str]) -> None:
-        super().__init__(f"There is no approval kind `{key}`. Kinds are: {', '.join(known)}.", field="kind")
+        super().__init__("approval.unknown_kind", field="kind", kind=Quote(key), known=known)
         self.key = key
 
 
@@ -183,15 +172,19 @@ class ApprovalSettings(_Strict):
 
     def kind(self, key: str) -> ApprovalKind:
         """The kind with this key, or UnknownKind listing the keys a person can use."""
+        if not key.strip():
+            raise InvalidInput("approval.kind_required", field="kind")
         for kind in self.kinds:
             if kind.key == key.strip().lower():  # typed in a command as `Expense` as often as `expense`
                 return kind
         raise UnknownKind(key, [kind.key for kind in self.kinds])
 
     def step_label(self, step: str) -> str:
-        """How a step reads on the card: "Direct superior", "Finance", …"""
+        """How a step is kept in a chain's label: a step relative to the requester by its name, which the
+        catalogue words (`unit_head`); a function by what the center file calls it ("Finance review", or
+        "Qc" from its name)."""
         if step in RELATIVE_STEPS:
-            return RELATIVE_STEPS[step]
+            return step
         function = self.functions.get(step)
         if function is not None and function.label:
             return function.label

@@ -4,20 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from opsbot import audit
 from opsbot.approvals.cards import DELEGATED, REMINDED
-from opsbot.approvals.lifecycle import HISTORY_WORDS, StepState
+from opsbot.approvals.lifecycle import HISTORY, StepState
 from opsbot.approvals.models import ApprovalRequest, ApprovalStep
-from opsbot.approvals.policy import ApprovalKind, ApprovalSettings
-from opsbot.approvals.records import active_delegations, decides_another_step, load, on_behalf, steps_of
+from opsbot.approvals.records import active_delegations, decides_another_step, load, steps_of
 from opsbot.audit import SYSTEM, AuditEntry
 from opsbot.context import Context
 from opsbot.errors import NotAllowed
+from opsbot.notices import Notice, Param, Quote, Term, Time
 from opsbot.roles import Role
 
 SHOWN = 15
@@ -73,27 +73,11 @@ def _requested_by(session: Session, me: str) -> list[ApprovalRequest]:
     )
 
 
-def kind_of(session: Session, settings: ApprovalSettings, number: str) -> ApprovalKind:
-    """The kind of a request (which never changes once asked)."""
-    return settings.kind(load(session, number, for_change=False).kind_key)
-
-
-@dataclass(frozen=True)
-class Event:
-    """One entry of a request's history as `/approval show` reads it: `what` is opsbot's words, `reason` the
-    people's."""
-
-    at: datetime
-    who: str
-    what: str
-    reason: str | None = None
-
-
 @dataclass(frozen=True)
 class Shown:
     request: ApprovalRequest
     steps: list[ApprovalStep]
-    history: list[Event]
+    history: list[Notice]  # a line for each entry, oldest first
     standing_in: dict[str, str]
 
 
@@ -108,38 +92,69 @@ def show(session: Session, ctx: Context, number: str) -> Shown:
         and person.role is not Role.QC_INSPECTOR
         and person.role.rank < Role.MANAGER.rank
     ):
-        raise NotAllowed(
-            f"{request.number} is visible to its requester, the people who decide it, QC and managers."
-        )
+        raise NotAllowed("approval.not_visible", number=request.number)
     names = ctx.directory.name_of
     return Shown(
         request=request,
         steps=steps_of(session, request),
-        history=[event(entry, names) for entry in audit.history(session, request.number)],
+        history=[history_line(entry, names) for entry in audit.history(session, request.number)],
         standing_in=active_delegations(session, ctx.today),
     )
 
 
-def event(entry: AuditEntry, names: Callable[[str], str]) -> Event:
-    """An audit row of the request in the history's one vocabulary: "approved at step 2 for Shi Hong",
-    "escalated step 1 from Wu Fang to Zhou Jie", "delegated step 1 to Feng Yu"."""
+def history_line(entry: AuditEntry, names: Callable[[str], str]) -> Notice:
+    """An audit row of the request as a line of its history: when, who (a name, or opsbot), what in the
+    history's one vocabulary ("approved at step 2 for Shi Hong", "escalated step 1 from Wu Fang to Zhou Jie",
+    "delegated step 1 to Feng Yu"), and the reason they gave."""
     after = entry.after or {}
-    words = HISTORY_WORDS.get(entry.action, entry.action.removeprefix("approval."))
-    who = "opsbot" if entry.actor == SYSTEM else names(entry.actor)
-    step = f"step {after.get('step')}"
+    line: dict[str, Param] = {
+        "at": Time(entry.at),
+        "who": Term("approval.history.opsbot") if entry.actor == SYSTEM else names(entry.actor),
+        "what": _what(entry, names),
+    }
+    reason = after.get("reason") if entry.action in DECISIONS else None
+    if reason:
+        return Notice.of("approval.history.line.reason", **line, reason=Quote(reason))
+    return Notice.of("approval.history.line", **line)
+
+
+def _what(entry: AuditEntry, names: Callable[[str], str]) -> Param:
+    after = entry.after or {}
+    step = after.get("step")
     if entry.action in DECISIONS:
+        decided: dict[str, Param] = {"what": _history(entry.action), "step": step}
         behalf = after.get("acting_for")
-        what = f"{words} at {step}" + (
-            on_behalf(names(behalf), as_superior=bool(after.get("as_superior"))) if behalf else ""
-        )
-        return Event(entry.at, who, what, after.get("reason"))
+        if not behalf:
+            return Notice.of("approval.history.decided", **decided)
+        superior = bool(after.get("as_superior"))
+        code = "approval.history.decided.as_superior" if superior else "approval.history.decided.for"
+        return Notice.of(code, **decided, approver=names(behalf))
     if entry.action == "approval.escalated":
-        return Event(entry.at, who, f"{words} {step} from {names(after['from'])} to {names(after['to'])}")
+        return Notice.of(
+            "approval.history.escalated_step",
+            step=step,
+            approver=names(after["from"]),
+            superior=names(after["to"]),
+        )
     if entry.action == DELEGATED:
-        return Event(entry.at, who, f"{words} {step} to {names(after['delegate'])}")
+        return Notice.of("approval.history.delegated_step", step=step, delegate=names(after["delegate"]))
     if entry.action == REMINDED:
-        return Event(entry.at, who, f"{words} {' and '.join(names(p) for p in after['to'])} of {step}")
-    return Event(entry.at, who, words)
+        return _reminded([names(p) for p in after["to"]], step)
+    return _history(entry.action)
+
+
+def _reminded(people: list[str], step: Param) -> Notice:
+    """Whom a reminder reached: "reminded Wu Fang of step 1", "reminded Wu Fang and Chen Jing of step 1"."""
+    *others, last = people
+    if not others:
+        return Notice.of("approval.history.reminded_step", people=last, step=step)
+    return Notice.of("approval.history.reminded_step.and", people=others, last=last, step=step)
+
+
+def _history(action: str) -> Param:
+    """An action in the history's words; one opsbot has no word for reads as it was recorded."""
+    name = action.removeprefix("approval.")
+    return Term(f"approval.history.{name}") if action in HISTORY else name
 
 
 def involved(session: Session, ctx: Context, request: ApprovalRequest) -> set[str]:

@@ -3,7 +3,7 @@ with its latest round of steps, and the segregation-of-duties rules on those ste
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import date
 
 from sqlalchemy import bindparam, select
@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from opsbot.approvals.models import ApprovalRequest, ApprovalStep, Delegation
 from opsbot.errors import NotFound
+from opsbot.notices import Quote
 
 
 def active_delegations(session: Session, today: date) -> dict[str, str]:
@@ -46,10 +47,7 @@ def load(session: Session, number: str, *, for_change: bool = True) -> ApprovalR
     query = _FOR_CHANGE if for_change else _FOR_READING
     request = session.scalars(query, {"number": number.strip().upper()}).one_or_none()
     if request is None:
-        raise NotFound(
-            "There is no approval request {number}. Numbers look like APR-2026-000045.",
-            quotes={"number": number.strip()},
-        )
+        raise NotFound("approval.not_found", number=Quote(number.strip()))
     return request
 
 
@@ -105,29 +103,3 @@ def stand_in(
     if delegate is None or delegate in (requester, step.approver):
         return None
     return None if decides_another_step(delegate, step, steps) else delegate
-
-
-def on_behalf(approver_name: str, *, as_superior: bool) -> str:
-    """How a decision taken in the approver's place says so: " for Shi Hong", " as Wu Fang's superior"."""
-    return f" as {approver_name}'s superior" if as_superior else f" for {approver_name}"
-
-
-def decider(step: ApprovalStep, names: Callable[[str], str]) -> str | None:
-    """Who decided the step, and for whom when it was not its approver: "Tang Xin for Shi Hong", "Zhou Jie as
-    Wu Fang's superior"; None while undecided."""
-    if step.decided_by is None:
-        return None
-    if step.decided_by == step.approver:
-        return names(step.decided_by)
-    return names(step.decided_by) + on_behalf(
-        names(step.approver), as_superior=step.decided_by == step.escalated_to
-    )
-
-
-def waits_for(step: ApprovalStep, delegate: str | None, names: Callable[[str], str]) -> str | None:
-    """Whom a waiting step waits for when it is not its approver alone: "Zhou Jie (escalated) or Wu Fang",
-    "Feng Yu (standing in) or Wu Fang"."""
-    others = [f"{names(step.escalated_to)} (escalated)"] if step.escalated_to else []
-    if delegate is not None and delegate != step.escalated_to:
-        others.append(f"{names(delegate)} (standing in)")
-    return f"{', '.join(others)} or {names(step.approver)}" if others else None

@@ -1,39 +1,27 @@
-"""Requesting, deciding, delegating, withdrawing and resubmitting approvals.
-
-Every decision locks its request row first, so a double click, two approvers clicking at once or Slack
-retrying a click produce exactly one decision: the second finds the step already decided and is told by whom.
-"""
+"""Asking for an approval, and what its requester does with it after: withdrawing it before the final
+decision, resubmitting it once returned for correction. Deciding is `deciding`; standing in, `delegation`."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
-from opsbot import audit, deadlines, outbox
+from opsbot import audit, deadlines
 from opsbot.approvals import clocks
-from opsbot.approvals.cards import publish, republish_waiting_for
-from opsbot.approvals.chains import resolve_chain
-from opsbot.approvals.lifecycle import DONE, Decision, RequestState, StepState, after_decision
-from opsbot.approvals.models import ApprovalRequest, ApprovalStep, Delegation, checked_fields
-from opsbot.approvals.records import (
-    active_delegations,
-    decides_another_step,
-    delegations_in_force,
-    load,
-    steps_of,
-)
-from opsbot.clock import center_time
+from opsbot.approvals.asking import Asked, Asking, asking
+from opsbot.approvals.cards import publish
+from opsbot.approvals.chains import ChainStep, resolve_chain
+from opsbot.approvals.lifecycle import RequestState, StepState
+from opsbot.approvals.models import ApprovalRequest, ApprovalStep
+from opsbot.approvals.records import active_delegations, load, steps_of
 from opsbot.context import Context
-from opsbot.errors import InvalidInput, NotAllowed, NotFound
+from opsbot.errors import InvalidInput, NotAllowed
 from opsbot.numbering import next_number
 
 KIND = "APR"
-MAX_PURPOSE = 2000
-MAX_REASON = 2000
 
 
 def request_approval(
@@ -42,32 +30,26 @@ def request_approval(
     *,
     kind_key: str,
     purpose: str,
-    amount: Decimal | None = None,
+    amount: Decimal | str | None = None,
     fields: dict[str, Any] | None = None,
 ) -> ApprovalRequest:
+    """The actor asks for an approval of `kind_key`: the amount as they wrote it (or a number), the kind's
+    fields as the form gives them."""
     ctx.directory.member(ctx.actor)
     settings = ctx.center.approvals
     kind = settings.kind(kind_key)
-    purpose = _text(purpose, "purpose", MAX_PURPOSE)
-    checked = checked_fields(kind, fields or {}, ctx.today)  # dates as ISO text, as the JSON column holds
+    given = asking(Asked.of(ctx, kind), purpose=purpose, amount=amount, fields=fields or {})
+    checked = given.fields_of(kind)  # dates as ISO text, as the JSON column holds
     standing_in = active_delegations(session, ctx.today)
-    chain = resolve_chain(
-        settings,
-        kind.key,
-        ctx.actor,
-        ctx.directory,
-        amount=amount,
-        target_unit=checked.get("target_unit"),
-        delegations=standing_in,
-    )
+    chain = _chain(ctx, kind.key, ctx.actor, given, standing_in)
     request = ApprovalRequest(
         # Taken after every read and check: the counter's row stays locked from here until the commit.
         number=next_number(session, KIND, ctx.now.astimezone(ctx.center.calendar.zone).year),
         kind_key=kind.key,
         requester=ctx.actor,
-        purpose=purpose,
-        amount=amount,
-        currency=settings.currency if amount is not None else None,
+        purpose=str(given.purpose),
+        amount=given.amount,
+        currency=settings.currency if given.amount is not None else None,
         fields=checked,
         state=RequestState.PENDING,
         current_step=1,
@@ -78,27 +60,40 @@ def request_approval(
     session.flush()
     deadlines.none_yet(session, clocks.KIND, request.id)
     steps = _add_round(session, request, chain, round_=1, now=ctx.now)
+    after = {"kind": kind.key, "amount": _amount_text(request.amount), "purpose": request.purpose}
     audit.record(
         session,
         at=ctx.now,
         actor=ctx.actor,
         action="approval.requested",
         subject=request.number,
-        after={
-            "kind": kind.key,
-            "amount": _amount_text(amount),
-            "purpose": purpose,
-            "chain": [f"{step.label}: {step.approver}" for step in chain],
-            **checked,
-        },
+        after=after | {"chain": _chain_record(chain), **checked},
     )
     clocks.settle(session, request, steps, ctx)
     publish(session, request, ctx, steps=steps, standing_in=standing_in, new=True)
     return request
 
 
+def _chain(
+    ctx: Context, kind_key: str, requester: str, given: Asking, standing_in: dict[str, str]
+) -> list[ChainStep]:
+    return resolve_chain(
+        ctx.center.approvals,
+        kind_key,
+        requester,
+        ctx.directory,
+        amount=given.amount,
+        target_unit=given.target_unit,
+        delegations=standing_in,
+    )
+
+
+def _chain_record(chain: list[ChainStep]) -> list[str]:
+    return [f"{step.label}: {step.approver}" for step in chain]
+
+
 def _add_round(
-    session: Session, request: ApprovalRequest, chain: list[Any], *, round_: int, now: datetime
+    session: Session, request: ApprovalRequest, chain: list[ChainStep], *, round_: int, now: datetime
 ) -> list[ApprovalStep]:
     """The steps of a new round of the chain, its first waiting."""
     steps = [
@@ -118,133 +113,17 @@ def _add_round(
     return steps
 
 
-def may_decide(step: ApprovalStep, person: str, delegations: dict[str, str]) -> bool:
-    """The approver, whoever stands in for them, or the superior the step was escalated to."""
-    return person in (step.approver, delegations.get(step.approver), step.escalated_to)
-
-
-def decide(
-    session: Session,
-    ctx: Context,
-    number: str,
-    *,
-    round_: int,
-    position: int,
-    decision: Decision,
-    reason: str = "",
-) -> ApprovalRequest:
-    request = load(session, number)
-    steps = steps_of(session, request)
-    step = _waiting_step(session, request, steps, round_, position, ctx)
-    if ctx.actor == request.requester:
-        raise NotAllowed(f"You asked for {request.number}, so you can't decide it.")
-    delegations = active_delegations(session, ctx.today)
-    if not may_decide(step, ctx.actor, delegations):
-        raise NotAllowed(
-            f"Step {step.position} of {request.number} ({step.label}) is "
-            f"{ctx.directory.name_of(step.approver)}'s to decide"
-            + (
-                f" (or {ctx.directory.name_of(delegations[step.approver])}'s, standing in)."
-                if step.approver in delegations
-                else "."
-            )
-        )
-    # Only the step's own approver is exempt: a delegate, or a superior it was escalated to, who approves or
-    # decided another step would decide two steps of one chain.
-    if ctx.actor != step.approver and decides_another_step(ctx.actor, step, steps):
-        raise NotAllowed(
-            f"You decide another step of {request.number}, so you can't also decide step {step.position} "
-            f"({step.label}, {ctx.directory.name_of(step.approver)}'s): no one decides two steps of one "
-            "chain."
-        )
-    if decision is Decision.RETURN and not ctx.center.approvals.kind(request.kind_key).returnable:
-        raise InvalidInput(
-            f"A {ctx.center.approvals.kind(request.kind_key).name.lower()} can't be returned for "
-            "correction: approve or deny it."
-        )
-    if decision is not Decision.APPROVE:
-        reason = _text(reason, "reason", MAX_REASON)
-    step.state = DONE[decision]
-    step.decided_by, step.decided_at, step.reason = ctx.actor, ctx.now, reason or None
-    outcome = after_decision([s.position for s in steps], position, decision)
-    request.state, request.current_step = outcome.request, outcome.next_position
-    if outcome.request.is_final:
-        request.decided_at = ctx.now
-        for later in steps:
-            if later.position > position:
-                later.state = StepState.CANCELLED
-    elif outcome.next_position is not None:
-        following = next(s for s in steps if s.position == outcome.next_position)
-        following.state, following.waiting_since = StepState.PENDING, ctx.now
-    acting_for = step.approver if ctx.actor != step.approver else None
-    audit.record(
-        session,
-        at=ctx.now,
-        actor=ctx.actor,
-        action=f"approval.{decision.value}",
-        subject=request.number,
-        after={
-            "round": round_,
-            "step": position,
-            "label": step.label,
-            "reason": reason or None,
-            "acting_for": acting_for,
-            # In the approver's place as the superior the step was escalated to, or as their delegate.
-            "as_superior": acting_for is not None and ctx.actor == step.escalated_to,
-        },
-    )
-    clocks.settle(session, request, steps, ctx)
-    # Once the round ends, the requester is told its outcome.
-    publish(session, request, ctx, steps=steps, standing_in=delegations)
-    return request
-
-
-def _waiting_step(
-    session: Session,
-    request: ApprovalRequest,
-    steps: list[ApprovalStep],
-    round_: int,
-    position: int,
-    ctx: Context,
-) -> ApprovalStep:
-    """The step a button names, if it still waits for a decision; otherwise say what became of it. A card
-    from before a resubmission names a step of an earlier round, which is answered like any decided step."""
-    step = next((s for s in steps if s.position == position and s.round == round_), None)
-    if step is None:
-        earlier = session.get(ApprovalStep, (request.id, round_, position))
-        if earlier is None:
-            raise NotFound(f"{request.number} has no such step; open the latest card.")
-        raise InvalidInput(_already(earlier, request, ctx, resubmitted=True))
-    if StepState(step.state) is not StepState.PENDING:
-        raise InvalidInput(_already(step, request, ctx))
-    return step
-
-
-def _already(step: ApprovalStep, request: ApprovalRequest, ctx: Context, *, resubmitted: bool = False) -> str:
-    since = f" {request.number} was resubmitted since; open its latest card." if resubmitted else ""
-    if step.decided_by:
-        when = center_time(step.decided_at, ctx.center.calendar.zone) if step.decided_at else None
-        return (
-            f"Step {step.position} of {request.number} was already {StepState(step.state).words} by "
-            f"{ctx.directory.name_of(step.decided_by)}" + (f" at {when}." if when else ".") + since
-        )
-    if resubmitted:
-        return f"Step {step.position} of {request.number} is no longer waiting for a decision.{since}"
-    return (
-        f"{request.number} is {RequestState(request.state).words}; step {step.position} is no longer waiting "
-        "for a decision."
-    )
-
-
 def withdraw(session: Session, ctx: Context, number: str) -> ApprovalRequest:
     request = load(session, number)
     if request.requester != ctx.actor:
         raise NotAllowed(
-            f"Only {ctx.directory.name_of(request.requester)}, who asked, can withdraw {request.number}."
+            "approval.withdraw.not_requester",
+            requester=ctx.directory.name_of(request.requester),
+            number=request.number,
         )
     if RequestState(request.state) not in (RequestState.PENDING, RequestState.RETURNED):
         raise InvalidInput(
-            f"{request.number} is already {RequestState(request.state).words}; it can't be withdrawn."
+            "approval.withdraw.closed", number=request.number, state=RequestState(request.state).term
         )
     steps = steps_of(session, request)
     for step in steps:
@@ -263,44 +142,33 @@ def resubmit(
     number: str,
     *,
     purpose: str | None = None,
-    amount: Decimal | None = None,
+    amount: Decimal | str | None = None,
     fields: dict[str, Any] | None = None,
 ) -> ApprovalRequest:
     """After a return for correction: the same number, a new round of the chain; the earlier rounds stay.
     The requester may correct the purpose, for kinds with an amount the amount, and the kind's other fields
     (`fields` replaces them all, as the Resubmit form gives them; None keeps them). Whatever the request then
-    holds is checked like a new request's, and the chain is resolved again with it (a new amount may fall in
+    holds is read like a new request's, and the chain is resolved again with it (a new amount may fall in
     another tier)."""
     request = load(session, number)
-    if request.requester != ctx.actor:
-        raise NotAllowed(f"Only {ctx.directory.name_of(request.requester)} can resubmit {request.number}.")
-    if RequestState(request.state) is not RequestState.RETURNED:
-        raise InvalidInput(
-            f"{request.number} is {RequestState(request.state).words}; only a request returned for "
-            "correction is resubmitted."
-        )
+    _may_resubmit(request, ctx)
     kind = ctx.center.approvals.kind(request.kind_key)
     before = {"purpose": request.purpose, "amount": _amount_text(request.amount), **request.fields}
-    corrected_purpose = _text(purpose, "purpose", MAX_PURPOSE) if purpose is not None else request.purpose
-    corrected_amount = amount if amount is not None else request.amount
-    corrected_fields = checked_fields(kind, request.fields if fields is None else fields, ctx.today)
-    # Resolved before the request changes: nothing invalid is flushed (PostgreSQL would refuse an amount too
-    # large for its column with a database error instead of this refusal).
-    standing_in = active_delegations(session, ctx.today)
-    chain = resolve_chain(
-        ctx.center.approvals,
-        request.kind_key,
-        request.requester,
-        ctx.directory,
-        amount=corrected_amount,
-        target_unit=corrected_fields.get("target_unit"),
-        delegations=standing_in,
+    given = asking(
+        Asked.of(ctx, kind),
+        purpose=request.purpose if purpose is None else purpose,
+        amount=request.amount if amount is None else amount,
+        fields=request.fields if fields is None else fields,
     )
+    # Resolved before the request changes: nothing invalid is flushed.
+    standing_in = active_delegations(session, ctx.today)
+    chain = _chain(ctx, request.kind_key, request.requester, given, standing_in)
     returned = steps_of(session, request)
-    request.purpose, request.amount, request.fields = corrected_purpose, corrected_amount, corrected_fields
+    request.purpose, request.amount, request.fields = str(given.purpose), given.amount, given.fields_of(kind)
     round_ = returned[0].round + 1
     steps = _add_round(session, request, chain, round_=round_, now=ctx.now)
     request.state, request.current_step, request.decided_at = RequestState.PENDING, 1, None
+    corrected = {"purpose": request.purpose, "amount": _amount_text(request.amount), **request.fields}
     audit.record(
         session,
         at=ctx.now,
@@ -308,105 +176,26 @@ def resubmit(
         action="approval.resubmitted",
         subject=request.number,
         before=before,
-        after={
-            "round": round_,
-            "purpose": request.purpose,
-            "amount": _amount_text(request.amount),
-            **corrected_fields,
-            "chain": [f"{step.label}: {step.approver}" for step in chain],
-        },
+        after={"round": round_, **corrected, "chain": _chain_record(chain)},
     )
     clocks.settle(session, request, steps, ctx)
     publish(session, request, ctx, steps=steps, standing_in=standing_in, ended=returned)
     return request
 
 
-def delegate(session: Session, ctx: Context, *, to: str, until: date) -> Delegation:
-    """While the person is away, `to` may decide their steps: those of new requests, and those already waiting
-    for them, whose cards are sent to `to` now."""
-    me = ctx.directory.member(ctx.actor)
-    standing_in = ctx.directory.get(to)
-    if standing_in is None:
-        raise InvalidInput("That person is not in the center's directory, so they can't decide for you.")
-    if to == me.slack_id:
-        raise InvalidInput("Choose someone else to decide for you while you are away.")
-    if until < ctx.today:
-        raise InvalidInput(f"{until:%Y-%m-%d} is already past; give the last day you are away.")
-    for row in session.scalars(
-        select(Delegation).where(Delegation.delegator == me.slack_id, Delegation.ended_at.is_(None))
-    ):
-        row.ended_at = ctx.now  # one delegation at a time: the new one replaces the old
-    row = Delegation(delegator=me.slack_id, delegate=to, until=until, created_at=ctx.now)
-    session.add(row)
-    audit.record(
-        session,
-        at=ctx.now,
-        actor=ctx.actor,
-        action="approval.delegated",
-        subject=f"person:{me.slack_id}",
-        after={"delegate": to, "until": until.isoformat()},
-    )
-    session.flush()
-    republish_waiting_for(session, ctx, me.slack_id)  # the steps already waiting go to the delegate
-    _republish_homes(session, ctx, me.slack_id)
-    return row
-
-
-def delegations_of(session: Session, ctx: Context) -> tuple[Delegation | None, list[Delegation]]:
-    """The person's own delegation in force (who decides for them), and those in which they decide for
-    others."""
-    return delegations_in_force(session, ctx.directory.member(ctx.actor).slack_id, ctx.today)
-
-
-def end_delegation(session: Session, ctx: Context) -> Delegation:
-    """End the person's delegation now: from here on their steps wait for them again."""
-    me = ctx.directory.member(ctx.actor)
-    rows = list(
-        session.scalars(
-            select(Delegation)
-            .where(Delegation.delegator == me.slack_id, Delegation.ended_at.is_(None))
-            .where(Delegation.until >= ctx.today)
-            .with_for_update()
+def _may_resubmit(request: ApprovalRequest, ctx: Context) -> None:
+    """Only its requester resubmits a request, and only once it is returned for correction."""
+    if request.requester != ctx.actor:
+        raise NotAllowed(
+            "approval.resubmit.not_requester",
+            requester=ctx.directory.name_of(request.requester),
+            number=request.number,
         )
-    )
-    if not rows:
-        raise InvalidInput("No one decides for you at the moment, so there is nothing to end.")
-    for row in rows:
-        row.ended_at = ctx.now
-        audit.record(
-            session,
-            at=ctx.now,
-            actor=ctx.actor,
-            action="approval.delegation_ended",
-            subject=f"person:{me.slack_id}",
-            before={"delegate": row.delegate, "until": row.until.isoformat()},
+    if RequestState(request.state) is not RequestState.RETURNED:
+        raise InvalidInput(
+            "approval.resubmit.not_returned", number=request.number, state=RequestState(request.state).term
         )
-    session.flush()
-    republish_waiting_for(session, ctx, me.slack_id)  # the delegate's buttons go
-    _republish_homes(session, ctx, me.slack_id)
-    return rows[-1]
-
-
-def _republish_homes(session: Session, ctx: Context, delegator: str) -> None:
-    """A delegation set or ended shows on the Homes of the delegator and of their delegates, new and old."""
-    outbox.republish_homes(
-        session, [delegator], now=ctx.now, including=_DELEGATES, params={"delegator": delegator}
-    )
-
-
-_DELEGATES = select(Delegation.delegate).where(Delegation.delegator == bindparam("delegator"))
 
 
 def _amount_text(amount: Decimal | None) -> str | None:
     return f"{amount:.2f}" if amount is not None else None
-
-
-def _text(text: str, what: str, limit: int) -> str:
-    text = (text or "").strip()
-    if not text:
-        raise InvalidInput(f"The {what} is required.", field=what)
-    if len(text) > limit:
-        raise InvalidInput(
-            f"The {what} holds up to {limit:,} characters; yours has {len(text):,}.", field=what
-        )
-    return text

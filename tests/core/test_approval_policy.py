@@ -47,14 +47,14 @@ def test_the_example_policy():
         if not kind.has_amount:
             assert len(kind.tiers) == 1
     assert settings.step_label("finance") == "Finance review"
-    assert settings.step_label("unit_head") == "Department head"
+    assert settings.step_label("unit_head") == "unit_head"  # opsbot's own step: the catalogue words it
 
 
 def test_an_unknown_kind_lists_the_kinds():
     with pytest.raises(UnknownKind) as raised:
         load_center(EXAMPLE_CENTER).approvals.kind("travel")
-    assert raised.value.message.startswith("There is no approval kind `travel`. Kinds are: expense, budget_")
-    assert raised.value.field == "kind"
+    assert raised.value.notice.code == "approval.unknown_kind" and raised.value.field == "kind"
+    assert raised.value.notice.params["known"][:2] == ["expense", "budget_adjustment"]
 
 
 @pytest.mark.parametrize(

@@ -114,7 +114,7 @@ def test_process_change_business_technical_qc_management(running):
     number = ask(running, "process_change", "Scan ID documents at the counter")
     _, steps = walk(running, number, [WUFANG, QINBO, HEPING, ZHAOMIN])
     assert [s.label for s in steps] == [
-        "Direct superior",
+        "direct_superior",
         "Technical assessment",
         "QC risk assessment",
         "Director",

@@ -10,11 +10,9 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from handlers.approvals.commands import form_request
 from opsbot.approvals.models import ApprovalStep
 from opsbot.approvals.records import load, steps_of
 from opsbot.audit import AuditEntry
-from opsbot.errors import InvalidInput
 from tests.e2e.test_approval_flows import (
     CHANNEL,
     HEPING,
@@ -167,11 +165,20 @@ def test_the_form_caps_the_amount_and_refuses_a_larger_one(running):
     (form,) = slack.wait_for(lambda: slack.open_views(SPECIALIST))
     (amount,) = [b for b in form.blocks if b["block_id"] == "amount"]
     assert amount["element"]["max_value"] == "999999999999.99"
-    # A client that sends more anyway (the element's limits are the Slack client's to keep): refused on the
-    # field, before the core is asked.
-    with pytest.raises(InvalidInput) as refused:
-        form_request({"kind": "expense", "purpose": "Taxi", "amount": "1000000000000"})
-    assert refused.value.field == "amount" and "more than opsbot can record" in refused.value.message
+    # A client that sends more anyway (the element's limits are the Slack client's to keep): the core's rule
+    # refuses it on the field, and nothing is asked.
+    before = running.row_counts()
+    state = {
+        "kind": {"kind": {"type": "static_select", "selected_option": {"value": "expense"}}},
+        "purpose": {"purpose": {"type": "plain_text_input", "value": "Taxi"}},
+        "amount": {"amount": {"type": "number_input", "value": "1000000000000"}},
+    }
+    view = form.raw | {"state": {"values": state}}
+    forged = slack.payloads.interaction("view_submission", SPECIALIST, view=view, trigger_id="forged.1")
+    reply = slack.send_interaction(forged)
+    assert "more than opsbot can record" in reply.json["errors"]["amount"], reply.body
+    running.delivered()
+    assert running.row_counts() == before
 
 
 # ---- 3. /approval show has the request's fields ------------------------------------------------------------
