@@ -36,8 +36,11 @@ def decider(step: ApprovalStep, names: Callable[[str], str]) -> Notice | None:
     who = names(step.decided_by)
     if step.decided_by == step.approver:
         return Notice.of("approval.decider", who=who)
-    code = "approval.decider.as_superior" if step.decided_by == step.escalated_to else "approval.decider.for"
-    return Notice.of(code, who=who, approver=names(step.approver))
+    return Notice.of(
+        "approval.decider.as_superior" if step.decided_by == step.escalated_to else "approval.decider.for",
+        who=who,
+        approver=names(step.approver),
+    )
 
 
 def waits_for(step: ApprovalStep, delegate: str | None, names: Callable[[str], str]) -> Notice | None:

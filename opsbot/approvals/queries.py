@@ -122,13 +122,18 @@ def _what(entry: AuditEntry, names: Callable[[str], str]) -> Param:
     after = entry.after or {}
     step = after.get("step")
     if entry.action in DECISIONS:
-        decided: dict[str, Param] = {"what": _history(entry.action), "step": step}
+        what = _history(entry.action)
         behalf = after.get("acting_for")
         if not behalf:
-            return Notice.of("approval.history.decided", **decided)
-        superior = bool(after.get("as_superior"))
-        code = "approval.history.decided.as_superior" if superior else "approval.history.decided.for"
-        return Notice.of(code, **decided, approver=names(behalf))
+            return Notice.of("approval.history.decided", what=what, step=step)
+        return Notice.of(
+            "approval.history.decided.as_superior"
+            if after.get("as_superior")
+            else "approval.history.decided.for",
+            what=what,
+            step=step,
+            approver=names(behalf),
+        )
     if entry.action == "approval.escalated":
         return Notice.of(
             "approval.history.escalated_step",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 import pytest
-from pydantic import field_validator
+from pydantic import ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
 from opsbot.errors import InvalidInput
@@ -61,3 +61,27 @@ def test_a_number_that_is_not_one_is_quoted_as_typed():
     error = refused(reason="ok", score="<!channel>")
     assert (error.field, error.notice.code) == ("score", "input.not_a_number")
     assert error.notice.params["typed"] == Quote("<!channel>")
+
+
+class Booking(Input):
+    """A model whose fields' terms are its workflow's own, and whose rule reads the validation context."""
+
+    terms = "booking.field"
+
+    day: int
+
+    @field_validator("day")
+    @classmethod
+    def ahead(cls, day: int, info: ValidationInfo) -> int:
+        if day < (info.context or {})["today"]:
+            raise PydanticCustomError("booking.past", "past", {"today": info.context["today"]})
+        return day
+
+
+def test_a_model_names_where_its_fields_terms_are_and_its_rules_read_the_context():
+    with pytest.raises(InvalidInput) as caught:
+        parse(Booking, {"day": 3}, context={"today": 5})
+    assert caught.value.notice.code == "booking.past"
+    assert caught.value.notice.params["what"] == Term("booking.field.day")
+    assert caught.value.notice.params["today"] == 5
+    assert parse(Booking, {"day": 5}, context={"today": 5}).day == 5
