@@ -161,9 +161,7 @@ def test_the_resubmit_form_is_filled_in_from_the_request():
         "deadline": "2026-12-15",
         "details": "x",
     }
-    blocks = {
-        b["block_id"]: b for b in field_blocks(CENTER, SAY, KINDS.kind("collaboration"), initial)
-    }
+    blocks = {b["block_id"]: b for b in field_blocks(CENTER, SAY, KINDS.kind("collaboration"), initial)}
     assert blocks["purpose"]["element"]["initial_value"] == "Help with the forms"
     assert blocks["target_unit"]["element"]["initial_option"]["value"] == "tech"
     assert blocks["deadline"]["element"]["initial_date"] == "2026-12-15"

@@ -13,8 +13,8 @@ from typing import get_args
 
 from handlers.app import wording
 from handlers.approvals.words import WORDS
-from handlers.edge import WORDS as EDGE_WORDS
 from handlers.wording import placeholders
+from handlers.words import WORDS as KERNEL_WORDS
 from opsbot.approvals.asking import Asking
 from opsbot.approvals.deciding import Deciding
 from opsbot.approvals.delegation import Delegating
@@ -122,5 +122,5 @@ def test_every_wording_of_approvals_is_used():
     assert sorted(set(WORDS) - used) == []
 
 
-def test_approvals_word_nothing_the_edge_words():
-    assert not set(WORDS) & set(EDGE_WORDS)
+def test_approvals_word_nothing_the_kernel_words():
+    assert not set(WORDS) & set(KERNEL_WORDS)
