@@ -48,7 +48,6 @@ from opsbot.deadlines import DONE, Deadline, next_action, plan_of
 from opsbot.directory import Directory, load_directory
 from opsbot.errors import OpsError
 from opsbot.escalation import escalation_target
-from opsbot.ladders import ladder_for
 from opsbot.numbering import Counter, format_number
 
 APPROVER, CLAIMANT = "U0WUFANG", "U0ZHENGHAO"  # Zheng Hao's expense claims wait for Wu Fang first
@@ -123,7 +122,7 @@ def timer(
 ) -> Timer:
     """The clock planned on the center's ladder for it as opsbot plans it (`plan_of`; with no `due`, due
     when its ladder's last step falls), its steps fired up to when it stopped: done, paused, or now."""
-    plan = plan_of(ladder_for(center.ladders, subject, clock), started, due or started, center.calendar)
+    plan = plan_of(center.ladder(subject, clock), started, due or started, center.calendar)
     stopped = min(moment for moment in (done_at, paused_at, now) if moment is not None)
     fell = [entry for entry in plan if datetime.fromisoformat(entry["at"]) <= stopped]
     again = fell[-1].get("again", []) if fell else []

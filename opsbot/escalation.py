@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from opsbot.approvals.policy import Function
+from opsbot.center import Function
 from opsbot.directory import Directory, Member
 
 

@@ -15,7 +15,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from opsbot.roles import Role
 
@@ -75,19 +83,13 @@ Ladder = tuple[LadderStep, ...]
 LadderKey = Annotated[str, StringConstraints(pattern=r"^[a-z_]+\.[a-z_]+(\.[a-z0-9_]+)?$")]
 
 
-def known_ladder_key(key: str) -> str:
+def known_ladder_key(key: str, info: ValidationInfo) -> str:
+    """A key names a clock some registered workflow runs (the validation context's `ladder_clocks`)."""
+    clocks = (info.context or {}).get("ladder_clocks")
     clock = ".".join(key.split(".")[:2])
-    if clock not in DEFAULT_LADDERS:
-        raise ValueError(f"no deadline runs on {clock!r}; ladders are for: {', '.join(DEFAULT_LADDERS)}")
+    if clocks is not None and clock not in clocks:
+        raise ValueError(f"no deadline runs on {clock!r}; ladders are for: {', '.join(sorted(clocks))}")
     return key
-
-
-def ladder_for(ladders: Mapping[str, Ladder], kind: str, clock: str, priority: str | None = None) -> Ladder:
-    """The center's ladder for a clock (for its priority, where the file gives one), or the default."""
-    key = f"{kind}.{clock}"
-    if priority is not None and f"{key}.{priority}" in ladders:
-        return ladders[f"{key}.{priority}"]
-    return ladders.get(key, DEFAULT_LADDERS.get(key, ()))
 
 
 # Settings that ladders replaced, and the ladder step each one now is.
@@ -105,23 +107,3 @@ def refuse_moved_settings(data: Any) -> Any:
             if name in data:
                 raise ValueError(f"{name} is now a ladder step; write it as {instead}")
     return data
-
-
-DEFAULT_LADDERS: dict[str, Ladder] = {
-    # The assignee is reminded two business hours before the reply or the result is due; when it falls due,
-    # the case is marked overdue and the handler and their superior are told once.
-    "case.reply": (
-        LadderStep(before_due=2, do="remind", to=("owner",)),
-        LadderStep(after_due=0, do="overdue", to=("owner", "superior")),
-    ),
-    "case.resolution": (
-        LadderStep(before_due=2, do="remind", to=("owner",)),
-        LadderStep(after_due=0, do="overdue", to=("owner", "superior")),
-    ),
-    "case.follow_up": (LadderStep(after_due=0, do="remind", to=("owner",)),),
-    # A step waiting four business hours reminds its approver; after eight it goes to their superior.
-    "approval.step": (
-        LadderStep(after=4, do="remind", to=("owner",)),
-        LadderStep(after=8, do="escalate", to=("superior",)),
-    ),
-}

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel
-
+from opsbot.center import Function, Section
+from opsbot.center_file import CenterShape
 from opsbot.deadline_hooks import SubjectHooks
 from opsbot.ladders import Ladder
 from opsbot.schedules.sweep import Hook
@@ -31,8 +31,12 @@ class Workflow:
     name: str
     # Modules whose models are the workflow's tables (for the schema and its migrations).
     tables: tuple[ModuleType, ...] = ()
-    # The workflow's section of the center file, under `name` (required when given).
-    settings: type[BaseModel] | None = None
+    # The workflow's section of the center file, under its `KEY` (required when given); and where that section
+    # names fixed functions (for ladders' `function:` targets): the names a raw section gives, and the
+    # functions a validated one holds.
+    settings: type[Section] | None = None
+    function_names: Callable[[object], set[str]] | None = None
+    functions: Callable[[Any], Mapping[str, Function]] | None = None
     # Channel purposes the workflow posts to: the center file must give a channel for each.
     channels: tuple[str, ...] = ()
     subjects: tuple[SubjectKind[Any], ...] = ()
@@ -97,8 +101,18 @@ class Workflows:
         return self._all(lambda w: w.home)
 
     @property
-    def sections(self) -> dict[str, type[BaseModel]]:
-        return {w.name: w.settings for w in self.each if w.settings is not None}
+    def shape(self) -> CenterShape:
+        """What the workflows add to the center file."""
+        with_settings = [w for w in self.each if w.settings is not None]
+        return CenterShape(
+            sections=tuple(w.settings for w in with_settings if w.settings is not None),
+            channels=frozenset(self.channels),
+            ladders=self.ladders,
+            function_names={
+                w.settings.KEY: w.function_names for w in with_settings if w.settings and w.function_names
+            },
+            functions={w.settings.KEY: w.functions for w in with_settings if w.settings and w.functions},
+        )
 
     def _all(self, part: Callable[[Workflow], Iterable[Any]]) -> list[Any]:
         return [item for workflow in self.each for item in part(workflow)]

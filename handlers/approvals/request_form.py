@@ -27,7 +27,7 @@ from opsbot.approvals.lifecycle import StepState
 from opsbot.approvals.models import ApprovalRequest
 from opsbot.approvals.phrases import decider
 from opsbot.approvals.policy import ApprovalKind
-from opsbot.approvals.records import load, steps_of
+from opsbot.approvals.records import SUBJECT, steps_of
 from opsbot.center import Center
 from opsbot.context import Context
 
@@ -102,7 +102,7 @@ def resubmit_form(edge: Edge) -> Form:
     """**Resubmit…**: the request's purpose, amount and fields, as it holds them, to correct."""
 
     def blocks(session: Session, number: str) -> list[dict[str, Any]]:
-        request = load(session, number, for_change=False)
+        request = SUBJECT.load(session, number, for_change=False)
         kind = edge.center.approvals.kind(request.kind_key)
         initial = {"purpose": request.purpose, "amount": request.amount, **request.fields}
         why = _why_returned(session, request, edge.directory(session).name_of, edge.say)

@@ -20,7 +20,6 @@ import sqlalchemy as sa
 from alembic import context, op
 
 from opsbot.deadlines import Deadline, next_action, plan_of
-from opsbot.ladders import ladder_for
 
 revision = "0009"
 down_revision = "0008"
@@ -137,7 +136,7 @@ def _timer(
 ) -> dict[str, Any]:
     """A running timer for a clock carried over, its steps of the kinds in `done` (remind, overdue, escalate)
     marked fired."""
-    ladder = ladder_for(center.ladders, kind, clock)
+    ladder = center.ladder(kind, clock)
     plan = plan_of(ladder, started, due or started, center.calendar)
     if due is None:
         due = max((datetime.fromisoformat(entry["at"]) for entry in plan), default=started)

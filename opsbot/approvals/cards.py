@@ -24,7 +24,7 @@ from opsbot import audit, outbox
 from opsbot.approvals.lifecycle import StepState
 from opsbot.approvals.models import ApprovalRequest, ApprovalStep
 from opsbot.approvals.phrases import decider, label, waits_for
-from opsbot.approvals.records import active_delegations, load, stand_in, steps_of
+from opsbot.approvals.records import SUBJECT, active_delegations, stand_in, steps_of
 from opsbot.context import Context
 from opsbot.notices import Notice, Param, Quote, Time
 
@@ -92,7 +92,7 @@ def republish_waiting_for(session: Session, ctx: Context, approver: str) -> None
         .distinct()
     ).all()
     for _id, number in rows:
-        publish(session, load(session, number), ctx)
+        publish(session, SUBJECT.load(session, number), ctx)
 
 
 @dataclass(frozen=True)

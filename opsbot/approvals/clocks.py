@@ -11,7 +11,6 @@ from opsbot import deadlines
 from opsbot.approvals.lifecycle import StepState
 from opsbot.approvals.models import ApprovalRequest, ApprovalStep
 from opsbot.context import Context
-from opsbot.ladders import ladder_for
 
 KIND = "approval"
 STEP = "step"
@@ -38,6 +37,6 @@ def settle(session: Session, request: ApprovalRequest, steps: list[ApprovalStep]
             due=None,
             now=ctx.now,
             started=waiting.waiting_since or ctx.now,
-            ladder=ladder_for(ctx.center.ladders, KIND, STEP),
+            ladder=ctx.center.ladder(KIND, STEP),
             calendar=ctx.center.calendar,
         )

@@ -15,7 +15,7 @@ from opsbot.approvals import clocks, phrases
 from opsbot.approvals.cards import publish
 from opsbot.approvals.lifecycle import DONE, Decision, RequestState, StepState, after_decision
 from opsbot.approvals.models import ApprovalRequest, ApprovalStep
-from opsbot.approvals.records import active_delegations, decides_another_step, load, steps_of
+from opsbot.approvals.records import SUBJECT, active_delegations, decides_another_step, steps_of
 from opsbot.clock import center_time
 from opsbot.context import Context
 from opsbot.errors import InvalidInput, NotAllowed, NotFound
@@ -47,7 +47,7 @@ def decide(
     decision: Decision,
     reason: str = "",
 ) -> ApprovalRequest:
-    request = load(session, number)
+    request = SUBJECT.load(session, number)
     steps = steps_of(session, request)
     step = _waiting_step(session, request, steps, round_, position, ctx)
     delegations = active_delegations(session, ctx.today)

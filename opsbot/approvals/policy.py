@@ -11,14 +11,14 @@ file, so each error keeps its own path; without a context the same checks run on
 across several values (tiers ascend, fields match the steps, unique keys) read the section as written
 (`opsbot.rules`), so a wrong step does not hide a tier out of order: both are reported.
 
-This module imports nothing from `opsbot.center` (which imports it) and nothing from Slack.
+It imports nothing from Slack.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import Annotated, Any, Literal, Self
+from typing import Annotated, Any, ClassVar, Literal, Self
 
 from pydantic import (
     AfterValidator,
@@ -29,14 +29,13 @@ from pydantic import (
     StringConstraints,
     TypeAdapter,
     ValidationInfo,
-    field_validator,
     model_validator,
 )
 
+from opsbot.center import Function, Section
 from opsbot.errors import InvalidInput, OpsError
 from opsbot.ladders import refuse_moved_settings
 from opsbot.notices import Quote
-from opsbot.roles import Role
 from opsbot.rules import Problem, entries, items, read, repeated, with_rules
 
 Key = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]*$", max_length=40)]
@@ -71,13 +70,6 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-def _unit_known(value: str | None, info: ValidationInfo) -> str | None:
-    known = (info.context or {}).get("unit_keys")
-    if value is not None and known is not None and value not in known:
-        raise ValueError(f"unknown unit {value!r}; units are: {', '.join(sorted(known))}")
-    return value
-
-
 def _step_known(value: str, info: ValidationInfo) -> str:
     functions = (info.context or {}).get(FUNCTION_NAMES)
     if value not in RELATIVE_STEPS and functions is not None and value not in functions:
@@ -94,27 +86,6 @@ StepName = Annotated[Key, AfterValidator(_step_known)]
 # The highest amount a tier covers (inclusive).
 Bound = Annotated[Decimal, Field(gt=0, allow_inf_nan=False)]
 _BOUND: TypeAdapter[Decimal] = TypeAdapter(Bound)
-
-
-class Function(_Strict):
-    """Who holds a fixed function: the head of a unit (`{unit: finance}`), or the holder of a role anywhere in
-    the center (`{role: director}`)."""
-
-    unit: Key | None = None
-    role: Role | None = None
-    # How the step reads on the approval card; defaults to the function's name ("Finance", "Qc").
-    label: Label | None = None
-
-    @field_validator("unit")
-    @classmethod
-    def _unit_exists(cls, value: str | None, info: ValidationInfo) -> str | None:
-        return _unit_known(value, info)
-
-    @model_validator(mode="after")
-    def _one_holder(self) -> Function:
-        if (self.unit is None) == (self.role is None):
-            raise ValueError("give either unit (the head of that unit) or role (the holder of that role)")
-        return self
 
 
 class Tier(_Strict):
@@ -155,9 +126,11 @@ class ApprovalKind(_Strict):
         return self.tiers[-1]  # unreachable: validation guarantees the last tier has no up_to
 
 
-class ApprovalSettings(_Strict):
+class ApprovalSettings(Section):
+    KEY: ClassVar[str] = "approvals"
+
     currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] = "CNY"
-    functions: dict[Key, Function] = {}
+    functions: dict[Key, Function] = Field(default_factory=dict)
     kinds: tuple[ApprovalKind, ...] = Field(min_length=1)
 
     @model_validator(mode="before")

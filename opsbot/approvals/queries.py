@@ -13,7 +13,7 @@ from opsbot import audit
 from opsbot.approvals.cards import DELEGATED, REMINDED
 from opsbot.approvals.lifecycle import HISTORY, StepState
 from opsbot.approvals.models import ApprovalRequest, ApprovalStep
-from opsbot.approvals.records import active_delegations, decides_another_step, load, steps_of
+from opsbot.approvals.records import SUBJECT, active_delegations, decides_another_step, steps_of
 from opsbot.audit import SYSTEM, AuditEntry
 from opsbot.context import Context
 from opsbot.errors import NotAllowed
@@ -85,7 +85,7 @@ def show(session: Session, ctx: Context, number: str) -> Shown:
     """The requester, everyone with a part in the chain (its approvers, who decided, the superiors steps
     were escalated to, whoever stands in for a waiting step), QC inspectors and managers and above may
     look."""
-    request = load(session, number, for_change=False)
+    request = SUBJECT.load(session, number, for_change=False)
     person = ctx.directory.member(ctx.actor)
     if (
         person.slack_id not in involved(session, ctx, request)

@@ -10,8 +10,8 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from opsbot.approvals.models import ApprovalRequest, ApprovalStep, Delegation
-from opsbot.errors import NotFound
-from opsbot.notices import Quote
+from opsbot.directory import Directory
+from opsbot.subjects import Parties, SubjectKind, by_number
 
 
 def active_delegations(session: Session, today: date) -> dict[str, str]:
@@ -43,16 +43,14 @@ def delegations_in_force(
     return mine, for_others
 
 
-def load(session: Session, number: str, *, for_change: bool = True) -> ApprovalRequest:
-    query = _FOR_CHANGE if for_change else _FOR_READING
-    request = session.scalars(query, {"number": number.strip().upper()}).one_or_none()
-    if request is None:
-        raise NotFound("approval.not_found", number=Quote(number.strip()))
-    return request
+def _parties(request: ApprovalRequest, _directory: Directory) -> Parties:
+    """A request is its requester's (its steps' approvers are read with its steps, where one is decided)."""
+    return Parties(owner=request.requester, unit=None, parties=frozenset({request.requester}))
 
 
-_FOR_READING = select(ApprovalRequest).where(ApprovalRequest.number == bindparam("number"))
-_FOR_CHANGE = _FOR_READING.with_for_update()
+SUBJECT: SubjectKind[ApprovalRequest] = SubjectKind(
+    kind="approval", prefix="APR", load=by_number("approval", ApprovalRequest.number), parties=_parties
+)
 
 
 def steps_of(session: Session, request: ApprovalRequest) -> list[ApprovalStep]:

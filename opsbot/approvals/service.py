@@ -16,7 +16,7 @@ from opsbot.approvals.cards import publish
 from opsbot.approvals.chains import ChainStep, resolve_chain
 from opsbot.approvals.lifecycle import RequestState, StepState
 from opsbot.approvals.models import ApprovalRequest, ApprovalStep
-from opsbot.approvals.records import active_delegations, load, steps_of
+from opsbot.approvals.records import SUBJECT, active_delegations, steps_of
 from opsbot.context import Context
 from opsbot.errors import InvalidInput, NotAllowed
 from opsbot.numbering import next_number
@@ -114,7 +114,7 @@ def _add_round(
 
 
 def withdraw(session: Session, ctx: Context, number: str) -> ApprovalRequest:
-    request = load(session, number)
+    request = SUBJECT.load(session, number)
     if request.requester != ctx.actor:
         raise NotAllowed(
             "approval.withdraw.not_requester",
@@ -150,7 +150,7 @@ def resubmit(
     (`fields` replaces them all, as the Resubmit form gives them; None keeps them). Whatever the request then
     holds is read like a new request's, and the chain is resolved again with it (a new amount may fall in
     another tier)."""
-    request = load(session, number)
+    request = SUBJECT.load(session, number)
     _may_resubmit(request, ctx)
     kind = ctx.center.approvals.kind(request.kind_key)
     before = {"purpose": request.purpose, "amount": _amount_text(request.amount), **request.fields}
