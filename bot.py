@@ -27,12 +27,14 @@ from handlers.socket_mode import SocketModeRefused, SocketModeServer
 from handlers.web import WebServer, wsgi_app
 from opsbot.approvals.deadlines import ApprovalDeadlines
 from opsbot.cases.deadlines import CaseDeadlines
-from opsbot.center import Center, CenterFileError, load_center
+from opsbot.center import Center
+from opsbot.center_file import CenterFileError
 from opsbot.clock import Clock, SystemClock
 from opsbot.db import Database
 from opsbot.deadline_sweep import SubjectHooks, sweep_deadlines
 from opsbot.directory import sync_directory
 from opsbot.migrate import current_revision, head_revision, upgrade_to_head
+from opsbot.registry import load_center
 from opsbot.scheduler import build_scheduler
 from opsbot.schedules.sweep import Hook, run_due_schedules
 from opsbot.settings import Settings, SettingsError, load_settings

@@ -36,13 +36,15 @@ from opsbot.approvals.cards import REMINDED
 from opsbot.approvals.chains import ChainStep, resolve_chain
 from opsbot.approvals.lifecycle import RequestState, StepState
 from opsbot.approvals.models import ApprovalRequest, ApprovalStep
+from opsbot.approvals.policy import ApprovalSettings
 from opsbot.approvals.records import others_in_chain
 from opsbot.audit import SYSTEM, AuditEntry
 from opsbot.business_hours import add_business_hours
 from opsbot.cases import rules, workload
 from opsbot.cases.lifecycle import UNRESOLVED, State
 from opsbot.cases.models import Case, JointReview
-from opsbot.center import CaseType, Center
+from opsbot.cases.settings import CaseSettings, CaseType
+from opsbot.center import Center
 from opsbot.db import Database
 from opsbot.deadlines import DONE, Deadline, next_action, plan_of
 from opsbot.directory import Directory, load_directory
@@ -228,7 +230,7 @@ def case_rows(center: Center, directory: Directory, scale: Scale, now: datetime,
     cases: dict[tuple[int, ...], dict[str, Any]] = {}
     for i, t0 in enumerate(registered):
         case_id = i + 1
-        kind = center.cases.type(pick(rng, TYPES))
+        kind = CaseSettings.of(center).type(pick(rng, TYPES))
         assert kind is not None
         state = (
             pick(rng, OPEN_STATES)
@@ -263,7 +265,7 @@ def case_rows(center: Center, directory: Directory, scale: Scale, now: datetime,
             )
         if state in (State.FOLLOW_UP, State.CLOSED) and informed is not None:
             follow_up_due = add_business_hours(
-                informed + timedelta(days=center.cases.follow_up_days), 0, calendar
+                informed + timedelta(days=CaseSettings.of(center).follow_up_days), 0, calendar
             )
         if state is State.CLOSED and informed is not None:
             closed = before_now(
@@ -388,7 +390,7 @@ def approval_rows(center: Center, directory: Directory, scale: Scale, now: datet
     """Requests over the 365 days before `now`, oldest first; the last `scale.claims` of them CLAIMANT's
     claims from the last hour (their numbers, oldest first, in `numbers`)."""
     rng = random.Random(seed)
-    settings = center.approvals
+    settings = ApprovalSettings.of(center)
     people = [p.slack_id for p in center.people]
     unit_of = {p.slack_id: p.unit for p in center.people}
     units = sorted({p.unit for p in center.people} - {"center"})
@@ -452,7 +454,7 @@ def _add_request(
     out: Rows, center: Center, directory: Directory, rng: random.Random, now: datetime, asked: _Request
 ) -> str:
     """The request's row, its steps' rows, their timers and its audit rows; its number."""
-    settings, calendar = center.approvals, center.calendar
+    settings, calendar = ApprovalSettings.of(center), center.calendar
     request_id = len(out.tables.get(_table(ApprovalRequest), [])) + 1
     year = asked.number_at.astimezone(center.calendar.zone).year
     out.last_numbers[year] = out.last_numbers.get(year, 0) + 1

@@ -50,10 +50,11 @@ from sqlalchemy import text  # noqa: E402
 import bot  # noqa: E402
 from fakeslack import FakeSlack  # noqa: E402
 from handlers.web import EVENTS_PATH, WebServer, wsgi_app  # noqa: E402
-from opsbot.center import Center, load_center  # noqa: E402
+from opsbot.center import Center  # noqa: E402
 from opsbot.clock import SystemClock  # noqa: E402
 from opsbot.db import Database  # noqa: E402
 from opsbot.migrate import upgrade_to_head  # noqa: E402
+from opsbot.registry import load_center  # noqa: E402
 from opsbot.settings import EXAMPLE_CENTER, Settings  # noqa: E402
 
 TOKEN = "xoxb-bench-token"

@@ -33,7 +33,6 @@ from sqlalchemy.orm import Session
 
 import bot
 from opsbot.cases.models import Case
-from opsbot.center import load_center
 from opsbot.db import Database
 from opsbot.deadline_digests import PendingNotice
 from opsbot.deadline_sweep import About, Firing, Sweeping, sweep_deadlines
@@ -41,6 +40,7 @@ from opsbot.deadlines import Deadline, next_action, plan_of
 from opsbot.directory import sync_directory
 from opsbot.ladders import DEFAULT_LADDERS
 from opsbot.outbox import Notification
+from opsbot.registry import load_center
 from opsbot.settings import EXAMPLE_CENTER
 
 NOW = datetime(2026, 11, 24, 6, 0, tzinfo=UTC)  # Tuesday 14:00 in Shanghai

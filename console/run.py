@@ -18,8 +18,10 @@ from console.people import People
 from console.terminal import Console
 from fakeslack.fake import FakeSlack
 from handlers.web import WebServer, wsgi_app
-from opsbot.center import Center, CenterFileError, load_center
+from opsbot.center import Center
+from opsbot.center_file import CenterFileError
 from opsbot.clock import ShiftedClock
+from opsbot.registry import load_center
 from opsbot.settings import Settings
 
 CONSOLE_DATABASE = "opsbot-console.db"

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from opsbot import deliveries, outbox
 from opsbot.announcements.models import Announcement, AnnouncementRead
 from opsbot.approvals.phrases import label
+from opsbot.approvals.policy import ApprovalSettings
 from opsbot.approvals.queries import waiting_for
 from opsbot.approvals.records import delegations_in_force
 from opsbot.cases import rules
@@ -47,7 +48,7 @@ class HomeSettings:
 
     @classmethod
     def of(cls, center: Center) -> HomeSettings:
-        kinds = center.approvals.kinds
+        kinds = ApprovalSettings.of(center).kinds
         return cls(timezone=center.calendar.timezone, returnable=tuple(k.key for k in kinds if k.returnable))
 
     @classmethod

@@ -12,11 +12,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from opsbot.center import Center, load_center
+from opsbot.center import Center
 from opsbot.clock import FrozenClock
 from opsbot.db import Database
 from opsbot.directory import sync_directory
 from opsbot.migrate import upgrade_to_head
+from opsbot.registry import load_center
 from opsbot.schema import metadata
 from opsbot.settings import EXAMPLE_CENTER
 

@@ -19,6 +19,7 @@ from handlers.routes import Routes
 from handlers.subcommands import Subcommand, router
 from opsbot.approvals import service
 from opsbot.approvals.asking import DATES
+from opsbot.approvals.policy import ApprovalSettings
 from opsbot.errors import InvalidInput
 
 COMMAND = "/approval"
@@ -81,7 +82,7 @@ def resubmitting(edge: Edge, command: Command, number: str, correction: str) -> 
 def requesting(edge: Edge, command: Command, rest: str) -> Message:
     """`/approval request <kind> <amount> <purpose>`, for kinds with an amount."""
     words = rest.split()
-    asked = edge.center.approvals.kind(words[0]) if words else None
+    asked = ApprovalSettings.of(edge.center).kind(words[0]) if words else None
     if asked is not None and not asked.has_amount:
         raise InvalidInput("approval.request.use_form", kind=asked.name)
     if len(words) < 3:

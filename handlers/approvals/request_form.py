@@ -26,7 +26,7 @@ from opsbot.approvals.asking import DATES, MAX_AMOUNT, MAX_DETAILS, MAX_PURPOSE
 from opsbot.approvals.lifecycle import StepState
 from opsbot.approvals.models import ApprovalRequest
 from opsbot.approvals.phrases import decider
-from opsbot.approvals.policy import ApprovalKind
+from opsbot.approvals.policy import ApprovalKind, ApprovalSettings
 from opsbot.approvals.records import SUBJECT, steps_of
 from opsbot.center import Center
 from opsbot.context import Context
@@ -38,7 +38,7 @@ def field_blocks(
     center: Center, say: Wording, kind: ApprovalKind, initial: Mapping[str, Any]
 ) -> list[dict[str, Any]]:
     """The purpose and the kind's fields, each filled in from `initial` where it has a value."""
-    settings = center.approvals
+    settings = ApprovalSettings.of(center)
     blocks = [
         text_input(
             "purpose",
@@ -76,7 +76,7 @@ def field_blocks(
 
 
 def request_view(center: Center, say: Wording, kind_key: str | None = None) -> dict[str, Any]:
-    settings = center.approvals
+    settings = ApprovalSettings.of(center)
     kind = settings.kind(kind_key) if kind_key else settings.kinds[0]
     choice = select_input("kind", "Kind", [(k.key, k.name) for k in settings.kinds], initial=kind.key)
     blocks = [{**choice, "dispatch_action": True}, *field_blocks(center, say, kind, {})]
@@ -103,7 +103,7 @@ def resubmit_form(edge: Edge) -> Form:
 
     def blocks(session: Session, number: str) -> list[dict[str, Any]]:
         request = SUBJECT.load(session, number, for_change=False)
-        kind = edge.center.approvals.kind(request.kind_key)
+        kind = ApprovalSettings.of(edge.center).kind(request.kind_key)
         initial = {"purpose": request.purpose, "amount": request.amount, **request.fields}
         why = _why_returned(session, request, edge.directory(session).name_of, edge.say)
         return [*why, *field_blocks(edge.center, edge.say, kind, initial)]

@@ -19,7 +19,7 @@ from typing import Annotated, Any, ClassVar
 from pydantic import Field, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
-from opsbot.approvals.policy import ApprovalKind
+from opsbot.approvals.policy import ApprovalKind, ApprovalSettings
 from opsbot.context import Context
 from opsbot.inputs import Input, Words, parse
 from opsbot.notices import Quote
@@ -47,7 +47,7 @@ class Asked:
 
     @classmethod
     def of(cls, ctx: Context, kind: ApprovalKind) -> Asked:
-        return cls(kind, ctx.today, ctx.center.approvals.currency, ctx.directory.units.keys())
+        return cls(kind, ctx.today, ApprovalSettings.of(ctx.center).currency, ctx.directory.units.keys())
 
 
 def refused(code: str, **context: Any) -> PydanticCustomError:

@@ -24,6 +24,7 @@ from opsbot import audit, outbox
 from opsbot.approvals.lifecycle import StepState
 from opsbot.approvals.models import ApprovalRequest, ApprovalStep
 from opsbot.approvals.phrases import decider, label, waits_for
+from opsbot.approvals.policy import ApprovalSettings
 from opsbot.approvals.records import SUBJECT, active_delegations, stand_in, steps_of
 from opsbot.context import Context
 from opsbot.notices import Notice, Param, Quote, Time
@@ -146,7 +147,7 @@ def copies(
     standing_in: Mapping[str, str],
 ) -> list[Copy]:
     """Every living message of the request's latest round, and the requester's outcome once it ended."""
-    found = [Copy(request.requester, "requester"), Copy(ctx.center.channels.approvals, "channel")]
+    found = [Copy(request.requester, "requester"), Copy(ctx.center.channels.of("approvals"), "channel")]
     for step in steps:
         # A step that never had its turn has no message; one cancelled while pending (withdrawn) has.
         if StepState(step.state) is StepState.WAITING or step.waiting_since is None:
@@ -239,7 +240,7 @@ def _note(request: ApprovalRequest, payload: dict[str, Any], copy: Copy) -> outb
 def card_payload(
     request: ApprovalRequest, steps: list[ApprovalStep], ctx: Context, standing_in: Mapping[str, str]
 ) -> dict[str, Any]:
-    kind = ctx.center.approvals.kind(request.kind_key)
+    kind = ApprovalSettings.of(ctx.center).kind(request.kind_key)
     names = ctx.directory.name_of
     return {
         "number": request.number,
@@ -290,7 +291,7 @@ def _step_payload(
 def facts(request: ApprovalRequest, ctx: Context) -> list[tuple[str, str]]:
     """The request's fields other than the amount, as (field, text) in the order its kind lists them: dates
     as ISO dates, the receiving unit by its name. The Slack side labels each field."""
-    kind = ctx.center.approvals.kind(request.kind_key)
+    kind = ApprovalSettings.of(ctx.center).kind(request.kind_key)
     found: list[tuple[str, str]] = []
     for name in kind.fields:
         value = request.fields.get(name)

@@ -15,6 +15,7 @@ from opsbot.approvals import clocks, phrases
 from opsbot.approvals.cards import publish
 from opsbot.approvals.lifecycle import DONE, Decision, RequestState, StepState, after_decision
 from opsbot.approvals.models import ApprovalRequest, ApprovalStep
+from opsbot.approvals.policy import ApprovalSettings
 from opsbot.approvals.records import SUBJECT, active_delegations, decides_another_step, steps_of
 from opsbot.clock import center_time
 from opsbot.context import Context
@@ -52,8 +53,8 @@ def decide(
     step = _waiting_step(session, request, steps, round_, position, ctx)
     delegations = active_delegations(session, ctx.today)
     _may_take(request, step, steps, ctx, delegations)
-    if decision is Decision.RETURN and not ctx.center.approvals.kind(request.kind_key).returnable:
-        kind = ctx.center.approvals.kind(request.kind_key).name
+    if decision is Decision.RETURN and not ApprovalSettings.of(ctx.center).kind(request.kind_key).returnable:
+        kind = ApprovalSettings.of(ctx.center).kind(request.kind_key).name
         raise InvalidInput("approval.not_returnable", kind=kind)
     why = None if decision is Decision.APPROVE else str(parse(Deciding, {"reason": reason}).reason)
     step.state = DONE[decision]

@@ -16,6 +16,7 @@ from opsbot.approvals.cards import publish
 from opsbot.approvals.chains import ChainStep, resolve_chain
 from opsbot.approvals.lifecycle import RequestState, StepState
 from opsbot.approvals.models import ApprovalRequest, ApprovalStep
+from opsbot.approvals.policy import ApprovalSettings
 from opsbot.approvals.records import SUBJECT, active_delegations, steps_of
 from opsbot.context import Context
 from opsbot.errors import InvalidInput, NotAllowed
@@ -36,7 +37,7 @@ def request_approval(
     """The actor asks for an approval of `kind_key`: the amount as they wrote it (or a number), the kind's
     fields as the form gives them."""
     ctx.directory.member(ctx.actor)
-    settings = ctx.center.approvals
+    settings = ApprovalSettings.of(ctx.center)
     kind = settings.kind(kind_key)
     given = asking(Asked.of(ctx, kind), purpose=purpose, amount=amount, fields=fields or {})
     checked = given.fields_of(kind)  # dates as ISO text, as the JSON column holds
@@ -78,7 +79,7 @@ def _chain(
     ctx: Context, kind_key: str, requester: str, given: Asking, standing_in: dict[str, str]
 ) -> list[ChainStep]:
     return resolve_chain(
-        ctx.center.approvals,
+        ApprovalSettings.of(ctx.center),
         kind_key,
         requester,
         ctx.directory,
@@ -152,7 +153,7 @@ def resubmit(
     another tier)."""
     request = SUBJECT.load(session, number)
     _may_resubmit(request, ctx)
-    kind = ctx.center.approvals.kind(request.kind_key)
+    kind = ApprovalSettings.of(ctx.center).kind(request.kind_key)
     before = {"purpose": request.purpose, "amount": _amount_text(request.amount), **request.fields}
     given = asking(
         Asked.of(ctx, kind),

@@ -11,9 +11,10 @@ from opsbot.approvals.chains import ChainStep, MissingApprover, UnknownKind, dep
 from opsbot.approvals.models import ApprovalRequest
 from opsbot.approvals.phrases import label
 from opsbot.approvals.policy import ApprovalSettings
-from opsbot.center import Center, load_center, parse_center
+from opsbot.center import Center
 from opsbot.directory import Directory, Member, UnitInfo
 from opsbot.errors import NotInDirectory, OpsError
+from opsbot.registry import load_center, parse_center
 from opsbot.settings import EXAMPLE_CENTER
 
 SPECIALIST = "U0ZHENGHAO"  # intake group → business department; reports to Wu Fang (group leader)

@@ -11,9 +11,9 @@ import pytest
 from handlers.app import wording
 from handlers.approvals.request_form import field_blocks
 from opsbot.approvals.asking import MAX_AMOUNT, Asked, Asking, asking
-from opsbot.center import load_center
 from opsbot.errors import InvalidInput
 from opsbot.notices import Quote, Term
+from opsbot.registry import load_center
 from opsbot.settings import EXAMPLE_CENTER
 
 CENTER = load_center(EXAMPLE_CENTER)

@@ -7,7 +7,8 @@ import yaml
 from pydantic import ValidationError
 
 from opsbot.approvals.policy import ApprovalSettings, UnknownKind
-from opsbot.center import CenterFileError, load_center, parse_center
+from opsbot.center_file import CenterFileError
+from opsbot.registry import load_center, parse_center
 from opsbot.settings import EXAMPLE_CENTER
 
 
@@ -27,7 +28,7 @@ def problems_of(text: str) -> list[str]:
 
 def test_the_example_policy():
     center = load_center(EXAMPLE_CENTER)
-    settings = center.approvals
+    settings = ApprovalSettings.of(center)
     assert settings.currency == "CNY"
     remind, escalate = center.ladders["approval.step"]
     assert (remind.after, remind.do, remind.to) == (4, "remind", ("owner",))

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from opsbot.center import CenterFileError, load_center, parse_center
+from opsbot.center_file import CenterFileError
+from opsbot.registry import load_center, parse_center
 from opsbot.settings import EXAMPLE_CENTER
 
 ROOT = Path(__file__).resolve().parents[2]

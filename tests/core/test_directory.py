@@ -4,10 +4,10 @@ import pytest
 from sqlalchemy import func, select
 
 from opsbot.audit import AuditEntry
-from opsbot.center import parse_center
 from opsbot.directory import load_directory, sync_directory
 from opsbot.errors import NotInDirectory
 from opsbot.notices import Notice
+from opsbot.registry import parse_center
 from opsbot.roles import Role
 from opsbot.settings import EXAMPLE_CENTER
 

@@ -154,7 +154,8 @@ def test_a_wrong_step_says_what_is_wrong(step, message):
 def test_a_ladder_naming_a_function_or_channel_the_file_lacks_is_refused():
     from pathlib import Path
 
-    from opsbot.center import CenterFileError, parse_center
+    from opsbot.center_file import CenterFileError
+    from opsbot.registry import parse_center
     from opsbot.settings import EXAMPLE_CENTER
 
     text = (
