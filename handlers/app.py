@@ -1,4 +1,5 @@
-"""The Bolt app: one App, each module's listeners registered on it, one error handler."""
+"""The Bolt app: one App, the kernel's listeners (`/ops`, the App Home) and each registered workflow's on
+it, one error handler; and the catalogue and renderers gathered from them."""
 
 from __future__ import annotations
 
@@ -16,34 +17,32 @@ from slack_sdk.http_retry.builtin_handlers import (
     ServerErrorRetryHandler,
 )
 
-from handlers import announcements, approvals, cases, catalogue, deadlines, home, ops
+from handlers import catalogue, deadlines, home, ops
 from handlers.delivery import Renderer
 from handlers.edge import Edge, error_handler
 from handlers.payloads import misshapen
 from handlers.routes import Routes
 from handlers.wording import Wording, merged
 from handlers.words import WORDS as KERNEL_WORDS
-
-MODULES = (ops, announcements, cases, approvals, home, deadlines)
-
-
-def command_help() -> list[catalogue.CommandHelp]:
-    return [entry for module in MODULES for entry in module.HELP]
+from handlers.workflows import SlackWorkflows
 
 
-def wording(zone: tzinfo) -> Wording:
-    """The catalogue of every module's words, showing times on the center's clock (`zone`)."""
-    edge_words = [KERNEL_WORDS, catalogue.WORDS]
-    return Wording(merged([*edge_words, *(getattr(module, "WORDS", {}) for module in MODULES)]), zone)
+def command_help(workflows: SlackWorkflows) -> list[catalogue.CommandHelp]:
+    return [*ops.HELP, *workflows.help]
 
 
-def renderers(say: Wording) -> Mapping[str, Renderer]:
-    """Every module's renderers, each wording its notices with `say`."""
-    found: dict[str, Renderer] = {}
-    for module in MODULES:
-        for kind, render in getattr(module, "RENDERERS", {}).items():
-            found[kind] = partial(render, say=say)
-    return found
+def wording(zone: tzinfo, workflows: SlackWorkflows) -> Wording:
+    """The catalogue of the kernel's and every workflow's words, showing times on the center's clock."""
+    kernel = [KERNEL_WORDS, catalogue.WORDS, ops.WORDS, deadlines.WORDS]
+    return Wording(merged([*kernel, *workflows.words]), zone)
+
+
+def renderers(say: Wording, workflows: SlackWorkflows) -> Mapping[str, Renderer]:
+    """Every renderer, the kernel's (the App Home, the deadline digest) and the workflows', each wording its
+    notices with `say`."""
+    found = {**deadlines.RENDERERS, **workflows.renderers}
+    views = partial(home.home_view, say=say, sections=workflows.home)
+    return {kind: partial(render, say=say) for kind, render in found.items()} | {home.KIND: views}
 
 
 def web_client(token: str, base_url: str, timeout: int, *, for_delivery: bool = False) -> WebClient:
@@ -72,7 +71,7 @@ class OpsApp(App):
         return misshapen(req.body) or super().dispatch(req)
 
 
-def build_app(edge: Edge, *, client: WebClient) -> App:
+def build_app(edge: Edge, *, client: WebClient, workflows: SlackWorkflows) -> App:
     """`process_before_response`: each listener does its one transaction and answers in the ack itself,
     which spares Bolt's 10 ms ack polling; Slack calls that must follow the ack run as lazy listeners.
     Requests are verified before Bolt sees them (`handlers.web`), and Socket Mode needs no signature."""
@@ -84,10 +83,10 @@ def build_app(edge: Edge, *, client: WebClient) -> App:
     )
     app.error(error_handler(edge.say))
     routes = Routes()
-    ops.register(app, edge, command_help())
-    announcements.register(routes, edge)
-    cases.register(app, routes, edge)
-    approvals.register(app, routes, edge)
+    for workflow in workflows.each:
+        if workflow.register is not None:
+            workflow.register(app, routes, edge)
+    ops.register(app, edge, command_help(workflows), workflows.ops(edge))
     home.register(app, edge)
     routes.register(app)
     return app

@@ -1,20 +1,18 @@
-"""`/ops`: help, who am I, and the subcommands of the shared pieces (announcements)."""
+"""`/ops`: help, who am I, the admins' deliveries, and the subcommands the workflows add (`announce`)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
-from slack_bolt import Ack, App
-from slack_sdk import WebClient
+from slack_bolt import App
 
-from handlers.announcements import commands as announcements
 from handlers.blocks import Message
 from handlers.catalogue import CommandHelp, help_message
 from handlers.edge import Edge
 from handlers.mrkdwn import Mrkdwn, md
 from handlers.payloads import Command
-from handlers.subcommands import Subcommand, router, split
+from handlers.subcommands import Subcommand, router
 from opsbot import admin
 from opsbot.errors import InvalidInput
 from opsbot.notices import Quote
@@ -95,39 +93,14 @@ def deliveries(edge: Edge, command: Command, rest: str) -> Message:
     return Message(text=Mrkdwn("\n").join(lines))
 
 
-def wants_form(body: dict[str, Any]) -> bool:
-    """`/ops announce` or `/ops announce <channel>` with no text: the form is opened instead."""
-    sub, rest = split(str(body.get("text", "")))
-    return sub == "announce" and not rest.partition(" ")[2].strip()
-
-
-def register(app: App, edge: Edge, catalogue: Iterable[CommandHelp]) -> None:
+def register(app: App, edge: Edge, catalogue: Iterable[CommandHelp], more: Mapping[str, Subcommand]) -> None:
+    """`/ops` and its subcommands, with those the workflows add (`more`); registered after the workflows'
+    own listeners, which may take some `/ops` first (a form to open)."""
     guide = help_message(catalogue)
-
-    def announce(command: Command, rest: str) -> Message:
-        purpose, _, said = rest.partition(" ")
-        text = edge.typed(command, said)
-        posted = announcements.post(edge, command, command.user_id, command.typed(purpose), text)
-        return announcements.confirmation(posted)
-
     subcommands: dict[str, Subcommand] = {
         "help": lambda _command, _rest: guide,
         "whoami": lambda command, _rest: whoami(edge, command.user_id),
-        "announce": announce,
         "deliveries": lambda command, rest: deliveries(edge, command, rest),
+        **more,
     }
-
-    answer = router(COMMAND, subcommands, empty="help")
-
-    def refuse_or_ack(ack: Ack, body: dict[str, Any]) -> None:
-        announcements.check_author(edge, Command.of(body).user_id)
-        ack()
-
-    def open_form(client: WebClient, body: dict[str, Any]) -> None:
-        command = Command.of(body)
-        purpose = command.typed(split(command.text)[1].partition(" ")[0])
-        announcements.open_compose(edge, client, command, purpose.lstrip("#").lower() or None)
-
-    # The form needs a Slack call after the ack (a lazy listener); every other `/ops` answers in the ack.
-    app.command(COMMAND, matchers=[wants_form])(ack=refuse_or_ack, lazy=[open_form])
-    app.command(COMMAND)(answer)
+    app.command(COMMAND)(router(COMMAND, subcommands, empty="help"))

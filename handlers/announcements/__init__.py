@@ -1,8 +1,13 @@
 """Announcements at the edge: `/ops announce`, its form, the card, and the "Mark as read" button."""
 
 from handlers.announcements import card, commands, words
+from handlers.workflows import SlackWorkflow
 
-HELP = commands.HELP
-RENDERERS = card.RENDERERS
-register = commands.register
-WORDS = words.WORDS
+WORKFLOW = SlackWorkflow(
+    name="announcements",
+    register=commands.register,
+    renderers=card.RENDERERS,
+    words=words.WORDS,
+    help=commands.HELP,
+    ops={"announce": commands.announce},
+)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from slack_bolt import Ack
+from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from handlers.announcements.card import MARK_READ
@@ -20,6 +20,7 @@ from handlers.edge import Edge
 from handlers.mrkdwn import channel_link, md
 from handlers.payloads import Click, Command, Payload, Submission
 from handlers.routes import Routes
+from handlers.subcommands import Subcommand, split
 from opsbot.announcements import service as announcements
 from opsbot.announcements.service import ANNOUNCE, MAY_ANNOUNCE
 from opsbot.errors import OpsError
@@ -87,7 +88,37 @@ def compose_view(channels: Mapping[str, str], purpose: str | None) -> dict[str, 
     return modal("New announcement", blocks, callback_id=COMPOSE, submit="Post")
 
 
-def register(routes: Routes, edge: Edge) -> None:
+def wants_form(body: dict[str, Any]) -> bool:
+    """`/ops announce` or `/ops announce <channel>` with no text: the form is opened instead."""
+    sub, rest = split(str(body.get("text", "")))
+    return sub == "announce" and not rest.partition(" ")[2].strip()
+
+
+def announce(edge: Edge) -> Subcommand:
+    """`/ops announce <channel> <text>`: posted at once."""
+
+    def posted(command: Command, rest: str) -> Message:
+        purpose, _, said = rest.partition(" ")
+        text = edge.typed(command, said)
+        return confirmation(post(edge, command, command.user_id, command.typed(purpose), text))
+
+    return posted
+
+
+def register(app: App, routes: Routes, edge: Edge) -> None:
+    def refuse_or_ack(ack: Ack, body: dict[str, Any]) -> None:
+        check_author(edge, Command.of(body).user_id)
+        ack()
+
+    def open_form(client: WebClient, body: dict[str, Any]) -> None:
+        command = Command.of(body)
+        purpose = command.typed(split(command.text)[1].partition(" ")[0])
+        open_compose(edge, client, command, purpose.lstrip("#").lower() or None)
+
+    # `/ops announce` without text opens the form, which needs a Slack call after the ack (a lazy listener);
+    # registered before `/ops` itself, which answers every other `/ops` in the ack.
+    app.command("/ops", matchers=[wants_form])(ack=refuse_or_ack, lazy=[open_form])
+
     @routes.view(COMPOSE)
     def submit_announcement(ack: Ack, body: dict[str, Any]) -> None:
         submission = Submission.of(body)

@@ -7,12 +7,14 @@ from slack_bolt import App
 from handlers.approvals import actions, card, commands, words
 from handlers.edge import Edge
 from handlers.routes import Routes
-
-HELP = commands.HELP
-RENDERERS = card.RENDERERS
-WORDS = words.WORDS
+from handlers.workflows import SlackWorkflow
 
 
 def register(app: App, routes: Routes, edge: Edge) -> None:
     commands.register(app, routes, edge)
     actions.register(routes, edge)
+
+
+WORKFLOW = SlackWorkflow(
+    name="approvals", register=register, renderers=card.RENDERERS, words=words.WORDS, help=commands.HELP
+)
