@@ -99,8 +99,8 @@ ACT_BUTTONS = {
 
 def case_card(payload: Mapping[str, Any], *, say: Wording) -> Message:
     state = State(payload["state"])
-    flag = Mrkdwn(" ⚠️ OVERDUE") if payload["overdue"] and state.is_open else Mrkdwn("")
-    assignee = mention(payload["assignee"]) if payload["assignee"] else Mrkdwn("not assigned yet")
+    flag = say.term("case.card.overdue") if payload["overdue"] and state.is_open else Mrkdwn("")
+    assignee = mention(payload["assignee"]) if payload["assignee"] else say.term("case.card.unassigned")
     words = say.term(state.term.code)
     label = Mrkdwn(words[:1].upper() + words[1:])
     status = (
@@ -125,7 +125,9 @@ def case_card(payload: Mapping[str, Any], *, say: Wording) -> Message:
             ("Handler", md("{assignee} ({unit})", assignee=assignee, unit=payload["unit"])),
             (
                 "Reply due",
-                Mrkdwn("replied ✓") if payload["replied"] else slack_time(payload["reply_due_at"], say.zone),
+                say.term("case.card.replied")
+                if payload["replied"]
+                else slack_time(payload["reply_due_at"], say.zone),
             ),
             ("Resolve by", slack_time(payload["resolve_due_at"], say.zone)),
         ),
@@ -137,8 +139,10 @@ def case_card(payload: Mapping[str, Any], *, say: Wording) -> Message:
         buttons.insert(0, button("Complete details…", COMPLETE, payload["number"], style="primary"))
     if buttons:
         blocks.append(actions(*buttons, block_id=card_block(payload["number"], payload["version"])))
-    thread = "case.card.thread_complaint" if payload["complaint"] else "case.card.thread"
-    blocks.append(context(say(Notice.of(thread, kind=payload["type"]))))
+    thread = Notice.of(
+        "case.card.thread_complaint" if payload["complaint"] else "case.card.thread", kind=payload["type"]
+    )
+    blocks.append(context(say(thread)))
     text = md(
         "{number} {summary} — {state}{flag}",
         number=payload["number"],

@@ -138,15 +138,15 @@ def render_case(details: CaseDetails, directory: Directory, edge: Edge) -> Messa
     if case.rejected_reason:
         blocks += sections(md("*Rejected because*\n{text}", text=case.rejected_reason))
     count = len(details.timeline)
-    timeline = "case.show.timeline.one" if count == 1 else "case.show.timeline.other"
-    blocks += [divider(), section(say(Notice.of(timeline, count=count)))]
+    timeline = Notice.of("case.show.timeline.one" if count == 1 else "case.show.timeline.other", count=count)
+    blocks += [divider(), section(say(timeline))]
     room = MAX_BLOCKS - len(blocks)
     entries = details.timeline
     if len(entries) > room:
         shown = entries[-(room - 1) :]
         hidden = len(entries) - len(shown)
-        earlier = "case.show.hidden.one" if hidden == 1 else "case.show.hidden.other"
-        blocks.append(context(say(Notice.of(earlier, count=hidden))))
+        earlier = Notice.of("case.show.hidden.one" if hidden == 1 else "case.show.hidden.other", count=hidden)
+        blocks.append(context(say(earlier)))
         entries = shown
     blocks += [context(entry_line(entry, say)) for entry in entries]
     text = md("{ref}: {summary} ({state})", ref=ref, summary=case.summary, state=state).cut(3000)

@@ -237,6 +237,9 @@ PROMPTS = {
 
 # The case views' own words: the card, `/case list`, `/case show` and `/case stats`.
 VIEWS = {
+    "case.card.overdue": " ⚠️ OVERDUE",
+    "case.card.unassigned": "not assigned yet",
+    "case.card.replied": "replied ✓",
     "case.card.satisfaction": "Satisfaction: {score}/5",
     "case.card.thread": "{kind} · the thread below holds every step",
     "case.card.thread_complaint": "{kind} (complaint) · the thread below holds every step",

@@ -34,8 +34,11 @@ def record_informed(session: Session, ctx: Context, ref: str, how: str) -> Case:
         return _rejection_told(session, case, ctx, how)
     owner = case.registered_by if case.complaint else case.assignee
     if ctx.actor != owner and not rules.in_chain_of(ctx.actor, owner, ctx.directory):
-        code = "case.inform_not_yours_service" if case.complaint else "case.inform_not_yours_handler"
-        raise NotAllowed(code, name=ctx.directory.name_of(owner), case=reference(case))
+        raise NotAllowed(
+            "case.inform_not_yours_service" if case.complaint else "case.inform_not_yours_handler",
+            name=ctx.directory.name_of(owner),
+            case=reference(case),
+        )
     step(case, Event.INFORM)
     told = _how(how)
     case.informed_at, case.informed_how = ctx.now, told

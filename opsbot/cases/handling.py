@@ -105,8 +105,10 @@ def joint_decide(session: Session, ctx: Context, ref: str, *, agree: bool, reaso
     if mine is None:
         raise NotAllowed("case.joint_not_reviewer", case=reference(case))
     if mine.agreed is not None:
-        code = "case.joint_already_agreed" if mine.agreed else "case.joint_already_disagreed"
-        raise InvalidInput(code, case=reference(case))
+        raise InvalidInput(
+            "case.joint_already_agreed" if mine.agreed else "case.joint_already_disagreed",
+            case=reference(case),
+        )
     mine.agreed, mine.decided_at = agree, ctx.now
     name = ctx.person.name
     if not agree:
