@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers.cases import actions, card, commands, queries
-from handlers.cases.words import WORDS
+from handlers.cases import actions, card, commands, queries, words
 from handlers.edge import Edge
 from handlers.routes import Routes
 
 HELP = commands.HELP + queries.HELP
 RENDERERS = card.RENDERERS
-__all__ = ["HELP", "RENDERERS", "WORDS", "register"]
+WORDS = words.WORDS
 
 
 def register(app: App, routes: Routes, edge: Edge) -> None:

@@ -27,7 +27,7 @@ from handlers.payloads import Click, View
 from handlers.routes import Routes
 from opsbot.cases import assignment, details, feedback, handling, intake
 from opsbot.cases.inputs import MAX_COMMENT, MAX_HOW, MAX_NOTE, MAX_REASON
-from opsbot.cases.models import TO_COMPLETE, Case
+from opsbot.cases.models import Case
 from opsbot.cases.records import load
 from opsbot.errors import InvalidInput
 from opsbot.notices import Notice
@@ -112,12 +112,12 @@ def _missing(session: Session, ref: str) -> list[dict[str, Any]]:
 def details_blocks(
     edge: Edge, case: Case, type_key: str | None = None, given: Mapping[str, Any] | None = None
 ) -> list[dict[str, Any]]:
-    """Complete details…: the customer's details as the case has them (a quick case's placeholders left
-    empty) or as filled in so far, and its type, which may change until the result is in: another type
+    """Complete details…: the customer's details as the case has them (a quick case's still empty) or as
+    filled in so far, and its type, which may change until the result is in: another type
     brings what it asks for (its required items; for a complaint, where to forward it)."""
     known = {
-        "customer": "" if case.customer == TO_COMPLETE else case.customer,
-        "contact": "" if case.contact == TO_COMPLETE else case.contact,
+        "customer": case.customer,
+        "contact": case.contact,
         "channel": case.channel,
         "details": case.details,
     }
