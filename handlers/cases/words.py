@@ -65,8 +65,6 @@ TERMS = {
     "case.clock.follow_up": "follow-up",
     "case.level.first": "first",
     "case.level.second": "second",
-    "case.reviewer_role.group_leader": "group leader",
-    "case.reviewer_role.deputy_manager": "deputy manager",
     "case.reopened_by.objection": "an objection",
     "case.reopened_by.low_score": "a low score",
     "case.channel.phone": "Phone",
@@ -102,8 +100,8 @@ REFUSALS = {
     "case.illegal_step": "You can't {doing} {case}: it is {state}.",
     "case.handler_only": "Only the handler of {case} ({owner}) or their superiors can {doing}.",
     "case.type_unknown": "There is no case type `{key}`. Types: {types}.",
-    "case.not_found": "There is no case {ref}. Case numbers look like CASE-2026-000123; `/case list` shows "
-    "yours.",
+    "case.not_found": "There is no case {number}. Case numbers look like CASE-2026-000123; `/case list` "
+    "shows yours.",
     # People's input (`opsbot.cases.inputs`); `what` is the field's term.
     "case.field_empty": "The {what} is empty: please fill it in.",
     "case.contact_kind": "The {what} is not right: it must be a phone number ({low} to {high} digits, e.g. "

@@ -165,7 +165,7 @@ def submit(session: Session, ctx: Context, ref: str, result: str) -> Case:
         try:
             reviewers = rules.reviewers_for(case.unit_key, case.assignee or ctx.actor, ctx.directory)
         except rules.NoReviewer as missing:
-            role = Term(f"case.reviewer_role.{missing.role.value}")
+            role = Term(f"role.{missing.role.value}")
             raise InvalidInput("case.no_reviewer", case=reference(case), role=role) from None
         case.first_reviewer, case.second_reviewer = reviewers.first.slack_id, reviewers.second.slack_id
     given = parse(Result, {"result": result}).result

@@ -63,7 +63,7 @@ def load(session: Session, ref: str, *, for_change: bool = True) -> Case:
     query = _LOAD[by_id, for_change]
     case = session.scalars(query, {"key": int(ref[7:]) if by_id else ref}).one_or_none()
     if case is None:
-        raise NotFound("case.not_found", ref=Quote(ref))
+        raise NotFound("case.not_found", number=Quote(ref))
     return case
 
 

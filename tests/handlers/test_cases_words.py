@@ -124,7 +124,8 @@ FAMILIES = {
     "case.handler_may.": sorted(SCANNED.handler_may),
     "case.clock.": list(CLOCKS),
     "case.level.": ["first", "second"],
-    "case.reviewer_role.": [Role.GROUP_LEADER.value, Role.DEPUTY_MANAGER.value],
+    # The roles a review level is held by: the kernel's words (`handlers/words.py`).
+    "role.": [Role.GROUP_LEADER.value, Role.DEPUTY_MANAGER.value],
     "case.list.title.": list(SCOPES),
     "case.list.empty.": list(SCOPES),
     "case.fact.": list(FACTS),
