@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Annotated, Any, get_args
+from typing import Annotated, Any, ClassVar, get_args
 
 from pydantic import GetCoreSchemaHandler, field_validator
 from pydantic_core import CoreSchema, PydanticCustomError, core_schema
@@ -45,7 +45,13 @@ class Told:
         return value
 
 
-class IntakeForm(Input):
+class CaseInput(Input):
+    """What a case step takes; its fields are worded as the case forms name them (`case.field.<name>`)."""
+
+    terms: ClassVar[str] = "case.field"
+
+
+class IntakeForm(CaseInput):
     """What the intake clerk records; limits are those the intake form shows. A quick case (`/case new`)
     gives no customer and no contact (None): they are to be completed on its card."""
 
@@ -72,35 +78,35 @@ class IntakeForm(Input):
         return value
 
 
-# A reason or a result is named for what it is (`field.rejection_reason`: "reason for the rejection"), in its
-# refusals as in the form's one input.
-class Rejection(Input):
+# A reason or a result is named for what it is (`case.field.rejection_reason`: "reason for the rejection"), in
+# its refusals as in the form's one input.
+class Rejection(CaseInput):
     rejection_reason: Annotated[str, Told(MAX_REASON, "case.reason_required")]
 
 
-class Disagreement(Input):
+class Disagreement(CaseInput):
     disagreement_reason: Annotated[str, Told(MAX_REASON, "case.reason_required")]
 
 
-class ReviewReturn(Input):
+class ReviewReturn(CaseInput):
     return_reason: Annotated[str, Told(MAX_REASON, "case.reason_required")]
 
 
-class Result(Input):
+class Result(CaseInput):
     result: Annotated[str, Told(MAX_REASON, "case.reason_required")]
 
 
-class Progress(Input):
+class Progress(CaseInput):
     note: Annotated[str, Told(MAX_NOTE, "case.note_empty")]
 
 
-class HowTold(Input):
+class HowTold(CaseInput):
     """How (and when) the customer was told or replied to."""
 
     how: Annotated[str, Told(MAX_HOW, "case.how_required")]
 
 
-class Satisfaction(Input):
+class Satisfaction(CaseInput):
     score: int
     comment: Annotated[str | None, Words(MAX_COMMENT, optional=True)] = None
     objection: bool = False

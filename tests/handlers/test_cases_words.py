@@ -159,12 +159,12 @@ def test_each_code_made_at_run_time_is_one_of_a_family_with_words():
 def test_each_field_of_a_case_form_has_its_term():
     names = {name for model in FIELDS for name in model.model_fields}
     assert "summary" in names and "rejection_reason" in names
-    assert [name for name in sorted(names) if f"field.{name}" not in CATALOGUE] == []
+    assert [name for name in sorted(names) if f"case.field.{name}" not in CATALOGUE] == []
 
 
 def test_every_word_the_cases_keep_is_used():
     used = {use.code for use in SCANNED.uses}
     used |= {prefix + value for prefix, values in FAMILIES.items() for value in values}
-    used |= {f"field.{name}" for model in FIELDS for name in model.model_fields}
+    used |= {f"case.field.{name}" for model in FIELDS for name in model.model_fields}
     used.add("case.legacy_text")  # what migration 0012 made of the sentences prompts had stored
     assert sorted(set(WORDS) - used) == []
