@@ -14,6 +14,7 @@ from handlers.edge import Edge
 from handlers.mrkdwn import Mrkdwn, escape, md, slack_time
 from handlers.payloads import EventEnvelope, HomeOpened
 from handlers.wording import Wording
+from opsbot.cases.lifecycle import State
 from opsbot.home import open_home
 
 HELP = ()
@@ -98,7 +99,7 @@ def cases_section(part: Mapping[str, Any], say: Wording) -> list[dict[str, Any]]
             "• *{reference}* {summary} — {state}, due {due}{overdue}",
             reference=item["reference"],
             summary=escape(item["summary"]).cut(80),
-            state=item["state"],
+            state=say.term(State(item["state"]).term.code),
             due=slack_time(item["due"], say.zone),
             overdue=" ⚠️ overdue" if item["overdue"] else "",
         )
@@ -162,7 +163,7 @@ def team_section(part: Mapping[str, Any], say: Wording) -> list[dict[str, Any]]:
             "• *{reference}* {summary} — {state}, {who}, due {due}{overdue}",
             reference=item["reference"],
             summary=escape(item["summary"]).cut(80),
-            state=item["state"],
+            state=say.term(State(item["state"]).term.code),
             who=md("with {name}", name=item["assignee_name"]) if item["assignee_name"] else "no handler yet",
             due=slack_time(item["due"], say.zone),
             overdue=" ⚠️ overdue" if item["overdue"] else "",

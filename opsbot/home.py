@@ -113,7 +113,7 @@ def my_cases(session: Session, directory: Directory, viewer: Viewer) -> dict[str
             {
                 "reference": reference(case),
                 "summary": case.summary,
-                "state": State(case.state).label,
+                "state": case.state,
                 "due": times[case.id].next_due(case).isoformat(),
                 "overdue": times[case.id].overdue(viewer.now),
             }
@@ -189,7 +189,7 @@ def team_cases(session: Session, directory: Directory, viewer: Viewer) -> dict[s
         {
             "reference": reference(case),
             "summary": case.summary,
-            "state": State(case.state).label,
+            "state": case.state,
             "assignee_name": directory.name_of(case.assignee) if case.assignee else None,
             "due": times[case.id].next_due(case).isoformat(),
             "overdue": times[case.id].overdue(viewer.now),

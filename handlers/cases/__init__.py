@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers.cases import actions, card, commands, queries
+from handlers.cases import actions, card, commands, queries, words
 from handlers.edge import Edge
 from handlers.routes import Routes
 
 HELP = commands.HELP + queries.HELP
 RENDERERS = card.RENDERERS
+WORDS = words.WORDS
 
 
 def register(app: App, routes: Routes, edge: Edge) -> None:

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from handlers.blocks import context, select_input, text_input
 from handlers.cases import card
-from handlers.cases.commands import TYPE_KEY, customer_inputs, details_input, type_choice, type_inputs
+from handlers.cases.commands import customer_inputs, details_input, type_choice, type_inputs
 from handlers.edge import Edge
 from handlers.forms import (
     Form,
@@ -23,19 +23,18 @@ from handlers.forms import (
     form_view,
     text_value,
 )
-from handlers.mrkdwn import md
 from handlers.payloads import Click, View
 from handlers.routes import Routes
-from opsbot.cases import feedback, handling, intake
-from opsbot.cases.models import TO_COMPLETE, Case
+from opsbot.cases import assignment, details, feedback, handling, intake
+from opsbot.cases.inputs import MAX_COMMENT, MAX_HOW, MAX_NOTE, MAX_REASON
+from opsbot.cases.models import Case
 from opsbot.cases.records import load
 from opsbot.errors import InvalidInput
+from opsbot.notices import Notice
 
 
 def _reason(label: str) -> Callable[[Session, str], list[dict[str, Any]]]:
-    return lambda _session, _ref: [
-        text_input("reason", label, multiline=True, max_length=handling.MAX_REASON)
-    ]
+    return lambda _session, _ref: [text_input("reason", label, multiline=True, max_length=MAX_REASON)]
 
 
 def _how(_session: Session, _ref: str) -> list[dict[str, Any]]:
@@ -43,7 +42,7 @@ def _how(_session: Session, _ref: str) -> list[dict[str, Any]]:
         text_input(
             "how",
             "How and when was the customer told?",
-            max_length=feedback.MAX_HOW,
+            max_length=MAX_HOW,
             placeholder="e.g. phone call at 10:20, spoke to the customer",
         )
     ]
@@ -70,7 +69,10 @@ def _satisfaction(_session: Session, _ref: str) -> list[dict[str, Any]]:
     )
     return [
         select_input("score", "Satisfaction", scores),
-        {**text_input("comment", "Customer's comment", multiline=True, max_length=2000), "optional": True},
+        {
+            **text_input("comment", "Customer's comment", multiline=True, max_length=MAX_COMMENT),
+            "optional": True,
+        },
         objection.to_dict(),
     ]
 
@@ -92,9 +94,7 @@ def _reviewers(session: Session, ref: str) -> list[dict[str, Any]]:
 def _result(session: Session, ref: str) -> list[dict[str, Any]]:
     """A result submitted again (after a return, or an objection) starts from the one submitted last."""
     case = load(session, ref, for_change=False)
-    return [
-        text_input("result", "Result", multiline=True, max_length=handling.MAX_REASON, initial=case.result)
-    ]
+    return [text_input("result", "Result", multiline=True, max_length=MAX_REASON, initial=case.result)]
 
 
 def _missing(session: Session, ref: str) -> list[dict[str, Any]]:
@@ -112,24 +112,24 @@ def _missing(session: Session, ref: str) -> list[dict[str, Any]]:
 def details_blocks(
     edge: Edge, case: Case, type_key: str | None = None, given: Mapping[str, Any] | None = None
 ) -> list[dict[str, Any]]:
-    """Complete details…: the customer's details as the case has them (a quick case's placeholders left
-    empty) or as filled in so far, and its type, which may change until the result is in: another type
+    """Complete details…: the customer's details as the case has them (a quick case's still empty) or as
+    filled in so far, and its type, which may change until the result is in: another type
     brings what it asks for (its required items; for a complaint, where to forward it)."""
     known = {
-        "customer": "" if case.customer == TO_COMPLETE else case.customer,
-        "contact": "" if case.contact == TO_COMPLETE else case.contact,
+        "customer": case.customer,
+        "contact": case.contact,
         "channel": case.channel,
         "details": case.details,
     }
     filled = {**known, **(given or {})}
     current = edge.center.cases.type(case.type_key)
     chosen = edge.center.cases.type(type_key or "") or current
-    if current is None or chosen is None or not intake.can_retype(case):
+    if current is None or chosen is None or not details.can_retype(case):
         name = current.name if current else case.type_key
-        kind_line = context(md("Case type: {name} (it can no longer change).", name=name))
-        return [kind_line, *customer_inputs(filled), details_input(filled)]
+        kind_line = context(edge.say(Notice.of("case.form.type_fixed", name=name)))
+        return [kind_line, *customer_inputs(filled, edge.say), details_input(filled)]
     extra = type_inputs(edge, chosen, filled) if chosen.key != current.key else []
-    return [type_choice(edge, chosen), *customer_inputs(filled), details_input(filled), *extra]
+    return [type_choice(edge, chosen), *customer_inputs(filled, edge.say), details_input(filled), *extra]
 
 
 def redraw_details(edge: Edge, view: View, chosen: str | None) -> dict[str, Any]:
@@ -148,18 +148,7 @@ def complete_form(edge: Edge) -> Form:
         "Complete details",
         "Save",
         lambda session, ref: details_blocks(edge, load(session, ref, for_change=False)),
-        lambda s, d, ref, v: intake.complete_details(
-            s,
-            d,
-            ref,
-            customer=text_value(v, "customer"),
-            contact=text_value(v, "contact"),
-            channel=chosen_value(v, "channel") or "phone",
-            details=text_value(v, "details"),
-            type_key=chosen_value(v, TYPE_KEY) or None,
-            provided_items=chosen_values(v, "provided_items"),
-            responsible_unit=chosen_value(v, "responsible_unit") or None,
-        ),
+        details.complete_details,
     )
 
 
@@ -189,7 +178,7 @@ FORMS: tuple[Form, ...] = (
         card.PROGRESS,
         "Add progress",
         "Add",
-        lambda _s, _r: [text_input("note", "Progress", multiline=True, max_length=handling.MAX_NOTE)],
+        lambda _s, _r: [text_input("note", "Progress", multiline=True, max_length=MAX_NOTE)],
         lambda s, d, ref, v: handling.add_progress(s, d, ref, text_value(v, "note")),
     ),
     Form(
@@ -245,7 +234,7 @@ FORMS: tuple[Form, ...] = (
 
 
 def register(routes: Routes, edge: Edge) -> None:
-    button_acts(routes, edge, card.TAKE, intake.take)
+    button_acts(routes, edge, card.TAKE, assignment.take)
     button_acts(routes, edge, card.ACCEPT, handling.accept)
     button_acts(routes, edge, card.AGREE, lambda s, d, ref: handling.joint_decide(s, d, ref, agree=True))
     button_acts(routes, edge, card.PASS, lambda s, d, ref: handling.review(s, d, ref, passed=True))
@@ -256,9 +245,10 @@ def register(routes: Routes, edge: Edge) -> None:
         ref, chosen = card.case_of_block(click.action.block_id), click.action.selected_user
         user = click.user.id
         if chosen is None:
-            raise InvalidInput("Pick the person to assign the case to.")
+            raise InvalidInput("case.pick_someone")
         edge.change(
-            click, lambda session, directory: intake.pick(session, edge.context(directory, user), ref, chosen)
+            click,
+            lambda session, directory: assignment.pick(session, edge.context(directory, user), ref, chosen),
         )
         ack()
 

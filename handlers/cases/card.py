@@ -8,10 +8,12 @@ from typing import Any
 from slack_sdk.models.blocks import UserSelectElement
 
 from handlers.blocks import Message, actions, button, context, fields, header, section, sections
+from handlers.cases.words import channel_word
 from handlers.mrkdwn import Mrkdwn, escape, md, mention, slack_time
 from handlers.wording import Wording
 from opsbot.cases.lifecycle import State
 from opsbot.errors import InvalidInput
+from opsbot.notices import Notice
 
 TAKE = "case.take"
 PICK = "case.pick"
@@ -97,15 +99,16 @@ ACT_BUTTONS = {
 
 def case_card(payload: Mapping[str, Any], *, say: Wording) -> Message:
     state = State(payload["state"])
-    flag = " ⚠️ OVERDUE" if payload["overdue"] and state.is_open else ""
-    kind = f"{payload['type']}{' (complaint)' if payload['complaint'] else ''}"
-    assignee = mention(payload["assignee"]) if payload["assignee"] else Mrkdwn("not assigned yet")
-    label = state.label[:1].upper() + state.label[1:]
+    flag = say.term("case.card.overdue") if payload["overdue"] and state.is_open else Mrkdwn("")
+    assignee = mention(payload["assignee"]) if payload["assignee"] else say.term("case.card.unassigned")
+    words = say.term(state.term.code)
+    label = Mrkdwn(words[:1].upper() + words[1:])
     status = (
         md("{label} ({reviewer})", label=label, reviewer=mention(payload["reviewer"]))
         if payload.get("reviewer")
-        else escape(label)
+        else label
     )
+    to_complete = say.term("case.to_complete")
     blocks = [
         header(f"{payload['number']} · {payload['type']}"),
         section(md("*{summary}*\n{status}{flag}", summary=payload["summary"], status=status, flag=flag)),
@@ -114,32 +117,37 @@ def case_card(payload: Mapping[str, Any], *, say: Wording) -> Message:
                 "Customer",
                 md(
                     "{customer} · {contact} · {channel}",
-                    customer=payload["customer"],
-                    contact=payload["contact"],
-                    channel=payload["channel"],
+                    customer=payload["customer"] or to_complete,
+                    contact=payload["contact"] or to_complete,
+                    channel=channel_word(payload["channel"], say),
                 ),
             ),
             ("Handler", md("{assignee} ({unit})", assignee=assignee, unit=payload["unit"])),
             (
                 "Reply due",
-                Mrkdwn("replied ✓") if payload["replied"] else slack_time(payload["reply_due_at"], say.zone),
+                say.term("case.card.replied")
+                if payload["replied"]
+                else slack_time(payload["reply_due_at"], say.zone),
             ),
             ("Resolve by", slack_time(payload["resolve_due_at"], say.zone)),
         ),
     ]
     if payload.get("satisfaction") is not None:
-        blocks.append(context(md("Satisfaction: {score}/5", score=payload["satisfaction"])))
+        blocks.append(context(say(Notice.of("case.card.satisfaction", score=payload["satisfaction"]))))
     buttons = _buttons(payload["number"], payload)
     if payload.get("to_complete") and (state.is_open or not payload.get("informed")):
         buttons.insert(0, button("Complete details…", COMPLETE, payload["number"], style="primary"))
     if buttons:
         blocks.append(actions(*buttons, block_id=card_block(payload["number"], payload["version"])))
-    blocks.append(context(md("{kind} · the thread below holds every step", kind=kind)))
+    thread = Notice.of(
+        "case.card.thread_complaint" if payload["complaint"] else "case.card.thread", kind=payload["type"]
+    )
+    blocks.append(context(say(thread)))
     text = md(
         "{number} {summary} — {state}{flag}",
         number=payload["number"],
         summary=payload["summary"],
-        state=state.label,
+        state=say.term(state.term.code),
         flag=flag,
     )
     return Message(text=text, blocks=blocks)
@@ -155,13 +163,13 @@ def case_of_block(block_id: str) -> str:
     kind, _, rest = block_id.partition(":")
     number = rest.partition(":")[0]
     if kind != "case" or not number:
-        raise InvalidInput("This button is not one opsbot made, so nothing was done.")
+        raise InvalidInput("case.button_not_ours")
     return number
 
 
 def case_line(payload: Mapping[str, Any], *, say: Wording) -> Message:
-    """A line in the card's thread: opsbot's sentence with people's words in it, all shown as written."""
-    text = escape(payload["text"])
+    """A line in the card's thread: what the step did, people's words in it shown as written."""
+    text = said(payload, say)
     return Message(text=text, blocks=sections(text))
 
 
@@ -170,7 +178,7 @@ def case_prompt(payload: Mapping[str, Any], *, say: Wording) -> Message:
     own; once the act is done or the case has moved on, it is updated: the buttons go, and a line says what
     happened."""
     ref = payload["reference"]
-    text = escape(payload["text"])
+    text = said(payload, say)
     blocks = sections(text)
     act, outcome = payload.get("act"), payload.get("outcome")
     wanted = ACT_BUTTONS.get(act or "", set())
@@ -178,10 +186,20 @@ def case_prompt(payload: Mapping[str, Any], *, say: Wording) -> Message:
     if buttons:
         blocks.append(actions(*buttons))
     if outcome is not None:
-        blocks.append(section(md("✓ {outcome}", outcome=outcome)))
-        text = md("{text} ✓ {outcome}", text=text, outcome=outcome)
-    blocks.append(context(md("`/case show {reference}` shows it in full.", reference=ref)))
+        # A prompt queued before notices says what happened in a sentence of its own.
+        happened = say(Notice.load(outcome)) if isinstance(outcome, Mapping) else escape(outcome)
+        blocks.append(section(md("✓ {outcome}", outcome=happened)))
+        text = md("{text} ✓ {outcome}", text=text, outcome=happened)
+    blocks.append(context(say(Notice.of("case.prompt.show", reference=ref))))
     return Message(text=text, blocks=blocks)
+
+
+def said(payload: Mapping[str, Any], say: Wording) -> Mrkdwn:
+    """What a line or a prompt says: its notice, worded; one queued before notices carries opsbot's sentence
+    (`text`), shown as written."""
+    if "notice" in payload:
+        return say(Notice.load(payload["notice"]))
+    return escape(payload["text"])
 
 
 RENDERERS = {

@@ -12,18 +12,22 @@ from slack_sdk import WebClient
 from slack_sdk.models.blocks import CheckboxesElement, DateTimePickerElement, InputBlock, Option
 
 from handlers.blocks import Message, modal, section, select_input, text_input
+from handlers.cases.words import channel_word
 from handlers.catalogue import CommandHelp
 from handlers.edge import Edge
-from handlers.mrkdwn import md
 from handlers.payloads import Click, Command, Submission, View
 from handlers.routes import Routes
 from handlers.subcommands import Subcommand, router
+from handlers.wording import Wording
 from opsbot.business_hours import add_business_hours
 from opsbot.cases import intake
+from opsbot.cases.inputs import MAX_CONTACT, MAX_CUSTOMER, MAX_DETAILS, MAX_SUMMARY, IntakeForm
 from opsbot.cases.models import CHANNELS, Case
 from opsbot.cases.records import reference
 from opsbot.center import CaseType
 from opsbot.errors import OpsError
+from opsbot.inputs import parse
+from opsbot.notices import Notice
 
 log = logging.getLogger(__name__)
 COMMAND = "/case"
@@ -43,36 +47,31 @@ EdgeSubcommand = Callable[[Edge, Command, str], Message]
 Redraw = Callable[[Edge, View, str | None], dict[str, Any]]
 
 
-def registered(case: Case) -> Message:
+def registered(case: Case, say: Wording) -> Message:
     if case.number is None:
-        return Message(
-            text=md(
-                "{reference} is recorded and returned for supplement: missing {items}. I've sent you the "
-                "list to ask the customer for.",
-                reference=reference(case),
-                items=", ".join(case.missing_items),
-            )
-        )
-    return Message(text=md("Registered {number}; its card is in the intake channel.", number=case.number))
+        returned = Notice.of("case.registered_returned", reference=reference(case), items=case.missing_items)
+        return Message(text=say(returned))
+    return Message(text=say(Notice.of("case.registered", number=case.number)))
 
 
 def quick_case(edge: Edge, command: Command, text: str) -> Message:
     """`/case new <summary>`: the default type, a phone request; details are completed on the card."""
     user = command.user_id
     summary = edge.typed(command, text)
-    form = intake.parse_form(
+    form = parse(
+        IntakeForm,
         {
             "customer": None,
             "contact": None,
             "channel": "phone",
             "type_key": edge.center.cases.default_type.key,
             "summary": summary,
-        }
+        },
     )
     case = edge.change(
         command, lambda session, directory: intake.receive(session, edge.context(directory, user), form)
     )
-    return registered(case)
+    return registered(case, edge.say)
 
 
 def type_choice(edge: Edge, kind: CaseType) -> dict[str, Any]:
@@ -81,14 +80,15 @@ def type_choice(edge: Edge, kind: CaseType) -> dict[str, Any]:
     return {**select_input(TYPE_KEY, "Case type", kinds, initial=kind.key), "dispatch_action": True}
 
 
-def customer_inputs(given: Mapping[str, Any]) -> list[dict[str, Any]]:
+def customer_inputs(given: Mapping[str, Any], say: Wording) -> list[dict[str, Any]]:
     """Who the customer is and how to reach them, filled in with what is `given` so far."""
+    channels = [(channel, str(channel_word(channel, say))) for channel in CHANNELS]
     return [
-        text_input("customer", "Customer", max_length=80, initial=_text(given, "customer")),
-        text_input("contact", "Contact (phone or e-mail)", max_length=120, initial=_text(given, "contact")),
-        select_input(
-            "channel", "Came in by", list(CHANNELS.items()), initial=given.get("channel") or "phone"
+        text_input("customer", "Customer", max_length=MAX_CUSTOMER, initial=_text(given, "customer")),
+        text_input(
+            "contact", "Contact (phone or e-mail)", max_length=MAX_CONTACT, initial=_text(given, "contact")
         ),
+        select_input("channel", "Came in by", channels, initial=given.get("channel") or "phone"),
     ]
 
 
@@ -98,7 +98,7 @@ def details_input(given: Mapping[str, Any]) -> dict[str, Any]:
             "details",
             "Details",
             multiline=True,
-            max_length=intake.MAX_DETAILS,
+            max_length=MAX_DETAILS,
             initial=_text(given, "details"),
         ),
         "optional": True,
@@ -125,6 +125,7 @@ def type_inputs(edge: Edge, kind: CaseType, given: Mapping[str, Any]) -> list[di
     if kind.complaint:
         units = [(unit.key, unit.name) for unit, _parent in edge.center.all_units()]
         own = next(name for key, name in units if key == kind.unit)
+        hint = edge.say.plain(Notice.of("case.form.forward_hint", unit=own))
         blocks.append(
             {
                 **select_input(
@@ -134,10 +135,7 @@ def type_inputs(edge: Edge, kind: CaseType, given: Mapping[str, Any]) -> list[di
                     initial=given.get("responsible_unit") or kind.unit,
                 ),
                 "optional": True,
-                "hint": {
-                    "type": "plain_text",
-                    "text": f"The unit responsible for what the complaint is about; left empty, {own}.",
-                },
+                "hint": {"type": "plain_text", "text": hint},
             }
         )
     return blocks
@@ -159,11 +157,11 @@ def intake_view(
     promised = add_business_hours(edge.now(), kind.reply_hours, edge.center.calendar)
     blocks = [
         type_choice(edge, kind),
-        *customer_inputs(given),
+        *customer_inputs(given, edge.say),
         text_input(
             "summary",
             "Summary",
-            max_length=intake.MAX_SUMMARY,
+            max_length=MAX_SUMMARY,
             placeholder="What the customer wants",
             initial=_text(given, "summary"),
         ),
@@ -173,7 +171,9 @@ def intake_view(
             block_id="promised_reply_at",
             label="Reply promised by",
             optional=True,
-            hint=f"{kind.name}: {kind.reply_hours:g} business hours; change it if you promised otherwise.",
+            hint=edge.say.plain(
+                Notice.of("case.form.reply_hint", kind=kind.name, hours=f"{kind.reply_hours:g}")
+            ),
             element=DateTimePickerElement(
                 action_id="promised_reply_at", initial_date_time=int(promised.timestamp())
             ),
@@ -199,7 +199,7 @@ def redraws_on_type(routes: Routes, edge: Edge, redraws: Mapping[str, Redraw]) -
         try:
             drawn = redraws[view.callback_id](edge, view, chosen)
         except OpsError as error:  # the form names a case that is not there: nothing to draw it for
-            log.warning("did not redraw %s for %s: %s", view.callback_id, click.user.id, error.message)
+            log.warning("did not redraw %s for %s: %s", view.callback_id, click.user.id, error.notice)
             return
         client.views_update(view_id=view.id, hash=view.hash, view=drawn)
 
@@ -209,7 +209,7 @@ def redraws_on_type(routes: Routes, edge: Edge, redraws: Mapping[str, Redraw]) -
 def register(app: App, routes: Routes, edge: Edge, queries: Mapping[str, EdgeSubcommand]) -> None:
     words: dict[str, EdgeSubcommand] = {"new": quick_case, **queries}
     subcommands: dict[str, Subcommand] = {word: functools.partial(run, edge) for word, run in words.items()}
-    answer = router(COMMAND, subcommands, also="Type `/case` alone for the intake form; ")
+    answer = router(COMMAND, subcommands, also="case.also")
 
     def ack_form(ack: Ack, body: dict[str, Any]) -> None:
         user = Command.of(body).user_id
@@ -224,14 +224,14 @@ def register(app: App, routes: Routes, edge: Edge, queries: Mapping[str, EdgeSub
     @routes.view(INTAKE_FORM)
     def submit_intake(ack: Ack, body: dict[str, Any]) -> None:
         submission = Submission.of(body)
-        form = intake.parse_form(submission.fields())
+        form = parse(IntakeForm, submission.fields())
         user = submission.user.id
         case = edge.change(
             submission,
             lambda session, directory: intake.receive(session, edge.context(directory, user), form),
         )
         # The form turns into the confirmation, so the clerk sees the number (or what is missing) at once.
-        done = modal("New case", [section(registered(case).text)], close="Done")
+        done = modal("New case", [section(registered(case, edge.say).text)], close="Done")
         ack(response_action="update", view=done)
 
     app.command(COMMAND, matchers=[lambda body: not str(body.get("text", "")).strip()])(

@@ -4,25 +4,26 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from slack_bolt import Respond
 from slack_sdk import WebClient
 
 from handlers.blocks import Message, actions, button, context, divider, fields, header, section, sections
+from handlers.cases.words import channel_word, shortened
 from handlers.catalogue import CommandHelp
 from handlers.edge import Edge
 from handlers.mrkdwn import Mrkdwn, escape, md, slack_time
 from handlers.payloads import Click, Command
 from handlers.routes import Routes
+from handlers.wording import Wording
 from opsbot.cases import queries
 from opsbot.cases.clocks import REPLY, RESOLUTION
 from opsbot.cases.lifecycle import State
-from opsbot.cases.models import CHANNELS
 from opsbot.cases.queries import CaseDetails, CasePage, TimelineEntry
 from opsbot.cases.stats import CaseStats, PeriodStats, ensure_may_see_stats, parse_period, period_stats
 from opsbot.directory import Directory
 from opsbot.errors import InvalidInput
+from opsbot.notices import Notice, Param, Term, Time
 
 HELP: tuple[CommandHelp, ...] = (
     CommandHelp(
@@ -39,55 +40,33 @@ HELP: tuple[CommandHelp, ...] = (
 MAX_BLOCKS = 50
 SUMMARY_CUT = 80
 PREVIOUS, NEXT = "case.list.previous", "case.list.next"
-TITLES = {
-    "mine": "Your cases",
-    "open": "Open cases",
-    "overdue": "Overdue cases",
-    "unit": "Your unit's open cases",
-}
-EMPTY = {
-    "mine": "Nothing waits for you: no case is yours to handle, review, follow up or complete.",
-    "open": "There are no open cases you can see.",
-    "overdue": "No case you can see is overdue.",
-    "unit": "Your unit has no open cases.",
-}
 
 
 # ------------------------------------------------------------------------------------------------- list
 
 
-def render_list(page: CasePage, zone: ZoneInfo) -> Message:
-    title = TITLES[page.scope]
+def render_list(page: CasePage, say: Wording) -> Message:
+    title = Term(f"case.list.title.{page.scope}")
     if not page.lines:
-        empty = Mrkdwn(EMPTY[page.scope])
+        empty = say.term(f"case.list.empty.{page.scope}")
         return Message(text=empty, blocks=[section(empty)])
-    counted = f"{page.total:,} case{'s' if page.total != 1 else ''}"
-    blocks = [
-        section(
-            md(
-                "*{title}* · {counted}, page {page} of {pages}",
-                title=title,
-                counted=counted,
-                page=page.page,
-                pages=page.pages,
-            )
-        )
-    ]
+    counted = Notice.of(
+        "case.count.cases.one" if page.total == 1 else "case.count.cases.other", count=page.total
+    )
+    where: dict[str, Param] = {"title": title, "cases": counted, "page": page.page, "pages": page.pages}
+    blocks = [section(say(Notice.of("case.list.head", **where)))]
     for line in page.lines:
-        blocks.append(
-            section(
-                md(
-                    "*{reference}*{kind} {summary}\n_{state}_ · {who} · due {due}{mark}",
-                    reference=line.reference,
-                    kind=" (complaint)" if line.complaint else "",
-                    summary=escape(line.summary).cut(SUMMARY_CUT),
-                    state=line.state.label,
-                    who=line.assignee_name or "unassigned",
-                    due=slack_time(line.due_at, zone),
-                    mark=Mrkdwn(" · ⚠️ *overdue*") if line.overdue else "",
-                )
-            )
+        shown = Notice.of(
+            "case.list.line",
+            reference=line.reference,
+            kind=Term("case.list.complaint") if line.complaint else None,
+            summary=shortened(line.summary, SUMMARY_CUT),
+            state=line.state.term,
+            who=line.assignee_name or Term("case.list.unassigned"),
+            due=Time(line.due_at),
+            mark=Term("case.list.overdue") if line.overdue else None,
         )
+        blocks.append(section(say(shown)))
     turns = []
     if page.page > 1:
         turns.append(button("‹ Previous", PREVIOUS, f"{page.scope} {page.page - 1}"))
@@ -95,15 +74,12 @@ def render_list(page: CasePage, zone: ZoneInfo) -> Message:
         turns.append(button("Next ›", NEXT, f"{page.scope} {page.page + 1}"))
     if turns:
         blocks.append(actions(*turns))
-    blocks.append(context(Mrkdwn("`/case show CASE-…` shows a case.")))
-    text = md(
-        "{title}: {counted}, page {page} of {pages}. {lines}",
-        title=title,
-        counted=counted,
-        page=page.page,
-        pages=page.pages,
-        lines="; ".join(f"{line.reference} ({line.state.label})" for line in page.lines),
-    ).cut(3000)
+    blocks.append(context(say.term("case.list.show_one")))
+    lines = Mrkdwn("; ").join(
+        say(Notice.of("case.list.text_line", reference=line.reference, state=line.state.term))
+        for line in page.lines
+    )
+    text = (say(Notice.of("case.list.text", **where)) + Mrkdwn(" ") + lines).cut(3000)
     return Message(text=text, blocks=blocks)
 
 
@@ -115,7 +91,7 @@ def listing(edge: Edge, user: str, text: str) -> Message:
     request = queries.parse_list(text)
     now = edge.now()
     page = edge.read(lambda session, directory: queries.list_cases(session, directory, user, request, now))
-    return render_list(page, edge.center.calendar.zone)
+    return render_list(page, edge.say)
 
 
 def register(routes: Routes, edge: Edge) -> None:
@@ -132,47 +108,27 @@ def register(routes: Routes, edge: Edge) -> None:
 # ------------------------------------------------------------------------------------------------- show
 
 
-def entry_line(entry: TimelineEntry, zone: ZoneInfo) -> Mrkdwn:
+def entry_line(entry: TimelineEntry, say: Wording) -> Mrkdwn:
     facts = Mrkdwn("; ").join(
-        md("{label}: {value}", label=label, value=value) for label, value in entry.facts
+        md("{label}: {value}", label=say.term(f"case.fact.{key}"), value=value) for key, value in entry.facts
     )
     return md(
         "{at} · *{actor}* {action}{facts}",
-        at=slack_time(entry.at, zone),
+        at=slack_time(entry.at, say.zone),
         actor=entry.actor_name,
-        action=entry.action,
+        action=say.term(f"case.action.{entry.action}"),
         facts=Mrkdwn(" — ") + facts if facts else "",
     )
 
 
 def render_case(details: CaseDetails, directory: Directory, edge: Edge) -> Message:
     """opsbot's full view of a case: long texts run over as many sections as they need."""
-    case, zone = details.case, edge.center.calendar.zone
-    kind = edge.center.cases.type(case.type_key)
-    unit = directory.units.get(case.unit_key)
+    case, say = details.case, edge.say
     ref = case.number or f"INTAKE-{case.id}"
-    state = State(case.state)
-
-    def name(slack_id: str | None) -> str:
-        return directory.name_of(slack_id) if slack_id else "—"
-
-    contact = escape(details.contact) + (Mrkdwn("") if details.contact_shown else Mrkdwn(" _(masked)_"))
-    reviewers = " → ".join(name(r) for r in (case.first_reviewer, case.second_reviewer) if r) or "—"
-    satisfaction = f"{case.satisfaction}/5" if case.satisfaction is not None else "—"
+    state = say.term(State(case.state).term.code)
     blocks = [
-        header(f"{ref} · {state.label}"),
-        fields(
-            ("Type", escape((kind.name if kind else case.type_key) + (" (complaint)" * case.complaint))),
-            ("Customer", escape(case.customer)),
-            ("Contact", contact),
-            ("Came in by", escape(CHANNELS.get(case.channel, case.channel))),
-            ("Unit", escape(unit.name if unit else case.unit_key)),
-            ("Handler", escape(name(case.assignee))),
-            ("Reviewers", escape(reviewers)),
-            ("Reply due", slack_time(details.clocks.due(REPLY), zone)),
-            ("Resolution due", slack_time(details.clocks.due(RESOLUTION), zone)),
-            ("Returns · satisfaction", escape(f"{case.review_returns} · {satisfaction}")),
-        ),
+        header(f"{ref} · {state}"),
+        _case_fields(details, directory, edge),
         *sections(md("*Summary*\n{text}", text=case.summary)),
     ]
     if case.details:
@@ -182,34 +138,56 @@ def render_case(details: CaseDetails, directory: Directory, edge: Edge) -> Messa
     if case.rejected_reason:
         blocks += sections(md("*Rejected because*\n{text}", text=case.rejected_reason))
     count = len(details.timeline)
-    blocks += [
-        divider(),
-        section(md("*Timeline* ({count} entr{s})", count=count, s="ies" if count != 1 else "y")),
-    ]
+    timeline = Notice.of("case.show.timeline.one" if count == 1 else "case.show.timeline.other", count=count)
+    blocks += [divider(), section(say(timeline))]
     room = MAX_BLOCKS - len(blocks)
     entries = details.timeline
     if len(entries) > room:
         shown = entries[-(room - 1) :]
         hidden = len(entries) - len(shown)
-        blocks.append(
-            context(
-                md(
-                    "{hidden} earlier entr{s} not shown.",
-                    hidden=hidden,
-                    s="ies are" if hidden != 1 else "y is",
-                )
-            )
-        )
+        earlier = Notice.of("case.show.hidden.one" if hidden == 1 else "case.show.hidden.other", count=hidden)
+        blocks.append(context(say(earlier)))
         entries = shown
-    blocks += [context(entry_line(entry, zone)) for entry in entries]
-    text = md("{ref}: {summary} ({state})", ref=ref, summary=case.summary, state=state.label).cut(3000)
+    blocks += [context(entry_line(entry, say)) for entry in entries]
+    text = md("{ref}: {summary} ({state})", ref=ref, summary=case.summary, state=state).cut(3000)
     return Message(text=text, blocks=blocks)
+
+
+def _case_fields(details: CaseDetails, directory: Directory, edge: Edge) -> dict[str, Any]:
+    case, say = details.case, edge.say
+    kind = edge.center.cases.type(case.type_key)
+    unit = directory.units.get(case.unit_key)
+
+    def name(slack_id: str | None) -> str:
+        return directory.name_of(slack_id) if slack_id else "—"
+
+    kind_name = kind.name if kind else case.type_key
+    contact = escape(details.contact) if details.contact else say.term("case.to_complete")
+    if not details.contact_shown and details.contact:
+        contact = say(Notice.of("case.show.masked", contact=details.contact))
+    reviewers = " → ".join(name(r) for r in (case.first_reviewer, case.second_reviewer) if r) or "—"
+    satisfaction = f"{case.satisfaction}/5" if case.satisfaction is not None else "—"
+    return fields(
+        (
+            "Type",
+            say(Notice.of("case.kind_complaint", name=kind_name)) if case.complaint else escape(kind_name),
+        ),
+        ("Customer", escape(case.customer) if case.customer else say.term("case.to_complete")),
+        ("Contact", contact),
+        ("Came in by", channel_word(case.channel, say)),
+        ("Unit", escape(unit.name if unit else case.unit_key)),
+        ("Handler", escape(name(case.assignee))),
+        ("Reviewers", escape(reviewers)),
+        ("Reply due", slack_time(details.clocks.due(REPLY), say.zone)),
+        ("Resolution due", slack_time(details.clocks.due(RESOLUTION), say.zone)),
+        ("Returns · satisfaction", escape(f"{case.review_returns} · {satisfaction}")),
+    )
 
 
 def show(edge: Edge, command: Command, rest: str) -> Message:
     ref = rest.strip()
     if not ref or " " in ref:
-        raise InvalidInput("Which case? Type `/case show CASE-2026-000123` (or an INTAKE-… reference).")
+        raise InvalidInput("case.show_which")
 
     def read(session: Any, directory: Directory) -> Message:
         return render_case(queries.case_details(session, directory, command.user_id, ref), directory, edge)
@@ -220,50 +198,68 @@ def show(edge: Edge, command: Command, rest: str) -> Message:
 # ------------------------------------------------------------------------------------------------ stats
 
 
-def _pct(value: float | None, part: int, whole: int) -> str:
-    return f"{value:.1f}% ({part} of {whole})" if value is not None else "— (none yet)"
+def _share(value: float | None, part: int, whole: int) -> Notice:
+    if value is None:
+        return Notice.of("case.stats.share_none")
+    return Notice.of("case.stats.share", percent=f"{value:.1f}", part=part, whole=whole)
+
+
+def _figures(s: CaseStats, edge: Edge) -> dict[str, Param]:
+    """Each figure as the fields and the fallback text word it."""
+    names = {kind.key: kind.name for kind in edge.center.cases.types}
+    channels = [
+        Notice.of("case.stats.count", name=Term(f"case.channel.{k}"), count=n) for k, n in s.by_channel
+    ]
+    types = [Notice.of("case.stats.count", name=names.get(k, k), count=n) for k, n in s.by_type]
+    hours = s.avg_handling_hours
+    return {
+        "registered": s.registered,
+        "channels": channels or "—",
+        "types": types or "—",
+        "handling": Notice.of("case.stats.handling", hours=f"{hours:.1f}", resolved=s.resolved)
+        if hours is not None
+        else Notice.of("case.stats.handling_none", resolved=s.resolved),
+        "on_time": _share(s.on_time_pct, s.on_time, s.resolved),
+        "first_pass": _share(s.first_pass_pct, s.first_pass, s.passed_reviews),
+        "satisfaction": Notice.of(
+            "case.stats.satisfaction", average=f"{s.satisfaction_avg:.2f}", rated=s.rated
+        )
+        if s.satisfaction_avg is not None
+        else "—",
+        "complaints": Notice.of("case.stats.complaints", count=s.complaints, closed=s.complaints_closed),
+    }
 
 
 def render_stats(found: PeriodStats, edge: Edge) -> Message:
-    s: CaseStats = found.stats
-    zone = edge.center.calendar.zone
-    first = found.start.astimezone(zone).date()
-    last = found.end.astimezone(zone).date()
-    span = f"this {found.period}, {first:%Y-%m-%d} to {last:%Y-%m-%d} (exclusive)"
-    names = {kind.key: kind.name for kind in edge.center.cases.types}
-    channels = ", ".join(f"{CHANNELS.get(k, k)} {n}" for k, n in s.by_channel) or "—"
-    types = ", ".join(f"{names.get(k, k)} {n}" for k, n in s.by_type) or "—"
-    handling = f"{s.avg_handling_hours:.1f} business hours" if s.avg_handling_hours is not None else "—"
-    handling += f" (over {s.resolved} resolved)"
-    satisfaction = "—"
-    if s.satisfaction_avg is not None:
-        satisfaction = f"{s.satisfaction_avg:.2f} / 5 ({s.rated} rated)"
+    say, zone = edge.say, edge.center.calendar.zone
+    period = Term(f"case.period.{found.period}")
+    figures = _figures(found.stats, edge)
+
+    def field(label: str, name: str) -> tuple[str, Mrkdwn]:
+        return label, say(Notice.of("case.stats.figure", figure=figures[name]))
+
+    span = Notice.of(
+        "case.stats.span",
+        period=period,
+        first=found.start.astimezone(zone).date().isoformat(),
+        last=found.end.astimezone(zone).date().isoformat(),
+        zone=edge.center.calendar.timezone,
+    )
     blocks = [
-        header(f"Case figures: this {found.period}"),
-        context(
-            md(
-                "Cases registered {span}, center time ({zone}).",
-                span=span,
-                zone=edge.center.calendar.timezone,
-            )
-        ),
+        header(say.plain(Notice.of("case.stats.header", period=period))),
+        context(say(span)),
         fields(
-            ("Registered", escape(f"{s.registered:,}")),
-            ("By channel", escape(channels)),
-            ("By type", escape(types)),
-            ("Average handling time", escape(handling)),
-            ("On time", escape(_pct(s.on_time_pct, s.on_time, s.resolved))),
-            ("First-pass review", escape(_pct(s.first_pass_pct, s.first_pass, s.passed_reviews))),
-            ("Satisfaction", escape(satisfaction)),
-            ("Complaints", escape(f"{s.complaints} ({s.complaints_closed} closed)")),
+            field("Registered", "registered"),
+            field("By channel", "channels"),
+            field("By type", "types"),
+            field("Average handling time", "handling"),
+            field("On time", "on_time"),
+            field("First-pass review", "first_pass"),
+            field("Satisfaction", "satisfaction"),
+            field("Complaints", "complaints"),
         ),
     ]
-    text = escape(
-        f"Case figures this {found.period}: {s.registered} registered; handling {handling}; on time "
-        f"{_pct(s.on_time_pct, s.on_time, s.resolved)}; first-pass "
-        f"{_pct(s.first_pass_pct, s.first_pass, s.passed_reviews)}; satisfaction {satisfaction}; "
-        f"complaints {s.complaints} ({s.complaints_closed} closed)."
-    )
+    text = say(Notice.of("case.stats.text", period=period, **figures))
     return Message(text=text, blocks=blocks)
 
 

@@ -15,14 +15,11 @@ from opsbot.cases import rules
 from opsbot.cases.clocks import FOLLOW_UP, REPLY
 from opsbot.cases.lifecycle import State
 from opsbot.cases.models import Case
-from opsbot.cases.records import Act, changed, customer_of, prompt, reference, tell
-from opsbot.clock import center_time
+from opsbot.cases.records import Act, changed, customer_of, prompt, reference, summary_of, tell
 from opsbot.context import Context
 from opsbot.deadline_sweep import About, Firing, Sweeping
 from opsbot.deadlines import Deadline
-
-# What a clock is called in a case's lines.
-CLOCK_WORDS = {REPLY: "reply", "resolution": "resolution", FOLLOW_UP: "follow-up"}
+from opsbot.notices import Notice, Term, Time
 
 
 class CaseDeadlines:
@@ -45,14 +42,15 @@ class CaseDeadlines:
     ) -> set[str]:
         case: Case = subject
         ctx = Context(center=sweeping.center, directory=sweeping.directory, now=sweeping.now, actor=SYSTEM)
-        word = CLOCK_WORDS.get(deadline.clock, deadline.clock)
+        # What the clock is called in the case's lines.
+        clock = Term(f"case.clock.{deadline.clock}")
         if firing.step.do == "overdue":
             changed(
                 session,
                 case,
                 ctx,
                 action=f"{deadline.clock}_overdue",
-                line=f"⚠️ The {word} is overdue.",
+                line=Notice.of("case.line.overdue", clock=clock),
                 after={"due": deadline.due_at.isoformat(), "late": firing.late},
             )
             return set()  # the handler and their superior are told in the digest
@@ -60,33 +58,33 @@ class CaseDeadlines:
             return set()
         told = set()
         for person, _ in firing.people:
-            _remind(session, case, ctx, deadline, person, word)
+            _remind(session, case, ctx, deadline, person, clock)
             told.add(person)
         return told
 
 
-def _remind(session: Session, case: Case, ctx: Context, deadline: Deadline, person: str, word: str) -> None:
+def _remind(session: Session, case: Case, ctx: Context, deadline: Deadline, person: str, clock: Term) -> None:
     if deadline.clock == FOLLOW_UP:
-        prompt(
-            session,
-            case,
-            ctx,
-            to=person,
-            why="follow_up",
-            act=Act.FOLLOW_UP,
-            text=f"📞 Time to follow up {reference(case)} ({case.summary}) with {customer_of(case)}: ask "
-            "how satisfied they are and press Record satisfaction.",
+        asked = Notice.of(
+            "case.prompt.follow_up",
+            case=reference(case),
+            summary=summary_of(case),
+            customer=customer_of(case),
         )
+        prompt(session, case, ctx, to=person, why="follow_up", act=Act.FOLLOW_UP, notice=asked)
         return
-    text = (
-        f"⏰ {reference(case)} ({case.summary}): the {word} is due "
-        f"{center_time(deadline.due_at, ctx.center.calendar.zone)}."
+    reminder = Notice.of(
+        "case.prompt.reminder",
+        case=reference(case),
+        summary=summary_of(case),
+        clock=clock,
+        due=Time(deadline.due_at),
     )
     act = _reminded_act(case, deadline.clock, person)
     if act is None:
-        tell(session, case, ctx, to=person, why=f"{deadline.clock}_reminder", text=text)
+        tell(session, case, ctx, to=person, why=f"{deadline.clock}_reminder", notice=reminder)
     else:
-        prompt(session, case, ctx, to=person, why=f"{deadline.clock}_reminder", text=text, act=act)
+        prompt(session, case, ctx, to=person, why=f"{deadline.clock}_reminder", notice=reminder, act=act)
 
 
 def _reminded_act(case: Case, clock: str, person: str) -> Act | None:

@@ -9,68 +9,71 @@ from sqlalchemy.orm import Session
 
 from opsbot.business_hours import add_business_hours
 from opsbot.cases import clocks, rules
+from opsbot.cases.inputs import HowTold, Satisfaction
 from opsbot.cases.lifecycle import Event, State
 from opsbot.cases.models import Case
 from opsbot.cases.records import Act, case_type, changed, ensure_works_on, load, prompt, reference, step
-from opsbot.clock import center_time
 from opsbot.context import Context
 from opsbot.errors import InvalidInput, NotAllowed
+from opsbot.inputs import parse
+from opsbot.notices import Notice, Quote, Term, Time
 
-MAX_HOW = 200
 LOW_SCORE = 2
 
 
-def _how(text: str) -> str:
-    text = text.strip()
-    if not text:
-        raise InvalidInput("Say how the customer was told (e.g. “phone call, 10:20”).", field="how")
-    if len(text) > MAX_HOW:
-        raise InvalidInput(f"Keep “how” to {MAX_HOW} characters; yours has {len(text):,}.", field="how")
-    return text.rstrip(".")
+def _how(text: str) -> Quote:
+    """How the customer was told, as a line ends it: without its own full stop."""
+    return Quote(parse(HowTold, {"how": text}).how.rstrip("."))
 
 
 def record_informed(session: Session, ctx: Context, ref: str, how: str) -> Case:
     """The customer was told the result (or, for a rejected case, the reason): the reply promise is met and,
     for a result, the satisfaction follow-up is scheduled."""
     case = load(session, ref)
-    state = State(case.state)
-    if state is State.REJECTED:
-        ensure_works_on(case, ctx, "record that the customer was told")
-        if case.informed_at is not None:
-            raise InvalidInput(f"The rejection of {reference(case)} was already told to the customer.")
-        how = _how(how)
-        case.informed_at, case.informed_how = ctx.now, how
-        case.replied_at = case.replied_at or ctx.now
-        changed(
-            session,
-            case,
-            ctx,
-            action="rejection_informed",
-            line=f"Customer told of the rejection: {how}.",
-            after={"how": how},
-        )
-        return case
+    if State(case.state) is State.REJECTED:
+        return _rejection_told(session, case, ctx, how)
     owner = case.registered_by if case.complaint else case.assignee
     if ctx.actor != owner and not rules.in_chain_of(ctx.actor, owner, ctx.directory):
-        who = "customer service" if case.complaint else "the handler"
         raise NotAllowed(
-            f"{ctx.directory.name_of(owner)} ({who}) tells the customer the result of {reference(case)}."
+            "case.inform_not_yours_service" if case.complaint else "case.inform_not_yours_handler",
+            name=ctx.directory.name_of(owner),
+            case=reference(case),
         )
     step(case, Event.INFORM)
-    how = _how(how)
-    case.informed_at, case.informed_how = ctx.now, how
+    told = _how(how)
+    case.informed_at, case.informed_how = ctx.now, told
     case.replied_at = case.replied_at or ctx.now
     days = ctx.center.cases.follow_up_days
     due = add_business_hours(ctx.now + timedelta(days=days), 0, ctx.center.calendar)
     owner = case.follow_up_owner or case.registered_by
     clocks.start(session, case, ctx.center, ctx.now, clocks.FOLLOW_UP, due=due, owner=owner)
+    due_on = due.astimezone(ctx.center.calendar.zone).date().isoformat()
     changed(
         session,
         case,
         ctx,
         action="informed",
-        line=f"Customer informed: {how}. Follow-up due {due.astimezone(ctx.center.calendar.zone):%Y-%m-%d}.",
-        after={"how": how, "follow_up_due_at": due.isoformat()},
+        line=Notice.of("case.line.informed", how=told, due_on=due_on),
+        after={"how": told, "follow_up_due_at": due.isoformat()},
+    )
+    return case
+
+
+def _rejection_told(session: Session, case: Case, ctx: Context, how: str) -> Case:
+    """The customer was told why their request was rejected: that was the reply they were owed."""
+    ensure_works_on(case, ctx, "inform")
+    if case.informed_at is not None:
+        raise InvalidInput("case.rejection_already_told", case=reference(case))
+    told = _how(how)
+    case.informed_at, case.informed_how = ctx.now, told
+    case.replied_at = case.replied_at or ctx.now
+    changed(
+        session,
+        case,
+        ctx,
+        action="rejection_informed",
+        line=Notice.of("case.line.rejection_informed", how=told),
+        after={"how": told},
     )
     return case
 
@@ -78,14 +81,16 @@ def record_informed(session: Session, ctx: Context, ref: str, how: str) -> Case:
 def record_contact(session: Session, ctx: Context, ref: str, how: str) -> Case:
     """A reply to the customer before the result (the promised reply), which stops the reply clock."""
     case = load(session, ref)
-    ensure_works_on(case, ctx, "record a reply to the customer")
-    if not State(case.state).is_open:
-        raise InvalidInput(f"{reference(case)} is {State(case.state).label}.")
+    ensure_works_on(case, ctx, "reply")
+    state = State(case.state)
+    if not state.is_open:
+        raise InvalidInput("case.not_open", case=reference(case), state=state.term)
     if case.replied_at is not None:
-        raise InvalidInput(f"A reply to the customer is already recorded for {reference(case)}.")
-    how = _how(how)
+        raise InvalidInput("case.reply_already", case=reference(case))
+    told = _how(how)
     case.replied_at = ctx.now
-    changed(session, case, ctx, action="replied", line=f"Replied to the customer: {how}.", after={"how": how})
+    line = Notice.of("case.line.replied", how=told)
+    changed(session, case, ctx, action="replied", line=line, after={"how": told})
     return case
 
 
@@ -93,70 +98,74 @@ def record_satisfaction(
     session: Session, ctx: Context, ref: str, *, score: int, comment: str = "", objection: bool = False
 ) -> Case:
     case = load(session, ref)
-    if ctx.actor != case.follow_up_owner and not rules.in_chain_of(
-        ctx.actor, case.follow_up_owner, ctx.directory
-    ):
-        raise NotAllowed(
-            f"The follow-up of {reference(case)} is {ctx.directory.name_of(case.follow_up_owner)}'s."
-        )
+    owner = case.follow_up_owner
+    if ctx.actor != owner and not rules.in_chain_of(ctx.actor, owner, ctx.directory):
+        raise NotAllowed("case.follow_up_not_yours", case=reference(case), name=ctx.directory.name_of(owner))
     if State(case.state) is not State.FOLLOW_UP:
         step(case, Event.SATISFIED)  # refuses, naming the state
-    if not 1 <= score <= 5:
-        raise InvalidInput(
-            "The satisfaction score is 1 (very dissatisfied) to 5 (very satisfied).", field="score"
-        )
-    comment = comment.strip()
-    if len(comment) > 2000:
-        raise InvalidInput(
-            f"The comment holds up to 2,000 characters; yours has {len(comment):,}.", field="comment"
-        )
-    reopen = score <= LOW_SCORE or objection
+    given = parse(Satisfaction, {"score": score, "comment": comment, "objection": objection})
+    reopen = given.score <= LOW_SCORE or given.objection
     step(case, Event.DISSATISFIED if reopen else Event.SATISFIED)
-    case.satisfaction, case.satisfaction_comment = score, comment or None
+    case.satisfaction, case.satisfaction_comment = given.score, given.comment
     if reopen:
-        # The handler met the first deadline; handling the objection gets its own, from now.
-        kind = case_type(ctx.center, case.type_key)
-        case.resolved_at = None
-        due = add_business_hours(ctx.now, kind.resolve_hours, ctx.center.calendar)
-        clocks.start(session, case, ctx.center, ctx.now, clocks.RESOLUTION, due=due, owner=case.assignee)
-        why = "an objection" if objection else "a low score"
-        changed(
-            session,
-            case,
-            ctx,
-            action="reopened",
-            line=f"Follow-up: {score}/5 with {why}; reopened to the handler, due again "
-            f"{center_time(due, ctx.center.calendar.zone)}." + (f" “{comment}”" if comment else ""),
-            after={
-                "score": score,
-                "objection": objection,
-                "comment": comment,
-                "resolve_due_at": due.isoformat(),
-            },
-        )
-        prompt(
-            session,
-            case,
-            ctx,
-            to=case.assignee or ctx.actor,
-            why=f"reopened{case.version}",
-            act=Act.HANDLE,
-            text=f"{reference(case)} is reopened after the follow-up ({why})"
-            + (f": “{comment}”" if comment else "")
-            + (
-                ". Handle the objection and resubmit."
-                if objection
-                else ". Handle what they are unhappy with and resubmit."
-            ),
-        )
+        _reopen(session, case, ctx, given)
         return case
     case.closed_at = ctx.now
+    line = (
+        Notice.of("case.line.closed_commented", score=given.score, comment=given.comment)
+        if given.comment
+        else Notice.of("case.line.closed", score=given.score)
+    )
     changed(
         session,
         case,
         ctx,
         action="closed",
-        line=f"Follow-up: {score}/5. Closed." + (f" “{comment}”" if comment else ""),
-        after={"score": score, "comment": comment},
+        line=line,
+        after={"score": given.score, "comment": given.comment or ""},
     )
     return case
+
+
+def _reopen(session: Session, case: Case, ctx: Context, given: Satisfaction) -> None:
+    """Back to the handler after a low score or an objection. The handler met the first deadline; handling
+    the objection gets its own, from now."""
+    kind = case_type(ctx.center, case.type_key)
+    case.resolved_at = None
+    due = add_business_hours(ctx.now, kind.resolve_hours, ctx.center.calendar)
+    clocks.start(session, case, ctx.center, ctx.now, clocks.RESOLUTION, due=due, owner=case.assignee)
+    why = Term("case.reopened_by.objection" if given.objection else "case.reopened_by.low_score")
+    score, comment = given.score, given.comment
+    line = (
+        Notice.of("case.line.reopened_commented", score=score, why=why, due=Time(due), comment=comment)
+        if comment
+        else Notice.of("case.line.reopened", score=score, why=why, due=Time(due))
+    )
+    changed(
+        session,
+        case,
+        ctx,
+        action="reopened",
+        line=line,
+        after={
+            "score": score,
+            "objection": given.objection,
+            "comment": comment or "",
+            "resolve_due_at": due.isoformat(),
+        },
+    )
+    asked = _reopened(reference(case), given)
+    why_key = f"reopened{case.version}"
+    prompt(session, case, ctx, to=case.assignee or ctx.actor, why=why_key, act=Act.HANDLE, notice=asked)
+
+
+def _reopened(case: str, given: Satisfaction) -> Notice:
+    """What the handler is asked after the follow-up: the customer's objection or what they are unhappy
+    with, in their words when they gave any."""
+    if given.objection:
+        if given.comment:
+            return Notice.of("case.prompt.reopened_objection_commented", case=case, comment=given.comment)
+        return Notice.of("case.prompt.reopened_objection", case=case)
+    if given.comment:
+        return Notice.of("case.prompt.reopened_low_score_commented", case=case, comment=given.comment)
+    return Notice.of("case.prompt.reopened_low_score", case=case)

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from opsbot.cases import rules
+from opsbot.cases.inputs import Disagreement, Progress, Rejection, Result, ReviewReturn
 from opsbot.cases.lifecycle import Event, State
 from opsbot.cases.models import Case, JointReview
 from opsbot.cases.records import (
@@ -19,47 +20,36 @@ from opsbot.cases.records import (
     prompt,
     reference,
     step,
+    summary_of,
 )
 from opsbot.context import Context
 from opsbot.errors import InvalidInput, NotAllowed
-
-MAX_REASON = 2000
-MAX_NOTE = 2000
-
-
-def reason_text(text: str, what: str, field: str = "reason") -> str:
-    text = text.strip()
-    if not text:
-        raise InvalidInput(f"A {what} is required: write it so the next person understands.", field=field)
-    if len(text) > MAX_REASON:
-        raise InvalidInput(
-            f"The {what} holds up to {MAX_REASON:,} characters; yours has {len(text):,}.", field=field
-        )
-    return text
+from opsbot.inputs import parse
+from opsbot.notices import Notice, Term
 
 
 def accept(session: Session, ctx: Context, ref: str) -> Case:
     case = load(session, ref)
-    ensure_works_on(case, ctx, "accept it")
+    ensure_works_on(case, ctx, "accept")
     step(case, Event.ACCEPT)
-    changed(session, case, ctx, action="accepted", line=f"Accepted by {ctx.person.name}; handling begins.")
+    changed(session, case, ctx, action="accepted", line=Notice.of("case.line.accepted", name=ctx.person.name))
     return case
 
 
 def reject(session: Session, ctx: Context, ref: str, reason: str) -> Case:
     """Refuse the request with its reason; the handler is asked to tell the customer that reason."""
     case = load(session, ref)
-    ensure_works_on(case, ctx, "reject it")
+    ensure_works_on(case, ctx, "reject")
     step(case, Event.REJECT)
-    reason = reason_text(reason, "reason for the rejection")
-    case.rejected_reason = reason
+    given = parse(Rejection, {"rejection_reason": reason}).rejection_reason
+    case.rejected_reason = given
     changed(
         session,
         case,
         ctx,
         action="rejected",
-        line=f"Rejected by {ctx.person.name}: {reason}",
-        after={"reason": reason},
+        line=Notice.of("case.line.rejected", name=ctx.person.name, reason=given),
+        after={"reason": given},
     )
     prompt(
         session,
@@ -68,8 +58,9 @@ def reject(session: Session, ctx: Context, ref: str, reason: str) -> Case:
         to=case.assignee or ctx.actor,
         why="rejected",
         act=Act.INFORM,
-        text=f"{reference(case)} is rejected. Tell {customer_of(case)} why: “{reason}”, then press "
-        "Customer informed.",
+        notice=Notice.of(
+            "case.prompt.rejected", case=reference(case), customer=customer_of(case), reason=given
+        ),
     )
     return case
 
@@ -77,40 +68,31 @@ def reject(session: Session, ctx: Context, ref: str, reason: str) -> Case:
 def ask_joint_review(session: Session, ctx: Context, ref: str, reviewers: list[str]) -> Case:
     """A complex case goes to a joint review: every named reviewer must agree before handling starts."""
     case = load(session, ref)
-    ensure_works_on(case, ctx, "ask for a joint review")
+    ensure_works_on(case, ctx, "ask_joint")
     step(case, Event.ASK_JOINT)
     named = list(dict.fromkeys(r for r in reviewers if r != case.assignee))
     if not named:
-        raise InvalidInput("Name at least one reviewer other than the handler.", field="reviewers")
+        raise InvalidInput("case.joint_needs_reviewer", field="reviewers")
     unknown = [r for r in named if ctx.directory.get(r) is None]
     if unknown:
-        raise InvalidInput(
-            f"{len(unknown)} of the people chosen are not in the center's directory; choose colleagues.",
-            field="reviewers",
-        )
+        raise InvalidInput("case.joint_unknown_reviewers", field="reviewers", count=len(unknown))
     round_ = joint_round(session, case) + 1
     for reviewer in named:
         session.add(JointReview(case_id=case.id, round=round_, reviewer=reviewer))
-    names = ", ".join(ctx.directory.name_of(r) for r in named)
+    names = [ctx.directory.name_of(r) for r in named]
     changed(
         session,
         case,
         ctx,
         action="joint_review",
-        line=f"Joint review asked of {names}.",
+        line=Notice.of("case.line.joint_review", names=names),
         after={"reviewers": named, "round": round_},
     )
+    asked = Notice.of(
+        "case.prompt.joint", name=ctx.person.name, case=reference(case), summary=summary_of(case)
+    )
     for reviewer in named:
-        prompt(
-            session,
-            case,
-            ctx,
-            to=reviewer,
-            why=f"joint{round_}",
-            act=Act.JOINT,
-            text=f"{ctx.person.name} asks you to review {reference(case)} ({case.summary}) jointly: "
-            "agree or disagree.",
-        )
+        prompt(session, case, ctx, to=reviewer, why=f"joint{round_}", act=Act.JOINT, notice=asked)
     return case
 
 
@@ -121,22 +103,21 @@ def joint_decide(session: Session, ctx: Context, ref: str, *, agree: bool, reaso
     round_ = joint_round(session, case)
     mine = session.get(JointReview, (case.id, round_, ctx.actor))
     if mine is None:
-        raise NotAllowed(f"You are not one of the joint reviewers of {reference(case)}.")
+        raise NotAllowed("case.joint_not_reviewer", case=reference(case))
     if mine.agreed is not None:
-        raise InvalidInput(f"You already {'agreed' if mine.agreed else 'disagreed'} on {reference(case)}.")
+        raise InvalidInput(
+            "case.joint_already_agreed" if mine.agreed else "case.joint_already_disagreed",
+            case=reference(case),
+        )
     mine.agreed, mine.decided_at = agree, ctx.now
     name = ctx.person.name
     if not agree:
-        mine.reason = reason_text(reason, "reason for disagreeing")
+        given = parse(Disagreement, {"disagreement_reason": reason}).disagreement_reason
+        mine.reason = given
         step(case, Event.JOINT_DECLINED)
-        changed(
-            session,
-            case,
-            ctx,
-            action="joint_declined",
-            line=f"{name} disagreed: {mine.reason}",
-            after={"reason": mine.reason},
-        )
+        line = Notice.of("case.line.joint_declined", name=name, reason=given)
+        changed(session, case, ctx, action="joint_declined", line=line, after={"reason": given})
+        asked = Notice.of("case.prompt.joint_declined", name=name, case=reference(case), reason=given)
         prompt(
             session,
             case,
@@ -144,8 +125,7 @@ def joint_decide(session: Session, ctx: Context, ref: str, *, agree: bool, reaso
             to=case.assignee or ctx.actor,
             why="joint_declined",
             act=Act.DECIDE,
-            text=f"{name} disagreed in the joint review of {reference(case)}: “{mine.reason}”. "
-            "Accept or reject it again.",
+            notice=asked,
         )
         return case
     session.flush()
@@ -155,87 +135,53 @@ def joint_decide(session: Session, ctx: Context, ref: str, *, agree: bool, reaso
         )
     ).all()
     if waiting:
-        changed(
-            session,
-            case,
-            ctx,
-            action="joint_agreed",
-            line=f"{name} agreed; waiting for " + ", ".join(ctx.directory.name_of(r) for r in waiting) + ".",
-        )
+        names = [ctx.directory.name_of(r) for r in waiting]
+        line = Notice.of("case.line.joint_waiting", name=name, names=names)
+        changed(session, case, ctx, action="joint_agreed", line=line)
         return case
     step(case, Event.JOINT_AGREED)
-    changed(session, case, ctx, action="joint_agreed", line=f"{name} agreed; all agreed, handling begins.")
+    changed(
+        session, case, ctx, action="joint_agreed", line=Notice.of("case.line.joint_all_agreed", name=name)
+    )
     return case
 
 
 def add_progress(session: Session, ctx: Context, ref: str, note: str) -> Case:
     case = load(session, ref)
-    ensure_works_on(case, ctx, "add progress")
+    ensure_works_on(case, ctx, "note")
     step(case, Event.NOTE)
-    note = note.strip()
-    if not note:
-        raise InvalidInput("The progress note is empty.", field="note")
-    if len(note) > MAX_NOTE:
-        raise InvalidInput(
-            f"A progress note holds up to {MAX_NOTE:,} characters; yours has {len(note):,}.", field="note"
-        )
-    changed(session, case, ctx, action="progress", line=f"{ctx.person.name}: {note}", after={"note": note})
+    given = parse(Progress, {"note": note}).note
+    line = Notice.of("case.line.progress", name=ctx.person.name, note=given)
+    changed(session, case, ctx, action="progress", line=line, after={"note": given})
     return case
 
 
 def submit(session: Session, ctx: Context, ref: str, result: str) -> Case:
     """Handling is done: to the group leader's review; a complaint's result goes back to customer service."""
     case = load(session, ref)
-    ensure_works_on(case, ctx, "submit it")
+    ensure_works_on(case, ctx, "submit")
     step(case, Event.SUBMIT)
     if not case.complaint:
         try:
             reviewers = rules.reviewers_for(case.unit_key, case.assignee or ctx.actor, ctx.directory)
         except rules.NoReviewer as missing:
-            raise InvalidInput(
-                f"{reference(case)} can't go to review: no one holds the {missing.role} role over its unit. "
-                "Ask an admin to complete the center file."
-            ) from None
+            role = Term(f"role.{missing.role.value}")
+            raise InvalidInput("case.no_reviewer", case=reference(case), role=role) from None
         case.first_reviewer, case.second_reviewer = reviewers.first.slack_id, reviewers.second.slack_id
-    result = reason_text(result, "summary of the result", field="result")
-    case.resolved_at, case.result = ctx.now, result
+    given = parse(Result, {"result": result}).result
+    case.resolved_at, case.result = ctx.now, given
     if case.complaint:
-        changed(
-            session,
-            case,
-            ctx,
-            action="result_returned",
-            line=f"Result returned to customer service: {result}",
-            after={"result": result},
+        line = Notice.of("case.line.result_returned", result=given)
+        changed(session, case, ctx, action="result_returned", line=line, after={"result": given})
+        told = Notice.of(
+            "case.prompt.complaint_result", case=reference(case), result=given, customer=customer_of(case)
         )
-        prompt(
-            session,
-            case,
-            ctx,
-            to=case.registered_by,
-            why="complaint_result",
-            act=Act.INFORM,
-            text=f"The investigation of complaint {reference(case)} is done: “{result}”. Reply to "
-            f"{customer_of(case)}, then press Customer informed.",
-        )
+        prompt(session, case, ctx, to=case.registered_by, why="complaint_result", act=Act.INFORM, notice=told)
         return case
-    changed(
-        session,
-        case,
-        ctx,
-        action="submitted",
-        line=f"Submitted for review: {result}",
-        after={"result": result},
-    )
-    prompt(
-        session,
-        case,
-        ctx,
-        to=_named(case.first_reviewer),
-        why="review1",
-        act=Act.REVIEW,
-        text=f"{reference(case)} ({case.summary}) waits for your review (first level).",
-    )
+    line = Notice.of("case.line.submitted", result=given)
+    changed(session, case, ctx, action="submitted", line=line, after={"result": given})
+    asked = Notice.of("case.prompt.review_first", case=reference(case), summary=summary_of(case))
+    prompt(session, case, ctx, to=_named(case.first_reviewer), why="review1", act=Act.REVIEW, notice=asked)
     return case
 
 
@@ -250,63 +196,45 @@ def review(session: Session, ctx: Context, ref: str, *, passed: bool, reason: st
     level = "first" if state is State.FIRST_REVIEW else "second"
     if ctx.actor != reviewer:
         raise NotAllowed(
-            f"The {level}-level review of {reference(case)} is {ctx.directory.name_of(reviewer)}'s."
+            "case.review_not_yours",
+            level=Term(f"case.level.{level}"),
+            case=reference(case),
+            name=ctx.directory.name_of(reviewer),
         )
-    name = ctx.person.name
-    if not passed:
-        reason = reason_text(reason, "reason for returning it")
-        step(case, Event.REVIEW_RETURN)
-        case.review_returns += 1
-        case.resolved_at = None
-        changed(
-            session,
-            case,
-            ctx,
-            action="review_returned",
-            line=f"{name} returned it ({level} review): {reason}",
-            after={"level": level, "reason": reason},
-        )
-        prompt(
-            session,
-            case,
-            ctx,
-            to=case.assignee or ctx.actor,
-            why=f"returned{case.review_returns}",
-            act=Act.HANDLE,
-            text=f"{name} returned {reference(case)}: “{reason}”. Handle it again and resubmit.",
-        )
-        return case
-    step(case, Event.REVIEW_PASS)
-    changed(
-        session,
-        case,
-        ctx,
-        action="review_passed",
-        line=f"{name} passed the {level}-level review.",
-        after={"level": level},
-    )
-    if state is State.FIRST_REVIEW:
-        prompt(
-            session,
-            case,
-            ctx,
-            to=_named(case.second_reviewer),
-            why="review2",
-            act=Act.REVIEW,
-            text=f"{reference(case)} ({case.summary}) waits for your review (second level).",
-        )
+    if passed:
+        _pass_review(session, case, ctx, level)
     else:
-        prompt(
-            session,
-            case,
-            ctx,
-            to=case.assignee or ctx.actor,
-            why="feedback",
-            act=Act.INFORM,
-            text=f"{reference(case)} passed both reviews. Tell {customer_of(case)} the result, then press "
-            "Customer informed.",
-        )
+        _return_review(session, case, ctx, level, reason)
     return case
+
+
+def _return_review(session: Session, case: Case, ctx: Context, level: str, reason: str) -> None:
+    """Back to the handler, with the reason, to handle again and resubmit."""
+    given = parse(ReviewReturn, {"return_reason": reason}).return_reason
+    step(case, Event.REVIEW_RETURN)
+    case.review_returns += 1
+    case.resolved_at = None
+    name = ctx.person.name
+    line = Notice.of("case.line.review_returned", name=name, level=Term(f"case.level.{level}"), reason=given)
+    changed(session, case, ctx, action="review_returned", line=line, after={"level": level, "reason": given})
+    asked = Notice.of("case.prompt.review_returned", name=name, case=reference(case), reason=given)
+    why = f"returned{case.review_returns}"
+    prompt(session, case, ctx, to=case.assignee or ctx.actor, why=why, act=Act.HANDLE, notice=asked)
+
+
+def _pass_review(session: Session, case: Case, ctx: Context, level: str) -> None:
+    """On to the second level; past it, to the handler to tell the customer."""
+    step(case, Event.REVIEW_PASS)
+    line = Notice.of("case.line.review_passed", name=ctx.person.name, level=Term(f"case.level.{level}"))
+    changed(session, case, ctx, action="review_passed", line=line, after={"level": level})
+    if level == "first":
+        asked = Notice.of("case.prompt.review_second", case=reference(case), summary=summary_of(case))
+        prompt(
+            session, case, ctx, to=_named(case.second_reviewer), why="review2", act=Act.REVIEW, notice=asked
+        )
+        return
+    told = Notice.of("case.prompt.feedback", case=reference(case), customer=customer_of(case))
+    prompt(session, case, ctx, to=case.assignee or ctx.actor, why="feedback", act=Act.INFORM, notice=told)
 
 
 def last_joint_reviewers(session: Session, case: Case) -> list[str]:
@@ -324,5 +252,5 @@ def _named(reviewer: str | None) -> str:
     """A review level's reviewer, found when the handling was submitted (which is refused when no one holds
     the role)."""
     if reviewer is None:
-        raise InvalidInput("No one holds this review level; ask an admin to fill in the center file.")
+        raise InvalidInput("case.no_review_level")
     return reviewer

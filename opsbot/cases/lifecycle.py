@@ -6,6 +6,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from opsbot.errors import OpsError
+from opsbot.notices import Term
 
 
 class State(StrEnum):
@@ -22,8 +23,9 @@ class State(StrEnum):
     CLOSED = "closed"
 
     @property
-    def label(self) -> str:
-        return LABELS[self]
+    def term(self) -> Term:
+        """How people read the state: its word in the catalogue (`case.state.in_progress`)."""
+        return Term(f"case.state.{self.value}")
 
     @property
     def is_open(self) -> bool:
@@ -32,21 +34,6 @@ class State(StrEnum):
 
 # Not yet resolved: the resolution clock runs, and the type (who handles it, what it needs) may still change.
 UNRESOLVED = (State.REGISTERED, State.ASSIGNED, State.JOINT_REVIEW, State.IN_PROGRESS)
-
-LABELS = {
-    State.RETURNED: "returned for supplement",
-    State.REGISTERED: "waiting for a handler",
-    State.ASSIGNED: "assigned, waiting for the handler to accept it",
-    State.JOINT_REVIEW: "in joint review",
-    State.REJECTED: "rejected",
-    State.IN_PROGRESS: "being handled",
-    # The reviewer is named beside it: a group leader who handles a case herself is not its first reviewer.
-    State.FIRST_REVIEW: "waiting for the first-level review",
-    State.SECOND_REVIEW: "waiting for the second-level review",
-    State.FEEDBACK: "to be told to the customer",
-    State.FOLLOW_UP: "waiting for the satisfaction follow-up",
-    State.CLOSED: "closed",
-}
 
 
 class Event(StrEnum):
@@ -95,29 +82,12 @@ _TRANSITIONS: dict[tuple[State, Event], State] = {
 # A complaint is investigated and its result goes straight back to customer service (regulation 004).
 _COMPLAINT_TRANSITIONS = {(State.IN_PROGRESS, Event.SUBMIT): State.FEEDBACK}
 
-_VERBS = {
-    Event.SUPPLEMENT: "record the supplement for",
-    Event.ASSIGN: "assign",
-    Event.ACCEPT: "accept",
-    Event.REJECT: "reject",
-    Event.ASK_JOINT: "send to joint review",
-    Event.JOINT_AGREED: "agree in a joint review of",
-    Event.JOINT_DECLINED: "disagree in a joint review of",
-    Event.NOTE: "add progress to",
-    Event.SUBMIT: "submit",
-    Event.REVIEW_PASS: "pass the review of",
-    Event.REVIEW_RETURN: "return",
-    Event.INFORM: "record the customer being informed for",
-    Event.SATISFIED: "record satisfaction for",
-    Event.DISSATISFIED: "record an objection for",
-    Event.REROUTE: "send to another unit",
-    Event.RETURN_FOR_SUPPLEMENT: "return for supplement",
-}
-
 
 class IllegalStep(OpsError):
     def __init__(self, number: str, state: State, event: Event) -> None:
-        super().__init__(f"You can't {_VERBS[event]} {number}: it is {state.label}.")
+        super().__init__(
+            "case.illegal_step", case=number, doing=Term(f"case.doing.{event.value}"), state=state.term
+        )
         self.state = state
         self.event = event
 

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any, Literal, get_args
 
 from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from opsbot.db import Base, BigId, UTCDateTime
 
-# `/case new <summary>` registers at once; who the customer is gets completed on the card.
-TO_COMPLETE = "(to be completed)"
-CHANNELS = {"phone": "Phone", "email": "E-mail", "online": "Online", "walk_in": "Walk-in"}
+# `/case new <summary>` registers at once; who the customer is gets completed on the card. Until then the
+# customer and the contact are empty, which no form lets through.
+TO_COMPLETE = ""
+# How a request came in; each one's word is the catalogue's `case.channel.<key>`.
+Channel = Literal["phone", "email", "online", "walk_in"]
+CHANNELS: tuple[str, ...] = get_args(Channel)
 
 
 class Case(Base):
@@ -97,7 +101,8 @@ class Prompt(Base):
     # Why it was sent (`assigned`, `review1`, …): asking again for the same while it is open updates it.
     why: Mapped[str] = mapped_column(String(40))
     act: Mapped[str] = mapped_column(String(16))
-    text: Mapped[str] = mapped_column(Text)
+    # What it says (`opsbot.notices.Notice.dump`): worded when it is delivered.
+    notice: Mapped[dict[str, Any]] = mapped_column(JSON)
     open: Mapped[bool] = mapped_column(Boolean, default=True)
     # How many times it was sent (posted, then updated): each send's outbox key.
     sends: Mapped[int] = mapped_column(Integer, default=0)

@@ -19,13 +19,13 @@ from opsbot.cases.models import TO_COMPLETE, Case, JointReview
 from opsbot.cases.records import load, reference, works_on
 from opsbot.directory import Directory, Member
 from opsbot.errors import InvalidInput, NotAllowed
+from opsbot.notices import Notice, Quote
 
 PAGE_SIZE = 10
 SCOPES = ("mine", "open", "overdue", "unit")
 DEFAULT_SCOPE = "mine"
 CLOSED_STATES = (State.CLOSED.value, State.REJECTED.value)
 OPEN_STATES = tuple(state.value for state in State if state.is_open)
-LIST_USAGE = "`/case list [mine|open|overdue|unit] [page N]`, e.g. `/case list open page 2`"
 
 
 # ------------------------------------------------------------------------------------------ who sees what
@@ -128,13 +128,13 @@ def parse_list(text: str) -> ListRequest:
     if words and words[0] == "page":
         words.pop(0)
         if not words:
-            raise InvalidInput(f"Which page? Type {LIST_USAGE}.")
+            raise InvalidInput("case.list_which_page")
     if words and words[0].isdigit() and len(words) == 1:
         page = int(words.pop())
         if page < 1:
-            raise InvalidInput(f"Pages start at 1. Type {LIST_USAGE}.")
+            raise InvalidInput("case.list_pages_from_one")
     if words:
-        raise InvalidInput(f"I can't list `{{typed}}`. Type {LIST_USAGE}.", quotes={"typed": text.strip()})
+        raise InvalidInput("case.list_unreadable", typed=Quote(text.strip()))
     return ListRequest(scope=scope, page=page)
 
 
@@ -161,7 +161,7 @@ class CasePage:
 
 def list_filter(scope: str, person: Member, directory: Directory, now: datetime) -> ColumnElement[bool]:
     if scope not in SCOPES:
-        raise InvalidInput(f"There is no `{{scope}}` list. Type {LIST_USAGE}.", quotes={"scope": scope})
+        raise InvalidInput("case.list_unknown", scope=Quote(scope))
     seen = visible(person, directory)
     if scope == "mine":
         return mine_clause(person.slack_id)  # the viewer works on all of these, so they may see them
@@ -184,8 +184,11 @@ def list_cases(
     pages = max(1, math.ceil(total / PAGE_SIZE))
     if request.page > pages:
         raise InvalidInput(
-            f"There is no page {request.page} of `/case list {request.scope}`: it has {total:,} "
-            f"case{'s' if total != 1 else ''} on {pages} page{'s' if pages != 1 else ''}."
+            "case.list_no_page",
+            page=request.page,
+            scope=request.scope,
+            cases=Notice.of("case.count.cases.one" if total == 1 else "case.count.cases.other", count=total),
+            pages=Notice.of("case.count.pages.one" if pages == 1 else "case.count.pages.other", count=pages),
         )
     rows = (
         ()
@@ -223,7 +226,7 @@ class TimelineEntry:
     at: datetime
     actor: str
     actor_name: str
-    action: str
+    action: str  # the audit action without its `case.` (`review_returned`)
     facts: tuple[tuple[str, str], ...]
 
 
@@ -236,28 +239,29 @@ class CaseDetails:
     timeline: tuple[TimelineEntry, ...]
 
 
-# The after-JSON facts worth showing, in this order, with their labels.
-FACTS = {
-    "reason": "reason",
-    "result": "result",
-    "note": "note",
-    "how": "how",
-    "score": "score",
-    "objection": "objection",
-    "comment": "comment",
-    "level": "level",
-    "assignee": "to",
-    "assigned_how": "how",
-    "reviewers": "reviewers",
-    "missing": "missing",
-    "still_missing": "still missing",
-    "number": "number",
-}
+# The after-JSON facts worth showing, in this order; each one's label is the catalogue's `case.fact.<key>`.
+FACTS = (
+    "reason",
+    "result",
+    "note",
+    "how",
+    "score",
+    "objection",
+    "comment",
+    "level",
+    "assignee",
+    "assigned_how",
+    "reviewers",
+    "missing",
+    "still_missing",
+    "number",
+)
 
 
 def facts_of(after: dict[str, Any] | None, directory: Directory) -> tuple[tuple[str, str], ...]:
+    """A step's facts worth showing, each by its key: the people in them by name, lists as one text."""
     found: list[tuple[str, str]] = []
-    for key, label in FACTS.items():
+    for key in FACTS:
         value = (after or {}).get(key)
         if value in (None, "", [], False):
             continue
@@ -267,7 +271,7 @@ def facts_of(after: dict[str, Any] | None, directory: Directory) -> tuple[tuple[
             value = ", ".join(directory.name_of(str(r)) for r in value)
         elif isinstance(value, list):
             value = ", ".join(str(v) for v in value)
-        found.append((label, str(value)))
+        found.append((key, str(value)))
     return tuple(found)
 
 
@@ -278,10 +282,7 @@ def case_details(session: Session, directory: Directory, viewer: str, ref: str) 
     case = load(session, ref, for_change=False)
     if not may_see(case, person, directory):
         unit = directory.units.get(case.unit_key)
-        raise NotAllowed(
-            f"You can't see {reference(case)}: it belongs to {unit.name if unit else case.unit_key} and you "
-            "don't work on it. Its handler, their superiors, quality control and managers can."
-        )
+        raise NotAllowed("case.not_visible", case=reference(case), unit=unit.name if unit else case.unit_key)
     shown = works_on(case, viewer, directory)
     subjects = [f"INTAKE-{case.id}"] + ([case.number] if case.number else [])
     rows = session.scalars(
@@ -292,7 +293,7 @@ def case_details(session: Session, directory: Directory, viewer: str, ref: str) 
             at=row.at,
             actor=row.actor,
             actor_name=directory.name_of(row.actor),
-            action=row.action.removeprefix("case.").replace("_", " "),
+            action=row.action.removeprefix("case."),
             facts=facts_of(row.after, directory),
         )
         for row in rows

@@ -15,11 +15,12 @@ from sqlalchemy.orm import Session
 from opsbot import audit, deadlines, outbox
 from opsbot.cases import clocks, rules, workload
 from opsbot.cases.lifecycle import Event, State, advance
-from opsbot.cases.models import CHANNELS, TO_COMPLETE, Case, JointReview, Prompt
+from opsbot.cases.models import TO_COMPLETE, Case, JointReview, Prompt
 from opsbot.center import CaseType, Center
 from opsbot.context import Context
 from opsbot.directory import Directory, Member
 from opsbot.errors import NotAllowed, NotFound
+from opsbot.notices import Notice, Param, Quote, Term
 
 CARD = "case.card"
 LINE = "case.line"
@@ -35,16 +36,17 @@ def case_type(center: Center, key: str) -> CaseType:
     """The center's case type `key` (refused, with the types there are, when it has none)."""
     found = center.cases.type(key)
     if found is None:
-        raise NotFound(
-            "There is no case type `{key}`. Types: " + ", ".join(t.key for t in center.cases.types) + ".",
-            quotes={"key": key},
-        )
+        raise NotFound("case.type_unknown", key=Quote(key), types=[t.key for t in center.cases.types])
     return found
 
 
-def customer_of(case: Case) -> str:
+def customer_of(case: Case) -> Param:
     """The customer as a prompt names them: a quick case's customer may not be filled in yet."""
-    return "the customer" if case.customer == TO_COMPLETE else case.customer
+    return Term("case.the_customer") if case.customer == TO_COMPLETE else Quote(case.customer)
+
+
+def summary_of(case: Case) -> Quote:
+    return Quote(case.summary)
 
 
 def reference(case: Case) -> str:
@@ -61,10 +63,7 @@ def load(session: Session, ref: str, *, for_change: bool = True) -> Case:
     query = _LOAD[by_id, for_change]
     case = session.scalars(query, {"key": int(ref[7:]) if by_id else ref}).one_or_none()
     if case is None:
-        raise NotFound(
-            "There is no case {ref}. Case numbers look like CASE-2026-000123; `/case list` shows yours.",
-            quotes={"ref": ref},
-        )
+        raise NotFound("case.not_found", number=Quote(ref))
     return case
 
 
@@ -87,11 +86,14 @@ def step(case: Case, event: Event) -> State:
 
 
 def ensure_works_on(case: Case, ctx: Context, doing: str) -> Member:
-    """Only the assignee and their superior chain act on a case."""
+    """Only the assignee and their superior chain act on a case; `doing` names the step
+    (`case.handler_may.<doing>`) for whoever may not."""
     person = ctx.person
     if not rules.in_chain_of(person.slack_id, case.assignee, ctx.directory):
-        owner = ctx.directory.name_of(case.assignee) if case.assignee else "no one yet"
-        raise NotAllowed(f"Only the handler of {reference(case)} ({owner}) or their superiors can {doing}.")
+        owner = ctx.directory.name_of(case.assignee) if case.assignee else Term("case.no_one_yet")
+        raise NotAllowed(
+            "case.handler_only", case=reference(case), owner=owner, doing=Term(f"case.handler_may.{doing}")
+        )
     return person
 
 
@@ -106,7 +108,7 @@ class Step:
     """One step of a case, as its audit row and its thread line record it."""
 
     action: str
-    line: str
+    line: Notice
     before: dict[str, Any] | None = None
     after: dict[str, Any] | None = None
 
@@ -117,7 +119,7 @@ def changed(
     ctx: Context,
     *,
     action: str,
-    line: str,
+    line: Notice,
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
 ) -> None:
@@ -161,7 +163,7 @@ def changed_by(session: Session, case: Case, ctx: Context, steps: Sequence[Step]
         outbox.Note(
             to=ctx.center.channels.intake,
             kind=LINE,
-            payload={"text": step.line, "actor": ctx.actor},
+            payload={"notice": step.line.dump(), "actor": ctx.actor},
             key=f"case:{case.number}:line:{version}",
             thread_key=card_key(case),
         )
@@ -210,7 +212,7 @@ def card_payload(case: Case, ctx: Context, times: clocks.Clocks) -> dict[str, An
         "state": case.state,
         "customer": case.customer,
         "contact": case.contact if case.contact == TO_COMPLETE else rules.mask_contact(case.contact),
-        "channel": CHANNELS.get(case.channel, case.channel),
+        "channel": case.channel,
         "summary": case.summary,
         "unit": unit.name if unit else case.unit_key,
         "assignee": case.assignee,
@@ -263,16 +265,18 @@ def still_asks(act: Act, person: str, case: Case, *, undecided: frozenset[str] =
     return waits[act]
 
 
-def prompt(session: Session, case: Case, ctx: Context, *, to: str, text: str, why: str, act: Act) -> None:
+def prompt(
+    session: Session, case: Case, ctx: Context, *, to: str, notice: Notice, why: str, act: Act
+) -> None:
     """A direct message asking `to` for `act`, with the buttons for it. Asked again for the same reason while
     the earlier one is still open (what is left of a supplement), that message is updated instead."""
     open_now = open_prompts(session, case)
     asked = next((one for one in open_now if one.person == to and one.why == why), None)
     if asked is None:
-        asked = Prompt(case_id=case.id, person=to, why=why, act=act, text=text, open=True, sends=0)
+        asked = Prompt(case_id=case.id, person=to, why=why, act=act, notice=notice.dump(), open=True, sends=0)
         session.add(asked)
         open_now.append(asked)
-    asked.act, asked.text = act, text
+    asked.act, asked.notice = act, notice.dump()
     _send_prompt(session, case, ctx, asked, outcome=None)
 
 
@@ -298,7 +302,7 @@ _OPEN_PROMPTS = (
 )
 
 
-def settle_prompts(session: Session, case: Case, ctx: Context, *, outcome: str) -> None:
+def settle_prompts(session: Session, case: Case, ctx: Context, *, outcome: Notice) -> None:
     """Close the case's open prompts that no longer ask anything of their reader, saying what happened."""
     open_now = open_prompts(session, case)
     asked = list(open_now)
@@ -328,7 +332,9 @@ def joint_round(session: Session, case: Case) -> int:
     return latest or 0
 
 
-def _send_prompt(session: Session, case: Case, ctx: Context, asked: Prompt, *, outcome: str | None) -> None:
+def _send_prompt(
+    session: Session, case: Case, ctx: Context, asked: Prompt, *, outcome: Notice | None
+) -> None:
     """Post the prompt, or update the message it was posted as (its message key is the prompt's own)."""
     asked.sends += 1
     if asked.id is None:
@@ -340,27 +346,27 @@ def _send_prompt(session: Session, case: Case, ctx: Context, asked: Prompt, *, o
         kind=PROMPT,
         payload={
             "reference": reference(case),
-            "text": asked.text,
+            "notice": asked.notice,
             "state": case.state,
             "act": None if outcome is not None else asked.act,
             "complaint": case.complaint,
             "replied": case.replied_at is not None,
             "informed": case.informed_at is not None,
-            "outcome": outcome,
+            "outcome": outcome.dump() if outcome is not None else None,
         },
         key=f"case:prompt:{asked.id}:{asked.sends}",
         message_key=f"case:prompt:{asked.id}",
     )
 
 
-def tell(session: Session, case: Case, ctx: Context, *, to: str, text: str, why: str) -> None:
+def tell(session: Session, case: Case, ctx: Context, *, to: str, notice: Notice, why: str) -> None:
     """A direct message that tells someone of a change and asks nothing of them."""
     outbox.notify(
         session,
         now=ctx.now,
         to=to,
         kind=PROMPT,
-        payload={"reference": reference(case), "text": text, "state": case.state, "act": None},
+        payload={"reference": reference(case), "notice": notice.dump(), "state": case.state, "act": None},
         key=f"case:{reference(case)}:tell:{why}:{case.version}:{to}",
     )
 

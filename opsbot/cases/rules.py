@@ -74,7 +74,9 @@ class Reviewers:
 
 
 class NoReviewer(Exception):
-    def __init__(self, role: str) -> None:
+    """No one holds `role` over the unit, so a review level has no reviewer."""
+
+    def __init__(self, role: Role) -> None:
         super().__init__(role)
         self.role = role
 
@@ -84,20 +86,20 @@ def reviewers_for(unit: str, handler: str, directory: Directory) -> Reviewers:
     such a step goes to the next person up."""
     first = group_leader(unit, directory)
     if first is None:
-        raise NoReviewer("group leader")
+        raise NoReviewer(Role.GROUP_LEADER)
     if first.slack_id == handler:
-        first = escalation_target(directory, first.slack_id, avoid={handler}) or _missing("group leader")
+        first = escalation_target(directory, first.slack_id, avoid={handler}) or _missing(Role.GROUP_LEADER)
     second = deputy_manager(unit, directory)
     if second is None:
-        raise NoReviewer("deputy manager")
+        raise NoReviewer(Role.DEPUTY_MANAGER)
     if second.slack_id in (handler, first.slack_id):
         second = escalation_target(directory, second.slack_id, avoid={handler, first.slack_id}) or _missing(
-            "deputy manager"
+            Role.DEPUTY_MANAGER
         )
     return Reviewers(first=first, second=second)
 
 
-def _missing(role: str) -> Member:
+def _missing(role: Role) -> Member:
     raise NoReviewer(role)
 
 

@@ -20,6 +20,7 @@ from opsbot.cases.models import Case
 from opsbot.center import Calendar
 from opsbot.directory import Member
 from opsbot.errors import InvalidInput, NotAllowed
+from opsbot.notices import Quote
 from opsbot.roles import Role
 
 PERIODS = ("week", "month")
@@ -112,9 +113,7 @@ def period_bounds(now: datetime, period: str, zone: ZoneInfo) -> tuple[datetime,
         first = today.replace(day=1)
         after = (first + timedelta(days=32)).replace(day=1)
     else:
-        raise InvalidInput(
-            "`/case stats` covers `week` or `month`, not `{period}`.", quotes={"period": period}
-        )
+        raise InvalidInput("case.stats_period_usage", period=Quote(period))
     return (
         datetime.combine(first, time(0), tzinfo=zone).astimezone(UTC),
         datetime.combine(after, time(0), tzinfo=zone).astimezone(UTC),
@@ -124,10 +123,7 @@ def period_bounds(now: datetime, period: str, zone: ZoneInfo) -> tuple[datetime,
 def parse_period(text: str) -> str:
     word = text.strip().lower() or "week"
     if word not in PERIODS:
-        raise InvalidInput(
-            "`/case stats` covers `week` (the default) or `month`, not `{period}`.",
-            quotes={"period": text.strip()},
-        )
+        raise InvalidInput("case.stats_period_usage", period=Quote(text.strip()))
     return word
 
 
@@ -138,10 +134,7 @@ def may_see_stats(person: Member) -> bool:
 
 def ensure_may_see_stats(person: Member) -> None:
     if not may_see_stats(person):
-        raise NotAllowed(
-            "Case figures are for group leaders and above, and for quality control. "
-            "`/case list` shows your own cases."
-        )
+        raise NotAllowed("case.stats_not_allowed")
 
 
 _COLUMNS = (

@@ -1,10 +1,16 @@
 """The case lifecycle and rules as pure functions."""
 
+from zoneinfo import ZoneInfo
+
 import pytest
 
+from handlers.app import wording
 from opsbot.cases import rules
 from opsbot.cases.lifecycle import UNRESOLVED, Event, IllegalStep, State, advance, allowed
 from opsbot.directory import load_directory
+from opsbot.roles import Role
+
+SAY = wording(ZoneInfo("Asia/Shanghai"))
 
 HAPPY_PATH = [
     (State.RETURNED, Event.SUPPLEMENT, State.REGISTERED),
@@ -48,7 +54,7 @@ def test_a_complaint_result_goes_back_to_customer_service_without_review():
 def test_illegal_steps_name_the_state(state, event, message):
     with pytest.raises(IllegalStep) as raised:
         advance("CASE-2026-000001", state, event)
-    assert message in raised.value.message
+    assert message in SAY.plain(raised.value.notice)
 
 
 @pytest.mark.parametrize("state", UNRESOLVED)
@@ -118,4 +124,4 @@ def test_no_one_reviews_their_own_handling(directory):
 def test_a_unit_without_a_leader_cannot_be_reviewed(directory):
     with pytest.raises(rules.NoReviewer) as raised:
         rules.reviewers_for("finance", "U0TANGXIN", directory)
-    assert raised.value.role == "group leader"
+    assert raised.value.role is Role.GROUP_LEADER

@@ -11,7 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import JSON, DateTime, column, func, insert, select, table, text
 
-from opsbot.cases import feedback, handling, intake
+from opsbot.cases import assignment, details, feedback, handling, intake
+from opsbot.cases.inputs import IntakeForm
 from opsbot.cases.lifecycle import State
 from opsbot.cases.models import Case
 from opsbot.cases.workload import OpenWork, open_load, recount
@@ -19,6 +20,7 @@ from opsbot.context import Context
 from opsbot.db import Database
 from opsbot.directory import load_directory
 from opsbot.errors import OpsError
+from opsbot.inputs import parse
 from opsbot.migrate import alembic_config, upgrade_to_head
 from tests.conftest import PG_URL, reset_postgres
 
@@ -64,7 +66,7 @@ class Center:
 
     def new(self, type_key: str, items: list[str] | None = None) -> None:
         values = {"customer": "Li Na", "contact": CONTACT, "type_key": type_key, "summary": "Opening hours?"}
-        form = intake.parse_form(values | {"provided_items": ITEMS if items is None else items})
+        form = parse(IntakeForm, values | {"provided_items": ITEMS if items is None else items})
         self.run(CLERK, lambda session, desk: intake.receive(session, desk, form))
 
     def cases(self) -> list[Case]:
@@ -87,8 +89,8 @@ def step(center: Center, action: str, case: Case, person: int) -> None:
     handler = case.assignee or someone
     reviewer = case.first_reviewer if case.state == State.FIRST_REVIEW else case.second_reviewer
     steps: dict[str, tuple[str, Callable[[Any, Context], object]]] = {
-        "take": (someone, lambda s, d: intake.take(s, d, ref)),
-        "pick": (LEADERS[case.unit_key], lambda s, d: intake.pick(s, d, ref, someone)),
+        "take": (someone, lambda s, d: assignment.take(s, d, ref)),
+        "pick": (LEADERS[case.unit_key], lambda s, d: assignment.pick(s, d, ref, someone)),
         "supplement": (CLERK, lambda s, d: intake.supplement(s, d, ref, ITEMS)),
         "accept": (handler, lambda s, d: handling.accept(s, d, ref)),
         "reject": (handler, lambda s, d: handling.reject(s, d, ref, "Not ours to do.")),
@@ -108,9 +110,8 @@ def step(center: Center, action: str, case: Case, person: int) -> None:
 
 
 def _retype(session: Any, desk: Context, ref: str, type_key: str) -> object:
-    return intake.complete_details(
-        session, desk, ref, customer="Li Na", contact=CONTACT, channel="phone", details="", type_key=type_key
-    )
+    given = {"customer": "Li Na", "contact": CONTACT, "channel": "phone", "details": "", "type_key": type_key}
+    return details.complete_details(session, desk, ref, given)
 
 
 # The states each step applies to: on a case in one of them, the step is tried.
@@ -161,7 +162,7 @@ def test_a_case_counts_while_open_and_moves_with_its_handler(loaded, center, clo
     assert first is not None
     assert work.counts()[0] == {("intake", first): 1}
     other = next(person for person in INTAKE if person != first)
-    assert work.run(LEADER, lambda s, d: intake.pick(s, d, ref_of(case), other))
+    assert work.run(LEADER, lambda s, d: assignment.pick(s, d, ref_of(case), other))
     assert work.counts()[0] == {("intake", other): 1}
     for action in ("accept", "submit", "pass", "pass", "inform"):
         step(work, action, work.cases()[0], 0)

@@ -10,11 +10,13 @@ from sqlalchemy import select
 
 from opsbot.cases import feedback, handling, intake
 from opsbot.cases.clocks import RESOLUTION
+from opsbot.cases.inputs import IntakeForm
 from opsbot.cases.models import Case
 from opsbot.cases.records import reference
 from opsbot.clock import FrozenClock
 from opsbot.context import Context
 from opsbot.directory import load_directory
+from opsbot.inputs import parse
 from tests.e2e.clocks import due
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -59,7 +61,7 @@ class Seed:
 
     def new(self, when, summary, *, type_key="enquiry", channel="phone", items=(), actor=CLERK):
         values = {"customer": "Li Na", "contact": CONTACT, "channel": channel, "type_key": type_key}
-        form = intake.parse_form(values | {"summary": summary, "provided_items": list(items)})
+        form = parse(IntakeForm, values | {"summary": summary, "provided_items": list(items)})
         return self.run(actor, when, lambda session, desk: reference(intake.receive(session, desk, form)))
 
     def case(self, ref):

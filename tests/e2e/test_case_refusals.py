@@ -5,7 +5,11 @@ import threading
 import pytest
 from sqlalchemy import select
 
+from handlers.app import wording
+from opsbot.cases.inputs import IntakeForm
 from opsbot.cases.models import Case
+from opsbot.errors import InvalidInput
+from opsbot.inputs import parse
 from tests.e2e.test_case_lifecycle import CLERK, HANDLER, LEADER, OTHER, OUTSIDER, Desk
 
 STRANGER = "U0STRANGER"
@@ -60,12 +64,11 @@ def test_a_ten_thousand_character_description_is_refused_in_the_form(desk, runni
     reply = desk.slack.submit(CLERK, form, payload | {"details": "y" * 3000})
     assert reply.status == 200
     assert running.row_counts() != before  # 3,000 is accepted
-    from opsbot.cases.intake import parse_form
-    from opsbot.errors import InvalidInput
-
-    with pytest.raises(InvalidInput, match="holds up to 3,000 characters; yours has 10,000") as raised:
-        parse_form(payload | {"details": "z" * 10_000})
+    with pytest.raises(InvalidInput) as raised:
+        parse(IntakeForm, payload | {"details": "z" * 10_000})
     assert raised.value.field == "details"
+    said = wording(running.bot.center.calendar.zone).plain(raised.value.notice)
+    assert "holds up to 3,000 characters; yours has 10,000" in said
 
 
 def test_the_wrong_person_is_refused(desk, running):
