@@ -23,41 +23,52 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from handlers.app import build_app, renderers, web_client, wording
 from handlers.delivery import TOKEN_ERRORS, Deliverer, DeliveryLoop, Pacer
 from handlers.edge import Edge
+from handlers.registry import SLACK_WORKFLOWS
 from handlers.socket_mode import SocketModeRefused, SocketModeServer
 from handlers.web import WebServer, wsgi_app
-from opsbot.approvals.deadlines import ApprovalDeadlines
-from opsbot.cases.deadlines import CaseDeadlines
+from handlers.workflows import SlackWorkflow, SlackWorkflows
 from opsbot.center import Center
 from opsbot.center_file import CenterFileError
 from opsbot.clock import Clock, SystemClock
 from opsbot.db import Database
-from opsbot.deadline_sweep import SubjectHooks, sweep_deadlines
+from opsbot.deadline_sweep import sweep_deadlines
 from opsbot.directory import sync_directory
+from opsbot.home import serve_homes
 from opsbot.migrate import current_revision, head_revision, upgrade_to_head
-from opsbot.registry import load_center
+from opsbot.registry import WORKFLOWS, load_center
 from opsbot.scheduler import build_scheduler
-from opsbot.schedules.sweep import Hook, run_due_schedules
+from opsbot.schedules.sweep import run_due_schedules
 from opsbot.settings import Settings, SettingsError, load_settings
 from opsbot.sweeps import FOUNDATION_SWEEPS, Sweep, run_due_sweeps
+from opsbot.workflows import Workflow, Workflows
 
 log = logging.getLogger("opsbot")
 
 
-# What each subject kind's deadline steps do.
-DEADLINE_HOOKS: dict[str, SubjectHooks] = {"case": CaseDeadlines(), "approval": ApprovalDeadlines()}
+@dataclass(frozen=True)
+class Registered:
+    """The workflows a process runs, each registered once: its core side and its Slack side."""
+
+    core: Workflows
+    slack: SlackWorkflows
+
+    def added(self, core: Workflow, slack: SlackWorkflow) -> Registered:
+        return Registered(self.core.added(core), self.slack.added(slack))
 
 
-# What runs each kind of recurring work (meeting series, appraisal cycles, indicator evaluations): the
-# workflows that bring them register here.
-SCHEDULE_HOOKS: dict[str, Hook] = {}
+BUILT_IN = Registered(WORKFLOWS, SLACK_WORKFLOWS)
 
 
-def sweeps_for(center: Center) -> tuple[Sweep, ...]:
+def sweeps_for(center: Center, workflows: Workflows = WORKFLOWS) -> tuple[Sweep, ...]:
+    """The kernel's sweeps, and the deadlines' and schedules' with what each registered workflow's steps and
+    recurring work do."""
+    hooks, runs = workflows.deadlines, workflows.schedules
+
     def deadlines(db: Database, now: datetime) -> int:
-        return sweep_deadlines(db, now, center, DEADLINE_HOOKS)
+        return sweep_deadlines(db, now, center, hooks)
 
     def schedules(db: Database, now: datetime) -> int:
-        return run_due_schedules(db, now, SCHEDULE_HOOKS, center.calendar)
+        return run_due_schedules(db, now, runs, center.calendar)
 
     return (
         *FOUNDATION_SWEEPS,
@@ -87,6 +98,7 @@ class Bot:
     settings: Settings
     db: Database
     center: Center
+    workflows: Registered
     clock: Clock
     deliverer: Deliverer
     delivery: DeliveryLoop
@@ -98,7 +110,7 @@ class Bot:
         """The front, if any, and with `worker` delivery and the sweeps too (the one-process default); then
         the calling thread, the main one, takes the stop signals that every other thread holds."""
         if worker:
-            scheduler = build_scheduler(self.db, self.clock, sweeps_for(self.center))
+            scheduler = build_scheduler(self.db, self.clock, sweeps_for(self.center, self.workflows.core))
             scheduler.start()
             self.background.append(scheduler)
             self.delivery.start()
@@ -108,7 +120,7 @@ class Bot:
 
     def sweep_now(self) -> dict[str, int | None]:
         """Run every sweep that is due now, in this thread (`tick`, the console)."""
-        return run_due_sweeps(self.db, sweeps_for(self.center), self.clock)
+        return run_due_sweeps(self.db, sweeps_for(self.center, self.workflows.core), self.clock)
 
     def stop(self) -> None:
         """In the order that loses nothing: take no new requests and finish those in flight (whose changes
@@ -148,9 +160,9 @@ def open_database(settings: Settings, center: Center) -> Database:
     return db
 
 
-def read_center(path: Path) -> Center:
+def read_center(path: Path, workflows: Workflows) -> Center:
     try:
-        return load_center(path)
+        return load_center(path, workflows)
     except CenterFileError as exc:
         raise StartupError(f"OPSBOT_CONFIG: {every_problem(exc)}") from None
 
@@ -192,32 +204,41 @@ def check_token(client: WebClient) -> None:
         log.warning("Slack can't be reached (%s); messages will wait for it", exc)
 
 
-def build_bot(settings: Settings, *, clock: Clock | None = None, with_app: bool = True) -> Bot:
-    """The process's parts; `with_app=False` for processes that only deliver and sweep."""
+def build_bot(
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    with_app: bool = True,
+    center: Center | None = None,
+    workflows: Registered = BUILT_IN,
+) -> Bot:
+    """The process's parts, for the registered `workflows`; `with_app=False` for processes that only deliver
+    and sweep. `center`: the file at `settings.config_path` when the caller has read it already."""
     clock = clock or SystemClock()
-    center = read_center(settings.config_path)
+    center = center or read_center(settings.config_path, workflows.core)
     db = open_database(settings, center)
     sync_center(db, center, clock)
+    serve_homes(workflows.core.home)
     bot_token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else ""
-    say = wording(center.calendar.zone)
+    say = wording(center.calendar.zone, workflows.slack)
     deliverer = Deliverer(
         db,
         web_client(bot_token, settings.slack_api_url, settings.slack_timeout_seconds, for_delivery=True),
         clock,
-        renderers(say),
+        renderers(say, workflows.slack),
         lease=timedelta(seconds=settings.delivery_lease_seconds),
         pacer=Pacer(per_second=settings.channel_posts_per_second),
     )
     if bot_token:
         check_token(deliverer.client)
     delivery = DeliveryLoop(deliverer)
-    bot = Bot(settings=settings, db=db, center=center, clock=clock, deliverer=deliverer, delivery=delivery)
+    bot = Bot(settings, db, center, workflows, clock, deliverer=deliverer, delivery=delivery)
     if with_app:
         edge = Edge(db=db, clock=clock, center=center, say=say, wake_delivery=delivery.wake)
+        client = web_client(bot_token, settings.slack_api_url, settings.slack_timeout_seconds)
+        home = workflows.core.home_settings(center)
         try:
-            bot.app = build_app(
-                edge, client=web_client(bot_token, settings.slack_api_url, settings.slack_timeout_seconds)
-            )
+            bot.app = build_app(edge, client=client, workflows=workflows.slack, home=home)
         except BoltError as exc:
             raise StartupError(f"SLACK_BOT_TOKEN: Slack did not accept it ({exc})") from None
     return bot
@@ -288,7 +309,7 @@ def serve(settings: Settings, *, worker: bool | None) -> None:
 def worker(settings: Settings) -> None:
     settings.require_token("the worker sends opsbot's messages")
     bot = build_bot(settings, with_app=False)
-    log.info("worker running: %d sweep(s), outbox delivery", len(sweeps_for(bot.center)))
+    log.info("worker running: %d sweep(s), outbox delivery", len(sweeps_for(bot.center, bot.workflows.core)))
     run_until_stopped(bot, worker=True)
 
 
@@ -303,7 +324,8 @@ def tick(settings: Settings) -> None:
 
 
 def migrate(settings: Settings) -> None:
-    center = read_center(settings.config_path)  # a file that cannot be loaded leaves the database as it was
+    # A file that cannot be loaded leaves the database as it was.
+    center = read_center(settings.config_path, WORKFLOWS)
     db = Database(settings.database_url, sqlite_synchronous=settings.sqlite_synchronous)
     try:
         upgrade_to_head(db, center)

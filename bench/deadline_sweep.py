@@ -33,12 +33,12 @@ from sqlalchemy.orm import Session
 
 import bot
 from opsbot.cases.models import Case
+from opsbot.cases.workflow import WORKFLOW as CASES
 from opsbot.db import Database
 from opsbot.deadline_digests import PendingNotice
 from opsbot.deadline_sweep import About, Firing, Sweeping, sweep_deadlines
 from opsbot.deadlines import Deadline, next_action, plan_of
 from opsbot.directory import sync_directory
-from opsbot.ladders import DEFAULT_LADDERS
 from opsbot.outbox import Notification
 from opsbot.registry import load_center
 from opsbot.settings import EXAMPLE_CENTER
@@ -83,7 +83,7 @@ class Timed:
 def seed(db: Database, center: Any, count: int, due: int, *, kind: str) -> list[int]:
     """`count` open reply deadlines, the first `due` of them with a reminder due now. With kind "case",
     each has a registered case in progress behind it."""
-    ladder = DEFAULT_LADDERS["case.reply"]
+    ladder = CASES.ladders["case.reply"]
     with db.transaction() as session:
         sync_directory(session, center, now=NOW)
         if kind == "case":
@@ -229,7 +229,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as where:
         for label, kind, hooks in (
             ("engine alone (tell only)", "bench", {"bench": Telling()}),
-            ("cases (the case hooks)", "case", bot.DEADLINE_HOOKS),
+            ("cases (the case hooks)", "case", bot.WORKFLOWS.deadlines),
         ):
             db = fresh_database(args.database_url, _dir(where, kind))
             ids = seed(db, center, count, due, kind=kind)

@@ -17,32 +17,36 @@ from slack_sdk.http_retry.builtin_handlers import (
     ServerErrorRetryHandler,
 )
 
-from handlers import catalogue, deadlines, home, ops
+from handlers import catalogue, deadlines, ops
+from handlers import home as home_tab
 from handlers.delivery import Renderer
 from handlers.edge import Edge, error_handler
 from handlers.payloads import misshapen
+from handlers.registry import SLACK_WORKFLOWS
 from handlers.routes import Routes
 from handlers.wording import Wording, merged
 from handlers.words import WORDS as KERNEL_WORDS
 from handlers.workflows import SlackWorkflows
+from opsbot.home import KIND as HOME
+from opsbot.home import HomeSettings
 
 
-def command_help(workflows: SlackWorkflows) -> list[catalogue.CommandHelp]:
+def command_help(workflows: SlackWorkflows = SLACK_WORKFLOWS) -> list[catalogue.CommandHelp]:
     return [*ops.HELP, *workflows.help]
 
 
-def wording(zone: tzinfo, workflows: SlackWorkflows) -> Wording:
+def wording(zone: tzinfo, workflows: SlackWorkflows = SLACK_WORKFLOWS) -> Wording:
     """The catalogue of the kernel's and every workflow's words, showing times on the center's clock."""
     kernel = [KERNEL_WORDS, catalogue.WORDS, ops.WORDS, deadlines.WORDS]
     return Wording(merged([*kernel, *workflows.words]), zone)
 
 
-def renderers(say: Wording, workflows: SlackWorkflows) -> Mapping[str, Renderer]:
+def renderers(say: Wording, workflows: SlackWorkflows = SLACK_WORKFLOWS) -> Mapping[str, Renderer]:
     """Every renderer, the kernel's (the App Home, the deadline digest) and the workflows', each wording its
     notices with `say`."""
     found = {**deadlines.RENDERERS, **workflows.renderers}
-    views = partial(home.home_view, say=say, sections=workflows.home)
-    return {kind: partial(render, say=say) for kind, render in found.items()} | {home.KIND: views}
+    rendered: dict[str, Renderer] = {kind: partial(render, say=say) for kind, render in found.items()}
+    return rendered | {HOME: partial(home_tab.home_view, say=say, sections=workflows.home)}
 
 
 def web_client(token: str, base_url: str, timeout: int, *, for_delivery: bool = False) -> WebClient:
@@ -71,9 +75,10 @@ class OpsApp(App):
         return misshapen(req.body) or super().dispatch(req)
 
 
-def build_app(edge: Edge, *, client: WebClient, workflows: SlackWorkflows) -> App:
-    """`process_before_response`: each listener does its one transaction and answers in the ack itself,
-    which spares Bolt's 10 ms ack polling; Slack calls that must follow the ack run as lazy listeners.
+def build_app(edge: Edge, *, client: WebClient, workflows: SlackWorkflows, home: HomeSettings) -> App:
+    """The app for the registered `workflows` (`home`: what of the center file their App Home sections are
+    composed with). `process_before_response`: each listener does its one transaction and answers in the ack
+    itself, which spares Bolt's 10 ms ack polling; Slack calls that must follow the ack run as lazy listeners.
     Requests are verified before Bolt sees them (`handlers.web`), and Socket Mode needs no signature."""
     app = OpsApp(
         client=client,
@@ -87,6 +92,6 @@ def build_app(edge: Edge, *, client: WebClient, workflows: SlackWorkflows) -> Ap
         if workflow.register is not None:
             workflow.register(app, routes, edge)
     ops.register(app, edge, command_help(workflows), workflows.ops(edge))
-    home.register(app, edge)
+    home_tab.register(app, edge, home)
     routes.register(app)
     return app

@@ -1,4 +1,4 @@
-"""The Slack side of the workflows opsbot ships with, registered once (their core sides: `opsbot.registry`)."""
+"""The Slack side of the workflows opsbot ships with, registered once (their core side: `opsbot.registry`)."""
 
 from __future__ import annotations
 

@@ -26,7 +26,6 @@ from sqlalchemy import bindparam, select, text, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
-from opsbot.approvals.policy import ApprovalSettings
 from opsbot.center import Center
 from opsbot.db import Database
 from opsbot.deadline_digests import PendingNotice, add_lines, digest_lines, send_digests, top_of_chain
@@ -267,7 +266,7 @@ def _resolve(
             holder = _role_holder(directory, Role(target[5:]), about.unit)
             found = holder.slack_id if holder else None
         elif target.startswith("function:"):
-            function = ApprovalSettings.of(center).functions.get(target[9:])
+            function = center.functions.get(target[9:])
             holder = function_holder(function, directory) if function else None
             found = holder.slack_id if holder else None
         elif target.startswith("channel:"):

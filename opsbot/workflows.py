@@ -13,17 +13,16 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from types import ModuleType
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from opsbot.center import Function, Section
+from opsbot.center import Center, Function
+from opsbot.center import Section as CenterSection
 from opsbot.center_file import CenterShape
 from opsbot.deadline_hooks import SubjectHooks
+from opsbot.home import HomeSettings, Section
 from opsbot.ladders import Ladder
 from opsbot.schedules.sweep import Hook
 from opsbot.subjects import SubjectKind, Subjects
-
-if TYPE_CHECKING:
-    from opsbot.home import Section
 
 
 @dataclass(frozen=True)
@@ -34,7 +33,7 @@ class Workflow:
     # The workflow's section of the center file, under its `KEY` (required when given); and where that section
     # names fixed functions (for ladders' `function:` targets): the names a raw section gives, and the
     # functions a validated one holds.
-    settings: type[Section] | None = None
+    settings: type[CenterSection] | None = None
     function_names: Callable[[object], set[str]] | None = None
     functions: Callable[[Any], Mapping[str, Function]] | None = None
     # Channel purposes the workflow posts to: the center file must give a channel for each.
@@ -49,7 +48,7 @@ class Workflow:
     # Its sections of a person's App Home, in order, and what of the center file they need when the Home is
     # composed on delivery (from the database alone): `home_settings(center) -> JSON`.
     home: tuple[Section, ...] = ()
-    home_settings: Callable[[Any], dict[str, Any]] | None = None
+    home_settings: Callable[[Center], dict[str, Any]] | None = None
 
 
 class WorkflowClash(Exception):
@@ -99,6 +98,11 @@ class Workflows:
     @property
     def home(self) -> list[Section]:
         return self._all(lambda w: w.home)
+
+    def home_settings(self, center: Center) -> HomeSettings:
+        """What of the center file the workflows' Home sections are composed with."""
+        found = {w.name: w.home_settings(center) for w in self.each if w.home_settings is not None}
+        return HomeSettings(timezone=center.calendar.timezone, workflows=found)
 
     @property
     def shape(self) -> CenterShape:

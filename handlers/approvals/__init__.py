@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers.approvals import actions, card, commands, words
+from handlers.approvals import actions, card, commands, home, words
 from handlers.edge import Edge
 from handlers.routes import Routes
 from handlers.workflows import SlackWorkflow
@@ -16,5 +16,10 @@ def register(app: App, routes: Routes, edge: Edge) -> None:
 
 
 WORKFLOW = SlackWorkflow(
-    name="approvals", register=register, renderers=card.RENDERERS, words=words.WORDS, help=commands.HELP
+    name="approvals",
+    register=register,
+    renderers=card.RENDERERS,
+    words=words.WORDS,
+    help=commands.HELP,
+    home=home.VIEWS,
 )

@@ -4,13 +4,10 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers.cases import actions, card, commands, queries, words
+from handlers.cases import actions, card, commands, home, queries, words
 from handlers.edge import Edge
 from handlers.routes import Routes
-
-HELP = commands.HELP + queries.HELP
-RENDERERS = card.RENDERERS
-WORDS = words.WORDS
+from handlers.workflows import SlackWorkflow
 
 
 def register(app: App, routes: Routes, edge: Edge) -> None:
@@ -25,3 +22,13 @@ def register(app: App, routes: Routes, edge: Edge) -> None:
             actions.complete_form(edge).callback_id: actions.redraw_details,
         },
     )
+
+
+WORKFLOW = SlackWorkflow(
+    name="cases",
+    register=register,
+    renderers=card.RENDERERS,
+    words=words.WORDS,
+    help=(*commands.HELP, *queries.HELP),
+    home=home.VIEWS,
+)

@@ -29,6 +29,7 @@ from opsbot.cases import assignment, details, feedback, handling, intake
 from opsbot.cases.inputs import MAX_COMMENT, MAX_HOW, MAX_NOTE, MAX_REASON
 from opsbot.cases.models import Case
 from opsbot.cases.records import load
+from opsbot.cases.settings import CaseSettings
 from opsbot.errors import InvalidInput
 from opsbot.notices import Notice
 
@@ -122,8 +123,8 @@ def details_blocks(
         "details": case.details,
     }
     filled = {**known, **(given or {})}
-    current = edge.center.cases.type(case.type_key)
-    chosen = edge.center.cases.type(type_key or "") or current
+    current = CaseSettings.of(edge.center).type(case.type_key)
+    chosen = CaseSettings.of(edge.center).type(type_key or "") or current
     if current is None or chosen is None or not details.can_retype(case):
         name = current.name if current else case.type_key
         kind_line = context(edge.say(Notice.of("case.form.type_fixed", name=name)))

@@ -24,7 +24,7 @@ from opsbot.cases import intake
 from opsbot.cases.inputs import MAX_CONTACT, MAX_CUSTOMER, MAX_DETAILS, MAX_SUMMARY, IntakeForm
 from opsbot.cases.models import CHANNELS, Case
 from opsbot.cases.records import reference
-from opsbot.center import CaseType
+from opsbot.cases.settings import CaseSettings, CaseType
 from opsbot.errors import OpsError
 from opsbot.inputs import parse
 from opsbot.notices import Notice
@@ -64,7 +64,7 @@ def quick_case(edge: Edge, command: Command, text: str) -> Message:
             "customer": None,
             "contact": None,
             "channel": "phone",
-            "type_key": edge.center.cases.default_type.key,
+            "type_key": CaseSettings.of(edge.center).default_type.key,
             "summary": summary,
         },
     )
@@ -76,7 +76,7 @@ def quick_case(edge: Edge, command: Command, text: str) -> Message:
 
 def type_choice(edge: Edge, kind: CaseType) -> dict[str, Any]:
     """The case type; choosing another redraws the form with what that type asks for."""
-    kinds = [(t.key, t.name) for t in edge.center.cases.types]
+    kinds = [(t.key, t.name) for t in CaseSettings.of(edge.center).types]
     return {**select_input(TYPE_KEY, "Case type", kinds, initial=kind.key), "dispatch_action": True}
 
 
@@ -152,7 +152,7 @@ def intake_view(
     """The intake form for a case type: choosing another type redraws it with that type's required items,
     its reply target and, for a complaint, where to forward it; what was filled in stays."""
     given = given or {}
-    cases = edge.center.cases
+    cases = CaseSettings.of(edge.center)
     kind = cases.type(type_key or "") or cases.default_type
     promised = add_business_hours(edge.now(), kind.reply_hours, edge.center.calendar)
     blocks = [

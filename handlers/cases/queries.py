@@ -20,6 +20,7 @@ from opsbot.cases import queries
 from opsbot.cases.clocks import REPLY, RESOLUTION
 from opsbot.cases.lifecycle import State
 from opsbot.cases.queries import CaseDetails, CasePage, TimelineEntry
+from opsbot.cases.settings import CaseSettings
 from opsbot.cases.stats import CaseStats, PeriodStats, ensure_may_see_stats, parse_period, period_stats
 from opsbot.directory import Directory
 from opsbot.errors import InvalidInput
@@ -155,7 +156,7 @@ def render_case(details: CaseDetails, directory: Directory, edge: Edge) -> Messa
 
 def _case_fields(details: CaseDetails, directory: Directory, edge: Edge) -> dict[str, Any]:
     case, say = details.case, edge.say
-    kind = edge.center.cases.type(case.type_key)
+    kind = CaseSettings.of(edge.center).type(case.type_key)
     unit = directory.units.get(case.unit_key)
 
     def name(slack_id: str | None) -> str:
@@ -206,7 +207,7 @@ def _share(value: float | None, part: int, whole: int) -> Notice:
 
 def _figures(s: CaseStats, edge: Edge) -> dict[str, Param]:
     """Each figure as the fields and the fallback text word it."""
-    names = {kind.key: kind.name for kind in edge.center.cases.types}
+    names = {kind.key: kind.name for kind in CaseSettings.of(edge.center).types}
     channels = [
         Notice.of("case.stats.count", name=Term(f"case.channel.{k}"), count=n) for k, n in s.by_channel
     ]

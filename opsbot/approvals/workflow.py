@@ -6,6 +6,7 @@ from __future__ import annotations
 from opsbot.approvals import models
 from opsbot.approvals.clocks import KIND, STEP
 from opsbot.approvals.deadlines import ApprovalDeadlines
+from opsbot.approvals.home import approvals_waiting, delegation, home_settings
 from opsbot.approvals.policy import ApprovalSettings, function_names
 from opsbot.approvals.records import SUBJECT
 from opsbot.ladders import LadderStep
@@ -20,6 +21,8 @@ WORKFLOW = Workflow(
     channels=("approvals",),
     subjects=(SUBJECT,),
     deadlines={KIND: ApprovalDeadlines()},
+    home=(approvals_waiting, delegation),
+    home_settings=lambda center: home_settings(ApprovalSettings.of(center)),
     # A step waiting four business hours reminds its approver; after eight it goes to their superior.
     ladders={
         f"{KIND}.{STEP}": (

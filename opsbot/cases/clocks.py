@@ -22,7 +22,6 @@ from opsbot.cases.lifecycle import UNRESOLVED, State
 from opsbot.cases.models import Case
 from opsbot.center import Center
 from opsbot.deadlines import Deadline
-from opsbot.ladders import ladder_for
 
 KIND = "case"
 REPLY = "reply"
@@ -91,7 +90,7 @@ def start(
         due=due,
         now=now,
         started=started,
-        ladder=ladder_for(center.ladders, KIND, clock),
+        ladder=center.ladder(KIND, clock),
         calendar=center.calendar,
     )
 

@@ -16,7 +16,7 @@ from opsbot.cases.intake import ask_for_supplement, unit_for
 from opsbot.cases.lifecycle import UNRESOLVED, Event, State
 from opsbot.cases.models import Case
 from opsbot.cases.records import case_type, changed, load, reference, step
-from opsbot.center import CaseType
+from opsbot.cases.settings import CaseType
 from opsbot.context import Context
 from opsbot.errors import InvalidInput, NotAllowed
 from opsbot.inputs import parse

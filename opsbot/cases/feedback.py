@@ -13,6 +13,7 @@ from opsbot.cases.inputs import HowTold, Satisfaction
 from opsbot.cases.lifecycle import Event, State
 from opsbot.cases.models import Case
 from opsbot.cases.records import Act, case_type, changed, ensure_works_on, load, prompt, reference, step
+from opsbot.cases.settings import CaseSettings
 from opsbot.context import Context
 from opsbot.errors import InvalidInput, NotAllowed
 from opsbot.inputs import parse
@@ -43,7 +44,7 @@ def record_informed(session: Session, ctx: Context, ref: str, how: str) -> Case:
     told = _how(how)
     case.informed_at, case.informed_how = ctx.now, told
     case.replied_at = case.replied_at or ctx.now
-    days = ctx.center.cases.follow_up_days
+    days = CaseSettings.of(ctx.center).follow_up_days
     due = add_business_hours(ctx.now + timedelta(days=days), 0, ctx.center.calendar)
     owner = case.follow_up_owner or case.registered_by
     clocks.start(session, case, ctx.center, ctx.now, clocks.FOLLOW_UP, due=due, owner=owner)

@@ -24,7 +24,7 @@ from opsbot.cases.records import (
     summary_of,
     taken_in,
 )
-from opsbot.center import CaseType
+from opsbot.cases.settings import CaseType
 from opsbot.context import Context
 from opsbot.errors import InvalidInput, NotAllowed
 from opsbot.notices import Notice, Quote

@@ -16,11 +16,13 @@ from opsbot import audit, deadlines, outbox
 from opsbot.cases import clocks, rules, workload
 from opsbot.cases.lifecycle import Event, State, advance
 from opsbot.cases.models import TO_COMPLETE, Case, JointReview, Prompt
-from opsbot.center import CaseType, Center
+from opsbot.cases.settings import CaseSettings, CaseType
+from opsbot.center import Center
 from opsbot.context import Context
 from opsbot.directory import Directory, Member
 from opsbot.errors import NotAllowed, NotFound
 from opsbot.notices import Notice, Param, Quote, Term
+from opsbot.subjects import Parties, SubjectKind
 
 CARD = "case.card"
 LINE = "case.line"
@@ -34,9 +36,10 @@ event.listen(Case, "after_update", workload.recounted)
 
 def case_type(center: Center, key: str) -> CaseType:
     """The center's case type `key` (refused, with the types there are, when it has none)."""
-    found = center.cases.type(key)
+    settings = CaseSettings.of(center)
+    found = settings.type(key)
     if found is None:
-        raise NotFound("case.type_unknown", key=Quote(key), types=[t.key for t in center.cases.types])
+        raise NotFound("case.type_unknown", key=Quote(key), types=[t.key for t in settings.types])
     return found
 
 
@@ -54,10 +57,10 @@ def reference(case: Case) -> str:
     return case.number or f"INTAKE-{case.id}"
 
 
-def load(session: Session, ref: str, *, for_change: bool = True) -> Case:
+def load(session: Session, number: str, *, for_change: bool = True) -> Case:
     """A case by number (CASE-…) or intake reference (INTAKE-…); locked for the rest of the transaction
     when it is to change, so two people acting at once go one after the other."""
-    ref = ref.strip().upper()
+    ref = number.strip().upper()
     # The intake reference stays good after registration: it is in the clerk's messages.
     by_id = ref.startswith("INTAKE-") and ref[7:].isdigit()
     query = _LOAD[by_id, for_change]
@@ -76,6 +79,17 @@ _LOAD = {
     )
     for for_change in (True, False)
 }
+
+
+def _parties(case: Case, _directory: Directory) -> Parties:
+    """A case is its handler's, in its unit; the clerk who took it in, its reviewers and whoever follows it
+    up have a part in it."""
+    involved = {case.registered_by, case.assignee, case.first_reviewer, case.second_reviewer}
+    involved |= {case.follow_up_owner}
+    return Parties(owner=case.assignee, unit=case.unit_key, parties=frozenset(p for p in involved if p))
+
+
+SUBJECT: SubjectKind[Case] = SubjectKind(kind="case", prefix="CASE", load=load, parties=_parties)
 
 
 def step(case: Case, event: Event) -> State:
@@ -161,7 +175,7 @@ def changed_by(session: Session, case: Case, ctx: Context, steps: Sequence[Step]
     card = card_update(session, case, ctx)
     lines = [
         outbox.Note(
-            to=ctx.center.channels.intake,
+            to=ctx.center.channels.of("intake"),
             kind=LINE,
             payload={"notice": step.line.dump(), "actor": ctx.actor},
             key=f"case:{case.number}:line:{version}",
@@ -193,7 +207,7 @@ def card_key(case: Case) -> str:
 def card_update(session: Session, case: Case, ctx: Context) -> outbox.Note:
     """The card as the case now is: posted the first time, updated in place after."""
     return outbox.Note(
-        to=ctx.center.channels.intake,
+        to=ctx.center.channels.of("intake"),
         kind=CARD,
         payload=card_payload(case, ctx, clocks.clocks(session, case)),
         key=f"case:{case.number}:card:{case.version}",
@@ -203,7 +217,7 @@ def card_update(session: Session, case: Case, ctx: Context) -> outbox.Note:
 
 def card_payload(case: Case, ctx: Context, times: clocks.Clocks) -> dict[str, Any]:
     """The card shows the contact masked: the channel is open to the whole intake team."""
-    kind = ctx.center.cases.type(case.type_key)
+    kind = CaseSettings.of(ctx.center).type(case.type_key)
     unit = ctx.directory.units.get(case.unit_key)
     return {
         "number": case.number,

@@ -81,7 +81,7 @@ def test_upgrading_keeps_each_due_instant_and_sends_each_pending_reminder_once(l
         assert timers[("case", "resolution")].steps_fired == 1  # its reminder was sent before the upgrade
         assert timers[("approval", "step")].steps_fired == 1
         assert timers[("approval", "step")].part == "1.1"
-    hooks = bot.DEADLINE_HOOKS
+    hooks = bot.WORKFLOWS.deadlines
     assert sweep_deadlines(db, START, center, hooks) == 1  # the escalation, due since Friday: late, once
     assert actions(db, "approval.escalated") == 1
     assert actions(db, "approval.reminded") == 0  # sent before the upgrade, not again

@@ -11,7 +11,10 @@ from pydantic import ValidationError
 
 from opsbot.deadlines import Deadline, next_action, plan_of
 from opsbot.ladder_times import falls_at
-from opsbot.ladders import DEFAULT_LADDERS, LadderStep, ladder_for
+from opsbot.ladders import LadderStep
+from opsbot.registry import WORKFLOWS
+
+DEFAULT_LADDERS = WORKFLOWS.ladders
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -123,10 +126,11 @@ def test_the_top_of_the_chain_stops_the_ladder(center):
 def test_a_center_file_ladder_overrides_the_default_and_a_priority_its_kind(center):
     urgent = (LadderStep(after=1, do="remind", to=("owner",)),)
     ladders = {"case.reply": DEFAULT_LADDERS["approval.step"], "case.reply.urgent": urgent}
-    assert ladder_for(ladders, "case", "reply") == DEFAULT_LADDERS["approval.step"]
-    assert ladder_for(ladders, "case", "reply", "urgent") == urgent
-    assert ladder_for(ladders, "case", "reply", "low") == DEFAULT_LADDERS["approval.step"]
-    assert ladder_for({}, "case", "resolution") == DEFAULT_LADDERS["case.resolution"]
+    configured = center.model_copy(update={"ladders": ladders})
+    assert configured.ladder("case", "reply") == DEFAULT_LADDERS["approval.step"]
+    assert configured.ladder("case", "reply", "urgent") == urgent
+    assert configured.ladder("case", "reply", "low") == DEFAULT_LADDERS["approval.step"]
+    assert configured.ladder("case", "resolution") == DEFAULT_LADDERS["case.resolution"]
 
 
 @pytest.mark.parametrize(

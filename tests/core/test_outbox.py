@@ -1,16 +1,22 @@
 import threading
-from dataclasses import asdict
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import event, select
 
 from opsbot import deliveries, outbox
-from opsbot.home import HomeSettings
+from opsbot.home import serve_homes
 from opsbot.outbox import Notification, Status
+from opsbot.registry import WORKFLOWS
 from tests.conftest import ON_POSTGRES
 
 LEASE = timedelta(seconds=30)
+
+
+@pytest.fixture(autouse=True)
+def homes_composed_on_delivery() -> None:
+    """As a process starts: Home rows are composed, with the workflows' sections, on delivery."""
+    serve_homes(WORKFLOWS.home)
 
 
 def add(db, clock, to, key, **extra):
@@ -154,7 +160,7 @@ def test_a_lapsed_lease_is_still_the_claims_until_another_worker_claims_the_row(
 
 def test_a_change_queues_one_home_for_each_person_who_opened_theirs_in_one_statement(loaded, center, clock):
     leader, manager, never = "U0WUFANG", "U0SUNLI", "U0ZHENGHAO"
-    settings = asdict(HomeSettings.of(center))
+    settings = WORKFLOWS.home_settings(center).stored()
     with loaded.transaction() as session:
         for person in (leader, manager):
             outbox.home_opened(session, person, now=clock.now(), settings=settings)
@@ -189,7 +195,9 @@ def test_a_change_queues_one_home_for_each_person_who_opened_theirs_in_one_state
 def test_a_home_waiting_is_not_composed_before_a_change_that_asked_for_it_commits(loaded, center, clock):
     leader = "U0WUFANG"
     with loaded.transaction() as session:
-        outbox.home_opened(session, leader, now=clock.now(), settings=asdict(HomeSettings.of(center)))
+        outbox.home_opened(
+            session, leader, now=clock.now(), settings=WORKFLOWS.home_settings(center).stored()
+        )
     with loaded.transaction() as change:
         outbox.republish_homes(change, [leader], now=clock.now())  # finds the Home already waiting
         assert claim(loaded, clock) == []  # composed now, it would miss the change, and nothing would follow

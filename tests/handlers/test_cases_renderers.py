@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 import bot
 from handlers.app import renderers, wording
-from handlers.cases import RENDERERS
+from handlers.cases.card import RENDERERS
 from opsbot import outbox
 from opsbot.cases import assignment, details, feedback, handling, intake
 from opsbot.cases.inputs import IntakeForm
@@ -56,7 +56,7 @@ class Desk:
         return self.act(CLERK, lambda s, _c: load(s, ref, for_change=False).assignee)
 
     def sweep(self, later: timedelta) -> None:
-        sweep_deadlines(self.db, self.now + later, self.center, bot.DEADLINE_HOOKS)
+        sweep_deadlines(self.db, self.now + later, self.center, bot.WORKFLOWS.deadlines)
 
 
 def _reviewed_to_the_customer(desk: Desk, ref: str, handler: str) -> None:

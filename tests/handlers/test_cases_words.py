@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from handlers.app import wording
-from handlers.cases import WORDS
+from handlers.cases.words import WORDS
 from handlers.wording import placeholders
 from opsbot.cases import inputs
 from opsbot.cases.clocks import FOLLOW_UP, REPLY, RESOLUTION
