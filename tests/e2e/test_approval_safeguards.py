@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from opsbot.approvals.models import ApprovalStep
-from opsbot.approvals.records import load, steps_of
+from opsbot.approvals.records import SUBJECT, steps_of
 from opsbot.audit import AuditEntry
 from tests.e2e.test_approval_flows import (
     CHANNEL,
@@ -96,7 +96,7 @@ def test_an_escalated_superior_cannot_decide_a_second_step(running_frozen, clock
     number = step_two_decided_by_qianlei(running, clock)
     card = approver_card(running, HEPING, number)
     with running.db.transaction() as session:
-        request = load(session, number)
+        request = SUBJECT.load(session, number)
         steps_of(session, request)[2].escalated_to = QIANLEI  # what the old sweep did
     stale_click(running, QIANLEI, card, "approval.approve")  # a card that is not theirs
     assert "another step" in ephemeral_with(running, QIANLEI, number)[0]
@@ -406,7 +406,7 @@ def test_the_sweep_and_a_decision_in_flight_do_not_deadlock(running_frozen, cloc
     def decision_in_flight():
         try:
             with running.db.transaction() as session:
-                request = load(session, number)  # the request first, as decide does
+                request = SUBJECT.load(session, number)  # the request first, as decide does
                 holding.set()
                 running.slack.wait_for(sweep_ran_or_waits, timeout=10)  # meanwhile the sweep runs
                 steps_of(session, request)[0].reason = "touched while the sweep ran"
