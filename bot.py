@@ -190,10 +190,13 @@ def check_token(client: WebClient) -> None:
         log.warning("Slack can't be reached (%s); messages will wait for it", exc)
 
 
-def build_bot(settings: Settings, *, clock: Clock | None = None, with_app: bool = True) -> Bot:
-    """The process's parts; `with_app=False` for processes that only deliver and sweep."""
+def build_bot(
+    settings: Settings, *, clock: Clock | None = None, with_app: bool = True, center: Center | None = None
+) -> Bot:
+    """The process's parts; `with_app=False` for processes that only deliver and sweep. `center`: the file
+    at `settings.config_path` when the caller has read it already (it takes a while to read)."""
     clock = clock or SystemClock()
-    center = read_center(settings.config_path)
+    center = center or read_center(settings.config_path)
     db = open_database(settings, center)
     sync_center(db, center, clock)
     bot_token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else ""

@@ -55,16 +55,17 @@ class Output:
         with self._changed:
             return self._text
 
-    def wait_for(self, wanted: str, timeout: float = 60.0) -> None:
+    def wait_for(self, wanted: str) -> None:
+        """Until the process writes `wanted` or its output ends. No deadline of its own: on a loaded machine
+        a process may take a minute to start; one that hangs is ended by the test's timeout (pytest's)."""
         with self._changed:
-            if not self._changed.wait_for(lambda: wanted in self._text or self._ended, timeout):
-                raise TimeoutError(f"no {wanted!r} after {timeout}s in:\n{self._text}")
+            self._changed.wait_for(lambda: wanted in self._text or self._ended)
             if wanted not in self._text:
                 raise AssertionError(f"the process ended without writing {wanted!r}:\n{self._text}")
 
-    def wait_until_ended(self, timeout: float) -> str:
+    def wait_until_ended(self) -> str:
         with self._changed:
-            assert self._changed.wait_for(lambda: self._ended, timeout), self._text
+            self._changed.wait_for(lambda: self._ended)
             return self._text
 
 
@@ -159,7 +160,7 @@ def test_serve_stops_taking_requests_and_answers_the_one_in_flight(slack, databa
 
     assert status == 200 and b"/ops whoami" in body
     assert server.wait(STOP_BOUND) == 0
-    assert_quiet(output.wait_until_ended(10))
+    assert_quiet(output.wait_until_ended())
 
 
 # ---- delivery: the message being sent is sent once and marked ---------------------------------------------
@@ -183,7 +184,7 @@ def test_the_message_being_sent_when_the_stop_comes_is_sent_once_and_marked(
     assert stop(process, signal.SIGTERM) == 0
     assert row_statuses(database_url) == ["sent"]  # not left `sending`, for the next start to reconcile
     assert len(slack.calls_to("chat.postMessage")) == 1
-    assert_quiet(output.wait_until_ended(10))
+    assert_quiet(output.wait_until_ended())
 
 
 # ---- Socket Mode ----------------------------------------------------------------------------------------
@@ -199,7 +200,7 @@ def test_serve_over_socket_mode_closes_its_connection_and_exits(slack, database_
     assert "/ops whoami" in ack["payload"]["text"]
 
     assert stop(server, signum) == 0
-    assert_quiet(output.wait_until_ended(10))
+    assert_quiet(output.wait_until_ended())
     assert "Socket Mode connection closed" in output.text
     assert slack.sockets.links == 1  # closed for good: not reconnected while stopping
 
@@ -283,7 +284,9 @@ def test_ctrl_c_in_the_console_leaves_quietly(tmp_path, tty, typed, then):
 
         console.popen.send_signal(signal.SIGINT)
 
-        assert console.popen.wait(STOP_BOUND) == 130  # what a shell reports for a program Ctrl-C ended
-        assert_quiet(console.output.wait_until_ended(10))
+        # No bound on the stop, which holds nothing back (no request in flight, nothing being sent): it
+        # is as slow as the machine. A Ctrl-C that went unheard is ended by the test's timeout.
+        assert console.popen.wait() == 130  # what a shell reports for a program Ctrl-C ended
+        assert_quiet(console.output.wait_until_ended())
     finally:
         console.close()
