@@ -4,6 +4,7 @@ sending, and exit 0; Ctrl-C in the console leaves quietly. Real processes, again
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pty
 import signal
@@ -213,6 +214,19 @@ def console_env(tmp_path) -> dict[str, str]:
     return env | {"DATABASE_URL": f"sqlite:///{tmp_path / 'real-center.db'}"}
 
 
+@contextlib.contextmanager
+def ctrl_c_as_a_shell_leaves_it() -> Iterator[None]:
+    """A process started while this one ignores SIGINT ignores it too (exec keeps an ignored signal), and
+    Python then makes no KeyboardInterrupt of it: a test run in a script's background job (`… &`, which
+    starts with SIGINT ignored) would send its Ctrl-C to a console deaf to it. A signal handled here is at its
+    default in the child, as a terminal's shell starts a program."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 class Console:
     """`python bot.py console` on a pseudo-terminal, as a person runs it, or with its input piped."""
 
@@ -224,7 +238,8 @@ class Console:
         else:
             streams = {"stdin": subprocess.PIPE, "stdout": subprocess.PIPE, "stderr": subprocess.STDOUT}
         command = [sys.executable, str(ROOT / "bot.py"), "console"]
-        self.popen = subprocess.Popen(command, cwd=tmp_path, env=console_env(tmp_path), **streams)
+        with ctrl_c_as_a_shell_leaves_it():
+            self.popen = subprocess.Popen(command, cwd=tmp_path, env=console_env(tmp_path), **streams)
         if self.keyboard is not None:
             os.close(screen)
             keyboard = self.keyboard
