@@ -20,6 +20,7 @@ from opsbot.center import Center
 from opsbot.clock import Clock, FrozenClock, ShiftedClock
 from opsbot.schema import metadata
 from opsbot.settings import EXAMPLE_CENTER, Settings
+from tests.conftest import TEST_SQLITE_SYNCHRONOUS
 
 TOKEN = "xoxb-test-token"
 SECRET = "test-signing-secret"
@@ -104,6 +105,7 @@ def settings_for(slack: FakeSlack, database_url: str, **extra: Any) -> Settings:
         database_url=database_url,
         config_path=EXAMPLE_CENTER,
         channel_posts_per_second=0,
+        sqlite_synchronous=TEST_SQLITE_SYNCHRONOUS,
         **extra,
     )
 
@@ -117,20 +119,32 @@ def slack(center: Center) -> Iterator[FakeSlack]:
 
 
 @pytest.fixture
-def running(slack: FakeSlack, database_url: str, clock: FrozenClock) -> Iterator[Running]:
+def running(slack: FakeSlack, database_url: str, center: Center, clock: FrozenClock) -> Iterator[Running]:
     """opsbot on a clock that runs as time does, from the instant the frozen one starts at: the dates a
     test types are ahead of it, and it is within business hours, whatever day and hour the test runs."""
-    yield from run_bot(slack, database_url, clock=ShiftedClock(start=clock.now()))
+    yield from run_bot(slack, database_url, center, clock=ShiftedClock(start=clock.now()))
 
 
 @pytest.fixture
-def running_frozen(slack: FakeSlack, database_url: str, clock: FrozenClock) -> Iterator[Running]:
+def running_frozen(
+    slack: FakeSlack, database_url: str, center: Center, clock: FrozenClock
+) -> Iterator[Running]:
     """opsbot on a clock the test moves (for deadlines and sweeps)."""
-    yield from run_bot(slack, database_url, clock=clock)
+    yield from run_bot(slack, database_url, center, clock=clock)
 
 
-def run_bot(slack: FakeSlack, database_url: str, clock: Clock) -> Iterator[Running]:
-    opsbot = bot.build_bot(settings_for(slack, database_url), clock=clock)
+def run_bot(
+    slack: FakeSlack,
+    database_url: str,
+    center: Center,
+    clock: Clock,
+    *,
+    settings: Settings | None = None,
+    workflows: bot.Registered = bot.BUILT_IN,
+) -> Iterator[Running]:
+    """opsbot for the registered `workflows`, on `center` (read once, from the file the settings name)."""
+    settings = settings or settings_for(slack, database_url)
+    opsbot = bot.build_bot(settings, clock=clock, center=center, workflows=workflows)
     assert opsbot.app is not None
     lazy = opsbot.app.listener_runner.lazy_listener_runner
     after_ack = lazy.executor = AfterAck(lazy.executor)

@@ -148,7 +148,10 @@ def test_a_refused_row_fails_loudly_and_does_not_block_others(worker, slack, cap
     assert statuses(worker) == ["failed", "sent"]
     assert "channel_not_found" in caplog.text
     with worker.db.reading() as session:
-        assert "channel_not_found" in session.scalars(select(Notification.last_error)).first()
+        assert (
+            "channel_not_found"
+            in session.scalars(select(Notification.last_error).order_by(Notification.id)).first()
+        )
 
 
 def test_a_living_message_is_updated_in_place_and_replies_go_in_its_thread(worker, slack):

@@ -44,7 +44,7 @@ def with_tickets(center_file: Path, database_url: str, clock) -> Iterator[Runnin
     fake.start()
     settings = settings_for(fake, database_url, config_path=center_file)
     try:
-        for running in run_bot(fake, database_url, clock, settings=settings, workflows=WITH_TICKETS):
+        for running in run_bot(fake, database_url, center, clock, settings=settings, workflows=WITH_TICKETS):
             core.Base.metadata.create_all(running.db.engine)
             yield running
             core.Base.metadata.drop_all(running.db.engine)
