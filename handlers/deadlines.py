@@ -27,15 +27,10 @@ WORDS = {
     "deadline.head.due": "⏰ A deadline needs you:",
     "deadline.head.due_many": "⏰ {count} deadlines need you:",
     "deadline.look_up": "{commands} shows one.",
-    "deadline.look_up.case": "`/case show …`",
-    "deadline.look_up.approval": "`/approval show …`",
     "deadline.no_one": "no one",
-    "deadline.clock.reply": "reply",
-    "deadline.clock.resolution": "resolution",
-    "deadline.clock.follow_up": "follow-up",
-    "deadline.clock.step": "approval step",
 }
-LOOKED_UP = ("case", "approval")
+# Each workflow words its clocks (`deadline.clock.<clock>`) and, where a command shows its subjects, that
+# command (`deadline.look_up.<kind>`).
 
 
 def digest(payload: Mapping[str, Any], *, say: Wording) -> Message:
@@ -45,9 +40,9 @@ def digest(payload: Mapping[str, Any], *, say: Wording) -> Message:
     head = say(Notice.of(_head(overdue, many=len(lines) > 1), count=len(lines)))
     listed = Mrkdwn("\n").join(Mrkdwn("• ") + line for line in lines)
     blocks = [section(head), *sections(listed)][:49]
-    kinds = [kind for kind in LOOKED_UP if any(notice["kind"] == kind for notice in notices)]
-    if kinds:
-        commands = [Term(f"deadline.look_up.{kind}") for kind in kinds]
+    kinds = dict.fromkeys(notice["kind"] for notice in notices)
+    commands = [Term(code) for kind in kinds if (code := f"deadline.look_up.{kind}") in say.words]
+    if commands:
         blocks.append(context(say(Notice.of("deadline.look_up", commands=commands))))
     text = (head + Mrkdwn(" ") + Mrkdwn("; ").join(lines)).cut(3000)
     return Message(text=text, blocks=blocks)

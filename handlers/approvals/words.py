@@ -188,4 +188,7 @@ WORDS: dict[str, str] = {
     **{f"approval.step.{step}": words for step, words in STEPS.items()},
     **{f"approval.field_label.{name}": words for name, words in FIELD_LABELS.items()},
     **{f"approval.field.{name}": words for name, words in FIELDS.items()},
+    # The deadline digest's words for this workflow's clocks and where its subjects are shown.
+    "deadline.look_up.approval": "`/approval show …`",
+    "deadline.clock.step": "approval step",
 }

@@ -340,7 +340,15 @@ FACTS = {
     "case.fact.number": "number",
 }
 
-WORDS = {**TERMS, **REFUSALS, **LINES, **PROMPTS, **VIEWS, **ACTIONS, **FACTS}
+# The deadline digest's words for the cases' clocks, and the command that shows a case.
+DEADLINES = {
+    "deadline.look_up.case": "`/case show …`",
+    "deadline.clock.reply": "reply",
+    "deadline.clock.resolution": "resolution",
+    "deadline.clock.follow_up": "follow-up",
+}
+
+WORDS = {**TERMS, **REFUSALS, **LINES, **PROMPTS, **VIEWS, **ACTIONS, **FACTS, **DEADLINES}
 
 
 def channel_word(channel: str, say: Wording) -> Mrkdwn:

@@ -21,6 +21,7 @@ from opsbot.approvals.delegation import Delegating
 from opsbot.approvals.lifecycle import HISTORY, RequestState, StepState
 from opsbot.approvals.policy import RELATIVE_STEPS, FieldName
 from opsbot.approvals.records import SUBJECT
+from opsbot.approvals.workflow import WORKFLOW as APPROVALS
 from opsbot.roles import Role
 from opsbot.settings import EXAMPLE_CENTER
 
@@ -99,6 +100,9 @@ def vocabulary() -> set[str]:
         *(f"approval.field_label.{name}" for name in get_args(FieldName)),
         *(f"role.{role.value}" for role in Role),
         f"{SUBJECT.kind}.not_found",  # the kernel's loader of a subject by number words it so
+        # The deadline digest words each clock an approval's ladders run on, and where a request is shown.
+        *(f"deadline.clock.{key.split('.')[1]}" for key in APPROVALS.ladders),
+        f"deadline.look_up.{SUBJECT.kind}",
     }
 
 

@@ -98,16 +98,16 @@ def fake_slack_for(center: Center) -> FakeSlack:
 
 
 def settings_for(slack: FakeSlack, database_url: str, **extra: Any) -> Settings:
-    return Settings(
-        slack_bot_token=TOKEN,
-        slack_signing_secret=SECRET,
-        slack_api_url=slack.api_url,
-        database_url=database_url,
-        config_path=EXAMPLE_CENTER,
-        channel_posts_per_second=0,
-        sqlite_synchronous=TEST_SQLITE_SYNCHRONOUS,
-        **extra,
-    )
+    given: dict[str, Any] = {
+        "slack_bot_token": TOKEN,
+        "slack_signing_secret": SECRET,
+        "slack_api_url": slack.api_url,
+        "database_url": database_url,
+        "config_path": EXAMPLE_CENTER,
+        "channel_posts_per_second": 0,
+        "sqlite_synchronous": TEST_SQLITE_SYNCHRONOUS,
+    }
+    return Settings(**(given | extra))
 
 
 @pytest.fixture

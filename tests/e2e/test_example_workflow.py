@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 import bot
+from console.typed import as_slack_sends
 from fakeslack import FakeSlack
 from opsbot.center_file import CenterFileError
 from opsbot.registry import load_center
@@ -68,7 +69,7 @@ def test_its_section_and_channel_are_required_once_it_is_registered(center_file)
 
 def test_a_ticket_is_opened_carded_swept_shown_and_helped(with_tickets, clock):
     slack = with_tickets.slack
-    reply = slack.command(CLERK, "/ticket", f"Printer down {HOSTILE}")
+    reply = slack.command(CLERK, "/ticket", as_slack_sends("/ticket", f"Printer down {HOSTILE}"))
     assert reply.status == 200, reply.body
     assert reply.json["text"].startswith("Opened TKT-2026-000001: Printer down ")
     assert_shows_hostile([reply.json["text"]])
@@ -80,11 +81,11 @@ def test_a_ticket_is_opened_carded_swept_shown_and_helped(with_tickets, clock):
     clock.advance(timedelta(hours=3))
     run_due_sweeps(with_tickets.db, bot.sweeps_for(with_tickets.bot.center, WITH_TICKETS.core), clock)
     with_tickets.delivered()
-    reminders = [m for m in slack.messages(CLERK) if "TKT-2026-000001" in m.text]
-    assert len(reminders) == 1 and "is due" in reminders[0].text
+    reminders = [m for m in slack.dm(CLERK) if "TKT-2026-000001" in m.text]
+    assert len(reminders) == 1 and "the answer is due" in reminders[0].text
 
     slack.event({"type": "app_home_opened", "user": CLERK, "channel": f"D0{CLERK}", "tab": "home"})
     slack.wait_for(lambda: (home := slack.home(CLERK)) is not None and "TKT-2026-000001" in str(home.blocks))
 
     help_text = slack.command(CLERK, "/ops", "help").json["text"]
-    assert "/ticket <title>" in help_text
+    assert "/ticket &lt;title&gt;" in help_text

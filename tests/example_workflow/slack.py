@@ -24,6 +24,7 @@ WORDS = {
     "ticket.mine": "*My tickets*: {numbers}",
     "ticket.not_found": "There is no ticket {number}.",
     "field.title": "title",
+    "deadline.clock.answer": "answer",
 }
 
 

@@ -20,6 +20,7 @@ from opsbot.cases.lifecycle import Event, State
 from opsbot.cases.models import CHANNELS
 from opsbot.cases.queries import FACTS, SCOPES
 from opsbot.cases.stats import PERIODS
+from opsbot.cases.workflow import WORKFLOW as CASES
 from opsbot.inputs import Input
 from opsbot.roles import Role
 
@@ -167,4 +168,6 @@ def test_every_word_the_cases_keep_is_used():
     used |= {prefix + value for prefix, values in FAMILIES.items() for value in values}
     used |= {f"case.field.{name}" for model in FIELDS for name in model.model_fields}
     used.add("case.legacy_text")  # what migration 0012 made of the sentences prompts had stored
+    # The deadline digest words each clock a case's ladders run on, and where a case is shown.
+    used |= {f"deadline.clock.{key.split('.')[1]}" for key in CASES.ladders} | {"deadline.look_up.case"}
     assert sorted(set(WORDS) - used) == []
