@@ -6,10 +6,11 @@ touches queued — all in the caller's transaction, in as few statements as the 
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import Select
 from sqlalchemy.orm import Session
 
 from opsbot import audit, outbox
@@ -47,8 +48,13 @@ class Change:
     version: int
     steps: Sequence[Step] = ()
     cards: Sequence[Card] = ()
-    # Whose App Home it may change (None: everyone's).
+    # Whose App Home it may change (None: everyone's), and those a statement built once selects besides, with
+    # its bound values (`outbox.republish_homes`).
     homes: Collection[str] | None = ()
+    homes_also: Select[Any] | None = None
+    homes_params: Mapping[str, Any] | None = None
+    # What the audit rows name the subject by (its number, or before it has one, its reference).
+    reference: str | None = None
 
 
 def card_key(kind: str, number: str, audience: str = "") -> str:
@@ -58,7 +64,7 @@ def card_key(kind: str, number: str, audience: str = "") -> str:
 
 def record_change(session: Session, ctx: Context, change: Change) -> None:
     first = change.version - len(change.steps) + 1
-    subject = change.number or f"{change.kind}:unregistered"
+    subject = change.reference or change.number or f"{change.kind}:unregistered"
     audit.record_all(
         session,
         [
@@ -66,8 +72,10 @@ def record_change(session: Session, ctx: Context, change: Change) -> None:
             for step in change.steps
         ],
     )
-    if change.homes is None or change.homes:
-        outbox.republish_homes(session, change.homes, now=ctx.now)
+    if change.homes is None or change.homes or change.homes_also is not None:
+        outbox.republish_homes(
+            session, change.homes, now=ctx.now, including=change.homes_also, params=change.homes_params
+        )
     if change.number is None:
         return
     notes = [_card(change.kind, change.number, change.version, card) for card in change.cards]

@@ -8,8 +8,9 @@ from sqlalchemy.orm import Session
 from opsbot.cases import rules
 from opsbot.cases.lifecycle import Event, State
 from opsbot.cases.models import Case
-from opsbot.cases.records import Act, Step, changed_by, load, prompt, reference, step, summary_of, tell
+from opsbot.cases.records import Act, changed_by, load, prompt, reference, said, step, summary_of, tell
 from opsbot.cases.workload import open_load
+from opsbot.changes import Step
 from opsbot.context import Context
 from opsbot.errors import InvalidInput, NotAllowed
 from opsbot.notices import Notice
@@ -107,7 +108,7 @@ def tell_assigned(session: Session, case: Case, ctx: Context, assignment: Step, 
         ),
     )
     if previous and previous != handler:
-        unassigned(session, case, ctx, previous, assignment.line)
+        unassigned(session, case, ctx, previous, said(assignment))
 
 
 def unassigned(session: Session, case: Case, ctx: Context, previous: str, line: Notice) -> None:

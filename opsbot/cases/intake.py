@@ -12,7 +12,6 @@ from opsbot.cases.lifecycle import Event, State
 from opsbot.cases.models import TO_COMPLETE, Case
 from opsbot.cases.records import (
     Act,
-    Step,
     case_type,
     changed,
     changed_by,
@@ -25,6 +24,7 @@ from opsbot.cases.records import (
     taken_in,
 )
 from opsbot.cases.settings import CaseType
+from opsbot.changes import Step
 from opsbot.context import Context
 from opsbot.errors import InvalidInput, NotAllowed
 from opsbot.notices import Notice, Quote

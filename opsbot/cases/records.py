@@ -4,7 +4,6 @@ the audit row, the living card's update and a line in its thread, in the caller'
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
@@ -12,12 +11,13 @@ from typing import Any
 from sqlalchemy import bindparam, event, func, select
 from sqlalchemy.orm import Session
 
-from opsbot import audit, deadlines, outbox
+from opsbot import deadlines, outbox
 from opsbot.cases import clocks, rules, workload
 from opsbot.cases.lifecycle import Event, State, advance
 from opsbot.cases.models import TO_COMPLETE, Case, JointReview, Prompt
 from opsbot.cases.settings import CaseSettings, CaseType
 from opsbot.center import Center
+from opsbot.changes import Card, Change, Step, record_change
 from opsbot.context import Context
 from opsbot.directory import Directory, Member
 from opsbot.errors import NotAllowed, NotFound
@@ -117,16 +117,6 @@ def works_on(case: Case, person: str, directory: Directory) -> bool:
     return person in involved or rules.in_chain_of(person, case.assignee, directory)
 
 
-@dataclass(frozen=True)
-class Step:
-    """One step of a case, as its audit row and its thread line record it."""
-
-    action: str
-    line: Notice
-    before: dict[str, Any] | None = None
-    after: dict[str, Any] | None = None
-
-
 def changed(
     session: Session,
     case: Case,
@@ -143,47 +133,35 @@ def changed(
 
 
 def changed_by(session: Session, case: Case, ctx: Context, steps: Sequence[Step]) -> None:
-    """Record steps taken together (a case registered and assigned): an audit row and a thread line each,
-    the clocks settled, the Homes queued and the card updated once, for the case as they left it."""
-    first = case.version + 1
+    """Record steps taken together (a case registered and assigned): the clocks settled, the prompts that ask
+    nothing more closed, and the change recorded once, for the case as the steps left it — an audit row and a
+    thread line each, the card updated, the Homes it touches queued."""
     case.version += len(steps)
     session.flush()
     clocks.settle(session, case, ctx.now)
-    audit.record_all(
-        session,
-        [
-            audit.Entry(
-                at=ctx.now,
-                actor=ctx.actor,
-                action=f"case.{step.action}",
-                subject=reference(case),
-                before=step.before,
-                after=step.after,
-            )
-            for step in steps
-        ],
-    )
     concerned_now: set[str] = set()
     for step in steps:
         concerned_now |= concerned(case, ctx, step.before)
-    outbox.republish_homes(
-        session, concerned_now, now=ctx.now, including=_JOINT_REVIEWERS, params={"case_id": case.id}
+    settle_prompts(session, case, ctx, outcome=said(steps[-1]))
+    change = Change(
+        SUBJECT.kind,
+        case.number,  # not registered: no card yet
+        case.version,
+        steps=steps,
+        cards=[card_of(session, case, ctx)] if case.number else [],
+        homes=concerned_now,
+        homes_also=_JOINT_REVIEWERS,
+        homes_params={"case_id": case.id},
+        reference=reference(case),
     )
-    settle_prompts(session, case, ctx, outcome=steps[-1].line)
-    if case.number is None:
-        return  # not registered: no card yet
-    card = card_update(session, case, ctx)
-    lines = [
-        outbox.Note(
-            to=ctx.center.channels.of("intake"),
-            kind=LINE,
-            payload={"notice": step.line.dump(), "actor": ctx.actor},
-            key=f"case:{case.number}:line:{version}",
-            thread_key=card_key(case),
-        )
-        for version, step in enumerate(steps, start=first)
-    ]
-    outbox.notify_all(session, [card, *lines], now=ctx.now)
+    record_change(session, ctx, change)
+
+
+def said(step: Step) -> Notice:
+    """What a case's step says happened: every step of a case has its line in the card's thread."""
+    if step.line is None:
+        raise ValueError(f"the case step {step.action!r} has no line")
+    return step.line
 
 
 _JOINT_REVIEWERS = select(JointReview.reviewer).where(JointReview.case_id == bindparam("case_id"))
@@ -204,15 +182,9 @@ def card_key(case: Case) -> str:
     return f"case:{case.number}"
 
 
-def card_update(session: Session, case: Case, ctx: Context) -> outbox.Note:
-    """The card as the case now is: posted the first time, updated in place after."""
-    return outbox.Note(
-        to=ctx.center.channels.of("intake"),
-        kind=CARD,
-        payload=card_payload(case, ctx, clocks.clocks(session, case)),
-        key=f"case:{case.number}:card:{case.version}",
-        message_key=card_key(case),
-    )
+def card_of(session: Session, case: Case, ctx: Context) -> Card:
+    """The card as the case now is, in the intake channel."""
+    return Card(ctx.center.channels.of("intake"), CARD, card_payload(case, ctx, clocks.clocks(session, case)))
 
 
 def card_payload(case: Case, ctx: Context, times: clocks.Clocks) -> dict[str, Any]:
