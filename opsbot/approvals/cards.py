@@ -20,12 +20,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from opsbot import audit, outbox
+from opsbot import audit
 from opsbot.approvals.lifecycle import StepState
 from opsbot.approvals.models import ApprovalRequest, ApprovalStep
 from opsbot.approvals.phrases import decider, label, waits_for
 from opsbot.approvals.policy import ApprovalSettings
 from opsbot.approvals.records import SUBJECT, active_delegations, stand_in, steps_of
+from opsbot.changes import Card, Change, Step, record_change
 from opsbot.context import Context
 from opsbot.notices import Notice, Param, Quote, Time
 
@@ -59,25 +60,29 @@ def publish(
     new: bool = False,
     ended: list[ApprovalStep] | None = None,
     only: Callable[[Copy], bool] | None = None,
+    step: Step | None = None,
 ) -> None:
     """Update every living message of the request, and post those it has gained (a step's turn, a delegate,
     an outcome). A change that read the request's latest round (`steps`) or the delegations in force
     (`standing_in`) passes them, so they are read once; a request just made (`new`) has no trail yet to read.
     `ended` is a round the change just closed (a resubmission closes the returned one): its outcome loses its
-    Resubmit button. A change that concerns some messages alone (a reminder) sends `only` those."""
+    Resubmit button. A change that concerns some messages alone (a reminder) sends `only` those. `step` is
+    what the change did (`requested`, `approved`, `reminded`, …), audited with it: it may give the request's
+    messages a reader (a reminder's), so the trail reads it too."""
     request.version += 1
     session.flush()
     steps = steps_of(session, request) if steps is None else steps
     standing_in = active_delegations(session, ctx.today) if standing_in is None else standing_in
-    trail = _trail(session, request, steps, ctx, standing_in, new=new)
+    taken = [step] if step is not None else []
+    trail = _trail(session, request, steps, ctx, standing_in, new=new, taken=taken)
     payload = card_payload(request, steps, ctx, standing_in)
     found = copies(request, steps, trail, ctx, standing_in)
     if ended:
         found += [c for c in [outcome(request, ended, ctx)] if c is not None]
-    sent = [_note(request, payload, copy) for copy in found if only is None or only(copy)]
-    outbox.notify_all(session, sent, now=ctx.now)
+    cards = [_card(payload, copy) for copy in found if only is None or only(copy)]
     # What waits for the approvers' decision changed; the requester's Home lists no requests of their own.
-    outbox.republish_homes(session, [c.to for c in found if c.audience.startswith("step:")], now=ctx.now)
+    homes = [c.to for c in found if c.audience.startswith("step:")]
+    record_change(session, ctx, Change(SUBJECT.kind, request.number, request.version, taken, cards, homes))
 
 
 def republish_waiting_for(session: Session, ctx: Context, approver: str) -> None:
@@ -112,16 +117,19 @@ def _trail(
     standing_in: Mapping[str, str],
     *,
     new: bool,
+    taken: list[Step],
 ) -> Trail:
-    """The request's trail, with a `delegated` entry recorded for each waiting step whose delegate has none
-    yet: the change that gives a step a delegate is the one that sends them its card."""
+    """The request's trail, and the change's own step (`taken`), with a `delegated` entry recorded for each
+    waiting step whose delegate has none yet: the change that gives a step a delegate is the one that sends
+    them its card."""
     trail = Trail(delegates={}, reminded={})
-    for entry in [] if new else audit.history(session, request.number):
-        after = entry.after or {}
+    history = [] if new else [(entry.action, entry.after) for entry in audit.history(session, request.number)]
+    for action, recorded in [*history, *((f"{SUBJECT.kind}.{s.action}", s.after) for s in taken)]:
+        after = recorded or {}
         key = (int(after.get("round", 0)), int(after.get("step", 0)))
-        if entry.action == DELEGATED:
+        if action == DELEGATED:
             trail.delegates.setdefault(key, []).append(str(after["delegate"]))
-        elif entry.action == REMINDED:
+        elif action == REMINDED:
             trail.reminded.setdefault(key, []).extend(str(person) for person in after["to"])
     for step in steps:
         delegate = stand_in(step, steps, request.requester, standing_in)
@@ -225,16 +233,10 @@ def outcome(request: ApprovalRequest, steps: list[ApprovalStep], ctx: Context) -
     )
 
 
-def _note(request: ApprovalRequest, payload: dict[str, Any], copy: Copy) -> outbox.Note:
+def _card(payload: dict[str, Any], copy: Copy) -> Card:
     notice = copy.notice.dump() if copy.notice else None
     addressed = {"audience": copy.audience, "reader": copy.reader, "notice": notice}
-    return outbox.Note(
-        to=copy.to,
-        kind=copy.kind,
-        payload=payload | addressed,
-        key=f"approval:{request.number}:{copy.audience}:v{request.version}",
-        message_key=f"approval:{request.number}:{copy.audience}",
-    )
+    return Card(to=copy.to, kind=copy.kind, payload=payload | addressed, audience=copy.audience)
 
 
 def card_payload(

@@ -13,13 +13,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from opsbot import audit
 from opsbot.approvals.cards import REMINDED, publish
 from opsbot.approvals.clocks import part_of
 from opsbot.approvals.lifecycle import StepState
 from opsbot.approvals.models import ApprovalRequest, ApprovalStep
 from opsbot.approvals.records import active_delegations, others_in_chain, stand_in, steps_of
 from opsbot.audit import SYSTEM
+from opsbot.changes import Step
 from opsbot.context import Context
 from opsbot.deadline_sweep import About, Firing, Sweeping
 from opsbot.deadlines import Deadline
@@ -79,12 +79,8 @@ def _escalate(
     to: str,
 ) -> None:
     step.escalated_to = to
-    audit.record(
-        session,
-        at=ctx.now,
-        actor=SYSTEM,
-        action="approval.escalated",
-        subject=request.number,
+    taken = Step(
+        "escalated",
         after={
             "round": step.round,
             "step": step.position,
@@ -93,7 +89,9 @@ def _escalate(
             "to": to,
         },
     )
-    publish(session, request, ctx, steps=steps)  # the superior's copy says why, and carries the buttons
+    publish(
+        session, request, ctx, steps=steps, step=taken
+    )  # the superior's copy says why, and carries the buttons
 
 
 def _remind(
@@ -103,14 +101,12 @@ def _remind(
     reminder carries the buttons; only the reminders are sent, the cards have not changed."""
     delegate = stand_in(step, steps, request.requester, active_delegations(session, ctx.today))
     reminded = [step.approver, *([delegate] if delegate else [])]
-    audit.record(
-        session,
-        at=ctx.now,
-        actor=SYSTEM,
-        action=REMINDED,
-        subject=request.number,
+    taken = Step(
+        REMINDED.removeprefix("approval."),
         after={"round": step.round, "step": step.position, "label": step.label, "to": reminded},
     )
     reminders = f"step:{step.round}:{step.position}:reminded:"
-    publish(session, request, ctx, steps=steps, only=lambda copy: copy.audience.startswith(reminders))
+    publish(
+        session, request, ctx, steps=steps, only=lambda copy: copy.audience.startswith(reminders), step=taken
+    )
     return set(reminded)

@@ -10,13 +10,13 @@ from typing import Annotated, ClassVar
 
 from sqlalchemy.orm import Session
 
-from opsbot import audit
 from opsbot.approvals import clocks, phrases
 from opsbot.approvals.cards import publish
 from opsbot.approvals.lifecycle import DONE, Decision, RequestState, StepState, after_decision
 from opsbot.approvals.models import ApprovalRequest, ApprovalStep
 from opsbot.approvals.policy import ApprovalSettings
 from opsbot.approvals.records import SUBJECT, active_delegations, decides_another_step, steps_of
+from opsbot.changes import Step
 from opsbot.clock import center_time
 from opsbot.context import Context
 from opsbot.errors import InvalidInput, NotAllowed, NotFound
@@ -70,12 +70,8 @@ def decide(
         following = next(s for s in steps if s.position == outcome.next_position)
         following.state, following.waiting_since = StepState.PENDING, ctx.now
     acting_for = step.approver if ctx.actor != step.approver else None
-    audit.record(
-        session,
-        at=ctx.now,
-        actor=ctx.actor,
-        action=f"approval.{decision.value}",
-        subject=request.number,
+    taken = Step(
+        f"{decision.value}",
         after={
             "round": round_,
             "step": position,
@@ -88,7 +84,7 @@ def decide(
     )
     clocks.settle(session, request, steps, ctx)
     # Once the round ends, the requester is told its outcome.
-    publish(session, request, ctx, steps=steps, standing_in=delegations)
+    publish(session, request, ctx, steps=steps, standing_in=delegations, step=taken)
     return request
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from opsbot import audit, deadlines
+from opsbot import deadlines
 from opsbot.approvals import clocks
 from opsbot.approvals.asking import Asked, Asking, asking
 from opsbot.approvals.cards import publish
@@ -18,6 +18,7 @@ from opsbot.approvals.lifecycle import RequestState, StepState
 from opsbot.approvals.models import ApprovalRequest, ApprovalStep
 from opsbot.approvals.policy import ApprovalSettings
 from opsbot.approvals.records import SUBJECT, active_delegations, steps_of
+from opsbot.changes import Step
 from opsbot.context import Context
 from opsbot.errors import InvalidInput, NotAllowed
 from opsbot.numbering import next_number
@@ -62,16 +63,12 @@ def request_approval(
     deadlines.none_yet(session, clocks.KIND, request.id)
     steps = _add_round(session, request, chain, round_=1, now=ctx.now)
     after = {"kind": kind.key, "amount": _amount_text(request.amount), "purpose": request.purpose}
-    audit.record(
-        session,
-        at=ctx.now,
-        actor=ctx.actor,
-        action="approval.requested",
-        subject=request.number,
+    taken = Step(
+        "requested",
         after=after | {"chain": _chain_record(chain), **checked},
     )
     clocks.settle(session, request, steps, ctx)
-    publish(session, request, ctx, steps=steps, standing_in=standing_in, new=True)
+    publish(session, request, ctx, steps=steps, standing_in=standing_in, new=True, step=taken)
     return request
 
 
@@ -131,9 +128,8 @@ def withdraw(session: Session, ctx: Context, number: str) -> ApprovalRequest:
         if StepState(step.state) in (StepState.PENDING, StepState.WAITING):
             step.state = StepState.CANCELLED
     request.state, request.current_step, request.decided_at = RequestState.WITHDRAWN, None, ctx.now
-    audit.record(session, at=ctx.now, actor=ctx.actor, action="approval.withdrawn", subject=request.number)
     clocks.settle(session, request, steps, ctx)
-    publish(session, request, ctx, steps=steps)
+    publish(session, request, ctx, steps=steps, step=Step("withdrawn"))
     return request
 
 
@@ -170,17 +166,13 @@ def resubmit(
     steps = _add_round(session, request, chain, round_=round_, now=ctx.now)
     request.state, request.current_step, request.decided_at = RequestState.PENDING, 1, None
     corrected = {"purpose": request.purpose, "amount": _amount_text(request.amount), **request.fields}
-    audit.record(
-        session,
-        at=ctx.now,
-        actor=ctx.actor,
-        action="approval.resubmitted",
-        subject=request.number,
+    taken = Step(
+        "resubmitted",
         before=before,
         after={"round": round_, **corrected, "chain": _chain_record(chain)},
     )
     clocks.settle(session, request, steps, ctx)
-    publish(session, request, ctx, steps=steps, standing_in=standing_in, ended=returned)
+    publish(session, request, ctx, steps=steps, standing_in=standing_in, ended=returned, step=taken)
     return request
 
 
