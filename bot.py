@@ -23,10 +23,9 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from handlers.app import build_app, renderers, web_client, wording
 from handlers.delivery import TOKEN_ERRORS, Deliverer, DeliveryLoop, Pacer
 from handlers.edge import Edge
-from handlers.registry import SLACK_WORKFLOWS
+from handlers.registry import BUILT_IN, Registered
 from handlers.socket_mode import SocketModeRefused, SocketModeServer
 from handlers.web import WebServer, wsgi_app
-from handlers.workflows import SlackWorkflow, SlackWorkflows
 from opsbot.center import Center
 from opsbot.center_file import CenterFileError
 from opsbot.clock import Clock, SystemClock
@@ -39,24 +38,11 @@ from opsbot.registry import WORKFLOWS, load_center
 from opsbot.scheduler import build_scheduler
 from opsbot.schedules.sweep import run_due_schedules
 from opsbot.settings import Settings, SettingsError, load_settings
+from opsbot.stopping import INTERRUPTED, StopRequested, mask_stop_signals, on_stop_signals, request_stop
 from opsbot.sweeps import FOUNDATION_SWEEPS, Sweep, run_due_sweeps
-from opsbot.workflows import Workflow, Workflows
+from opsbot.workflows import Workflows
 
 log = logging.getLogger("opsbot")
-
-
-@dataclass(frozen=True)
-class Registered:
-    """The workflows a process runs, each registered once: its core side and its Slack side."""
-
-    core: Workflows
-    slack: SlackWorkflows
-
-    def added(self, core: Workflow, slack: SlackWorkflow) -> Registered:
-        return Registered(self.core.added(core), self.slack.added(slack))
-
-
-BUILT_IN = Registered(WORKFLOWS, SLACK_WORKFLOWS)
 
 
 def sweeps_for(center: Center, workflows: Workflows = WORKFLOWS) -> tuple[Sweep, ...]:
@@ -132,19 +118,6 @@ class Bot:
             scheduler.shutdown(wait=True)
         self.delivery.stop()
         self.db.dispose()
-
-
-STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
-
-
-def mask_stop_signals(how: int) -> None:
-    """SIG_BLOCK before a process starts its threads, which inherit the mask: they hold SIGTERM and SIGINT,
-    so the kernel hands those to the main thread, whose wait (a sleep, the console's prompt) they interrupt;
-    one taken by another thread would be acted on only once the main thread ran Python code again, never
-    while it waits at a prompt. `Bot.start` unblocks them in the main thread, which then takes at once any
-    that came meanwhile."""
-    if hasattr(signal, "pthread_sigmask"):  # Windows has no signal masks
-        signal.pthread_sigmask(how, STOP_SIGNALS)
 
 
 def open_database(settings: Settings, center: Center) -> Database:
@@ -247,30 +220,10 @@ def build_bot(
 # ----------------------------------------------------------------------------------------------- modes
 
 
-# What a shell reports for a program that Ctrl-C ended (128 + SIGINT), so that `&&` after it does not run.
-INTERRUPTED = 130
-
-
-class StopRequested(BaseException):
-    """SIGTERM (what platforms send to stop a process) or SIGINT (Ctrl-C) arrived. Not an `Exception`, as
-    KeyboardInterrupt is not: a library's `except Exception` (slack_sdk's, around connecting) must not
-    swallow it."""
-
-
-def _on_stop_signals(handler: Any) -> None:
-    for each in STOP_SIGNALS:
-        signal.signal(each, handler)
-
-
-def _request_stop(signum: int, _frame: Any) -> None:
-    _on_stop_signals(signal.SIG_DFL)  # a second signal, while stopping, ends the process at once
-    raise StopRequested(signal.Signals(signum).name)
-
-
 def run_until_stopped(bot: Bot, *, worker: bool) -> None:
     """`serve` (HTTP or Socket Mode) and `worker`: start, run until SIGTERM or SIGINT, then stop cleanly
     (`Bot.stop`) and return, so that the process exits 0."""
-    _on_stop_signals(_request_stop)
+    on_stop_signals(request_stop)
     try:
         bot.start(worker=worker)
         # The work happens in the front's, the scheduler's and delivery's threads. A signal interrupts the
@@ -281,7 +234,7 @@ def run_until_stopped(bot: Bot, *, worker: bool) -> None:
     except StopRequested as stop:
         log.info("%s: stopping: no new requests; finishing those in flight, then delivery and sweeps", stop)
     finally:
-        _on_stop_signals(signal.SIG_DFL)  # also when start-up failed: a signal now ends the process at once
+        on_stop_signals(signal.SIG_DFL)  # also when start-up failed: a signal now ends the process at once
         bot.stop()
     log.info("stopped")
 

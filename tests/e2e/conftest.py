@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 
 import bot
 from fakeslack import FakeSlack
+from handlers.registry import BUILT_IN, Registered
 from handlers.web import WebServer, wsgi_app
 from opsbot import deliveries, outbox
 from opsbot.center import Center
@@ -140,7 +141,7 @@ def run_bot(
     clock: Clock,
     *,
     settings: Settings | None = None,
-    workflows: bot.Registered = bot.BUILT_IN,
+    workflows: Registered = BUILT_IN,
 ) -> Iterator[Running]:
     """opsbot for the registered `workflows`, on `center` (read once, from the file the settings name)."""
     settings = settings or settings_for(slack, database_url)

@@ -14,6 +14,7 @@ import pytest
 import bot
 from console.typed import as_slack_sends
 from fakeslack import FakeSlack
+from handlers.registry import BUILT_IN
 from opsbot.center_file import CenterFileError
 from opsbot.registry import load_center
 from opsbot.settings import EXAMPLE_CENTER
@@ -25,7 +26,7 @@ from tests.hostile import HOSTILE, assert_shows_hostile, message_texts
 
 CLERK = "U0ZHENGHAO"
 TICKETS = "C0TICKETS"
-WITH_TICKETS = bot.BUILT_IN.added(core.WORKFLOW, ticket_slack.WORKFLOW)
+WITH_TICKETS = BUILT_IN.added(core.WORKFLOW, ticket_slack.WORKFLOW)
 
 
 @pytest.fixture
