@@ -22,7 +22,7 @@ from pydantic import (
     model_validator,
 )
 
-from opsbot.ladders import Ladder, LadderKey, known_ladder_key
+from opsbot.ladders import Ladder, LadderKey, known_ladder_key, refuse_moved_settings
 from opsbot.roles import Role
 from opsbot.rules import Problem, with_rules
 
@@ -148,6 +148,12 @@ class Section(Strict):
     """A workflow's own section of the center file, under `KEY`; `of` reads it from a center."""
 
     KEY: ClassVar[str]
+
+    @model_validator(mode="before")
+    @classmethod
+    def _moved(cls, data: Any) -> Any:
+        """A section written before ladders names where its old deadline settings went."""
+        return refuse_moved_settings(data)
 
     @classmethod
     def of(cls, center: Center) -> Self:

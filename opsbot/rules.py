@@ -65,3 +65,10 @@ def read(adapter: TypeAdapter[T], value: object) -> T | None:
         return adapter.validate_python(value)
     except ValidationError:
         return None
+
+
+def unique_keys(listed: list[Mapping[str, Any]], field: str, what: str) -> list[Problem]:
+    """A list of `field` (case types, request kinds) whose entries' keys must be unique: one problem naming
+    the keys given twice."""
+    keys = repeated([entry["key"] for entry in listed if isinstance(entry.get("key"), str)])
+    return [((field,), f"{what} keys must be unique; repeated: {', '.join(keys)}")] if keys else []

@@ -34,9 +34,8 @@ from pydantic import (
 
 from opsbot.center import Function, Section
 from opsbot.errors import InvalidInput, OpsError
-from opsbot.ladders import refuse_moved_settings
 from opsbot.notices import Quote
-from opsbot.rules import Problem, entries, items, read, repeated, with_rules
+from opsbot.rules import Problem, entries, items, read, repeated, unique_keys, with_rules
 
 Key = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]*$", max_length=40)]
 Label = Annotated[str, StringConstraints(min_length=1, max_length=60)]
@@ -132,11 +131,6 @@ class ApprovalSettings(Section):
     currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] = "CNY"
     functions: dict[Key, Function] = Field(default_factory=dict)
     kinds: tuple[ApprovalKind, ...] = Field(min_length=1)
-
-    @model_validator(mode="before")
-    @classmethod
-    def _moved(cls, data: Any) -> Any:
-        return refuse_moved_settings(data)
 
     @model_validator(mode="wrap")
     @classmethod
@@ -251,9 +245,7 @@ def _settings_rules(raw: object, known_functions: set[str] | None) -> list[Probl
                 f"{', '.join(clash)}: already a step relative to the requester; name it otherwise",
             )
         )
-    keys = repeated([kind["key"] for kind in kinds if isinstance(kind.get("key"), str)])
-    if keys:
-        problems.append((("kinds",), f"kind keys must be unique; repeated: {', '.join(keys)}"))
+    problems += unique_keys(kinds, "kinds", "kind")
     if known_functions is None:  # without a context, steps were not checked per field: check them here
         problems += _unknown_steps(kinds, functions)
     return problems

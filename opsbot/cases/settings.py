@@ -17,8 +17,7 @@ from pydantic import (
 )
 
 from opsbot.center import Key, Person, Section, Strict
-from opsbot.ladders import refuse_moved_settings
-from opsbot.rules import Problem, entries, read, repeated, with_rules
+from opsbot.rules import Problem, entries, read, unique_keys, with_rules
 
 
 class CaseType(Strict):
@@ -54,11 +53,6 @@ class CaseSettings(Section):
     # Working days after the customer is informed until the satisfaction follow-up is due.
     follow_up_days: int = Field(3, ge=0, le=60)
 
-    @model_validator(mode="before")
-    @classmethod
-    def _moved(cls, data: Any) -> Any:
-        return refuse_moved_settings(data)
-
     @model_validator(mode="wrap")
     @classmethod
     def _rules(cls, data: Any, handler: ModelWrapValidatorHandler[Self]) -> Self:
@@ -88,7 +82,4 @@ def _case_type_rules(raw: object) -> list[Problem]:
                 f"exactly one case type must be the default (default: true); found {flags.count(True)}",
             )
         )
-    keys = repeated([kind["key"] for kind in types if isinstance(kind.get("key"), str)])
-    if keys:
-        problems.append((("types",), f"case type keys must be unique; repeated: {', '.join(keys)}"))
-    return problems
+    return problems + unique_keys(types, "types", "case type")

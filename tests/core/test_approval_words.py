@@ -24,6 +24,7 @@ from opsbot.approvals.records import SUBJECT
 from opsbot.approvals.workflow import WORKFLOW as APPROVALS
 from opsbot.roles import Role
 from opsbot.settings import EXAMPLE_CENTER
+from tests.source_scan import literal_codes
 
 ROOT = EXAMPLE_CENTER.parent.parent
 SOURCES = [
@@ -61,14 +62,6 @@ def _name(func: ast.expr) -> str:
     return func.id if isinstance(func, ast.Name) else ""
 
 
-def _codes(node: ast.expr) -> list[str]:
-    if isinstance(node, ast.Constant) and isinstance(node.value, str):
-        return [node.value]
-    if isinstance(node, ast.IfExp):
-        return _codes(node.body) + _codes(node.orelse)
-    return []
-
-
 def emitted() -> Iterator[Emitted]:
     for path in SOURCES:
         for node in ast.walk(ast.parse(path.read_text())):
@@ -77,14 +70,14 @@ def emitted() -> Iterator[Emitted]:
             where = f"{path.relative_to(ROOT)}:{node.lineno}"
             # A command's router names the term its answer to an unknown word adds.
             for also in (k.value for k in node.keywords if k.arg == "also"):
-                yield from (Emitted(code, where, frozenset()) for code in _codes(also))
+                yield from (Emitted(code, where, frozenset()) for code in literal_codes(also))
             if _name(node.func) not in EMITTERS or not node.args:
                 continue
             keywords = {k.arg for k in node.keywords if k.arg is not None and k.arg != "field"}
             unpacked = any(k.arg is None for k in node.keywords)
             added = EMITTERS[_name(node.func)]
             params = None if unpacked else frozenset(keywords | added)
-            for code in _codes(node.args[0]):
+            for code in literal_codes(node.args[0]):
                 yield Emitted(code, where, params)
 
 

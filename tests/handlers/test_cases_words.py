@@ -23,6 +23,7 @@ from opsbot.cases.stats import PERIODS
 from opsbot.cases.workflow import WORKFLOW as CASES
 from opsbot.inputs import Input
 from opsbot.roles import Role
+from tests.source_scan import literal_codes
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = sorted([*(ROOT / "opsbot" / "cases").glob("*.py"), *(ROOT / "handlers" / "cases").glob("*.py")])
@@ -39,14 +40,6 @@ class Use:
     params: frozenset[str] | None
     exact: bool  # whether the template must use every parameter given
     where: str
-
-
-def _codes(node: ast.expr) -> list[str]:
-    if isinstance(node, ast.Constant) and isinstance(node.value, str):
-        return [node.value]
-    if isinstance(node, ast.IfExp):
-        return _codes(node.body) + _codes(node.orelse)
-    return []
 
 
 def _prefix(node: ast.expr) -> str | None:
@@ -92,26 +85,30 @@ def _scan_call(call: ast.Call, where: str, found: Scan) -> None:
         and isinstance(call.func, ast.Attribute)
         and getattr(call.func.value, "id", "") == "Notice"
     ):
-        found.uses += [Use(code, _keywords(call), True, where) for code in _codes(first)] if first else []
-    elif name in ERRORS or (name == "__init__" and first is not None and _codes(first)):
-        found.uses += [Use(code, _keywords(call, but={"field"}), True, where) for code in _codes(first)]
+        found.uses += (
+            [Use(code, _keywords(call), True, where) for code in literal_codes(first)] if first else []
+        )
+    elif name in ERRORS or (name == "__init__" and first is not None and literal_codes(first)):
+        found.uses += [
+            Use(code, _keywords(call, but={"field"}), True, where) for code in literal_codes(first)
+        ]
     elif name == "PydanticCustomError" and first is not None:
         context = args[2] if len(args) > 2 and isinstance(args[2], ast.Dict) else None
         given = {str(key.value) for key in (context.keys if context else []) if isinstance(key, ast.Constant)}
-        found.uses += [Use(code, frozenset({"what", *given}), False, where) for code in _codes(first)]
+        found.uses += [Use(code, frozenset({"what", *given}), False, where) for code in literal_codes(first)]
     elif name == "Told" and len(args) > 1:
-        found.uses += [Use(code, frozenset({"what"}), False, where) for code in _codes(args[1])]
+        found.uses += [Use(code, frozenset({"what"}), False, where) for code in literal_codes(args[1])]
     elif name in ("Term", "term") and first is not None:
-        found.uses += [Use(code, frozenset(), True, where) for code in _codes(first)]
+        found.uses += [Use(code, frozenset(), True, where) for code in literal_codes(first)]
     elif name == "Step" and first is not None:
-        found.actions |= set(_codes(first))
+        found.actions |= set(literal_codes(first))
     elif name == "ensure_works_on" and len(args) > 2:
-        found.handler_may |= set(_codes(args[2]))
+        found.handler_may |= set(literal_codes(args[2]))
     for keyword in call.keywords:
         if keyword.arg == "action":
-            found.actions |= set(_codes(keyword.value))
+            found.actions |= set(literal_codes(keyword.value))
         if keyword.arg == "also":
-            found.uses += [Use(code, frozenset(), True, where) for code in _codes(keyword.value)]
+            found.uses += [Use(code, frozenset(), True, where) for code in literal_codes(keyword.value)]
     for arg in args[:1]:
         if name in ("of", "Term", "term", *ERRORS) and (prefix := _prefix(arg)) is not None:
             found.prefixes[prefix] = where
