@@ -247,21 +247,41 @@ def _shares(job: Job) -> list[tuple[list[Click | None], list[Click | None]]]:
 
 def run_job(job: Job) -> Outcome:
     """Warm up, then measure `job`'s requests over `job.concurrency` threads (one connection each)."""
-    signer = Signer(job)
-    shares = _shares(job)
-    outcome = Outcome(planned=sum(len(measured) for _, measured in shares))
-    lock = threading.Lock()
-    deadline = [float("inf")]
-    started = [0.0]
+    run = _Run(job)
+    threads = [
+        threading.Thread(target=run.client, args=(i,), name=f"bench-client-{i}", daemon=True)
+        for i in range(job.concurrency)
+    ]
+    for thread in threads:
+        thread.start()
+    run.start_gate.wait(timeout=job.time_limit + 60)  # every client has warmed up
+    for thread in threads:
+        thread.join(job.time_limit + job.request_timeout + 5)
+    run.outcome.wall_seconds = time.perf_counter() - run.started
+    return run.outcome
 
-    def open_gate() -> None:  # run by one thread, before any is released: the measured part starts now
-        started[0] = time.perf_counter()
-        deadline[0] = time.monotonic() + job.time_limit
 
-    start_gate = threading.Barrier(job.concurrency + 1, action=open_gate)
+class _Run:
+    """What a job's client threads share: the signer, each one's share, the gate that starts the measured
+    part, and the outcome they fill in (under `lock`)."""
 
-    def fail(message: str, *, warmup: bool) -> None:
-        with lock:
+    def __init__(self, job: Job) -> None:
+        self.job = job
+        self.signer = Signer(job)
+        self.shares = _shares(job)
+        self.outcome = Outcome(planned=sum(len(measured) for _, measured in self.shares))
+        self.lock = threading.Lock()
+        self.deadline = float("inf")
+        self.started = 0.0
+        self.start_gate = threading.Barrier(job.concurrency + 1, action=self._open_gate)
+
+    def _open_gate(self) -> None:  # run by one thread, before any is released: the measured part starts now
+        self.started = time.perf_counter()
+        self.deadline = time.monotonic() + self.job.time_limit
+
+    def _fail(self, message: str, *, warmup: bool) -> None:
+        outcome = self.outcome
+        with self.lock:
             if warmup:
                 outcome.warmup_failures += 1
             else:
@@ -269,21 +289,22 @@ def run_job(job: Job) -> Outcome:
             if len(outcome.failure_samples) < 10:
                 outcome.failure_samples.append(("warm-up: " if warmup else "") + message)
 
-    def one(connection: _Connection, click: Click | None, *, warmup: bool) -> float | None:
-        body, headers = signer.request(click)
+    def _one(self, connection: _Connection, click: Click | None, *, warmup: bool) -> float | None:
+        body, headers = self.signer.request(click)
         began = time.perf_counter()
         label = f"{click.value}: " if click else ""
         try:
             status, data = connection.post(body, headers)
         except (OSError, http.client.HTTPException) as exc:
-            fail(f"{label}{type(exc).__name__}: {exc}", warmup=warmup)
+            self._fail(f"{label}{type(exc).__name__}: {exc}", warmup=warmup)
             return None
         elapsed = (time.perf_counter() - began) * 1000.0
-        problem, captured = check(job.expect, status, data)
+        problem, captured = check(self.job.expect, status, data)
         if problem is not None:
-            fail(label + problem, warmup=warmup)
+            self._fail(label + problem, warmup=warmup)
             return None
-        with lock:
+        with self.lock:
+            outcome = self.outcome
             outcome.sample = outcome.sample or data[:4000].decode("utf-8", "replace") or "(the bare ack)"
             if captured is not None:
                 outcome.captured.append(captured)
@@ -291,43 +312,33 @@ def run_job(job: Job) -> Outcome:
                 outcome.answered.append(click.value)
         return elapsed
 
-    def client(index: int) -> None:
+    def client(self, index: int) -> None:
+        """Thread `index`: its warm-up, then its measured requests once every thread has warmed up."""
+        job = self.job
         connection = _Connection(job.url, job.request_timeout)
-        warm, measured = shares[index]
+        warm, measured = self.shares[index]
         mine: list[float] = []
         try:
             warm_until = time.monotonic() + max(job.time_limit, 10.0)
             for click in warm:
                 if time.monotonic() > warm_until:
                     break
-                one(connection, click, warmup=True)
-            start_gate.wait(timeout=job.time_limit + 30)
+                self._one(connection, click, warmup=True)
+            self.start_gate.wait(timeout=job.time_limit + 30)
             for n, click in enumerate(measured):
                 if job.interval:
-                    time.sleep(max(0.0, started[0] + n * job.interval - time.perf_counter()))
-                if time.monotonic() > deadline[0]:
-                    with lock:
-                        outcome.timed_out = True
+                    time.sleep(max(0.0, self.started + n * job.interval - time.perf_counter()))
+                if time.monotonic() > self.deadline:
+                    with self.lock:
+                        self.outcome.timed_out = True
                     break
-                elapsed = one(connection, click, warmup=False)
+                elapsed = self._one(connection, click, warmup=False)
                 if elapsed is not None:
                     mine.append(elapsed)
         finally:
             connection.close()
-            with lock:
-                outcome.latencies_ms.extend(mine)
-
-    threads = [
-        threading.Thread(target=client, args=(i,), name=f"bench-client-{i}", daemon=True)
-        for i in range(job.concurrency)
-    ]
-    for thread in threads:
-        thread.start()
-    start_gate.wait(timeout=job.time_limit + 60)  # every client has warmed up
-    for thread in threads:
-        thread.join(job.time_limit + job.request_timeout + 5)
-    outcome.wall_seconds = time.perf_counter() - started[0]
-    return outcome
+            with self.lock:
+                self.outcome.latencies_ms.extend(mine)
 
 
 def _serve(connection: Any) -> None:

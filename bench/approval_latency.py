@@ -25,8 +25,9 @@ from __future__ import annotations
 import sys
 
 from _harness import BARE_ACK, Click, Expect, Outcome
-from _seed import APPROVER, CLAIMANT
-from _served import Goal, Stage, Target, arguments, floor_app
+from _rounds import Goal, Target
+from _seed_approvals import APPROVER, CLAIMANT
+from _served import Stage, arguments, floor_app
 from sqlalchemy import select
 
 from handlers.approvals.card import APPROVE

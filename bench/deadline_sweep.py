@@ -83,64 +83,63 @@ class Timed:
 def seed(db: Database, center: Any, count: int, due: int, *, kind: str) -> list[int]:
     """`count` open reply deadlines, the first `due` of them with a reminder due now. With kind "case",
     each has a registered case in progress behind it."""
-    ladder = CASES.ladders["case.reply"]
     with db.transaction() as session:
         sync_directory(session, center, now=NOW)
         if kind == "case":
-            session.execute(
-                insert(Case),
-                [
-                    {
-                        "id": n,
-                        "number": f"CASE-2026-{n:06d}",
-                        "type_key": "enquiry",
-                        "complaint": False,
-                        "state": "in_progress",
-                        "version": 1,
-                        "customer": "Li Na",
-                        "contact": "13812345678",
-                        "channel": "phone",
-                        "summary": f"Bench case {n}",
-                        "details": "",
-                        "missing_items": [],
-                        "unit_key": "intake",
-                        "registered_by": "U0CHENJING",
-                        "assignee": HANDLERS[n % len(HANDLERS)],
-                        "assigned_how": "auto",
-                        "received_at": NOW - timedelta(hours=2),
-                        "registered_at": NOW - timedelta(hours=2),
-                        "review_returns": 0,
-                    }
-                    for n in range(1, count + 1)
-                ],
-            )
-        rows = []
-        for n in range(1, count + 1):
-            started = NOW - timedelta(hours=2)
-            # The due ones are due at 15:00 today, so their reminder fell at 13:00; the others are due over
-            # the coming weeks.
-            due_at = NOW + timedelta(hours=1) if n <= due else started + timedelta(days=3 + n % 20)
-            plan = plan_of(ladder, started, due_at, center.calendar)
-            timer = Deadline(plan=plan, steps_fired=0, repeats_fired=0)
-            rows.append(
-                {
-                    "subject_kind": kind,
-                    "subject_id": n,
-                    "clock": "reply",
-                    "cycle": 1,
-                    "owner": HANDLERS[n % len(HANDLERS)],
-                    "started_at": started,
-                    "due_at": due_at,
-                    "plan": plan,
-                    "steps_fired": 0,
-                    "repeats_fired": 0,
-                    "next_action_at": next_action(_open(timer)),
-                }
-            )
+            session.execute(insert(Case), [_case(n) for n in range(1, count + 1)])
+        rows = [_deadline(center, n, due, kind) for n in range(1, count + 1)]
         for start in range(0, len(rows), 5000):
             session.execute(insert(Deadline), rows[start : start + 5000])
     with db.reading() as session:
         return list(session.scalars(select(Deadline.id).order_by(Deadline.id).limit(due)))
+
+
+def _case(n: int) -> dict[str, Any]:
+    """The case in progress behind deadline `n`."""
+    return {
+        "id": n,
+        "number": f"CASE-2026-{n:06d}",
+        "type_key": "enquiry",
+        "complaint": False,
+        "state": "in_progress",
+        "version": 1,
+        "customer": "Li Na",
+        "contact": "13812345678",
+        "channel": "phone",
+        "summary": f"Bench case {n}",
+        "details": "",
+        "missing_items": [],
+        "unit_key": "intake",
+        "registered_by": "U0CHENJING",
+        "assignee": HANDLERS[n % len(HANDLERS)],
+        "assigned_how": "auto",
+        "received_at": NOW - timedelta(hours=2),
+        "registered_at": NOW - timedelta(hours=2),
+        "review_returns": 0,
+    }
+
+
+def _deadline(center: Any, n: int, due: int, kind: str) -> dict[str, Any]:
+    """Deadline `n`'s row: its reply clock started two hours ago, nothing fired."""
+    started = NOW - timedelta(hours=2)
+    # The due ones are due at 15:00 today, so their reminder fell at 13:00; the others are due over the
+    # coming weeks.
+    due_at = NOW + timedelta(hours=1) if n <= due else started + timedelta(days=3 + n % 20)
+    plan = plan_of(CASES.ladders["case.reply"], started, due_at, center.calendar)
+    timer = Deadline(plan=plan, steps_fired=0, repeats_fired=0)
+    return {
+        "subject_kind": kind,
+        "subject_id": n,
+        "clock": "reply",
+        "cycle": 1,
+        "owner": HANDLERS[n % len(HANDLERS)],
+        "started_at": started,
+        "due_at": due_at,
+        "plan": plan,
+        "steps_fired": 0,
+        "repeats_fired": 0,
+        "next_action_at": next_action(_open(timer)),
+    }
 
 
 def _open(timer: Deadline) -> Deadline:

@@ -22,7 +22,8 @@ import re
 import sys
 
 from _harness import Expect, Outcome
-from _served import Goal, Stage, Target, arguments, floor_app
+from _rounds import Goal, Target
+from _served import Stage, arguments, floor_app
 from sqlalchemy import select
 
 from handlers.app import command_help

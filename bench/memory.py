@@ -33,7 +33,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from _served import OPSBOT, REPO, SECRET, TOKEN, Row, Stage, Target, arguments
+from _rounds import OPSBOT, Row, Target
+from _served import REPO, SECRET, TOKEN, Stage, arguments
 from approval_latency import click_target, list_target, request_target
 from case_latency import mine_target, new_target
 from edge_latency import announce_target, help_target
@@ -162,6 +163,72 @@ def traffic(stage: Stage, db: Database, base_url: str, count: int, claims: list[
     return targets
 
 
+@dataclass
+class Ran:
+    """The two processes, and what they did under the traffic."""
+
+    processes: list[Process]
+    targets: list[Target]
+    started_mb: dict[str, float]  # VmRSS once serve listens
+    peaks: dict[str, float]  # VmHWM after the traffic, the sweeps and the delivery
+    codes: dict[str, int]  # exit codes on SIGTERM
+
+
+def run_processes(stage: Stage, count: int, claims: list[str], settle: float) -> Ran:
+    """serve and worker under the traffic until the worker has settled, then stopped with SIGTERM."""
+    port = free_port()
+    env = environment(stage, port)
+    processes = [
+        start(stage, "serve", env, "serve", "--no-worker"),
+        start(stage, "worker", env, "worker"),
+    ]
+    db = Database(stage.database_url)
+    try:
+        with sampling(processes):
+            wait_for(
+                "serve to listen",
+                lambda: answers_health(f"http://127.0.0.1:{port}/healthz"),
+                60,
+                processes,
+            )
+            started_mb = {p.name: p.status("VmRSS") for p in processes}
+            base_url = f"http://127.0.0.1:{port}"
+            stage.slack.bot_url = f"{base_url}/slack/events"
+            for person in stage.center.people:  # everyone keeps their Home open: changes republish it
+                stage.slack.event({"type": "app_home_opened", "user": person.slack_id, "tab": "home"})
+            targets = traffic(stage, db, base_url, count, claims)
+            sweeps = {sweep.name for sweep in bot.sweeps_for(stage.center)}
+            began = time.monotonic()
+            wait_for("the sweeps and delivery", lambda: settled(db, sweeps), settle, processes)
+            took = time.monotonic() - began
+            print(f"  the worker ran every sweep and delivered the outbox {took:.1f} s after the traffic")
+            peaks = {p.name: p.status("VmHWM") for p in processes}
+        for process in processes:
+            process.popen.send_signal(signal.SIGTERM)
+        codes = {p.name: p.popen.wait(30) for p in processes}
+    finally:
+        for process in processes:
+            if process.popen.poll() is None:
+                process.popen.kill()
+                process.popen.wait(10)
+        db.dispose()
+    return Ran(processes, targets, started_mb, peaks, codes)
+
+
+def print_peaks(stage: Stage, seeded: str, ran: Ran) -> None:
+    print(f"\nPeak resident memory (VmHWM), {stage.db_kind}, {seeded}:")
+    for process in ran.processes:
+        peak = ran.peaks[process.name]
+        print(
+            f"  {process.name:<7} peak {peak:6.1f} MB (after start {ran.started_mb[process.name]:.1f} MB; "
+            f"at the end {process.samples_mb[-1]:.1f} MB)   target < {TARGET_MB} MB: "
+            + ("met" if peak < TARGET_MB else "NOT MET")
+        )
+    for process in ran.processes:
+        if ran.codes[process.name] != 0:
+            print(f"!!! {process.name} exited {ran.codes[process.name]} on SIGTERM:\n{process.tail()}")
+
+
 def main(argv: list[str] | None = None) -> int:
     args = arguments(__doc__).parse_args(argv)
     run = "quick" if args.quick else "full"
@@ -169,66 +236,19 @@ def main(argv: list[str] | None = None) -> int:
         print(stage.header("Memory of serve and worker", DETAIL), flush=True)
         count = REQUESTS[run]
         seeded = stage.seed(claims=count)
-        port = free_port()
-        env = environment(stage, port)
-        processes = [
-            start(stage, "serve", env, "serve", "--no-worker"),
-            start(stage, "worker", env, "worker"),
-        ]
-        db = Database(stage.database_url)
-        clean = False
-        try:
-            with sampling(processes):
-                wait_for(
-                    "serve to listen",
-                    lambda: answers_health(f"http://127.0.0.1:{port}/healthz"),
-                    60,
-                    processes,
-                )
-                started_mb = {p.name: p.status("VmRSS") for p in processes}
-                base_url = f"http://127.0.0.1:{port}"
-                stage.slack.bot_url = f"{base_url}/slack/events"
-                for person in stage.center.people:  # everyone keeps their Home open: changes republish it
-                    stage.slack.event({"type": "app_home_opened", "user": person.slack_id, "tab": "home"})
-                targets = traffic(stage, db, base_url, count, seeded.claims)
-                sweeps = {sweep.name for sweep in bot.sweeps_for(stage.center)}
-                began = time.monotonic()
-                wait_for("the sweeps and delivery", lambda: settled(db, sweeps), SETTLE[run], processes)
-                took = time.monotonic() - began
-                print(f"  the worker ran every sweep and delivered the outbox {took:.1f} s after the traffic")
-                peaks = {p.name: p.status("VmHWM") for p in processes}
-            for process in processes:
-                process.popen.send_signal(signal.SIGTERM)
-            codes = {p.name: p.popen.wait(30) for p in processes}
-            clean = all(code == 0 for code in codes.values())
-        finally:
-            for process in processes:
-                if process.popen.poll() is None:
-                    process.popen.kill()
-                    process.popen.wait(10)
-            db.dispose()
-        print(f"\nPeak resident memory (VmHWM), {stage.db_kind}, {seeded.line()}:")
-        for process in processes:
-            peak = peaks[process.name]
-            print(
-                f"  {process.name:<7} peak {peak:6.1f} MB (after start {started_mb[process.name]:.1f} MB; "
-                f"at the end {process.samples_mb[-1]:.1f} MB)   target < {TARGET_MB} MB: "
-                + ("met" if peak < TARGET_MB else "NOT MET")
-            )
-        for process in processes:
-            if codes[process.name] != 0:
-                print(f"!!! {process.name} exited {codes[process.name]} on SIGTERM:\n{process.tail()}")
+        ran = run_processes(stage, count, seeded.claims, SETTLE[run])
+        print_peaks(stage, seeded.line(), ran)
         status = stage.report(
             "memory",
             "Memory of serve and worker: the traffic's latencies (one round each, no floor)",
-            targets,
+            ran.targets,
             DETAIL,
-            peak_rss_mb=peaks,
-            rss_after_start_mb=started_mb,
-            rss_samples_mb={p.name: p.samples_mb for p in processes},
-            exit_codes=codes,
+            peak_rss_mb=ran.peaks,
+            rss_after_start_mb=ran.started_mb,
+            rss_samples_mb={p.name: p.samples_mb for p in ran.processes},
+            exit_codes=ran.codes,
         )
-        return status if clean else 1
+        return status if all(code == 0 for code in ran.codes.values()) else 1
 
 
 if __name__ == "__main__":

@@ -38,7 +38,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from _harness import percentile
-from _served import Round, Stage, arguments, floor_app
+from _rounds import Round
+from _served import Stage, arguments, floor_app
 from case_latency import new_target
 from sqlalchemy import bindparam, func, select, update
 

@@ -22,7 +22,8 @@ import sys
 from datetime import UTC, datetime
 
 from _harness import BARE_ACK
-from _served import SECRET, THREADS, TOKEN, Stage, Target, arguments, by_path, floor_app
+from _rounds import Target
+from _served import SECRET, THREADS, TOKEN, Stage, arguments, by_path, floor_app
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 from sqlalchemy import Column, DateTime, Integer, MetaData, String, Table, insert

@@ -15,7 +15,7 @@ BENCH = Path(__file__).resolve().parents[2] / "bench"
 sys.path.insert(0, str(BENCH))
 
 from _harness import BARE_ACK, Expect, check  # noqa: E402
-from _seed import store_timers, timer  # noqa: E402
+from _seed_timers import store_timers, timer  # noqa: E402
 
 REGISTERED = Expect(
     text=r"Registered (?P<ref>CASE-\d{4}-\d{6}); its card is in the intake channel\.", capture="ref"
