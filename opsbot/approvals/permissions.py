@@ -79,8 +79,10 @@ def _one_step_each(asking: Asking[OnStep]) -> bool:
     return step is not None and (asking.actor == step.approver or asking.actor not in step.other_steps)
 
 
-# Anyone in the directory asks for any kind of approval, and says who stands in for them while away.
+# Anyone in the directory asks for any kind of approval.
 ASKS = IS_MEMBER
+# Anyone in the directory has anyone in it stand in for them, for as long as they say.
+DELEGATES = IS_MEMBER
 # Only its requester withdraws a request, or resubmits it once returned for correction.
 IS_REQUESTER: Permission[Parties] = is_person("approval.requester", _requester)
 # A step is decided by its approver, whoever stands in for them (a delegation in force), or the superior it
