@@ -52,6 +52,9 @@ Naming = Callable[[Asking[Any]], Mapping[str, Param] | None]
 
 @dataclass(frozen=True)
 class Permission(Generic[S]):
+    """Who may, as its codes (one per alternative) and a test of someone asking about a subject of type
+    `S`; `naming` says what each code's wording names, where it names more than the kernel gives it."""
+
     codes: tuple[str, ...]
     test: Callable[[Asking[S]], bool]
     naming: Mapping[str, Naming] = field(default_factory=dict)
@@ -202,18 +205,20 @@ def require(
     said: dict[str, Param] = {"number": number, **about}
     refusing = permission.refusing(asking)
     base = {**said, **_parties_words(asking)}
-    words = {
-        code: refusing.naming[code](asking) if code in refusing.naming else {} for code in refusing.codes
-    }
-    named = [Notice.of(f"permission.{code}", **base, **w) for code, w in words.items() if w is not None]
-    nobody = Term("permission.no_one")  # when every alternative names no one
-    anyway = [Notice.of(f"permission.{code}", **base, person=nobody) for code in refusing.codes]
+    named = {code: refusing.naming.get(code, _nothing)(asking) for code in refusing.codes}
+    who = [Notice(f"permission.{code}", {**base, **more}) for code, more in named.items() if more is not None]
+    # Should every alternative name no one there, the refusal still names them all.
+    anyway = [Notice(f"permission.{code}", {**base, "person": Term("permission.no_one")}) for code in named]
     raise NotAllowed(
         "permission.refused",
-        who=_listed(named or anyway),
+        who=_listed(who or anyway),
         action=Notice.of(f"action.{action}", **said),
         role=Term(f"role.{person.role.value}"),
     )
+
+
+def _nothing(_asking: Asking[Any]) -> Mapping[str, Param]:
+    return {}
 
 
 def _person(directory: Directory, slack_id: str | None) -> Param:
@@ -233,7 +238,8 @@ def _parties_words(asking: Asking[object]) -> dict[str, Param]:
 
 
 def _listed(alternatives: list[Notice]) -> Notice:
-    """ "a or b"; "a, b, or c" (a comma before the last "or", since an alternative may hold one itself)."""
+    """The alternatives as one: a or b; a, b, or c (a comma before the last "or": an alternative may have
+    an "or" of its own, "Chen Jing or their superiors")."""
     first, *rest = alternatives
     if not rest:
         return first

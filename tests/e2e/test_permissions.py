@@ -47,10 +47,11 @@ CHAIN_ABOVE_INTAKE = frozenset({WUFANG, ZHOUJIE, SUNLI, QIANLEI, ZHAOMIN})
 CHENJINGS_CHAIN = CHAIN_ABOVE_INTAKE | {CHENJING}
 ZHENGHAOS_CHAIN = CHAIN_ABOVE_INTAKE | {ZHENGHAO}
 ZHULINS_CHAIN = frozenset({ZHULIN, YANGTAO, HANMEI, QIANLEI, ZHAOMIN})
-SUPERVISORS_AND_ABOVE = frozenset({ZHAOMIN, QIANLEI, SUNLI, ZHOUJIE, WUFANG, HEPING, HANMEI, YANGTAO, QINBO})
-SUPERVISORS_AND_ABOVE |= {SHIHONG}
 MANAGERS_AND_ABOVE = frozenset({ZHAOMIN, QIANLEI, SUNLI, HEPING, HANMEI, QINBO, SHIHONG})
-# The routes outside the case and approval workflows, and the permission their services require.
+# Rank 2 and above: the deputy manager, the group leader and the supervisor (not QC, a specialist's rank).
+SUPERVISORS_AND_ABOVE = MANAGERS_AND_ABOVE | {ZHOUJIE, WUFANG, YANGTAO}
+# The routes outside the case and approval workflows (`/ops`, announcements, the App Home), and the permission
+# their services require: their modules keep no table of routes of their own.
 KERNEL_ROUTES: dict[str, Permission[Any]] = {
     "/ops": ANYONE,
     "/ops help": ANYONE,
