@@ -26,6 +26,10 @@ WORDS = {
     # Permissions (`opsbot.permissions`): one refusal, naming who may.
     "permission.refused": "Only {who} can {action}; you are a {role}.",
     "permission.either": "{one} or {other}",
+    "permission.among": "{one}, {other}",
+    "permission.or_last": "{one}, or {other}",
+    "permission.anyone": "anyone",
+    "permission.member": "people in the center's directory",
     "permission.at_least.director": "the director",
     "permission.at_least.deputy_director": "deputy directors and above",
     "permission.at_least.manager": "managers and above",
@@ -38,5 +42,6 @@ WORDS = {
     "permission.owner": "{owner}",
     "permission.owner_chain": "{owner} or their superiors",
     "permission.party": "the people on {number}",
+    "permission.unit": "the people of {unit} and of the units over it",
     "permission.no_one": "no one yet",
 }

@@ -13,14 +13,6 @@ REFUSALS = {
     "approval.kind_required": "Choose the kind of request.",
     "approval.unknown_kind": "There is no approval kind `{kind}`. Kinds are: {known}.",
     "approval.not_found": "There is no approval request {number}. Numbers look like APR-2026-000045.",
-    "approval.not_visible": "{number} is visible to its requester, the people who decide it, QC and "
-    "managers.",
-    "approval.own_request": "You asked for {number}, so you can't decide it.",
-    "approval.not_yours": "Step {position} of {number} ({label}) is {approver}'s to decide.",
-    "approval.not_yours.standing_in": "Step {position} of {number} ({label}) is {approver}'s to decide (or "
-    "{delegate}'s, standing in).",
-    "approval.two_steps": "You decide another step of {number}, so you can't also decide step {position} "
-    "({label}, {approver}'s): no one decides two steps of one chain.",
     "approval.not_returnable": "{kind} can't be returned for correction: approve or deny it.",
     "approval.no_such_step": "{number} has no such step; open the latest card.",
     "approval.already_decided": "Step {position} of {number} was already {state} by {who} at {at}.",
@@ -29,9 +21,7 @@ REFUSALS = {
     "approval.no_longer_waiting": "{number} is {state}; step {position} is no longer waiting for a decision.",
     "approval.no_longer_waiting.resubmitted": "Step {position} of {number} is no longer waiting for a "
     "decision. " + RESUBMITTED,
-    "approval.withdraw.not_requester": "Only {requester}, who asked, can withdraw {number}.",
     "approval.withdraw.closed": "{number} is already {state}; it can't be withdrawn.",
-    "approval.resubmit.not_requester": "Only {requester} can resubmit {number}.",
     "approval.resubmit.not_returned": "{number} is {state}; only a request returned for correction is "
     "resubmitted.",
     "approval.delegate.not_in_directory": "That person is not in the center's directory, so they can't "
@@ -41,6 +31,21 @@ REFUSALS = {
     "2026-12-24.",
     "approval.delegate.past": "{until} is already past; give the last day you are away.",
     "approval.delegate.none": "No one decides for you at the moment, so there is nothing to end.",
+}
+
+# Who may (`opsbot.approvals.permissions`), as a refusal names them: "Only {who} can {action}; you are a
+# {role}."; and what the refused person tried.
+PERMISSIONS = {
+    "permission.approval.requester": "{person} (who asked for it)",
+    "permission.approval.not_requester": "someone other than its requester ({owner})",
+    "permission.approval.approver": "{person} (its approver)",
+    "permission.approval.stand_in": "{person} (standing in for them)",
+    "permission.approval.escalated_to": "{person} (to whom it was escalated)",
+    "permission.approval.one_step": "someone with no part in another of its steps",
+    "action.approval.show": "see {number}",
+    "action.approval.withdraw": "withdraw {number}",
+    "action.approval.resubmit": "resubmit {number}",
+    "action.approval.decide": "decide step {position} ({label}) of {number}",
 }
 
 # The request's own rules (`opsbot.approvals.asking`); `what` is the field's term.
@@ -178,6 +183,7 @@ FIELDS = {
 
 WORDS: dict[str, str] = {
     **REFUSALS,
+    **PERMISSIONS,
     **REQUEST_RULES,
     **CHAINS,
     **TOLD,

@@ -191,7 +191,8 @@ def show(edge: Edge, command: Command, rest: str) -> Message:
         raise InvalidInput("case.show_which")
 
     def read(session: Any, directory: Directory) -> Message:
-        return render_case(queries.case_details(session, directory, command.user_id, ref), directory, edge)
+        found = queries.case_details(session, edge.context(directory, command.user_id), ref)
+        return render_case(found, directory, edge)
 
     return edge.read(read)
 
@@ -269,7 +270,7 @@ def stats(edge: Edge, command: Command, rest: str) -> Message:
     now = edge.now()
 
     def read(session: Any, directory: Directory) -> PeriodStats:
-        ensure_may_see_stats(directory.member(command.user_id))
+        ensure_may_see_stats(edge.context(directory, command.user_id))
         return period_stats(session, now, period, edge.center.calendar)
 
     return render_stats(edge.read(read), edge)

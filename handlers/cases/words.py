@@ -49,15 +49,6 @@ DOING = {
 TERMS = {
     **{f"case.state.{state.value}": words for state, words in STATES.items()},
     **{f"case.doing.{event.value}": words for event, words in DOING.items()},
-    # What only a case's handler (or their superiors) may do: "… or their superiors can {doing}."
-    "case.handler_may.accept": "accept it",
-    "case.handler_may.reject": "reject it",
-    "case.handler_may.ask_joint": "ask for a joint review",
-    "case.handler_may.note": "add progress",
-    "case.handler_may.submit": "submit it",
-    "case.handler_may.inform": "record that the customer was told",
-    "case.handler_may.reply": "record a reply to the customer",
-    "case.no_one_yet": "no one yet",
     "case.the_customer": "the customer",
     "case.to_complete": "(to be completed)",
     "case.clock.reply": "reply",
@@ -96,9 +87,43 @@ TERMS = {
     "case.field.objection": "objection",
 }
 
+# Who may (`opsbot.cases.permissions`), as a refusal names them: "Only {who} can {action}; you are a {role}."
+PERMISSIONS = {
+    "permission.case.unit_handler": "the handlers of {unit}",
+    "permission.case.dispatcher": "{person} (who hands out its cases)",
+    "permission.case.dispatcher_chain": "{person} (who hands out the cases of {unit}) or their superiors",
+    "permission.case.joint_reviewer": "the reviewers asked for its joint review",
+    "permission.case.reviewer": "{person} (its reviewer at this level)",
+    "permission.case.teller_chain": "{person} (who tells the customer) or their superiors",
+    "permission.case.follow_up_chain": "{person} (who follows it up) or their superiors",
+    "permission.case.registrar_chain": "{person} (who took it in) or their superiors",
+    "permission.case.registrar": "{person} (who took it in)",
+}
+
+# What a refused person tried, by the step (the card's button or the command) that was refused.
+REFUSED_ACTIONS = {
+    "action.case.take": "take {number}",
+    "action.case.pick": "choose who handles {number}",
+    "action.case.accept": "accept {number}",
+    "action.case.reject": "reject {number}",
+    "action.case.joint": "ask for a joint review of {number}",
+    "action.case.joint.agree": "agree in the joint review of {number}",
+    "action.case.joint.disagree": "disagree in the joint review of {number}",
+    "action.case.progress": "add progress to {number}",
+    "action.case.submit": "submit the result of {number}",
+    "action.case.review.pass": "pass the {level}-level review of {number}",
+    "action.case.review.return": "return {number} from its {level}-level review",
+    "action.case.replied": "record a reply to the customer of {number}",
+    "action.case.informed": "record that the customer of {number} was told",
+    "action.case.satisfaction": "record the follow-up of {number}",
+    "action.case.supplement": "record the supplement of {number}",
+    "action.case.complete": "complete the details of {number}",
+    "action.case.show": "see {number}",
+    "action.case.stats": "see the case figures",
+}
+
 REFUSALS = {
     "case.illegal_step": "You can't {doing} {case}: it is {state}.",
-    "case.handler_only": "Only the handler of {case} ({owner}) or their superiors can {doing}.",
     "case.type_unknown": "There is no case type `{key}`. Types: {types}.",
     "case.not_found": "There is no case {number}. Case numbers look like CASE-2026-000123; `/case list` "
     "shows yours.",
@@ -113,46 +138,32 @@ REFUSALS = {
     "case.promise_past": "The promised reply time is already past; choose a later time.",
     "case.unit_unknown": "There is no unit `{unit}` to forward the complaint to.",
     "case.items_unchecked": "Check the items that arrived.",
-    "case.supplement_not_yours": "Only {clerk}, who took in {case}, or their superiors can record its "
-    "supplement.",
-    "case.complete_not_yours": "Only the clerk who registered {case} or its handler can complete it.",
     "case.details_closed": "{case} is {state}; its details can no longer change.",
     "case.type_closed": "{case} is {state}; its type can no longer change.",
     "case.take_too_late": "{case} can no longer be taken: it is {state}.",
     "case.already_yours": "{case} is already yours.",
     "case.already_taken": "{name} already has {case} (took it).",
     "case.already_picked": "{name} already has {case} (picked by the group leader).",
-    "case.take_not_handler": "Only handlers of {unit} can take {case}.",
-    "case.pick_not_leader": "Only the group leader of the case's unit (or above) chooses who handles {case}.",
     "case.pick_not_in_directory": "That person is not in the center's directory, so they can't handle cases.",
     "case.pick_not_handler": "{name} does not handle cases of this unit; choose one of its handlers.",
     "case.pick_already": "{name} already handles {case}.",
     "case.joint_needs_reviewer": "Name at least one reviewer other than the handler.",
     "case.joint_unknown_reviewers": "{count} of the people chosen are not in the center's directory; choose "
     "colleagues.",
-    "case.joint_not_reviewer": "You are not one of the joint reviewers of {case}.",
     "case.joint_already_agreed": "You already agreed on {case}.",
     "case.joint_already_disagreed": "You already disagreed on {case}.",
     "case.no_reviewer": "{case} can't go to review: no one holds the {role} role over its unit. Ask an "
     "admin to complete the center file.",
     "case.no_review_level": "No one holds this review level; ask an admin to fill in the center file.",
-    "case.review_not_yours": "The {level}-level review of {case} is {name}'s.",
     "case.rejection_already_told": "The rejection of {case} was already told to the customer.",
-    "case.inform_not_yours_handler": "{name} (the handler) tells the customer the result of {case}.",
-    "case.inform_not_yours_service": "{name} (customer service) tells the customer the result of {case}.",
     "case.not_open": "{case} is {state}.",
     "case.reply_already": "A reply to the customer is already recorded for {case}.",
-    "case.follow_up_not_yours": "The follow-up of {case} is {name}'s.",
     "case.list_which_page": f"Which page? Type {LIST_USAGE}.",
     "case.list_pages_from_one": f"Pages start at 1. Type {LIST_USAGE}.",
     "case.list_unreadable": f"I can't list `{{typed}}`. Type {LIST_USAGE}.",
     "case.list_unknown": f"There is no `{{scope}}` list. Type {LIST_USAGE}.",
     "case.list_no_page": "There is no page {page} of `/case list {scope}`: it has {cases} on {pages}.",
-    "case.not_visible": "You can't see {case}: it belongs to {unit} and you don't work on it. Its handler, "
-    "their superiors, quality control and managers can.",
     "case.stats_period_usage": "`/case stats` covers `week` (the default) or `month`, not `{period}`.",
-    "case.stats_not_allowed": "Case figures are for group leaders and above, and for quality control. "
-    "`/case list` shows your own cases.",
     # The Slack side's own refusals.
     "case.button_not_ours": "This button is not one opsbot made, so nothing was done.",
     "case.pick_someone": "Pick the person to assign the case to.",
@@ -348,7 +359,18 @@ DEADLINES = {
     "deadline.clock.follow_up": "follow-up",
 }
 
-WORDS = {**TERMS, **REFUSALS, **LINES, **PROMPTS, **VIEWS, **ACTIONS, **FACTS, **DEADLINES}
+WORDS = {
+    **TERMS,
+    **PERMISSIONS,
+    **REFUSED_ACTIONS,
+    **REFUSALS,
+    **LINES,
+    **PROMPTS,
+    **VIEWS,
+    **ACTIONS,
+    **FACTS,
+    **DEADLINES,
+}
 
 
 def channel_word(channel: str, say: Wording) -> Mrkdwn:

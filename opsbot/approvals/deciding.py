@@ -14,13 +14,15 @@ from opsbot.approvals import clocks, phrases
 from opsbot.approvals.cards import publish
 from opsbot.approvals.lifecycle import DONE, Decision, RequestState, StepState, after_decision
 from opsbot.approvals.models import ApprovalRequest, ApprovalStep
+from opsbot.approvals.permissions import DECIDES_STEP, on_step
 from opsbot.approvals.policy import ApprovalSettings
-from opsbot.approvals.records import SUBJECT, active_delegations, decides_another_step, steps_of
+from opsbot.approvals.records import SUBJECT, active_delegations, steps_of
 from opsbot.changes import Step
 from opsbot.clock import center_time
 from opsbot.context import Context
-from opsbot.errors import InvalidInput, NotAllowed, NotFound
+from opsbot.errors import InvalidInput, NotFound
 from opsbot.inputs import Input, Words, parse
+from opsbot.permissions import require
 
 MAX_REASON = 2000
 
@@ -31,11 +33,6 @@ class Deciding(Input):
     terms: ClassVar[str] = "approval.field"
 
     reason: Annotated[str, Words(MAX_REASON)]
-
-
-def may_decide(step: ApprovalStep, person: str, delegations: dict[str, str]) -> bool:
-    """The approver, whoever stands in for them, or the superior the step was escalated to."""
-    return person in (step.approver, delegations.get(step.approver), step.escalated_to)
 
 
 def decide(
@@ -52,7 +49,15 @@ def decide(
     steps = steps_of(session, request)
     step = _waiting_step(session, request, steps, round_, position, ctx)
     delegations = active_delegations(session, ctx.today)
-    _may_take(request, step, steps, ctx, delegations)
+    require(
+        DECIDES_STEP,
+        ctx,
+        "approval.decide",
+        subject=on_step(request, step, steps, ctx.directory, delegations),
+        number=request.number,
+        position=position,
+        label=phrases.label(step.label),
+    )
     if decision is Decision.RETURN and not ApprovalSettings.of(ctx.center).kind(request.kind_key).returnable:
         kind = ApprovalSettings.of(ctx.center).kind(request.kind_key).name
         raise InvalidInput("approval.not_returnable", kind=kind)
@@ -86,42 +91,6 @@ def decide(
     # Once the round ends, the requester is told its outcome.
     publish(session, request, ctx, steps=steps, standing_in=delegations, step=taken)
     return request
-
-
-def _may_take(
-    request: ApprovalRequest,
-    step: ApprovalStep,
-    steps: list[ApprovalStep],
-    ctx: Context,
-    delegations: dict[str, str],
-) -> None:
-    """The actor may decide the step: not the requester, one who may decide it, and (unless it is theirs)
-    no one who decides another step of the chain."""
-    names = ctx.directory.name_of
-    if ctx.actor == request.requester:
-        raise NotAllowed("approval.own_request", number=request.number)
-    number, position, label = request.number, step.position, phrases.label(step.label)
-    approver = names(step.approver)
-    if not may_decide(step, ctx.actor, delegations):
-        if step.approver in delegations:
-            delegate = names(delegations[step.approver])
-            raise NotAllowed(
-                "approval.not_yours.standing_in",
-                number=number,
-                position=position,
-                label=label,
-                approver=approver,
-                delegate=delegate,
-            )
-        raise NotAllowed(
-            "approval.not_yours", number=number, position=position, label=label, approver=approver
-        )
-    # Only the step's own approver is exempt: a delegate, or a superior it was escalated to, who approves or
-    # decided another step would decide two steps of one chain.
-    if ctx.actor != step.approver and decides_another_step(ctx.actor, step, steps):
-        raise NotAllowed(
-            "approval.two_steps", number=number, position=position, label=label, approver=approver
-        )
 
 
 def _waiting_step(

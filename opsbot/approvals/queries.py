@@ -13,12 +13,13 @@ from opsbot import audit
 from opsbot.approvals.cards import DELEGATED, REMINDED
 from opsbot.approvals.lifecycle import HISTORY, StepState
 from opsbot.approvals.models import ApprovalRequest, ApprovalStep
+from opsbot.approvals.permissions import MAY_SEE_REQUEST
 from opsbot.approvals.records import SUBJECT, active_delegations, decides_another_step, steps_of
 from opsbot.audit import SYSTEM, AuditEntry
 from opsbot.context import Context
-from opsbot.errors import NotAllowed
 from opsbot.notices import Notice, Param, Quote, Term, Time
-from opsbot.roles import Role
+from opsbot.permissions import require
+from opsbot.subjects import Parties
 
 SHOWN = 15
 DECISIONS = ("approval.approve", "approval.deny", "approval.return")
@@ -86,13 +87,10 @@ def show(session: Session, ctx: Context, number: str) -> Shown:
     were escalated to, whoever stands in for a waiting step), QC inspectors and managers and above may
     look."""
     request = SUBJECT.load(session, number, for_change=False)
-    person = ctx.directory.member(ctx.actor)
-    if (
-        person.slack_id not in involved(session, ctx, request)
-        and person.role is not Role.QC_INSPECTOR
-        and person.role.rank < Role.MANAGER.rank
-    ):
-        raise NotAllowed("approval.not_visible", number=request.number)
+    ctx.directory.member(ctx.actor)  # only people in the directory look, even one who had a part in it
+    owner = SUBJECT.parties(request, ctx.directory).owner
+    parties = Parties(owner=owner, unit=None, parties=frozenset(involved(session, ctx, request)))
+    require(MAY_SEE_REQUEST, ctx, "approval.show", subject=parties, number=request.number)
     names = ctx.directory.name_of
     return Shown(
         request=request,

@@ -67,29 +67,29 @@ _STEPS = (
 )
 
 
-def decides_another_step(person: str, step: ApprovalStep, steps: list[ApprovalStep]) -> bool:
-    """Whether the person approves, decided, or was escalated a step of the chain other than `step`: no one
-    decides two steps of one chain (segregation of incompatible duties)."""
-    return any(
-        person in (other.approver, other.decided_by, other.escalated_to)
-        for other in steps
-        if other is not step
-    )
-
-
-def others_in_chain(
-    request: ApprovalRequest, step: ApprovalStep, steps: list[ApprovalStep]
-) -> frozenset[str]:
-    """Whom an escalation of `step` passes over: the requester, and everyone who approves, decided or was
-    escalated another step of the chain (no one decides two steps of one chain)."""
-    others = {
+def on_other_steps(step: ApprovalStep, steps: list[ApprovalStep]) -> frozenset[str]:
+    """Everyone who approves, decided, or was escalated a step of the chain other than `step`."""
+    return frozenset(
         person
         for other in steps
         if other is not step
         for person in (other.approver, other.decided_by, other.escalated_to)
         if person
-    }
-    return frozenset({request.requester, *others})
+    )
+
+
+def decides_another_step(person: str, step: ApprovalStep, steps: list[ApprovalStep]) -> bool:
+    """Whether the person has a part in a step of the chain other than `step`: no one decides two steps of
+    one chain (segregation of incompatible duties)."""
+    return person in on_other_steps(step, steps)
+
+
+def others_in_chain(
+    request: ApprovalRequest, step: ApprovalStep, steps: list[ApprovalStep]
+) -> frozenset[str]:
+    """Whom an escalation of `step` passes over: the requester, and everyone with a part in another step of
+    the chain (no one decides two steps of one chain)."""
+    return frozenset({request.requester, *on_other_steps(step, steps)})
 
 
 def stand_in(

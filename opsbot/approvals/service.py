@@ -16,12 +16,14 @@ from opsbot.approvals.cards import publish
 from opsbot.approvals.chains import ChainStep, resolve_chain
 from opsbot.approvals.lifecycle import RequestState, StepState
 from opsbot.approvals.models import ApprovalRequest, ApprovalStep
+from opsbot.approvals.permissions import IS_REQUESTER
 from opsbot.approvals.policy import ApprovalSettings
 from opsbot.approvals.records import SUBJECT, active_delegations, steps_of
 from opsbot.changes import Step
 from opsbot.context import Context
-from opsbot.errors import InvalidInput, NotAllowed
+from opsbot.errors import InvalidInput
 from opsbot.numbering import next_number
+from opsbot.permissions import require
 
 KIND = "APR"
 
@@ -113,12 +115,8 @@ def _add_round(
 
 def withdraw(session: Session, ctx: Context, number: str) -> ApprovalRequest:
     request = SUBJECT.load(session, number)
-    if request.requester != ctx.actor:
-        raise NotAllowed(
-            "approval.withdraw.not_requester",
-            requester=ctx.directory.name_of(request.requester),
-            number=request.number,
-        )
+    parties = SUBJECT.parties(request, ctx.directory)
+    require(IS_REQUESTER, ctx, "approval.withdraw", subject=parties, number=request.number)
     if RequestState(request.state) not in (RequestState.PENDING, RequestState.RETURNED):
         raise InvalidInput(
             "approval.withdraw.closed", number=request.number, state=RequestState(request.state).term
@@ -178,12 +176,8 @@ def resubmit(
 
 def _may_resubmit(request: ApprovalRequest, ctx: Context) -> None:
     """Only its requester resubmits a request, and only once it is returned for correction."""
-    if request.requester != ctx.actor:
-        raise NotAllowed(
-            "approval.resubmit.not_requester",
-            requester=ctx.directory.name_of(request.requester),
-            number=request.number,
-        )
+    parties = SUBJECT.parties(request, ctx.directory)
+    require(IS_REQUESTER, ctx, "approval.resubmit", subject=parties, number=request.number)
     if RequestState(request.state) is not RequestState.RETURNED:
         raise InvalidInput(
             "approval.resubmit.not_returned", number=request.number, state=RequestState(request.state).term

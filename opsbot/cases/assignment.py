@@ -8,11 +8,12 @@ from sqlalchemy.orm import Session
 from opsbot.cases import rules
 from opsbot.cases.lifecycle import Event, State
 from opsbot.cases.models import Case
+from opsbot.cases.permissions import PICKS_HANDLER, TAKES_CASE, require_on
 from opsbot.cases.records import Act, changed_by, load, prompt, reference, said, step, summary_of, tell
 from opsbot.cases.workload import open_load
 from opsbot.changes import Step
 from opsbot.context import Context
-from opsbot.errors import InvalidInput, NotAllowed
+from opsbot.errors import InvalidInput
 from opsbot.notices import Notice
 
 
@@ -40,12 +41,7 @@ def take(session: Session, ctx: Context, ref: str) -> Case:
             name=ctx.directory.name_of(case.assignee),
             case=reference(case),
         )
-    handlers = rules.handlers_of(case.unit_key, ctx.directory)
-    if person not in handlers and rules.dispatcher(case.unit_key, ctx.directory) != person:
-        unit = ctx.directory.units.get(case.unit_key)
-        raise NotAllowed(
-            "case.take_not_handler", unit=unit.name if unit else case.unit_key, case=reference(case)
-        )
+    require_on(TAKES_CASE, ctx, "case.take", case)
     assign(session, case, ctx, person.slack_id, how="taken")
     return case
 
@@ -53,9 +49,8 @@ def take(session: Session, ctx: Context, ref: str) -> Case:
 def pick(session: Session, ctx: Context, ref: str, handler: str) -> Case:
     """The group leader (or anyone above) chooses the handler, at any time until the case is done."""
     case = load(session, ref)
+    require_on(PICKS_HANDLER, ctx, "case.pick", case)
     leader = rules.dispatcher(case.unit_key, ctx.directory)
-    if leader is None or not rules.in_chain_of(ctx.actor, leader.slack_id, ctx.directory):
-        raise NotAllowed("case.pick_not_leader", case=reference(case))
     chosen = ctx.directory.get(handler)
     if chosen is None:
         raise InvalidInput("case.pick_not_in_directory")

@@ -15,10 +15,11 @@ from opsbot.cases.inputs import IntakeForm
 from opsbot.cases.intake import ask_for_supplement, unit_for
 from opsbot.cases.lifecycle import UNRESOLVED, Event, State
 from opsbot.cases.models import Case
+from opsbot.cases.permissions import COMPLETES_DETAILS, require_on
 from opsbot.cases.records import case_type, changed, load, reference, step
 from opsbot.cases.settings import CaseType
 from opsbot.context import Context
-from opsbot.errors import InvalidInput, NotAllowed
+from opsbot.errors import InvalidInput
 from opsbot.inputs import parse
 from opsbot.notices import Notice
 
@@ -29,8 +30,7 @@ def complete_details(session: Session, ctx: Context, ref: str, given: Mapping[st
     intake form's fields but the summary: the customer, contact, channel and details, and a type with what
     it asks for (its items, where a complaint goes)."""
     case = load(session, ref)
-    if ctx.actor != case.registered_by and not rules.in_chain_of(ctx.actor, case.assignee, ctx.directory):
-        raise NotAllowed("case.complete_not_yours", case=reference(case))
+    require_on(COMPLETES_DETAILS, ctx, "case.complete", case)
     state = State(case.state)
     # Until the customer is told (a rejection too), their details may still be needed.
     if not state.is_open and case.informed_at is not None:

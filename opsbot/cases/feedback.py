@@ -8,14 +8,15 @@ from datetime import timedelta
 from sqlalchemy.orm import Session
 
 from opsbot.business_hours import add_business_hours
-from opsbot.cases import clocks, rules
+from opsbot.cases import clocks
 from opsbot.cases.inputs import HowTold, Satisfaction
 from opsbot.cases.lifecycle import Event, State
 from opsbot.cases.models import Case
-from opsbot.cases.records import Act, case_type, changed, ensure_works_on, load, prompt, reference, step
+from opsbot.cases.permissions import FOLLOWS_UP, TELLS_CUSTOMER, WORKS_ON_CASE, require_on
+from opsbot.cases.records import Act, case_type, changed, load, prompt, reference, step
 from opsbot.cases.settings import CaseSettings
 from opsbot.context import Context
-from opsbot.errors import InvalidInput, NotAllowed
+from opsbot.errors import InvalidInput
 from opsbot.inputs import parse
 from opsbot.notices import Notice, Quote, Term, Time
 
@@ -33,13 +34,7 @@ def record_informed(session: Session, ctx: Context, ref: str, how: str) -> Case:
     case = load(session, ref)
     if State(case.state) is State.REJECTED:
         return _rejection_told(session, case, ctx, how)
-    owner = case.registered_by if case.complaint else case.assignee
-    if ctx.actor != owner and not rules.in_chain_of(ctx.actor, owner, ctx.directory):
-        raise NotAllowed(
-            "case.inform_not_yours_service" if case.complaint else "case.inform_not_yours_handler",
-            name=ctx.directory.name_of(owner),
-            case=reference(case),
-        )
+    require_on(TELLS_CUSTOMER, ctx, "case.informed", case)
     step(case, Event.INFORM)
     told = _how(how)
     case.informed_at, case.informed_how = ctx.now, told
@@ -62,7 +57,8 @@ def record_informed(session: Session, ctx: Context, ref: str, how: str) -> Case:
 
 def _rejection_told(session: Session, case: Case, ctx: Context, how: str) -> Case:
     """The customer was told why their request was rejected: that was the reply they were owed."""
-    ensure_works_on(case, ctx, "inform")
+    ctx.directory.member(ctx.actor)  # a handler who has left the directory no longer acts on their cases
+    require_on(TELLS_CUSTOMER, ctx, "case.informed", case)
     if case.informed_at is not None:
         raise InvalidInput("case.rejection_already_told", case=reference(case))
     told = _how(how)
@@ -82,7 +78,7 @@ def _rejection_told(session: Session, case: Case, ctx: Context, how: str) -> Cas
 def record_contact(session: Session, ctx: Context, ref: str, how: str) -> Case:
     """A reply to the customer before the result (the promised reply), which stops the reply clock."""
     case = load(session, ref)
-    ensure_works_on(case, ctx, "reply")
+    require_on(WORKS_ON_CASE, ctx, "case.replied", case)
     state = State(case.state)
     if not state.is_open:
         raise InvalidInput("case.not_open", case=reference(case), state=state.term)
@@ -99,9 +95,7 @@ def record_satisfaction(
     session: Session, ctx: Context, ref: str, *, score: int, comment: str = "", objection: bool = False
 ) -> Case:
     case = load(session, ref)
-    owner = case.follow_up_owner
-    if ctx.actor != owner and not rules.in_chain_of(ctx.actor, owner, ctx.directory):
-        raise NotAllowed("case.follow_up_not_yours", case=reference(case), name=ctx.directory.name_of(owner))
+    require_on(FOLLOWS_UP, ctx, "case.satisfaction", case)
     if State(case.state) is not State.FOLLOW_UP:
         step(case, Event.SATISFIED)  # refuses, naming the state
     given = parse(Satisfaction, {"score": score, "comment": comment, "objection": objection})

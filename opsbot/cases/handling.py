@@ -3,18 +3,18 @@ review of the result (group leader, then deputy manager)."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from opsbot.cases import rules
 from opsbot.cases.inputs import Disagreement, Progress, Rejection, Result, ReviewReturn
 from opsbot.cases.lifecycle import Event, State
 from opsbot.cases.models import Case, JointReview
+from opsbot.cases.permissions import JOINT_REVIEWER, REVIEWS_LEVEL, WORKS_ON_CASE, require_on
 from opsbot.cases.records import (
     Act,
     changed,
     customer_of,
-    ensure_works_on,
     joint_round,
     load,
     prompt,
@@ -23,14 +23,14 @@ from opsbot.cases.records import (
     summary_of,
 )
 from opsbot.context import Context
-from opsbot.errors import InvalidInput, NotAllowed
+from opsbot.errors import InvalidInput
 from opsbot.inputs import parse
 from opsbot.notices import Notice, Term
 
 
 def accept(session: Session, ctx: Context, ref: str) -> Case:
     case = load(session, ref)
-    ensure_works_on(case, ctx, "accept")
+    require_on(WORKS_ON_CASE, ctx, "case.accept", case)
     step(case, Event.ACCEPT)
     changed(session, case, ctx, action="accepted", line=Notice.of("case.line.accepted", name=ctx.person.name))
     return case
@@ -39,7 +39,7 @@ def accept(session: Session, ctx: Context, ref: str) -> Case:
 def reject(session: Session, ctx: Context, ref: str, reason: str) -> Case:
     """Refuse the request with its reason; the handler is asked to tell the customer that reason."""
     case = load(session, ref)
-    ensure_works_on(case, ctx, "reject")
+    require_on(WORKS_ON_CASE, ctx, "case.reject", case)
     step(case, Event.REJECT)
     given = parse(Rejection, {"rejection_reason": reason}).rejection_reason
     case.rejected_reason = given
@@ -68,7 +68,7 @@ def reject(session: Session, ctx: Context, ref: str, reason: str) -> Case:
 def ask_joint_review(session: Session, ctx: Context, ref: str, reviewers: list[str]) -> Case:
     """A complex case goes to a joint review: every named reviewer must agree before handling starts."""
     case = load(session, ref)
-    ensure_works_on(case, ctx, "ask_joint")
+    require_on(WORKS_ON_CASE, ctx, "case.joint", case)
     step(case, Event.ASK_JOINT)
     named = list(dict.fromkeys(r for r in reviewers if r != case.assignee))
     if not named:
@@ -101,9 +101,15 @@ def joint_decide(session: Session, ctx: Context, ref: str, *, agree: bool, reaso
     if State(case.state) is not State.JOINT_REVIEW:
         step(case, Event.JOINT_AGREED)  # refuses, naming the state
     round_ = joint_round(session, case)
-    mine = session.get(JointReview, (case.id, round_, ctx.actor))
-    if mine is None:
-        raise NotAllowed("case.joint_not_reviewer", case=reference(case))
+    reviewers = {row.reviewer: row for row in session.scalars(_ROUND, {"case_id": case.id, "round": round_})}
+    require_on(
+        JOINT_REVIEWER,
+        ctx,
+        "case.joint.agree" if agree else "case.joint.disagree",
+        case,
+        joint_reviewers=frozenset(reviewers),
+    )
+    mine = reviewers[ctx.actor]
     if mine.agreed is not None:
         raise InvalidInput(
             "case.joint_already_agreed" if mine.agreed else "case.joint_already_disagreed",
@@ -146,9 +152,15 @@ def joint_decide(session: Session, ctx: Context, ref: str, *, agree: bool, reaso
     return case
 
 
+# The reviewers asked in one round of a case's joint review.
+_ROUND = select(JointReview).where(
+    JointReview.case_id == bindparam("case_id"), JointReview.round == bindparam("round")
+)
+
+
 def add_progress(session: Session, ctx: Context, ref: str, note: str) -> Case:
     case = load(session, ref)
-    ensure_works_on(case, ctx, "note")
+    require_on(WORKS_ON_CASE, ctx, "case.progress", case)
     step(case, Event.NOTE)
     given = parse(Progress, {"note": note}).note
     line = Notice.of("case.line.progress", name=ctx.person.name, note=given)
@@ -159,7 +171,7 @@ def add_progress(session: Session, ctx: Context, ref: str, note: str) -> Case:
 def submit(session: Session, ctx: Context, ref: str, result: str) -> Case:
     """Handling is done: to the group leader's review; a complaint's result goes back to customer service."""
     case = load(session, ref)
-    ensure_works_on(case, ctx, "submit")
+    require_on(WORKS_ON_CASE, ctx, "case.submit", case)
     step(case, Event.SUBMIT)
     if not case.complaint:
         try:
@@ -192,15 +204,14 @@ def review(session: Session, ctx: Context, ref: str, *, passed: bool, reason: st
     state = State(case.state)
     if state not in (State.FIRST_REVIEW, State.SECOND_REVIEW):
         step(case, Event.REVIEW_PASS)  # refuses, naming the state
-    reviewer = case.first_reviewer if state is State.FIRST_REVIEW else case.second_reviewer
     level = "first" if state is State.FIRST_REVIEW else "second"
-    if ctx.actor != reviewer:
-        raise NotAllowed(
-            "case.review_not_yours",
-            level=Term(f"case.level.{level}"),
-            case=reference(case),
-            name=ctx.directory.name_of(reviewer),
-        )
+    require_on(
+        REVIEWS_LEVEL,
+        ctx,
+        "case.review.pass" if passed else "case.review.return",
+        case,
+        level=Term(f"case.level.{level}"),
+    )
     if passed:
         _pass_review(session, case, ctx, level)
     else:

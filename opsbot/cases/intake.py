@@ -10,6 +10,7 @@ from opsbot.cases.assignment import assignment, least_loaded, tell_assigned
 from opsbot.cases.inputs import IntakeForm
 from opsbot.cases.lifecycle import Event, State
 from opsbot.cases.models import TO_COMPLETE, Case
+from opsbot.cases.permissions import RECORDS_SUPPLEMENT, require_on
 from opsbot.cases.records import (
     Act,
     case_type,
@@ -26,7 +27,7 @@ from opsbot.cases.records import (
 from opsbot.cases.settings import CaseType
 from opsbot.changes import Step
 from opsbot.context import Context
-from opsbot.errors import InvalidInput, NotAllowed
+from opsbot.errors import InvalidInput
 from opsbot.notices import Notice, Quote
 from opsbot.numbering import next_number
 
@@ -110,10 +111,7 @@ def ask_for_supplement(session: Session, case: Case, ctx: Context, *, partly: bo
 
 def supplement(session: Session, ctx: Context, ref: str, provided: list[str]) -> Case:
     case = load(session, ref)
-    if not rules.in_chain_of(ctx.actor, case.registered_by, ctx.directory):
-        raise NotAllowed(
-            "case.supplement_not_yours", clerk=ctx.directory.name_of(case.registered_by), case=reference(case)
-        )
+    require_on(RECORDS_SUPPLEMENT, ctx, "case.supplement", case)
     if State(case.state) is not State.RETURNED:
         step(case, Event.SUPPLEMENT)  # refuses, naming the state
     if not provided:

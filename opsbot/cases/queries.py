@@ -16,10 +16,13 @@ from opsbot.cases import clocks, rules
 from opsbot.cases.clocks import Clocks
 from opsbot.cases.lifecycle import State
 from opsbot.cases.models import TO_COMPLETE, Case, JointReview
-from opsbot.cases.records import load, reference, works_on
+from opsbot.cases.permissions import MAY_SEE_CASE, SEES_CONTACT, SEES_EVERY_CASE, on_case, require_on
+from opsbot.cases.records import load, reference
+from opsbot.context import Context
 from opsbot.directory import Directory, Member
-from opsbot.errors import InvalidInput, NotAllowed
+from opsbot.errors import InvalidInput
 from opsbot.notices import Notice, Quote
+from opsbot.permissions import grants
 
 PAGE_SIZE = 10
 SCOPES = ("mine", "open", "overdue", "unit")
@@ -47,19 +50,9 @@ def subordinates(person: str, directory: Directory) -> list[str]:
     )
 
 
-def may_see(case: Case, person: Member, directory: Directory) -> bool:
-    """QC inspectors and managers and above see every case; others their unit's (and below) and those they
-    work on. The same rule as `visible` below, on a loaded case."""
-    return (
-        rules.sees_everything(person)
-        or case.unit_key in unit_subtree(person.unit, directory)
-        or works_on(case, person.slack_id, directory)
-    )
-
-
 def visible(person: Member, directory: Directory) -> ColumnElement[bool] | None:
-    """`may_see` as a WHERE clause (None: everything is visible)."""
-    if rules.sees_everything(person):
+    """`MAY_SEE_CASE` as a WHERE clause (None: everything is visible)."""
+    if grants(SEES_EVERY_CASE, person, directory):
         return None
     me = person.slack_id
     return or_(
@@ -275,15 +268,14 @@ def facts_of(after: dict[str, Any] | None, directory: Directory) -> tuple[tuple[
     return tuple(found)
 
 
-def case_details(session: Session, directory: Directory, viewer: str, ref: str) -> CaseDetails:
+def case_details(session: Session, ctx: Context, ref: str) -> CaseDetails:
     """A case for `/case show`: refused to people who may not see it; the contact masked for those not
     working it; the timeline from the audit log, before and after registration."""
-    person = directory.member(viewer)
+    directory = ctx.directory
+    person = directory.member(ctx.actor)
     case = load(session, ref, for_change=False)
-    if not may_see(case, person, directory):
-        unit = directory.units.get(case.unit_key)
-        raise NotAllowed("case.not_visible", case=reference(case), unit=unit.name if unit else case.unit_key)
-    shown = works_on(case, viewer, directory)
+    require_on(MAY_SEE_CASE, ctx, "case.show", case)
+    shown = grants(SEES_CONTACT, person, directory, on_case(case, directory))
     subjects = [f"INTAKE-{case.id}"] + ([case.number] if case.number else [])
     rows = session.scalars(
         select(AuditEntry).where(AuditEntry.subject.in_(subjects)).order_by(AuditEntry.id)

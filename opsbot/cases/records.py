@@ -1,5 +1,5 @@
-"""What every case step shares: loading a case for change, checking who acts, and recording the change —
-the audit row, the living card's update and a line in its thread, in the caller's transaction."""
+"""What every case step shares: loading a case for change, and recording the change — the audit row, the
+living card's update and a line in its thread, in the caller's transaction."""
 
 from __future__ import annotations
 
@@ -19,8 +19,8 @@ from opsbot.cases.settings import CaseSettings, CaseType
 from opsbot.center import Center
 from opsbot.changes import Card, Change, Step, record_change
 from opsbot.context import Context
-from opsbot.directory import Directory, Member
-from opsbot.errors import NotAllowed, NotFound
+from opsbot.directory import Directory
+from opsbot.errors import NotFound
 from opsbot.notices import Notice, Param, Quote, Term
 from opsbot.subjects import Parties, SubjectKind
 
@@ -97,24 +97,6 @@ def step(case: Case, event: Event) -> State:
     state = advance(reference(case), State(case.state), event, complaint=case.complaint)
     case.state = state
     return state
-
-
-def ensure_works_on(case: Case, ctx: Context, doing: str) -> Member:
-    """Only the assignee and their superior chain act on a case; `doing` names the step
-    (`case.handler_may.<doing>`) for whoever may not."""
-    person = ctx.person
-    if not rules.in_chain_of(person.slack_id, case.assignee, ctx.directory):
-        owner = ctx.directory.name_of(case.assignee) if case.assignee else Term("case.no_one_yet")
-        raise NotAllowed(
-            "case.handler_only", case=reference(case), owner=owner, doing=Term(f"case.handler_may.{doing}")
-        )
-    return person
-
-
-def works_on(case: Case, person: str, directory: Directory) -> bool:
-    """People working the case: they may see the customer's contact details."""
-    involved = {case.registered_by, case.first_reviewer, case.second_reviewer, case.follow_up_owner}
-    return person in involved or rules.in_chain_of(person, case.assignee, directory)
 
 
 def changed(

@@ -1,4 +1,5 @@
-"""Case rules as pure functions: completeness, who handles, who reviews, who may act and see."""
+"""Case rules as pure functions: completeness, who handles, who reviews, who oversees a unit (who may act
+and see: `opsbot.cases.permissions`)."""
 
 from __future__ import annotations
 
@@ -101,18 +102,6 @@ def reviewers_for(unit: str, handler: str, directory: Directory) -> Reviewers:
 
 def _missing(role: Role) -> Member:
     raise NoReviewer(role)
-
-
-def in_chain_of(person: str, subject: str | None, directory: Directory) -> bool:
-    """`person` is `subject` or one of their superiors."""
-    if subject is None:
-        return False
-    return person == subject or any(p.slack_id == person for p in directory.superior_chain(subject))
-
-
-def sees_everything(person: Member) -> bool:
-    """QC inspectors and managers (and above) see every case."""
-    return person.role is Role.QC_INSPECTOR or person.role.rank >= Role.MANAGER.rank
 
 
 def oversees(person: Member) -> bool:

@@ -17,11 +17,12 @@ from opsbot.business_hours import business_time_between
 from opsbot.cases.clocks import RESOLUTION, due_column
 from opsbot.cases.lifecycle import State
 from opsbot.cases.models import Case
+from opsbot.cases.permissions import MAY_SEE_CASE_FIGURES
 from opsbot.center import Calendar
-from opsbot.directory import Member
-from opsbot.errors import InvalidInput, NotAllowed
+from opsbot.context import Context
+from opsbot.errors import InvalidInput
 from opsbot.notices import Quote
-from opsbot.roles import Role
+from opsbot.permissions import require
 
 PERIODS = ("week", "month")
 PASSED_BOTH_REVIEWS = (State.FEEDBACK, State.FOLLOW_UP, State.CLOSED)
@@ -127,14 +128,8 @@ def parse_period(text: str) -> str:
     return word
 
 
-def may_see_stats(person: Member) -> bool:
-    """Group leaders (and supervisors) and above, and quality control."""
-    return person.role is Role.QC_INSPECTOR or person.role.rank >= Role.GROUP_LEADER.rank
-
-
-def ensure_may_see_stats(person: Member) -> None:
-    if not may_see_stats(person):
-        raise NotAllowed("case.stats_not_allowed")
+def ensure_may_see_stats(ctx: Context) -> None:
+    require(MAY_SEE_CASE_FIGURES, ctx, "case.stats")
 
 
 _COLUMNS = (

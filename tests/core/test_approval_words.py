@@ -71,6 +71,7 @@ def emitted() -> Iterator[Emitted]:
             # A command's router names the term its answer to an unknown word adds.
             for also in (k.value for k in node.keywords if k.arg == "also"):
                 yield from (Emitted(code, where, frozenset()) for code in literal_codes(also))
+            yield from _permission_words(node, where)
             if _name(node.func) not in EMITTERS or not node.args:
                 continue
             keywords = {k.arg for k in node.keywords if k.arg is not None and k.arg != "field"}
@@ -79,6 +80,22 @@ def emitted() -> Iterator[Emitted]:
             params = None if unpacked else frozenset(keywords | added)
             for code in literal_codes(node.args[0]):
                 yield Emitted(code, where, params)
+
+
+# What names a permission's codes (worded `permission.<code>`) as its first argument, and what refuses in the
+# words of an action (`action.<code>`, with the subject's number), named as its third.
+PERMISSIONS = {"Permission", "is_person", "in_chain_of", "is_one_of"}
+
+
+def _permission_words(node: ast.Call, where: str) -> Iterator[Emitted]:
+    name = _name(node.func)
+    if name in PERMISSIONS and node.args:
+        first = node.args[0]
+        for code in first.elts if isinstance(first, ast.Tuple) else [first]:
+            yield from (Emitted(f"permission.{c}", where, None) for c in literal_codes(code))
+    if name == "require" and len(node.args) > 2:
+        given = frozenset(k.arg for k in node.keywords if k.arg not in (None, "subject"))
+        yield from (Emitted(f"action.{code}", where, given) for code in literal_codes(node.args[2]))
 
 
 def vocabulary() -> set[str]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pytest
 
 from handlers.app import wording
@@ -9,13 +11,21 @@ from opsbot.context import Context
 from opsbot.directory import load_directory
 from opsbot.errors import NotAllowed, NotInDirectory
 from opsbot.permissions import (
+    ANYONE,
     IN_OWNERS_CHAIN,
+    IN_SUBJECTS_UNIT,
     IS_ADMIN,
+    IS_MEMBER,
     IS_OWNER,
     IS_PARTY,
+    Permission,
     allows,
     at_least,
+    grants,
     has_role,
+    in_chain_of,
+    is_one_of,
+    is_person,
     require,
 )
 from opsbot.roles import Role
@@ -85,3 +95,79 @@ def test_an_admin_need_not_be_in_the_directory_and_a_stranger_is_told_they_are_n
     )
     with pytest.raises(NotInDirectory):
         require(IS_ADMIN, ctx, "look_after_deliveries")
+
+
+# A subject a workflow reads more of: who took it in, and who stands in for its owner (if anyone).
+@dataclass(frozen=True)
+class Taken(Parties):
+    clerk: str | None = None
+    standing_in: str | None = None
+
+
+TAKEN = Taken(owner=OTHER_CLERK, unit="intake", parties=frozenset({OTHER_CLERK}), clerk=CLERK)
+CLERKS_CHAIN = in_chain_of("clerk_chain", lambda s, _d: s.clerk)
+STANDS_IN = is_person("stands_in", lambda s, _d: s.standing_in)
+WORDS = {
+    "permission.clerk_chain": "{person} (who took it in) or their superiors",
+    "permission.stands_in": "{person} (standing in)",
+    "permission.first": "the first",
+    "action.look": "look at {number}",
+}
+
+
+@pytest.mark.parametrize(
+    ("permission", "subject", "allowed"),
+    [
+        (is_person("clerk", lambda s, _d: s.clerk), TAKEN, {CLERK}),
+        (CLERKS_CHAIN, TAKEN, {CLERK, LEADER, MANAGER, DIRECTOR}),
+        (is_one_of("asked", lambda _s, _d: {QC, ADMIN}), TAKEN, {QC, ADMIN}),
+        # Intake's people and those of the units over it: business (Sun Li) and the center (Zhao Min).
+        (IN_SUBJECTS_UNIT, TAKEN, {LEADER, CLERK, OTHER_CLERK, MANAGER, DIRECTOR}),
+        (IS_MEMBER, None, {DIRECTOR, MANAGER, LEADER, CLERK, QC, ADMIN, OTHER_CLERK}),
+        (IS_MEMBER & IS_OWNER, TAKEN, {OTHER_CLERK}),
+        (STANDS_IN, TAKEN, set()),
+    ],
+)
+def test_the_predicates_over_a_workflows_subject(context, permission, subject, allowed):
+    everyone = {DIRECTOR, MANAGER, LEADER, CLERK, QC, ADMIN, OTHER_CLERK}
+    assert {p for p in everyone if allows(permission, context(p), subject)} == allowed
+
+
+def words_of(center, refused):
+    say = wording(center.calendar.zone)
+    return type(say)(say.words | WORDS, say.zone).plain(refused.value.notice)
+
+
+def test_a_refusal_of_permissions_joined_by_and_names_the_first_that_does_not_hold(context, center):
+    first = Permission(("first",), lambda a: a.actor != QC)
+    permission = first & (CLERKS_CHAIN | STANDS_IN)
+    with pytest.raises(NotAllowed) as refused:
+        require(permission, context(QC), "look", subject=TAKEN, number="CASE-2026-000001")
+    assert words_of(center, refused) == "Only the first can look at CASE-2026-000001; you are a QC inspector."
+    with pytest.raises(NotAllowed) as refused:
+        require(permission, context(ADMIN), "look", subject=TAKEN, number="CASE-2026-000001")
+    # No one stands in: that alternative is left out.
+    assert words_of(center, refused) == (
+        "Only Zheng Hao (who took it in) or their superiors can look at CASE-2026-000001; "
+        "you are a specialist."
+    )
+    assert permission.codes == ("first", "clerk_chain", "stands_in")
+    with pytest.raises(TypeError):
+        _ = permission | IS_OWNER
+
+
+def test_three_alternatives_or_more_are_listed_with_commas(context, center):
+    permission = at_least(Role.MANAGER) | has_role(Role.QC_INSPECTOR) | IN_OWNERS_CHAIN
+    with pytest.raises(NotAllowed) as refused:
+        require(permission, context(CLERK), "look", subject=TAKEN, number="CASE-2026-000001")
+    assert words_of(center, refused) == (
+        "Only managers and above, quality control, or Feng Yu or their superiors can look at "
+        "CASE-2026-000001; you are a specialist."
+    )
+
+
+def test_grants_reads_a_person_without_a_context_and_knows_no_admin(context):
+    ctx = context(ADMIN)
+    person = ctx.directory.member(ADMIN)
+    assert grants(IN_SUBJECTS_UNIT | IS_ADMIN, person, ctx.directory, TAKEN) is False
+    assert allows(IS_ADMIN, ctx) and grants(ANYONE, person, ctx.directory)

@@ -231,7 +231,11 @@ def test_a_delegate_decides_for_the_approver(running):
     assert not [m for m in running.slack.dm(FENGYU) if "approval.approve" in text_of(m)]
     assert own not in say(running, FENGYU, "list").split("*Your requests*")[0]
     running.slack.click(FENGYU, own_card, "approval.approve")
-    running.slack.wait_for(lambda: [m for m in running.slack.ephemerals(FENGYU) if "can't decide" in m.text])
+    running.slack.wait_for(
+        lambda: [
+            m for m in running.slack.ephemerals(FENGYU) if "Only someone other than its requester" in m.text
+        ]
+    )
     assert chain(running, own)[1][0].state == "pending"
     assert running.slack.errors == []
 
@@ -275,7 +279,7 @@ def test_list_and_who_may_look(running):
     assert number in waiting and number not in mine
     waiting, mine = say(running, SPECIALIST, "list").split("*Your requests*")
     assert number not in waiting and number in mine and "pending" in mine
-    assert "visible to its requester" in say(running, "U0ZHULIN", f"show {number}")
+    assert f"can see {number}; you are a" in say(running, "U0ZHULIN", f"show {number}")
     for user in (SPECIALIST, WUFANG, "U0LUYAN", "U0HANMEI"):  # requester, approver, QC, a manager
         assert say(running, user, f"show {number}").startswith(f"*{number}* Expense reimbursement")
     assert running.slack.errors == []
@@ -288,7 +292,9 @@ def test_a_delegate_who_approves_another_step_keeps_to_their_own(running):
     running.delivered()  # the delegate's copy would follow the approver's
     assert not [m for m in running.slack.dm(SUNLI) if number in m.text]  # no copy with Wu Fang's buttons
     stale_click(running, SUNLI, card, "approval.approve")
-    running.slack.wait_for(lambda: [m for m in running.slack.ephemerals(SUNLI) if "another step" in m.text])
+    running.slack.wait_for(
+        lambda: [m for m in running.slack.ephemerals(SUNLI) if "another of its steps" in m.text]
+    )
     assert chain(running, number)[1][0].state == "pending"
     walk(running, number, [WUFANG, SUNLI])
     assert running.slack.errors == []

@@ -107,7 +107,7 @@ def test_resubmit_opens_a_form_filled_in_from_the_request_and_resubmits_its_corr
     # Whoever may not resubmit is told at once, before any form opens.
     stale_click(running, WUFANG, told, "approval.resubmit")
     refusal = running.slack.wait_for(lambda: running.slack.ephemerals(WUFANG))
-    assert refusal[0].text == f"Only Zheng Hao can resubmit {number}."
+    assert refusal[0].text.startswith(f"Only <@{SPECIALIST}> (who asked for it) can resubmit {number};")
     assert running.slack.open_views(WUFANG) == []
     running.slack.click(SPECIALIST, told, "approval.resubmit")
     form = resubmit_form(running)

@@ -99,7 +99,7 @@ def test_an_escalated_superior_cannot_decide_a_second_step(running_frozen, clock
         request = SUBJECT.load(session, number)
         steps_of(session, request)[2].escalated_to = QIANLEI  # what the old sweep did
     stale_click(running, QIANLEI, card, "approval.approve")  # a card that is not theirs
-    assert "another step" in ephemeral_with(running, QIANLEI, number)[0]
+    assert "another of its steps" in ephemeral_with(running, QIANLEI, number)[0]
     assert chain(running, number)[1][2].state == "pending"
     approve(running, HEPING, number)  # He Ping, the step's own approver, still decides it
     running.slack.wait_for(lambda: chain(running, number)[1][2].decided_by == HEPING)
@@ -229,7 +229,7 @@ def test_the_escalated_superior_shows_and_lists_the_step(running_frozen, clock):
 def test_a_delegate_shows_and_lists_a_step_waiting_for_whom_they_stand_in(running):
     number = quick(running, "expense 480 Taxi to the client")
     approver_card(running, WUFANG, number)
-    assert "visible to its requester" in say(running, CHENJING, f"show {number}")
+    assert f"can see {number}; you are a" in say(running, CHENJING, f"show {number}")
     say(running, WUFANG, "delegate <@U0CHENJING|chen.jing> until 2099-12-31")
     assert say(running, CHENJING, f"show {number}").startswith(f"*{number}* Expense reimbursement")
     assert number in say(running, CHENJING, "list").split("*Your requests*")[0]

@@ -38,7 +38,7 @@ def test_a_complaint_goes_round_through_the_responsible_unit(running):
     # The investigator does not reply to the customer: customer service does. They are told so when they
     # press the button, before any form opens.
     desk.press(TECH, "case.informed")
-    desk.told(TECH, "Zhu Lin (customer service) tells the customer")
+    desk.told(TECH, f"Only <@{SERVICE_CLERK}> (who tells the customer) or their superiors")
     assert desk.slack.open_views(TECH) == []
     desk.fill(SERVICE_CLERK, "case.informed", {"how": "E-mail with apology, 10:30"})
     desk.slack.wait_for(lambda: "satisfaction follow-up" in desk.card_text())

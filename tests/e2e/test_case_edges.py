@@ -96,7 +96,7 @@ def test_only_the_clerk_and_their_superiors_record_a_supplement(desk):
     desk.delivered()
     before = desk.running.row_counts()
     desk.press(QC, "case.supplement", where=prompt)  # QC sees every case but does not act on them
-    assert "Only Chen Jing, who took in INTAKE-1, or their superiors" in desk.told(QC, "Only")[0].text
+    assert "Only <@U0CHENJING> (who took it in) or their superiors" in desk.told(QC, "Only")[0].text
     assert desk.slack.open_views(QC) == [] and desk.running.row_counts() == before
     desk.fill(LEADER, "case.supplement", {"items": ["ID proof"]}, where=prompt)  # the clerk's group leader
     desk.settle()
@@ -124,8 +124,8 @@ def test_the_wrong_person_is_told_before_a_form_opens(desk):
     case = quick_case(desk)
     before = desk.running.row_counts()
     desk.press(OUTSIDER, "case.reject")
-    told = desk.told(OUTSIDER, "can reject it")[0].text
-    assert f"Only the handler of {case.number}" in told
+    told = desk.told(OUTSIDER, f"can reject {case.number}")[0].text
+    assert f"Only <@{case.assignee}> or their superiors" in told
     assert desk.slack.open_views(OUTSIDER) == [] and desk.running.row_counts() == before
 
 

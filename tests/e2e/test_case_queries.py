@@ -188,7 +188,7 @@ def test_show_gives_contact_only_to_people_working_the_case(running):
     assert CONTACT not in qc and "138****5678" in qc and "(masked)" in qc
 
     refused = ask(running, OUTSIDER, f"show {ref}")
-    assert f"You can't see {ref}" in refused["text"] and "blocks" not in refused
+    assert f"can see {ref}; you are a" in refused["text"] and "blocks" not in refused
     unknown = ask(running, QC, "show CASE-2026-999999")
     assert "There is no case CASE-2026-999999" in unknown["text"]
     assert running.slack.errors == []

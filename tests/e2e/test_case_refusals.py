@@ -77,10 +77,10 @@ def test_the_wrong_person_is_refused(desk, running):
         assignee = session.scalars(select(Case.assignee)).one()
     outsider_before = running.row_counts()
     desk.press(OUTSIDER, "case.accept")
-    desk.told(OUTSIDER, "or their superiors can accept it")
+    desk.told(OUTSIDER, "or their superiors can accept CASE-2026-000001")
     assert running.row_counts() == outsider_before
     desk.press(OUTSIDER, "case.take")
-    desk.told(OUTSIDER, "Only handlers of Intake and Handling Group can take")
+    desk.told(OUTSIDER, "Only the handlers of Intake and Handling Group or")
     first = desk.press(assignee, "case.accept")
     desk.slack.wait_for(lambda: "Being handled" in desk.card_text())
     # A second click from a screen that still shows the old card: a new action on the old message.
@@ -126,6 +126,6 @@ def test_the_group_leader_picks_and_others_may_not(desk, running):
     desk.press(LEADER, "case.pick", selected_user=OTHER)
     desk.slack.wait_for(lambda: f"<@{OTHER}>" in desk.card_text())
     desk.press(HANDLER, "case.pick", selected_user=HANDLER)
-    desk.told(HANDLER, "Only the group leader")
+    desk.told(HANDLER, "(who hands out the cases of Intake and Handling Group) or their superiors can choose")
     with running.db.reading() as session:
         assert session.scalars(select(Case.assignee)).one() == OTHER

@@ -48,7 +48,7 @@ def test_a_joint_review_needs_every_reviewer(running):
     desk.told(QC, "asks you to review")
     desk.slack.wait_for(lambda: "In joint review" in desk.card_text())
     desk.press(MANAGER, "case.joint.agree")  # not one of the reviewers
-    desk.told(MANAGER, "not one of the joint reviewers")
+    desk.told(MANAGER, "Only the reviewers asked for its joint review")
     desk.press(QC, "case.joint.agree")
     desk.slack.wait_for(
         lambda: (

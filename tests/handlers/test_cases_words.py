@@ -29,6 +29,10 @@ ROOT = Path(__file__).resolve().parents[2]
 SOURCES = sorted([*(ROOT / "opsbot" / "cases").glob("*.py"), *(ROOT / "handlers" / "cases").glob("*.py")])
 CATALOGUE = wording(ZoneInfo("UTC")).words
 ERRORS = {"InvalidInput", "NotAllowed", "NotFound", "OpsError"}
+# What names a permission's codes (worded `permission.<code>`) as its first argument.
+PERMISSIONS = {"Permission", "is_person", "in_chain_of", "is_one_of"}
+# What refuses in the words of an action (`action.<code>`), named as its third argument.
+REQUIRES = {"require", "require_on"}
 CLOCKS = (REPLY, RESOLUTION, FOLLOW_UP)
 
 
@@ -65,11 +69,10 @@ class Scan:
     uses: list[Use]
     prefixes: dict[str, str]  # the fixed start of each code made at run time, and where
     actions: set[str]  # the audit actions of the case steps
-    handler_may: set[str]  # what `ensure_works_on` is asked about
 
 
 def scan() -> Scan:
-    found = Scan([], {}, set(), set())
+    found = Scan([], {}, set())
     for path in SOURCES:
         for node in ast.walk(ast.parse(path.read_text())):
             if isinstance(node, ast.Call):
@@ -102,8 +105,15 @@ def _scan_call(call: ast.Call, where: str, found: Scan) -> None:
         found.uses += [Use(code, frozenset(), True, where) for code in literal_codes(first)]
     elif name == "Step" and first is not None:
         found.actions |= set(literal_codes(first))
-    elif name == "ensure_works_on" and len(args) > 2:
-        found.handler_may |= set(literal_codes(args[2]))
+    elif name in PERMISSIONS and first is not None:
+        codes = first.elts if isinstance(first, ast.Tuple) else [first]
+        found.uses += [
+            Use(f"permission.{c}", None, False, where) for code in codes for c in literal_codes(code)
+        ]
+    elif name in REQUIRES and len(args) > 2:
+        given = _keywords(call, but={"subject", "joint_reviewers"})
+        given = given | {"number"} if given is not None else None  # `require_on` gives the case's number
+        found.uses += [Use(f"action.{code}", given, False, where) for code in literal_codes(args[2])]
     for keyword in call.keywords:
         if keyword.arg == "action":
             found.actions |= set(literal_codes(keyword.value))
@@ -119,7 +129,6 @@ SCANNED = scan()
 FAMILIES = {
     "case.state.": [state.value for state in State],
     "case.doing.": [event.value for event in Event],
-    "case.handler_may.": sorted(SCANNED.handler_may),
     "case.clock.": list(CLOCKS),
     "case.level.": ["first", "second"],
     # The roles a review level is held by: the kernel's words (`handlers/words.py`).
@@ -136,7 +145,8 @@ FIELDS = [model for model in vars(inputs).values() if isinstance(model, type) an
 
 
 def test_the_source_is_read():
-    assert len(SCANNED.uses) > 150 and len(SCANNED.actions) > 15 and SCANNED.handler_may
+    assert len(SCANNED.uses) > 150 and len(SCANNED.actions) > 15
+    assert {"action.case.accept", "permission.case.registrar"} <= {use.code for use in SCANNED.uses}
 
 
 @pytest.mark.parametrize("use", SCANNED.uses, ids=lambda use: f"{use.code}@{use.where}")
