@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
@@ -17,6 +17,13 @@ from handlers.edge import Edge, tell_clicker
 from handlers.payloads import Click, Submission
 from handlers.routes import Routes
 from opsbot.context import Context
+
+T = TypeVar("T")
+
+
+def form_id(action_id: str) -> str:
+    """The callback id of the form a button opens."""
+    return f"{action_id}.form"
 
 
 @dataclass(frozen=True)
@@ -30,7 +37,7 @@ class Form:
 
     @property
     def callback_id(self) -> str:
-        return f"{self.action_id}.form"
+        return form_id(self.action_id)
 
 
 def button_acts(
@@ -100,3 +107,9 @@ def chosen_value(values: Mapping[str, Any], name: str) -> str:
     """The option picked in a select ("" when none is)."""
     value = values.get(name)
     return value if isinstance(value, str) else ""
+
+
+def opens_form(action_id: str, value: T) -> dict[str, T]:
+    """`value` for a button that opens a form and for the form's submission (`Form.callback_id`): one
+    service serves both."""
+    return {action_id: value, form_id(action_id): value}

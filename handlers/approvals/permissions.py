@@ -7,14 +7,9 @@ from __future__ import annotations
 from typing import Any
 
 from handlers.approvals import card, commands, request_form
+from handlers.forms import opens_form
 from opsbot.approvals.permissions import ASKS, DECIDES_STEP, DELEGATES, IS_REQUESTER, MAY_SEE_REQUEST
 from opsbot.permissions import ANYONE, IS_MEMBER, Permission
-
-
-def _opens_form(action_id: str, permission: Permission[Any]) -> dict[str, Permission[Any]]:
-    """A button that opens a form, and the form's submission: one service, one permission."""
-    return {action_id: permission, f"{action_id}.form": permission}
-
 
 PERMISSIONS: dict[str, Permission[Any]] = {
     commands.COMMAND: ASKS,
@@ -29,7 +24,7 @@ PERMISSIONS: dict[str, Permission[Any]] = {
     # Redraws the request form already open for the kind chosen in it: it changes nothing.
     "kind": ANYONE,
     card.APPROVE: DECIDES_STEP,
-    **_opens_form(card.DENY, DECIDES_STEP),
-    **_opens_form(card.RETURN, DECIDES_STEP),
-    **_opens_form(card.RESUBMIT, IS_REQUESTER),
+    **opens_form(card.DENY, DECIDES_STEP),
+    **opens_form(card.RETURN, DECIDES_STEP),
+    **opens_form(card.RESUBMIT, IS_REQUESTER),
 }

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from handlers.cases import card, commands, queries
+from handlers.forms import opens_form
 from opsbot.cases.permissions import (
     COMPLETES_DETAILS,
     FOLLOWS_UP,
@@ -22,12 +23,6 @@ from opsbot.cases.permissions import (
     WORKS_ON_CASE,
 )
 from opsbot.permissions import ANYONE, IS_MEMBER, Permission
-
-
-def _opens_form(action_id: str, permission: Permission[Any]) -> dict[str, Permission[Any]]:
-    """A button that opens a form, and the form's submission: one service, one permission."""
-    return {action_id: permission, f"{action_id}.form": permission}
-
 
 PERMISSIONS: dict[str, Permission[Any]] = {
     commands.COMMAND: TAKES_IN_CASES,
@@ -46,15 +41,15 @@ PERMISSIONS: dict[str, Permission[Any]] = {
     card.ACCEPT: WORKS_ON_CASE,
     card.AGREE: JOINT_REVIEWER,
     card.PASS: REVIEWS_LEVEL,
-    **_opens_form(card.REJECT, WORKS_ON_CASE),
-    **_opens_form(card.JOINT, WORKS_ON_CASE),
-    **_opens_form(card.DISAGREE, JOINT_REVIEWER),
-    **_opens_form(card.PROGRESS, WORKS_ON_CASE),
-    **_opens_form(card.SUBMIT, WORKS_ON_CASE),
-    **_opens_form(card.RETURN, REVIEWS_LEVEL),
-    **_opens_form(card.REPLIED, WORKS_ON_CASE),
-    **_opens_form(card.INFORMED, TELLS_CUSTOMER),
-    **_opens_form(card.SATISFACTION, FOLLOWS_UP),
-    **_opens_form(card.SUPPLEMENT, RECORDS_SUPPLEMENT),
-    **_opens_form(card.COMPLETE, COMPLETES_DETAILS),
+    **opens_form(card.REJECT, WORKS_ON_CASE),
+    **opens_form(card.JOINT, WORKS_ON_CASE),
+    **opens_form(card.DISAGREE, JOINT_REVIEWER),
+    **opens_form(card.PROGRESS, WORKS_ON_CASE),
+    **opens_form(card.SUBMIT, WORKS_ON_CASE),
+    **opens_form(card.RETURN, REVIEWS_LEVEL),
+    **opens_form(card.REPLIED, WORKS_ON_CASE),
+    **opens_form(card.INFORMED, TELLS_CUSTOMER),
+    **opens_form(card.SATISFACTION, FOLLOWS_UP),
+    **opens_form(card.SUPPLEMENT, RECORDS_SUPPLEMENT),
+    **opens_form(card.COMPLETE, COMPLETES_DETAILS),
 }
