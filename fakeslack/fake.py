@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import threading
 import time
 from collections.abc import Callable
 from types import TracebackType
@@ -274,9 +275,12 @@ class FakeSlack:
     def delay_next(self, method: str, seconds: float, times: int = 1) -> None:
         self._faults.add(method, Fault("delay", times, seconds=seconds))
 
-    def hold_answer_next(self, method: str, seconds: float, times: int = 1) -> None:
-        """Perform the call's effect, then wait before answering it."""
-        self._faults.add(method, Fault("hold", times, seconds=seconds))
+    def hold_answer_next(self, method: str, seconds: float, times: int = 1) -> threading.Event:
+        """Perform the call's effect, then wait before answering it: for `seconds`, or until the test sets
+        the event returned, so that a test can answer once what it waits for has happened."""
+        fault = Fault("hold", times, seconds=seconds)
+        self._faults.add(method, fault)
+        return fault.released
 
     def go_down(self) -> None:
         self._runner.stop()

@@ -7,7 +7,7 @@ import sys
 import threading
 import time
 import urllib.parse
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -24,6 +24,7 @@ class Fault:
     retry_after: int | None = None
     error: str | None = None
     seconds: float = 0.0
+    released: threading.Event = field(default_factory=threading.Event)  # ends a hold before its seconds
 
 
 class Faults:
@@ -139,7 +140,7 @@ class _Handler(BaseHTTPRequestHandler):
             return
         hold = srv.faults.take(method, "hold")
         if hold:
-            time.sleep(hold.seconds)  # the effect happened; the answer is late (a caller may die waiting)
+            hold.released.wait(hold.seconds)  # the effect happened; the answer is late (a caller may die waiting)
         self._send(status, json.dumps(body))
 
 

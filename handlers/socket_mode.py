@@ -3,7 +3,9 @@ Bolt's built-in adapter; started and stopped like the HTTP server."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import socket
 
 from slack_bolt import App
 from slack_bolt.adapter.socket_mode import SocketModeHandler
@@ -33,7 +35,17 @@ class SocketModeServer:
         it again to the next connection."""
         client = self._handler.client
         client.closed = True  # ends the loop that hands queued envelopes to the workers
+        client.message_queue.put(None)  # wakes that loop from its wait of up to 1 s for the next envelope
         client.message_processor.shutdown()
         client.message_workers.shutdown(wait=True)
+        # The receiving thread holds the socket's lock through a blocking read of up to 3 s, and closing
+        # waits for that lock: ending the session first, then shutting the socket down, wakes the read at
+        # once instead.
+        client.auto_reconnect_enabled = False
+        client.current_session_state.terminated = True
+        session = client.current_session
+        if session is not None and session.sock is not None:
+            with contextlib.suppress(OSError):  # already gone: nothing to wake
+                session.sock.shutdown(socket.SHUT_RDWR)
         self._handler.close()
         log.info("Socket Mode connection closed")

@@ -75,13 +75,14 @@ def test_a_worker_that_lost_its_lease_neither_sends_nor_marks(two_workers, slack
     first, second = two_workers
     enqueue(first, "C0INTAKE", 1)
     enqueue(first, "C0RISK", 2)
-    slack.hold_answer_next("chat.postMessage", 2)  # row 1 reaches Slack; its answer comes late
+    answer = slack.hold_answer_next("chat.postMessage", 10)  # row 1 reaches Slack; its answer comes late
     waiting = threading.Thread(target=first.deliverer.deliver_once)  # claims rows 1 and 2, sends row 1
     waiting.start()
     slack.wait_for(lambda: slack.calls_to("chat.postMessage"))
     clock.advance(timedelta(seconds=31))  # both leases run out while the first worker waits on Slack
     with caplog.at_level(logging.INFO):
         report = second.deliverer.drain()  # takes both over: finds row 1 in the channel, sends row 2
+        answer.set()  # only now does the first worker hear from Slack
         waiting.join(10)
     assert report.sent == 2
     assert posted_ids(slack, "C0INTAKE") == [1]

@@ -177,12 +177,15 @@ def test_the_message_being_sent_when_the_stop_comes_is_sent_once_and_marked(
 ):
     extra = {"SLACK_APP_TOKEN": slack.app_token} if socket_mode else {}
     enqueue(database_url, [("C0INTAKE", 1)])
-    slack.hold_answer_next("chat.postMessage", 3)  # the post reaches Slack; its answer takes 3 s to come back
+    answer = slack.hold_answer_next("chat.postMessage", STOP_BOUND)  # the post reaches Slack; its answer waits
     env = environment(slack, database_url, PORT=str(free_port()), **extra)
     process, output = start(processes, env, *command)
     wait_until(lambda: slack.messages("C0INTAKE"), what="the post to reach Slack")
 
-    assert stop(process, signal.SIGTERM) == 0
+    process.send_signal(signal.SIGTERM)
+    output.wait_for("SIGTERM: stopping")
+    answer.set()  # Slack's answer comes while opsbot stops
+    assert process.wait(STOP_BOUND) == 0
     assert row_statuses(database_url) == ["sent"]  # not left `sending`, for the next start to reconcile
     assert len(slack.calls_to("chat.postMessage")) == 1
     assert_quiet(output.wait_until_ended())
