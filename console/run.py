@@ -18,6 +18,7 @@ from console.people import People
 from console.terminal import Console
 from fakeslack.fake import FakeSlack
 from handlers.web import WebServer, wsgi_app
+from opsbot import deliveries
 from opsbot.center import Center
 from opsbot.center_file import CenterFileError
 from opsbot.clock import ShiftedClock
@@ -68,7 +69,13 @@ def run_console(settings: Settings, build_bot: Callable[..., Any]) -> int:
     bot.front = server
     try:
         bot.start(worker=True)
-        console = Console(fake, center, sys.stdin, later=lambda delta: _later(bot, clock, delta))
+        console = Console(
+            fake,
+            center,
+            sys.stdin,
+            later=lambda delta: _later(bot, clock, delta),
+            delivering=lambda: _delivering(bot, clock),
+        )
         console.banner(settings, log_file)
         return console.loop()
     finally:  # also on Ctrl-C, which `python bot.py` turns into a quiet exit
@@ -81,6 +88,11 @@ def _later(bot: Any, clock: ShiftedClock, delta: timedelta) -> None:
     clock.advance(delta)
     bot.sweep_now()
     bot.delivery.wake()
+
+
+def _delivering(bot: Any, clock: ShiftedClock) -> bool:
+    with bot.db.reading() as session:
+        return deliveries.unsettled(session, now=clock.now())
 
 
 def _quiet_logging(folder: Path) -> Path:

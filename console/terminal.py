@@ -20,8 +20,8 @@ from opsbot.center import Center
 from opsbot.settings import Settings
 
 BOT_NAME = "opsbot"
-SETTLE_WAIT = 1.0  # how long to wait for something to happen after an action
-SETTLE_QUIET = 0.3  # once something happened, how long it must stay quiet before we show it
+SETTLE_WAIT = 0.5  # how long to wait for something to happen after an action (a form opens after the ack)
+SETTLE_QUIET = 0.1  # once something happened and nothing is left to deliver, how long it must stay quiet
 SETTLE_MAX = 4.0  # never hang the prompt on a chatty worker
 HELP = """\
 /command text        run a slash command as you, in the current channel (e.g. /ops help)
@@ -42,9 +42,10 @@ class Console:
         center: Center,
         stdin: TextIO,
         later: Callable[[timedelta], None] | None = None,
+        delivering: Callable[[], bool] = lambda: False,
     ) -> None:
         self.fake, self.center, self.stdin = fake, center, stdin
-        self.later = later
+        self.later, self.delivering = later, delivering
         self.tty = stdin.isatty()
         self.people = People(center)
         self.users = self.people.names | {fake.bot_user_id: BOT_NAME}
@@ -143,14 +144,17 @@ class Console:
         }
 
     def settle(self, before: dict[str, Any]) -> dict[str, Any]:
-        """Notifications arrive asynchronously from the delivery worker: wait for things to go quiet."""
+        """Notifications arrive asynchronously from the delivery worker: wait until nothing is left to deliver
+        and things have gone quiet."""
         start = changed_at = time.monotonic()
         last, quiet_for = before, SETTLE_WAIT  # first wait for anything at all, then for quiet
-        while time.monotonic() - changed_at < quiet_for and time.monotonic() - start < SETTLE_MAX:
-            time.sleep(0.05)
+        while time.monotonic() - start < SETTLE_MAX:
+            time.sleep(0.02)
             now = self.snapshot()
             if now != last:
                 last, changed_at, quiet_for = now, time.monotonic(), SETTLE_QUIET
+            elif time.monotonic() - changed_at >= quiet_for and not self.delivering():
+                break
         self.report(before, last)
         return last
 

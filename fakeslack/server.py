@@ -140,7 +140,7 @@ class _Handler(BaseHTTPRequestHandler):
             return
         hold = srv.faults.take(method, "hold")
         if hold:
-            hold.released.wait(hold.seconds)  # the effect happened; the answer is late (a caller may die waiting)
+            hold.released.wait(hold.seconds)  # the effect happened; the answer is late (a caller may give up)
         self._send(status, json.dumps(body))
 
 

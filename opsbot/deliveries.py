@@ -193,6 +193,12 @@ def release(
     _settle(session, claim, **values)
 
 
+def unsettled(session: Session, *, now: datetime) -> bool:
+    """A row due now or being sent: what the console waits for before it shows what an action changed."""
+    being_sent = (Notification.status == Status.SENDING) & (Notification.lease_until > now)
+    return session.scalar(select(Notification.id).where(_due(now) | being_sent).limit(1)) is not None
+
+
 def backlog(session: Session) -> dict[str, int]:
     """How many rows are in each status: for health checks and the console."""
     rows = session.execute(select(Notification.status, func.count()).group_by(Notification.status))

@@ -177,7 +177,7 @@ def test_the_message_being_sent_when_the_stop_comes_is_sent_once_and_marked(
 ):
     extra = {"SLACK_APP_TOKEN": slack.app_token} if socket_mode else {}
     enqueue(database_url, [("C0INTAKE", 1)])
-    answer = slack.hold_answer_next("chat.postMessage", STOP_BOUND)  # the post reaches Slack; its answer waits
+    answer = slack.hold_answer_next("chat.postMessage", STOP_BOUND)  # posted; the answer waits
     env = environment(slack, database_url, PORT=str(free_port()), **extra)
     process, output = start(processes, env, *command)
     wait_until(lambda: slack.messages("C0INTAKE"), what="the post to reach Slack")
