@@ -49,7 +49,7 @@ from opsbot.deadlines import Deadline
 from opsbot.sweeps import Sweep
 
 INTERVAL = 0.05  # seconds between writes
-PHASE_SECONDS = {"full": 15.0, "quick": 2.0}
+PHASE_SECONDS = {"full": 15.0, "quick": 0.75}
 ROUNDS = {"full": 3, "quick": 2}
 DUE_SHARE = 0.01
 P99_RATIO, MAX_MS = 2.0, 1000.0
