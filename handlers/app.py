@@ -24,7 +24,7 @@ from handlers.edge import Edge, error_handler
 from handlers.payloads import misshapen
 from handlers.registry import SLACK_WORKFLOWS
 from handlers.routes import Routes
-from handlers.wording import Wording, merged
+from handlers.wording import ENGLISH, Catalogue, Wording, Wordings, kernel_domain, words
 from handlers.words import WORDS as KERNEL_WORDS
 from handlers.workflows import SlackWorkflows
 from opsbot.home import KIND as HOME
@@ -35,10 +35,20 @@ def command_help(workflows: SlackWorkflows = SLACK_WORKFLOWS) -> list[catalogue.
     return [*ops.HELP, *workflows.help]
 
 
-def wording(zone: tzinfo, workflows: SlackWorkflows = SLACK_WORKFLOWS) -> Wording:
-    """The catalogue of the kernel's and every workflow's words, showing times on the center's clock."""
-    kernel = [KERNEL_WORDS, catalogue.WORDS, ops.WORDS, deadlines.WORDS]
-    return Wording(merged([*kernel, *workflows.words]), zone)
+def words_catalogue(workflows: SlackWorkflows = SLACK_WORKFLOWS) -> Catalogue:
+    """The catalogue of the kernel's and every workflow's words."""
+    kernel = words(KERNEL_WORDS, catalogue.WORDS, ops.WORDS, deadlines.WORDS)
+    return Catalogue([kernel_domain(kernel), *workflows.domains])
+
+
+def wordings(zone: tzinfo, locale: str = ENGLISH, workflows: SlackWorkflows = SLACK_WORKFLOWS) -> Wordings:
+    """The wording of every locale, showing times on the center's clock; `locale` is the center's."""
+    return Wordings(words_catalogue(workflows), zone, locale)
+
+
+def wording(zone: tzinfo, workflows: SlackWorkflows = SLACK_WORKFLOWS, locale: str = ENGLISH) -> Wording:
+    """One locale's wording (the center's, by default English)."""
+    return wordings(zone, locale, workflows).center
 
 
 def renderers(say: Wording, workflows: SlackWorkflows = SLACK_WORKFLOWS) -> Mapping[str, Renderer]:

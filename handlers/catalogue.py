@@ -10,6 +10,7 @@ from typing import Any
 
 from handlers.blocks import Message, context, header, section
 from handlers.mrkdwn import Mrkdwn, md
+from handlers.wording import w, words
 from opsbot.errors import InvalidInput
 from opsbot.notices import Quote, Term
 
@@ -55,9 +56,15 @@ def unknown_subcommand(
     )
 
 
-WORDS = {
-    "subcommand.unknown": "I don't know `{command} {typed}`. {also}`/ops help` lists every command "
-    "(`{command}` understands: {known}).",
-    "subcommand.unknown_near": "I don't know `{command} {typed}`. Did you mean `{command} {guess}`? {also}"
-    "`/ops help` lists every command (`{command}` understands: {known}).",
-}
+WORDS = words(
+    w(
+        "subcommand.unknown",
+        "I don't know `{command} {typed}`. {also}`/ops help` lists every command "
+        "(`{command}` understands: {known}).",
+    ),
+    w(
+        "subcommand.unknown_near",
+        "I don't know `{command} {typed}`. Did you mean `{command} {guess}`? {also}"
+        "`/ops help` lists every command (`{command}` understands: {known}).",
+    ),
+)

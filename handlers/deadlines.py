@@ -10,25 +10,28 @@ from typing import Any
 from handlers.blocks import Message, context, section, sections
 from handlers.catalogue import CommandHelp
 from handlers.mrkdwn import Mrkdwn
-from handlers.wording import Wording
+from handlers.wording import Wording, w, words
 from opsbot.notices import Notice, Param, Person, Quote, Term, Time
 
 HELP: list[CommandHelp] = []
-WORDS = {
-    "deadline.overdue.owner": "{subject} ({summary}): the {clock} is overdue.",
-    "deadline.overdue": "{subject} ({summary}), handled by {owner}: its {clock} is overdue.",
-    "deadline.remind": "{subject} ({summary}): the {clock} is due {due}.",
-    "deadline.escalate": "{subject} ({summary}), with {owner}: its {clock} is escalated to you.",
-    "deadline.top_of_chain": "{subject} ({summary}), with {owner}: its {clock} has gone as far up as it "
-    "can — no one above is free to take it.",
-    "deadline.late": "{line} (late: this was due {falls})",
-    "deadline.head.overdue": "⚠️ A deadline has passed:",
-    "deadline.head.overdue_many": "⚠️ {count} deadlines have passed:",
-    "deadline.head.due": "⏰ A deadline needs you:",
-    "deadline.head.due_many": "⏰ {count} deadlines need you:",
-    "deadline.look_up": "{commands} shows one.",
-    "deadline.no_one": "no one",
-}
+WORDS = words(
+    w("deadline.overdue.owner", "{subject} ({summary}): the {clock} is overdue."),
+    w("deadline.overdue", "{subject} ({summary}), handled by {owner}: its {clock} is overdue."),
+    w("deadline.remind", "{subject} ({summary}): the {clock} is due {due}."),
+    w("deadline.escalate", "{subject} ({summary}), with {owner}: its {clock} is escalated to you."),
+    w(
+        "deadline.top_of_chain",
+        "{subject} ({summary}), with {owner}: its {clock} has gone as far up as it "
+        "can — no one above is free to take it.",
+    ),
+    w("deadline.late", "{line} (late: this was due {falls})"),
+    w("deadline.head.overdue", "⚠️ A deadline has passed:"),
+    w("deadline.head.overdue_many", "⚠️ {count} deadlines have passed:"),
+    w("deadline.head.due", "⏰ A deadline needs you:"),
+    w("deadline.head.due_many", "⏰ {count} deadlines need you:"),
+    w("deadline.look_up", "{commands} shows one."),
+    w("deadline.no_one", "no one"),
+)
 # Each workflow words its clocks (`deadline.clock.<clock>`) and, where a command shows its subjects, that
 # command (`deadline.look_up.<kind>`).
 
@@ -41,7 +44,7 @@ def digest(payload: Mapping[str, Any], *, say: Wording) -> Message:
     listed = Mrkdwn("\n").join(Mrkdwn("• ") + line for line in lines)
     blocks = [section(head), *sections(listed)][:49]
     kinds = dict.fromkeys(notice["kind"] for notice in notices)
-    commands = [Term(code) for kind in kinds if (code := f"deadline.look_up.{kind}") in say.words]
+    commands = [Term(code) for kind in kinds if say.has(code := f"deadline.look_up.{kind}")]
     if commands:
         blocks.append(context(say(Notice.of("deadline.look_up", commands=commands))))
     text = (head + Mrkdwn(" ") + Mrkdwn("; ").join(lines)).cut(3000)

@@ -11,10 +11,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from datetime import datetime, tzinfo
+from datetime import datetime
 from typing import SupportsIndex
-
-from opsbot.clock import center_time
 
 # Slack opens *bold*, _italics_ and ~strike~ only with a mark at the start of a word. Each mark of a run
 # there gets a zero-width space on each side, so it is at no word's start whether Slack counts that space
@@ -78,15 +76,10 @@ def channel_link(channel_id: str) -> Mrkdwn:
     return Mrkdwn(f"<#{channel_id}>")
 
 
-def slack_time(moment: datetime | str | None, zone: tzinfo) -> Mrkdwn:
-    """A time Slack shows in each reader's own time zone; the fallback (old clients, notifications, the
-    console) is on the center's clock, `zone`, and says so."""
-    if moment is None or moment == "":
-        return Mrkdwn("—")
-    if isinstance(moment, str):
-        moment = datetime.fromisoformat(moment)
-    fallback = center_time(moment, zone)
-    return Mrkdwn(f"<!date^{int(moment.timestamp())}^{{date_short_pretty}} {{time}}|{fallback}>")
+def slack_time(moment: datetime, fallback: str) -> Mrkdwn:
+    """A time Slack shows in each reader's own time zone; `fallback` is what old clients, notifications and
+    the console show instead (the center's clock, saying so)."""
+    return Mrkdwn(f"<!date^{int(moment.timestamp())}^{{date_short_pretty}} {{time}}|{escape(fallback)}>")
 
 
 CUT_NOTE = "…"

@@ -13,15 +13,16 @@ from handlers.edge import Edge
 from handlers.mrkdwn import Mrkdwn, md
 from handlers.payloads import Command
 from handlers.subcommands import Subcommand, router
+from handlers.wording import w, words
 from opsbot import admin
 from opsbot.errors import InvalidInput
 from opsbot.notices import Quote
 
 COMMAND = "/ops"
-WORDS = {
-    "ops.deliveries_usage": "`/ops deliveries` takes nothing or `retry`, not `{typed}`.",
-    "action.look_after_deliveries": "look after deliveries",
-}
+WORDS = words(
+    w("ops.deliveries_usage", "`/ops deliveries` takes nothing or `retry`, not `{typed}`."),
+    w("action.look_after_deliveries", "look after deliveries"),
+)
 
 HELP = (
     CommandHelp("/ops help", "List every opsbot command (this list)."),

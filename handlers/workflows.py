@@ -15,7 +15,7 @@ from handlers.catalogue import CommandHelp
 from handlers.edge import Edge
 from handlers.routes import Routes
 from handlers.subcommands import Subcommand
-from handlers.wording import Wording
+from handlers.wording import Domain, Wording
 
 # Renders a payload the core queued (a card, a prompt, a digest) with the wording of its reader.
 Render = Callable[..., Any]
@@ -29,7 +29,7 @@ class SlackWorkflow:
     # Adds the workflow's slash commands and Bolt listeners to the app, and its buttons and forms to `routes`.
     register: Callable[[App, Routes, Edge], None] | None = None
     renderers: Mapping[str, Render] = field(default_factory=dict)
-    words: Mapping[str, str] = field(default_factory=dict)
+    words: Domain | None = None  # its words and its catalogues
     help: Sequence[CommandHelp] = ()
     home: Mapping[str, SectionView] = field(default_factory=dict)
     # Subcommands of `/ops` (`announce`), each made for the edge.
@@ -48,8 +48,8 @@ class SlackWorkflows:
         return self._all(lambda w: w.help)
 
     @property
-    def words(self) -> list[Mapping[str, str]]:
-        return [w.words for w in self.each]
+    def domains(self) -> list[Domain]:
+        return [w.words for w in self.each if w.words is not None]
 
     @property
     def renderers(self) -> dict[str, Render]:

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from handlers.blocks import Message, actions, button, context, header, section, sections
-from handlers.mrkdwn import escape, md, slack_time
+from handlers.mrkdwn import escape, md
 from handlers.wording import Wording
 from opsbot.announcements.service import CARD
 
@@ -27,7 +27,7 @@ def card(payload: Mapping[str, Any], *, say: Wording) -> Message:
             md(
                 "From *{author}* · {at}",
                 author=payload["author_name"],
-                at=slack_time(payload["posted_at"], say.zone),
+                at=say.at(payload["posted_at"]),
             )
         ),
         section(read_line, accessory=button("Mark as read", MARK_READ, payload["number"])),

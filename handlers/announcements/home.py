@@ -7,7 +7,7 @@ from typing import Any
 
 from handlers.announcements.card import read_button
 from handlers.blocks import section
-from handlers.mrkdwn import Mrkdwn, escape, md, slack_time
+from handlers.mrkdwn import Mrkdwn, escape, md
 from handlers.wording import Wording
 
 
@@ -23,7 +23,7 @@ def announcements_section(part: Mapping[str, Any], say: Wording) -> list[dict[st
                     "*{number}* from {author} · {at}\n{text}",
                     number=item["number"],
                     author=item["author_name"],
-                    at=slack_time(item["posted_at"], say.zone),
+                    at=say.at(item["posted_at"]),
                     text=escape(item["text"]).cut(300),
                 )
             )

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from slack_bolt import App
 
 from handlers.approvals import actions, card, commands, home, words
 from handlers.edge import Edge
 from handlers.routes import Routes
+from handlers.wording import Domain
 from handlers.workflows import SlackWorkflow
 
 
@@ -19,7 +22,7 @@ WORKFLOW = SlackWorkflow(
     name="approvals",
     register=register,
     renderers=card.RENDERERS,
-    words=words.WORDS,
+    words=Domain("approvals", Path(__file__).parent, words.WORDS),
     help=commands.HELP,
     home=home.VIEWS,
 )

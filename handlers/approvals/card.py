@@ -13,7 +13,7 @@ from typing import Any, get_args
 from slack_sdk.models.blocks import ButtonElement
 
 from handlers.blocks import Message, actions, button, context, fields, header, section, sections
-from handlers.mrkdwn import Mrkdwn, escape, md, slack_time
+from handlers.mrkdwn import Mrkdwn, escape, md
 from handlers.wording import Wording
 from opsbot.approvals.cards import CARD, PROMPT
 from opsbot.approvals.lifecycle import RequestState, StepState
@@ -69,7 +69,7 @@ def chain_lines(steps: list[Mapping[str, Any]], say: Wording) -> Mrkdwn:
                 " — {state} by {who} {at}",
                 state=state_of(state, say),
                 who=said(step.get("decider"), say) or escape(step["decided_by_name"]),
-                at=slack_time(step["decided_at"], say.zone),
+                at=say.at(step["decided_at"]),
             )
         if step["reason"]:
             line += md("\n      “{reason}”", reason=step["reason"])

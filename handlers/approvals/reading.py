@@ -8,7 +8,7 @@ from typing import Any
 from handlers.approvals.card import chain_lines, request_facts, state_of
 from handlers.blocks import Message, sections
 from handlers.edge import Edge
-from handlers.mrkdwn import Mrkdwn, escape, md, slack_time
+from handlers.mrkdwn import Mrkdwn, escape, md
 from opsbot.approvals import cards, queries
 from opsbot.approvals.lifecycle import RequestState
 from opsbot.approvals.phrases import label
@@ -26,7 +26,7 @@ def listing(edge: Edge, user: str) -> Message:
             purpose=escape(r.purpose).cut(80),
             position=s.position,
             label=say(label(s.label)),
-            since=slack_time(s.waiting_since, say.zone),
+            since=say.at(s.waiting_since),
         )
         for r, s in found.waiting
     ] or [Mrkdwn("Nothing. ✓")]

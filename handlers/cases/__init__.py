@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from slack_bolt import App
 
 from handlers.cases import actions, card, commands, home, queries, words
 from handlers.edge import Edge
 from handlers.routes import Routes
+from handlers.wording import Domain
 from handlers.workflows import SlackWorkflow
 
 
@@ -28,7 +31,7 @@ WORKFLOW = SlackWorkflow(
     name="cases",
     register=register,
     renderers=card.RENDERERS,
-    words=words.WORDS,
+    words=Domain("cases", Path(__file__).parent, words.WORDS),
     help=(*commands.HELP, *queries.HELP),
     home=home.VIEWS,
 )

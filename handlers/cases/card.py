@@ -9,7 +9,7 @@ from slack_sdk.models.blocks import UserSelectElement
 
 from handlers.blocks import Message, actions, button, context, fields, header, section, sections
 from handlers.cases.words import channel_word
-from handlers.mrkdwn import Mrkdwn, escape, md, mention, slack_time
+from handlers.mrkdwn import Mrkdwn, escape, md, mention
 from handlers.wording import Wording
 from opsbot.cases.lifecycle import State
 from opsbot.errors import InvalidInput
@@ -125,11 +125,9 @@ def case_card(payload: Mapping[str, Any], *, say: Wording) -> Message:
             ("Handler", md("{assignee} ({unit})", assignee=assignee, unit=payload["unit"])),
             (
                 "Reply due",
-                say.term("case.card.replied")
-                if payload["replied"]
-                else slack_time(payload["reply_due_at"], say.zone),
+                say.term("case.card.replied") if payload["replied"] else say.at(payload["reply_due_at"]),
             ),
-            ("Resolve by", slack_time(payload["resolve_due_at"], say.zone)),
+            ("Resolve by", say.at(payload["resolve_due_at"])),
         ),
     ]
     if payload.get("satisfaction") is not None:

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from handlers.blocks import context, section
-from handlers.mrkdwn import Mrkdwn, escape, md, slack_time
+from handlers.mrkdwn import Mrkdwn, escape, md
 from handlers.wording import Wording
 from opsbot.cases.lifecycle import State
 
@@ -21,7 +21,7 @@ def cases_section(part: Mapping[str, Any], say: Wording) -> list[dict[str, Any]]
             reference=item["reference"],
             summary=escape(item["summary"]).cut(80),
             state=say.term(State(item["state"]).term.code),
-            due=slack_time(item["due"], say.zone),
+            due=say.at(item["due"]),
             overdue=" ⚠️ overdue" if item["overdue"] else "",
         )
         for item in items
@@ -43,7 +43,7 @@ def team_section(part: Mapping[str, Any], say: Wording) -> list[dict[str, Any]]:
             summary=escape(item["summary"]).cut(80),
             state=say.term(State(item["state"]).term.code),
             who=md("with {name}", name=item["assignee_name"]) if item["assignee_name"] else "no handler yet",
-            due=slack_time(item["due"], say.zone),
+            due=say.at(item["due"]),
             overdue=" ⚠️ overdue" if item["overdue"] else "",
         )
         for item in items

@@ -12,7 +12,7 @@ from handlers.blocks import Message, actions, button, context, divider, fields, 
 from handlers.cases.words import channel_word, shortened
 from handlers.catalogue import CommandHelp
 from handlers.edge import Edge
-from handlers.mrkdwn import Mrkdwn, escape, md, slack_time
+from handlers.mrkdwn import Mrkdwn, escape, md
 from handlers.payloads import Click, Command
 from handlers.routes import Routes
 from handlers.wording import Wording
@@ -51,9 +51,7 @@ def render_list(page: CasePage, say: Wording) -> Message:
     if not page.lines:
         empty = say.term(f"case.list.empty.{page.scope}")
         return Message(text=empty, blocks=[section(empty)])
-    counted = Notice.of(
-        "case.count.cases.one" if page.total == 1 else "case.count.cases.other", count=page.total
-    )
+    counted = Notice.of("case.count.cases", count=page.total)
     where: dict[str, Param] = {"title": title, "cases": counted, "page": page.page, "pages": page.pages}
     blocks = [section(say(Notice.of("case.list.head", **where)))]
     for line in page.lines:
@@ -115,7 +113,7 @@ def entry_line(entry: TimelineEntry, say: Wording) -> Mrkdwn:
     )
     return md(
         "{at} · *{actor}* {action}{facts}",
-        at=slack_time(entry.at, say.zone),
+        at=say.at(entry.at),
         actor=entry.actor_name,
         action=say.term(f"case.action.{entry.action}"),
         facts=Mrkdwn(" — ") + facts if facts else "",
@@ -139,14 +137,14 @@ def render_case(details: CaseDetails, directory: Directory, edge: Edge) -> Messa
     if case.rejected_reason:
         blocks += sections(md("*Rejected because*\n{text}", text=case.rejected_reason))
     count = len(details.timeline)
-    timeline = Notice.of("case.show.timeline.one" if count == 1 else "case.show.timeline.other", count=count)
+    timeline = Notice.of("case.show.timeline", count=count)
     blocks += [divider(), section(say(timeline))]
     room = MAX_BLOCKS - len(blocks)
     entries = details.timeline
     if len(entries) > room:
         shown = entries[-(room - 1) :]
         hidden = len(entries) - len(shown)
-        earlier = Notice.of("case.show.hidden.one" if hidden == 1 else "case.show.hidden.other", count=hidden)
+        earlier = Notice.of("case.show.hidden", count=hidden)
         blocks.append(context(say(earlier)))
         entries = shown
     blocks += [context(entry_line(entry, say)) for entry in entries]
@@ -179,8 +177,8 @@ def _case_fields(details: CaseDetails, directory: Directory, edge: Edge) -> dict
         ("Unit", escape(unit.name if unit else case.unit_key)),
         ("Handler", escape(name(case.assignee))),
         ("Reviewers", escape(reviewers)),
-        ("Reply due", slack_time(details.clocks.due(REPLY), say.zone)),
-        ("Resolution due", slack_time(details.clocks.due(RESOLUTION), say.zone)),
+        ("Reply due", say.at(details.clocks.due(REPLY))),
+        ("Resolution due", say.at(details.clocks.due(RESOLUTION))),
         ("Returns · satisfaction", escape(f"{case.review_returns} · {satisfaction}")),
     )
 

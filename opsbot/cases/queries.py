@@ -180,8 +180,8 @@ def list_cases(
             "case.list_no_page",
             page=request.page,
             scope=request.scope,
-            cases=Notice.of("case.count.cases.one" if total == 1 else "case.count.cases.other", count=total),
-            pages=Notice.of("case.count.pages.one" if pages == 1 else "case.count.pages.other", count=pages),
+            cases=Notice.of("case.count.cases", count=total),
+            pages=Notice.of("case.count.pages", count=pages),
         )
     rows = (
         ()

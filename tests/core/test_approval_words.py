@@ -123,7 +123,7 @@ def test_the_scan_finds_what_approvals_emit():
 
 
 def test_every_notice_has_wording_with_the_parameters_its_template_names():
-    catalogue = wording(UTC).words
+    catalogue = wording(UTC).catalogue.english
     for found in emitted():
         assert found.code in catalogue, found
         if found.params is not None:

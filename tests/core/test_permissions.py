@@ -30,6 +30,7 @@ from opsbot.permissions import (
 )
 from opsbot.roles import Role
 from opsbot.subjects import Parties
+from tests.wordings import english_wording
 
 DIRECTOR, MANAGER, LEADER, CLERK = "U0ZHAOMIN", "U0SUNLI", "U0WUFANG", "U0ZHENGHAO"
 QC, ADMIN, OTHER_CLERK, STRANGER = "U0LUYAN", "U0XUKAI", "U0FENGYU", "U0NOBODY"
@@ -78,8 +79,8 @@ def test_the_refusal_names_every_alternative_the_action_and_the_actor_s_role(con
             subject=HANDLED_BY_CLERK,
             number="CASE-2026-000001",
         )
-    words = say.words | {"action.case.accept": "accept {number}"}
-    text = type(say)(words, say.zone).plain(refused.value.notice)
+    words = say.catalogue.english | {"action.case.accept": "accept {number}"}
+    text = english_wording(words, say.zone).plain(refused.value.notice)
     assert text == (
         "Only Zheng Hao or their superiors or quality control can accept CASE-2026-000001; you are a "
         "specialist."
@@ -135,7 +136,7 @@ def test_the_predicates_over_a_workflows_subject(context, permission, subject, a
 
 def words_of(center, refused):
     say = wording(center.calendar.zone)
-    return type(say)(say.words | WORDS, say.zone).plain(refused.value.notice)
+    return english_wording(say.catalogue.english | WORDS, say.zone).plain(refused.value.notice)
 
 
 def test_a_refusal_of_permissions_joined_by_and_names_the_first_that_does_not_hold(context, center):

@@ -96,7 +96,7 @@ def test_each_row_has_the_codes_of_the_routes_permission(route):
 def test_each_code_the_table_uses_is_explained_and_worded():
     explained = set(re.findall(r"^- `([^`]+)`:", DOC.read_text(), re.MULTILINE))
     used = {code for codes in ROWS.values() for code in codes}
-    words = wording(ZoneInfo("UTC")).words
+    words = wording(ZoneInfo("UTC")).catalogue.english
     roles = {code for code in used if code.startswith("at_least.")}
     assert used - roles <= explained and "at_least.<role>" in explained
     assert [code for code in sorted(used) if f"permission.{code}" not in words] == []
@@ -170,7 +170,7 @@ class Floor:
 
     def __init__(self, running: Any, center: Any) -> None:
         self.running, self.slack, self.desk = running, running.slack, Desk(running)
-        words = wording(center.calendar.zone).words
+        words = wording(center.calendar.zone).catalogue.english
         self.roles = {p.slack_id: words[f"role.{p.role.value}"] for p in center.people}
         assert set(self.roles) == EVERYONE
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from slack_bolt import Ack, App
@@ -13,19 +14,19 @@ from handlers.edge import Edge
 from handlers.mrkdwn import Mrkdwn
 from handlers.payloads import Command
 from handlers.routes import Routes
-from handlers.wording import Wording
+from handlers.wording import Domain, Wording, w, words
 from handlers.workflows import SlackWorkflow
 from opsbot.notices import Notice, Quote
 from tests.example_workflow.core import CARD, open_ticket
 
-WORDS = {
-    "ticket.opened": "Opened {number}: {title}.",
-    "ticket.card": "🎫 {number}: {title}",
-    "ticket.mine": "*My tickets*: {numbers}",
-    "ticket.not_found": "There is no ticket {number}.",
-    "field.title": "title",
-    "deadline.clock.answer": "answer",
-}
+WORDS = words(
+    w("ticket.opened", "Opened {number}: {title}."),
+    w("ticket.card", "🎫 {number}: {title}"),
+    w("ticket.mine", "*My tickets*: {numbers}"),
+    w("ticket.not_found", "There is no ticket {number}."),
+    w("field.title", "title"),
+    w("deadline.clock.answer", "answer"),
+)
 
 
 def register(app: App, routes: Routes, edge: Edge) -> None:
@@ -55,7 +56,7 @@ WORKFLOW = SlackWorkflow(
     name="tickets",
     register=register,
     renderers={CARD: card},
-    words=WORDS,
+    words=Domain("tickets", Path(__file__).parent, WORDS),
     help=(CommandHelp("/ticket <title>", "Open a ticket; its answer is due within the center's hours."),),
     home={"tickets": tickets_section},
 )

@@ -27,7 +27,7 @@ from tests.source_scan import literal_codes
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = sorted([*(ROOT / "opsbot" / "cases").glob("*.py"), *(ROOT / "handlers" / "cases").glob("*.py")])
-CATALOGUE = wording(ZoneInfo("UTC")).words
+CATALOGUE = wording(ZoneInfo("UTC")).catalogue.english
 ERRORS = {"InvalidInput", "NotAllowed", "NotFound", "OpsError"}
 # What names a permission's codes (worded `permission.<code>`) as its first argument.
 PERMISSIONS = {"Permission", "is_person", "in_chain_of", "is_one_of"}

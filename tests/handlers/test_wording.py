@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from handlers.mrkdwn import escape
-from handlers.wording import DuplicateWording, Wording, merged, placeholders
+from handlers.wording import Catalogue, Domain, DuplicateWording, placeholders, w, words
 from opsbot.errors import InvalidInput
 from opsbot.notices import Notice, Person, Quote, Term, Time
 from tests.hostile import HOSTILE, TYPED_ENTITY, assert_inert
+from tests.wordings import english_wording
 
 WORDS = {
     "test.rejected": "*{case}* was rejected by {by} {at}: {reason}",
@@ -21,7 +23,7 @@ WORDS = {
     "test.nested": "Told: {told}",
     "state.in_progress": "in progress",
 }
-SAY = Wording(WORDS, ZoneInfo("Asia/Shanghai"))
+SAY = english_wording(WORDS, ZoneInfo("Asia/Shanghai"))
 AT = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
 
 
@@ -103,6 +105,9 @@ def test_a_refusal_carries_its_notice():
 
 
 def test_two_workflows_wording_one_code_is_found_at_start():
+    once = Domain("one", Path("."), words(*(w(code, text) for code, text in WORDS.items())))
     with pytest.raises(DuplicateWording, match=r"test\.line"):
-        merged([WORDS, {"test.line": "again"}])
+        Catalogue([once, Domain("other", Path("."), words(w("test.line", "again")))])
+    with pytest.raises(DuplicateWording, match=r"test\.line"):
+        words(w("test.line", "one"), w("test.line", "again"))
     assert placeholders(WORDS["test.rejected"]) == {"case", "by", "at", "reason"}
