@@ -20,7 +20,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackRequestError
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from handlers.app import build_app, renderers, web_client, wording
+from handlers.app import build_app, renderers, web_client, wordings
 from handlers.delivery import TOKEN_ERRORS, Deliverer, DeliveryLoop, Pacer
 from handlers.edge import Edge
 from handlers.registry import BUILT_IN, Registered
@@ -193,12 +193,12 @@ def build_bot(
     sync_center(db, center, clock)
     serve_homes(workflows.core.home)
     bot_token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else ""
-    say = wording(center.calendar.zone, workflows.slack)
+    say = wordings(center.calendar.zone, center.locale, workflows.slack)
     deliverer = Deliverer(
         db,
         web_client(bot_token, settings.slack_api_url, settings.slack_timeout_seconds, for_delivery=True),
         clock,
-        renderers(say, workflows.slack),
+        renderers(say.center, workflows.slack),
         lease=timedelta(seconds=settings.delivery_lease_seconds),
         pacer=Pacer(per_second=settings.channel_posts_per_second),
     )
@@ -207,7 +207,7 @@ def build_bot(
     delivery = DeliveryLoop(deliverer)
     bot = Bot(settings, db, center, workflows, clock, deliverer=deliverer, delivery=delivery)
     if with_app:
-        edge = Edge(db=db, clock=clock, center=center, say=say, wake_delivery=delivery.wake)
+        edge = Edge(db=db, clock=clock, center=center, wordings=say, wake_delivery=delivery.wake)
         client = web_client(bot_token, settings.slack_api_url, settings.slack_timeout_seconds)
         home = workflows.core.home_settings(center)
         try:

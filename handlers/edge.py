@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from handlers.blocks import notice_view
 from handlers.mrkdwn import Mrkdwn
 from handlers.payloads import Click, Command, Payload, Submission, kind_of
-from handlers.wording import Wording
+from handlers.wording import Wording, Wordings
 from opsbot.center import Center
 from opsbot.clock import Clock
 from opsbot.context import Context
@@ -47,11 +47,23 @@ class Edge:
     db: Database
     clock: Clock
     center: Center
-    # How refusals and notices are worded (the catalogue, the center's clock).
-    say: Wording
+    # How refusals and notices are worded: the catalogue in each locale, the center's clock.
+    wordings: Wordings
     # Nudges the in-process delivery loop after a change recorded notifications.
     wake_delivery: Callable[[], None] = lambda: None
     _directory: tuple[float, Directory] | None = field(default=None, repr=False)
+
+    @property
+    def say(self) -> Wording:
+        """The center's wording: for what goes to a shared channel."""
+        return self.wordings.center
+
+    def say_to(self, slack_id: str | None) -> Wording:
+        """The wording of what one person reads (an ephemeral answer, a form, their App Home): in their
+        language."""
+        cached = self._directory
+        member = cached[1].get(slack_id) if cached is not None and slack_id else None
+        return self.wordings(member.locale if member is not None else None)
 
     @property
     def channels(self) -> Mapping[str, str]:

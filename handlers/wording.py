@@ -27,14 +27,13 @@ from babel.numbers import format_decimal
 from babel.support import Translations
 
 from handlers.mrkdwn import Mrkdwn, escape, mention, slack_time
+from opsbot.languages import ENGLISH, LOCALES
 from opsbot.notices import Notice, Param, Person, Quote, Term, Time
 
 log = logging.getLogger(__name__)
 _FORMATTER = string.Formatter()
 _Render = Callable[[Param], str]
 
-ENGLISH = "en"
-LOCALES = (ENGLISH, "zh_CN")  # every locale opsbot has a catalogue for
 KERNEL_DOMAIN = "opsbot"
 LOCALE_FOLDER = "locale"
 

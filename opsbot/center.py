@@ -23,6 +23,7 @@ from pydantic import (
 )
 
 from opsbot.ladders import Ladder, LadderKey, known_ladder_key, refuse_moved_settings
+from opsbot.languages import ENGLISH, LOCALES, supported
 from opsbot.roles import Role
 from opsbot.rules import Problem, with_rules
 
@@ -30,6 +31,16 @@ SlackUserId = Annotated[str, StringConstraints(pattern=r"^[UW][A-Z0-9]{2,}$")]
 SlackChannelId = Annotated[str, StringConstraints(pattern=r"^[CGD][A-Z0-9]{2,}$")]
 Key = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]*$", max_length=40)]
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def _locale(tag: str) -> str:
+    found = supported(tag)
+    if found is None:
+        raise ValueError(f"opsbot speaks {' and '.join(LOCALES)}, not {tag!r}")
+    return found
+
+
+Locale = Annotated[str, AfterValidator(_locale)]
 
 
 class Strict(BaseModel):
@@ -48,6 +59,7 @@ class Person(Strict):
     role: Role
     unit: Key
     reports_to: SlackUserId | None = None
+    locale: Locale | None = None  # the language they read, whatever they or Slack say
 
     @field_validator("unit")
     @classmethod
@@ -186,6 +198,8 @@ class Function(Strict):
 
 class Center(Strict):
     name: str = Field(min_length=1, max_length=80)
+    # The center's language: shared channels' cards and alerts, and each person's who has none of their own.
+    locale: Locale = ENGLISH
     calendar: Calendar
     units: tuple[Unit, ...] = Field(min_length=1)
     people: tuple[Person, ...] = Field(min_length=1)

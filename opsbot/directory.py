@@ -17,6 +17,7 @@ from opsbot import audit
 from opsbot.center import Center
 from opsbot.db import Base
 from opsbot.errors import NotInDirectory
+from opsbot.languages import reader_locale
 from opsbot.roles import Role
 
 
@@ -39,6 +40,11 @@ class PersonRow(Base):
     # Not a foreign key: the file is checked as a whole before it is loaded, and people leave in any order.
     reports_to: Mapped[str | None] = mapped_column(String(32))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Their language: the center file's (loaded with it), their own choice, and Slack's ("" once asked, when
+    # Slack had none); the last two are theirs and Slack's, so loading the file leaves them alone.
+    locale: Mapped[str | None] = mapped_column(String(16))
+    chosen_locale: Mapped[str | None] = mapped_column(String(16))
+    slack_locale: Mapped[str | None] = mapped_column(String(16))
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +54,7 @@ class Member:
     role: Role
     unit: str
     reports_to: str | None
+    locale: str | None = None  # the language they read, when not the center's
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,6 +146,7 @@ def load_directory(session: Session) -> Directory:
             role=Role(row.role),
             unit=row.unit_key,
             reports_to=row.reports_to,
+            locale=reader_locale(row.locale, row.chosen_locale, row.slack_locale),
         )
         for row in session.scalars(select(PersonRow).where(PersonRow.active))
     }
@@ -175,6 +183,7 @@ def sync_directory(
             "role": person.role.value,
             "unit_key": person.unit,
             "reports_to": person.reports_to,
+            "locale": person.locale,
         }
         sync.upsert(people.get(person.slack_id), f"person:{person.slack_id}", wanted, PersonRow)
     sync.deactivate(

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from handlers.app import OpsApp, build_app, web_client, wording
+from handlers.app import OpsApp, build_app, web_client, wording, wordings
 from handlers.approvals.permissions import PERMISSIONS as APPROVAL_ROUTES
 from handlers.cases.permissions import PERMISSIONS as CASE_ROUTES
 from handlers.edge import Edge
@@ -130,7 +130,7 @@ def registered(running, monkeypatch) -> set[str]:
         monkeypatch.setattr(OpsApp, method, recording)
     monkeypatch.setattr(Routes, "register", recorded)
     bot = running.bot
-    edge = Edge(db=bot.db, clock=bot.clock, center=bot.center, say=wording(bot.center.calendar.zone))
+    edge = Edge(db=bot.db, clock=bot.clock, center=bot.center, wordings=wordings(bot.center.calendar.zone))
     client = web_client(TOKEN, running.slack.api_url, 5)
     build_app(edge, client=client, workflows=SLACK_WORKFLOWS, home=WORKFLOWS.home_settings(bot.center))
     commands = {name for name in found if name.startswith("/")}
