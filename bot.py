@@ -7,6 +7,7 @@ import argparse
 import logging
 import signal
 import sys
+import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -20,9 +21,10 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackRequestError
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from handlers.app import build_app, renderers, web_client, wordings
+from handlers.app import build_app, rendering, web_client, wordings
 from handlers.delivery import TOKEN_ERRORS, Deliverer, DeliveryLoop, Pacer
 from handlers.edge import Edge
+from handlers.languages import ask_slack_for_locales
 from handlers.registry import BUILT_IN, Registered
 from handlers.socket_mode import SocketModeRefused, SocketModeServer
 from handlers.web import WebServer, wsgi_app
@@ -100,6 +102,13 @@ class Bot:
             scheduler.start()
             self.background.append(scheduler)
             self.delivery.start()
+            # Who has not been asked about yet: in the background, so that start-up waits on no Slack call.
+            threading.Thread(
+                target=ask_slack_for_locales,
+                args=(self.deliverer.client, self.db, self.clock),
+                name="opsbot-languages",
+                daemon=True,
+            ).start()
         if self.front is not None:
             self.front.start()
         mask_stop_signals(signal.SIG_UNBLOCK)
@@ -198,7 +207,7 @@ def build_bot(
         db,
         web_client(bot_token, settings.slack_api_url, settings.slack_timeout_seconds, for_delivery=True),
         clock,
-        renderers(say.center, workflows.slack),
+        rendering(say, workflows.slack),
         lease=timedelta(seconds=settings.delivery_lease_seconds),
         pacer=Pacer(per_second=settings.channel_posts_per_second),
     )

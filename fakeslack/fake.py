@@ -282,6 +282,10 @@ class FakeSlack:
         self._faults.add(method, fault)
         return fault.released
 
+    def set_locale(self, user: str, locale: str) -> None:
+        """The language a user set in Slack (what `users.info` with `include_locale` answers)."""
+        self.store.locales[user] = locale
+
     def go_down(self) -> None:
         self._runner.stop()
 

@@ -96,6 +96,8 @@ class Store:
         self.lock = threading.RLock()
         self.channels = dict(channels)
         self.users = dict(users)
+        # Each user's Slack language (`users.info` gives it only with `include_locale`); Slack's default.
+        self.locales: dict[str, str] = dict.fromkeys(users, "en-US")
         self._last_ts_us = 0
         self.clear()
 

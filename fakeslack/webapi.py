@@ -314,8 +314,12 @@ class WebApi:
         if user not in self.store.users:
             raise SlackApiError("user_not_found")
         real = self.store.users[user]
+        locale = (
+            {"locale": self.store.locales.get(user, "en-US")} if _truthy(args.get("include_locale")) else {}
+        )
         return {
             "user": {
+                **locale,
                 "id": user,
                 "team_id": self.team_id,
                 "name": real.lower().replace(" ", "."),

@@ -7,6 +7,7 @@ import logging
 from collections.abc import Mapping
 from datetime import tzinfo
 from functools import partial
+from typing import Any
 
 from slack_bolt import App, BoltRequest, BoltResponse
 from slack_sdk import WebClient
@@ -17,27 +18,28 @@ from slack_sdk.http_retry.builtin_handlers import (
     ServerErrorRetryHandler,
 )
 
-from handlers import catalogue, deadlines, ops
+from handlers import catalogue, deadlines, languages, ops
 from handlers import home as home_tab
-from handlers.delivery import Renderer
+from handlers.delivery import Render, Renderer
 from handlers.edge import Edge, error_handler
 from handlers.payloads import misshapen
 from handlers.registry import SLACK_WORKFLOWS
 from handlers.routes import Routes
-from handlers.wording import ENGLISH, Catalogue, Wording, Wordings, kernel_domain, words
+from handlers.wording import Catalogue, Wording, Wordings, kernel_domain, words
 from handlers.words import WORDS as KERNEL_WORDS
 from handlers.workflows import SlackWorkflows
 from opsbot.home import KIND as HOME
 from opsbot.home import HomeSettings
+from opsbot.languages import ENGLISH, LOCALES
 
 
 def command_help(workflows: SlackWorkflows = SLACK_WORKFLOWS) -> list[catalogue.CommandHelp]:
-    return [*ops.HELP, *workflows.help]
+    return [*ops.HELP, *languages.HELP, *workflows.help]
 
 
 def words_catalogue(workflows: SlackWorkflows = SLACK_WORKFLOWS) -> Catalogue:
     """The catalogue of the kernel's and every workflow's words."""
-    kernel = words(KERNEL_WORDS, catalogue.WORDS, ops.WORDS, deadlines.WORDS)
+    kernel = words(KERNEL_WORDS, catalogue.WORDS, ops.WORDS, deadlines.WORDS, languages.WORDS)
     return Catalogue([kernel_domain(kernel), *workflows.domains])
 
 
@@ -57,6 +59,16 @@ def renderers(say: Wording, workflows: SlackWorkflows = SLACK_WORKFLOWS) -> Mapp
     found = {**deadlines.RENDERERS, **workflows.renderers}
     rendered: dict[str, Renderer] = {kind: partial(render, say=say) for kind, render in found.items()}
     return rendered | {HOME: partial(home_tab.home_view, say=say, sections=workflows.home)}
+
+
+def rendering(say: Wordings, workflows: SlackWorkflows = SLACK_WORKFLOWS) -> Render:
+    """Delivery's renderer: each row's by its kind, in its reader's locale."""
+    by_locale = {locale: renderers(say(locale), workflows) for locale in LOCALES}
+
+    def render(kind: str, payload: Mapping[str, Any], locale: str | None) -> Any:
+        return by_locale[say(locale).locale][kind](payload)
+
+    return render
 
 
 def web_client(token: str, base_url: str, timeout: int, *, for_delivery: bool = False) -> WebClient:
@@ -101,7 +113,13 @@ def build_app(edge: Edge, *, client: WebClient, workflows: SlackWorkflows, home:
     for workflow in workflows.each:
         if workflow.register is not None:
             workflow.register(app, routes, edge)
-    ops.register(app, edge, command_help(workflows), workflows.ops(edge))
+    ops.register(
+        app,
+        edge,
+        command_help(workflows),
+        {**workflows.ops(edge), "language": languages.language_subcommand(edge)},
+    )
+    languages.register(app, edge)
     home_tab.register(app, edge, home)
     routes.register(app)
     return app

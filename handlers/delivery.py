@@ -31,6 +31,7 @@ from handlers.blocks import Message
 from opsbot import deliveries, outbox
 from opsbot.clock import Clock
 from opsbot.db import Database
+from opsbot.directory import reading_locale
 
 log = logging.getLogger(__name__)
 
@@ -44,8 +45,11 @@ MAX_OUTAGE_WAIT = timedelta(minutes=1)
 RECONCILE_DEPTH = 1000
 
 Renderer = Callable[[Mapping[str, Any]], Any]
+# Renders a row's payload by its kind, in its reader's locale (None: the center's, for a shared channel).
+Render = Callable[[str, Mapping[str, Any], str | None], Any]
 # What `_deliver` answers when Slack could not be asked at all (unreachable, or refusing the token).
 UNREACHABLE = object()
+PERSON_PREFIXES = ("U", "W")  # a row to a person's Slack id goes to their direct messages
 # What `_deliver` answers when another worker took the row over after this one's lease ran out.
 TAKEN_OVER = object()
 
@@ -97,7 +101,7 @@ class Deliverer:
         db: Database,
         client: WebClient,
         clock: Clock,
-        renderers: Mapping[str, Renderer],
+        render: Render,
         *,
         lease: timedelta = timedelta(minutes=2),
         pacer: Pacer | None = None,
@@ -105,7 +109,7 @@ class Deliverer:
         self.db = db
         self.client = client
         self.clock = clock
-        self.renderers = renderers
+        self.render = render
         self.lease = lease
         self.pacer = pacer or Pacer()
         self._dm_channels: dict[str, str] = {}
@@ -208,7 +212,7 @@ class Deliverer:
         return outbox.Status.SENT
 
     def _send(self, claim: deliveries.Claim) -> tuple[str, str | None]:
-        rendered = self.renderers[claim.kind](claim.payload)
+        rendered = self.render(claim.kind, claim.payload, self._reader_locale(claim))
         if claim.method == outbox.Method.HOME:
             self._ask(claim, self.client.views_publish, user_id=claim.channel, view=rendered)
             return claim.channel, None
@@ -247,6 +251,14 @@ class Deliverer:
             unfurl_media=False,
         )
         return str(answer["channel"]), str(answer["ts"])
+
+    def _reader_locale(self, claim: deliveries.Claim) -> str | None:
+        """A person's own rows (their direct messages, their App Home) are in their language; a channel's in
+        the center's. Read as the row goes out, so a language chosen since applies."""
+        if claim.method != outbox.Method.HOME and not claim.channel.startswith(PERSON_PREFIXES):
+            return None
+        with self.db.reading() as session:
+            return reading_locale(session, claim.channel)
 
     def _ask(
         self, claim: deliveries.Claim, call: Callable[..., SlackResponse], **arguments: Any

@@ -61,9 +61,16 @@ class Edge:
     def say_to(self, slack_id: str | None) -> Wording:
         """The wording of what one person reads (an ephemeral answer, a form, their App Home): in their
         language."""
+        if not slack_id:
+            return self.say
         cached = self._directory
-        member = cached[1].get(slack_id) if cached is not None and slack_id else None
+        directory = cached[1] if cached is not None else self.read(lambda _session, directory: directory)
+        member = directory.get(slack_id)
         return self.wordings(member.locale if member is not None else None)
+
+    def forget_directory(self) -> None:
+        """Read the directory afresh next time: someone's language changed."""
+        self._directory = None
 
     @property
     def channels(self) -> Mapping[str, str]:

@@ -191,6 +191,17 @@ class HomeOpened(Payload):
     tab: str = ""
 
 
+class UserChanged(Payload):
+    """`user_change`: whose profile changed (its locale is asked for: an event's user carries none)."""
+
+    type: Literal["user_change"]
+    user: Actor
+
+
+# The events opsbot listens to, each read into its model (inside an `EventEnvelope`).
+EVENTS: dict[str, type[Payload]] = {"app_home_opened": HomeOpened, "user_change": UserChanged}
+
+
 class Event(Payload):
     type: str
 
@@ -252,11 +263,7 @@ def kind_of(body: Mapping[str, Any]) -> type[Payload] | None:
         return Submission
     if kind == "event_callback":
         event = body.get("event")
-        return (
-            HomeOpened
-            if isinstance(event, dict) and event.get("type") == "app_home_opened"
-            else EventEnvelope
-        )
+        return EVENTS.get(str(event.get("type")), EventEnvelope) if isinstance(event, dict) else EventEnvelope
     return None
 
 
@@ -267,8 +274,8 @@ def misshapen(body: Mapping[str, Any]) -> BoltResponse | None:
     if model is None:
         return None
     try:
-        if model is HomeOpened:
-            HomeOpened.of(body["event"])
+        if model in EVENTS.values():
+            model.of(body["event"])
             EventEnvelope.of(body)
         else:
             model.of(body)

@@ -153,6 +153,12 @@ def load_directory(session: Session) -> Directory:
     return Directory(people=people, units=units)
 
 
+def reading_locale(session: Session, slack_id: str) -> str | None:
+    """The language one person reads, when not the center's."""
+    row = session.get(PersonRow, slack_id)
+    return reader_locale(row.locale, row.chosen_locale, row.slack_locale) if row is not None else None
+
+
 @dataclass(frozen=True)
 class SyncReport:
     added: int = 0
