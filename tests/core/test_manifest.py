@@ -3,6 +3,7 @@ from pathlib import Path
 import yaml
 
 from handlers.app import command_help
+from handlers.payloads import EVENTS
 
 MANIFEST = yaml.safe_load((Path(__file__).resolve().parents[2] / "manifest.yaml").read_text())
 
@@ -24,8 +25,11 @@ def test_every_url_is_the_events_endpoint():
 def test_the_scopes_cover_the_web_api_methods_opsbot_calls():
     scopes = set(MANIFEST["oauth_config"]["scopes"]["bot"])
     needed = {"commands", "chat:write", "im:write", "channels:history", "im:history", "groups:history"}
-    assert needed <= scopes
-    assert MANIFEST["settings"]["event_subscriptions"]["bot_events"] == ["app_home_opened"]
+    assert needed | {"users:read"} <= scopes  # users.info, for each person's Slack language
+
+
+def test_the_app_subscribes_to_each_event_it_listens_to():
+    assert sorted(MANIFEST["settings"]["event_subscriptions"]["bot_events"]) == sorted(EVENTS)
 
 
 def test_the_socket_mode_note_counts_the_urls_to_drop():
