@@ -9,7 +9,6 @@ the center's date, currency and units) comes in the validation context (`Asked`)
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -19,6 +18,7 @@ from typing import Annotated, Any, ClassVar
 from pydantic import Field, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
+from opsbot.amounts import read_amount
 from opsbot.approvals.policy import ApprovalKind, ApprovalSettings
 from opsbot.context import Context
 from opsbot.inputs import Input, Words, parse
@@ -28,9 +28,6 @@ MAX_PURPOSE = 2000
 MAX_DETAILS = 3000
 # The largest amount a request may carry: the amount column is NUMERIC(14, 2), which holds less than 10^12.
 MAX_AMOUNT = Decimal("999999999999.99")
-# Digits, with thousands commas every three digits or none, and at most two decimals: 48000, 48,000, 48000.50.
-# Decimal alone would also take 1e10, 1_000 and 1,2,3 (commas dropped).
-AMOUNT = re.compile(r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d{1,2})?")
 # The dates a request may name. Each lies ahead: a leave's days, a deadline.
 DATES = ("start_date", "end_date", "deadline")
 
@@ -134,14 +131,11 @@ def asking(asked: Asked, *, purpose: str, amount: Decimal | str | None, fields: 
 
 
 def amount_of(value: object, currency: str) -> Decimal:
-    """An amount as people write it (text, read by the grammar above), or as a number: positive, with at
-    most two decimals, and no more than the database records."""
+    """An amount as people write it (text, as `opsbot.amounts` reads it: 48,000, ４８０００, 4.8万), or as a
+    number: positive, with at most two decimals, and no more than the database records."""
     typed = Quote(str(value).strip())
-    if isinstance(value, Decimal):
-        amount = value
-    elif AMOUNT.fullmatch(typed):
-        amount = Decimal(typed.replace(",", ""))
-    else:
+    amount = value if isinstance(value, Decimal) else read_amount(typed)
+    if amount is None:
         raise refused("approval.amount_unreadable", amount=typed)
     if not amount.is_finite() or amount <= 0:
         raise refused("approval.amount_not_positive", amount=typed, currency=currency)
