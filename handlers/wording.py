@@ -28,7 +28,7 @@ from babel.support import Translations
 
 from handlers.mrkdwn import Mrkdwn, escape, mention, slack_time
 from opsbot.languages import ENGLISH, LOCALES
-from opsbot.notices import Notice, Param, Person, Quote, Term, Time
+from opsbot.notices import Name, Notice, Param, Person, Quote, Term, Time
 
 log = logging.getLogger(__name__)
 _FORMATTER = string.Formatter()
@@ -216,6 +216,8 @@ class Wording:
             return self.term(value.code)
         if isinstance(value, Notice):
             return self._fill(value, render)
+        if isinstance(value, Name):
+            return text(value.in_(self.locale))
         if isinstance(value, Quote | str):
             return text(value)
         if isinstance(value, bool) or value is None:

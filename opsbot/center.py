@@ -24,6 +24,7 @@ from pydantic import (
 
 from opsbot.ladders import Ladder, LadderKey, known_ladder_key, refuse_moved_settings
 from opsbot.languages import ENGLISH, LOCALES, supported
+from opsbot.names import Name60, Name80
 from opsbot.roles import Role
 from opsbot.rules import Problem, with_rules
 
@@ -49,7 +50,7 @@ class Strict(BaseModel):
 
 class Unit(Strict):
     key: Key
-    name: str = Field(min_length=1, max_length=80)
+    name: Name80
     children: tuple[Unit, ...] = ()
 
 
@@ -182,7 +183,7 @@ class Function(Strict):
     unit: Key | None = None
     role: Role | None = None
     # How a step it takes reads (on an approval card); defaults to the function's name ("Finance", "Qc").
-    label: Annotated[str, StringConstraints(min_length=1, max_length=60)] | None = None
+    label: Name60 | None = None
 
     @field_validator("unit")
     @classmethod

@@ -17,6 +17,7 @@ from opsbot.center import Center, Function, Section
 from opsbot.center_rules import ladder_target_problems, organisation_problems, person_ids, unit_key_paths
 from opsbot.center_yaml import read_yaml
 from opsbot.ladders import Ladder
+from opsbot.names import CENTER_LOCALE
 
 
 class CenterFileError(Exception):
@@ -76,6 +77,7 @@ def parse(text: str, shape: CenterShape, *, source: str = "<center file>") -> Ce
         "function_names": functions,
         "channels": shape.channels,
         "ladder_clocks": {".".join(key.split(".")[:2]) for key in shape.ladders},
+        CENTER_LOCALE: raw.get("locale"),
     }
     try:
         center = center_model(shape.sections).model_validate(raw, context=context)

@@ -8,6 +8,7 @@ catalogue, in the reader's language, and renders each parameter by its kind:
 - `Person`: someone opsbot itself names (an assignee, an approver), who may be mentioned;
 - `Term`: one of opsbot's own words that the catalogue translates (a state, a role, a clock);
 - `Time`: an instant, shown on the reader's clock;
+- `Name`: a name the center file gives (a unit, a case type), in the reader's language where it gives one;
 - a plain `str`, `int` or `float`: a record number, a count — data, escaped like everything else;
 - a list of any of these.
 
@@ -49,7 +50,26 @@ class Time:
     at: datetime
 
 
-Param = Union[str, int, float, Quote, Person, Term, Time, "Notice", Sequence["Param"], None]
+class Name(str):
+    """A name from the center file: the text in the center's language, which everything that keeps or
+    compares it uses, and the name in each language the file gives (`{en: …, zh: …}`)."""
+
+    __slots__ = ("by_locale",)
+    by_locale: Mapping[str, str]
+
+    def __new__(cls, text: str, by_locale: Mapping[str, str] | None = None) -> Name:
+        made = super().__new__(cls, text)
+        made.by_locale = dict(by_locale or {})
+        return made
+
+    def in_(self, locale: str) -> str:
+        return self.by_locale.get(locale, str(self))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Name, (str(self), self.by_locale))
+
+
+Param = Union[str, int, float, Quote, Person, Term, Time, Name, "Notice", Sequence["Param"], None]
 
 
 @dataclass(frozen=True)
@@ -79,6 +99,8 @@ class Notice:
 def _dump(value: Param) -> Any:
     if isinstance(value, Quote):
         return {"quote": str(value)}
+    if isinstance(value, Name):
+        return {"name": str(value), "by_locale": dict(value.by_locale)}
     if isinstance(value, Person):
         return {"person": value.id, "name": value.name}
     if isinstance(value, Term):
@@ -99,6 +121,8 @@ def _load(value: Any) -> Param:
         return Quote(value["quote"])
     if "person" in value:
         return Person(str(value["person"]), str(value.get("name", "")))
+    if "by_locale" in value:
+        return Name(str(value["name"]), {str(k): str(v) for k, v in value["by_locale"].items()})
     if "term" in value:
         return Term(str(value["term"]))
     if "time" in value:

@@ -34,6 +34,7 @@ from pydantic import (
 
 from opsbot.center import Function, Section
 from opsbot.errors import InvalidInput, OpsError
+from opsbot.names import Name60
 from opsbot.notices import Quote
 from opsbot.rules import Problem, entries, items, read, repeated, unique_keys, with_rules
 
@@ -100,7 +101,7 @@ class Tier(_Strict):
 
 class ApprovalKind(_Strict):
     key: Key
-    name: Label
+    name: Name60
     fields: tuple[FieldName, ...] = ()
     # The regulation lets this kind be "returned for correction" (e.g. an expense whose receipts are wrong),
     # not only approved or denied.

@@ -4,12 +4,11 @@ answered) and the follow-up."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Annotated, Any, ClassVar, Self
+from typing import Any, ClassVar, Self
 
 from pydantic import (
     Field,
     ModelWrapValidatorHandler,
-    StringConstraints,
     TypeAdapter,
     ValidationInfo,
     field_validator,
@@ -17,6 +16,7 @@ from pydantic import (
 )
 
 from opsbot.center import Key, Person, Section, Strict
+from opsbot.names import Name60
 from opsbot.rules import Problem, entries, read, unique_keys, with_rules
 
 
@@ -24,10 +24,10 @@ class CaseType(Strict):
     """A kind of customer request: who handles it, what it needs, how fast it must be answered."""
 
     key: Key
-    name: str = Field(min_length=1, max_length=60)
+    name: Name60
     unit: Key
     # Checked at intake; a case missing any of them is returned to the customer for supplement.
-    required_items: tuple[Annotated[str, StringConstraints(min_length=1, max_length=60)], ...] = ()
+    required_items: tuple[Name60, ...] = ()
     # Business hours from registration to the promised reply and to resolution.
     reply_hours: float = Field(gt=0, le=2000)
     resolve_hours: float = Field(gt=0, le=5000)

@@ -1,0 +1,77 @@
+"""Names in the center file, in one language or in each: the center's own is what opsbot keeps, and each
+reader sees theirs."""
+
+from __future__ import annotations
+
+import json
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from handlers.app import wording
+from opsbot.center_file import CenterFileError
+from opsbot.notices import Name, Notice
+from opsbot.registry import parse_center
+from opsbot.settings import EXAMPLE_CENTER
+
+BUSINESS = "    name: Business Processing Department\n"
+BOTH = "    name: {en: Business Processing Department, zh: 业务处理部}\n"
+
+
+def center_text(*replacements: tuple[str, str]) -> str:
+    text = EXAMPLE_CENTER.read_text()
+    for old, new in replacements:
+        assert old in text, old
+        text = text.replace(old, new, 1)
+    return text
+
+
+def business(center):
+    return next(unit for unit, _parent in center.all_units() if unit.key == "business")
+
+
+def test_a_name_in_each_language_keeps_the_center_s_and_gives_each_reader_theirs():
+    center = parse_center(
+        center_text(("name: Riverside", "locale: zh_CN\nname: Riverside"), (BUSINESS, BOTH))
+    )
+    name = business(center).name
+    assert name == "业务处理部" and isinstance(name, Name)
+    assert name.in_("en") == "Business Processing Department" and name.in_("zh_CN") == "业务处理部"
+    english = parse_center(center_text((BUSINESS, BOTH)))
+    assert business(english).name == "Business Processing Department"
+
+
+def test_a_plain_name_is_the_center_s_for_every_reader():
+    center = parse_center(center_text())
+    assert business(center).name.in_("zh_CN") == "Business Processing Department"
+
+
+@pytest.mark.parametrize(
+    ("locale", "given", "expected"),
+    [
+        ("zh_CN", "{en: Business}", "no name in zh_CN, the center's language (given: en)"),
+        ("en", "{zh: 业务处理部}", "no name in en, the center's language (given: zh_CN)"),
+        ("en", "{en: Business, fr: Affaires}", "'fr' is not a language opsbot speaks"),
+        ("en", "{en: ''}", "the en name must be text of 1 to 80 characters"),
+        ("en", "{}", "give a name, or a name in each language"),
+    ],
+)
+def test_config_check_names_a_name_missing_in_the_center_s_language(locale, given, expected):
+    text = center_text(
+        ("name: Riverside", f"locale: {locale}\nname: Riverside"), (BUSINESS, f"    name: {given}\n")
+    )
+    with pytest.raises(CenterFileError) as found:
+        parse_center(text)
+    assert any("units" in problem and expected in problem for problem in found.value.problems), (
+        found.value.problems
+    )
+
+
+def test_a_name_reaches_each_reader_in_their_language_and_survives_the_outbox():
+    name = Name("业务处理部", {"zh_CN": "业务处理部", "en": "Business Processing Department"})
+    notice = Notice.load(json.loads(json.dumps(Notice.of("permission.unit", unit=name).dump())))
+    zone = ZoneInfo("Asia/Shanghai")
+    assert (
+        wording(zone).plain(notice) == "the people of Business Processing Department and of the units over it"
+    )
+    assert "业务处理部" in wording(zone, locale="zh_CN").plain(notice)
