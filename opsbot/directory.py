@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, String, select
+from sqlalchemy import JSON, Boolean, ForeignKey, String, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from opsbot import audit
@@ -18,6 +18,7 @@ from opsbot.center import Center
 from opsbot.db import Base
 from opsbot.errors import NotInDirectory
 from opsbot.languages import reader_locale
+from opsbot.notices import Name
 from opsbot.roles import Role
 
 
@@ -26,6 +27,8 @@ class UnitRow(Base):
 
     key: Mapped[str] = mapped_column(String(40), primary_key=True)
     name: Mapped[str] = mapped_column(String(80))
+    # The name in each language the center file gives it (`name` is the center's).
+    names: Mapped[dict[str, str] | None] = mapped_column(JSON)
     parent_key: Mapped[str | None] = mapped_column(ForeignKey("units.key"))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
@@ -136,7 +139,7 @@ class Directory:
 
 def load_directory(session: Session) -> Directory:
     units = {
-        row.key: UnitInfo(key=row.key, name=row.name, parent=row.parent_key)
+        row.key: UnitInfo(key=row.key, name=Name(row.name, row.names), parent=row.parent_key)
         for row in session.scalars(select(UnitRow).where(UnitRow.active))
     }
     people = {
@@ -178,7 +181,8 @@ def sync_directory(
     sync = _Sync(session, now, actor)
     units = {row.key: row for row in session.scalars(select(UnitRow))}
     for unit, parent in center.all_units():
-        wanted = {"key": unit.key, "name": unit.name, "parent_key": parent}
+        names = dict(unit.name.by_locale) if isinstance(unit.name, Name) else None
+        wanted = {"key": unit.key, "name": str(unit.name), "names": names, "parent_key": parent}
         sync.upsert(units.get(unit.key), f"unit:{unit.key}", wanted, UnitRow)
     session.flush()
     people = {row.slack_id: row for row in session.scalars(select(PersonRow))}

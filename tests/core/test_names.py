@@ -10,6 +10,7 @@ import pytest
 
 from handlers.app import wording
 from opsbot.center_file import CenterFileError
+from opsbot.directory import load_directory, sync_directory
 from opsbot.notices import Name, Notice
 from opsbot.registry import parse_center
 from opsbot.settings import EXAMPLE_CENTER
@@ -75,3 +76,12 @@ def test_a_name_reaches_each_reader_in_their_language_and_survives_the_outbox():
         wording(zone).plain(notice) == "the people of Business Processing Department and of the units over it"
     )
     assert "业务处理部" in wording(zone, locale="zh_CN").plain(notice)
+
+
+def test_the_directory_keeps_each_language_of_a_unit_s_name(db, clock):
+    center = parse_center(center_text((BUSINESS, BOTH)))
+    with db.transaction() as session:
+        sync_directory(session, center, now=clock.now())
+    with db.reading() as session:
+        unit = load_directory(session).units["business"]
+    assert unit.name == "Business Processing Department" and unit.name.in_("zh_CN") == "业务处理部"

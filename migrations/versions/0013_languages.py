@@ -1,5 +1,6 @@
 """Each person's language: the center file's for them, the one they chose with `/ops language`, and the one
-Slack gives for them (empty once asked and Slack had none)
+Slack gives for them (empty once asked and Slack had none); and each unit's name in every language the center
+file gives it
 
 Revision ID: 0013
 Revises: 0012
@@ -22,9 +23,12 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("locale", sa.String(length=16), nullable=True))
         batch_op.add_column(sa.Column("chosen_locale", sa.String(length=16), nullable=True))
         batch_op.add_column(sa.Column("slack_locale", sa.String(length=16), nullable=True))
+    # Not in a batch: SQLite would copy the table, which the people's foreign keys to it forbid.
+    op.add_column("units", sa.Column("names", sa.JSON(), nullable=True))
 
 
 def downgrade() -> None:
+    op.drop_column("units", "names")
     with op.batch_alter_table("people", schema=None) as batch_op:
         batch_op.drop_column("slack_locale")
         batch_op.drop_column("chosen_locale")
