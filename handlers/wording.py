@@ -23,12 +23,12 @@ from pathlib import Path
 
 from babel import Locale
 from babel.dates import format_datetime
-from babel.numbers import format_decimal
+from babel.numbers import format_currency, format_decimal
 from babel.support import Translations
 
 from handlers.mrkdwn import Mrkdwn, escape, mention, slack_time
 from opsbot.languages import ENGLISH, LOCALES
-from opsbot.notices import Name, Notice, Param, Person, Quote, Term, Time
+from opsbot.notices import Money, Name, Notice, Param, Person, Quote, Term, Time
 
 log = logging.getLogger(__name__)
 _FORMATTER = string.Formatter()
@@ -185,6 +185,10 @@ class Wording:
             value, format="#,##0" + ("." + "0" * decimals if decimals else ""), locale=self._babel
         )
 
+    def money(self, money: Money) -> str:
+        """`¥48,000.00` as the reader's locale writes the center's currency."""
+        return format_currency(money.amount, money.currency, locale=self._babel)
+
     def _fill(self, notice: Notice, render: _Render) -> str:
         template = self.catalogue.template(notice.code, self.locale, notice.params.get("count"))
         if template is None:
@@ -218,6 +222,8 @@ class Wording:
             return self._fill(value, render)
         if isinstance(value, Name):
             return text(value.in_(self.locale))
+        if isinstance(value, Money):
+            return text(self.money(value))
         if isinstance(value, Quote | str):
             return text(value)
         if isinstance(value, bool) or value is None:

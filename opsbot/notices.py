@@ -8,6 +8,7 @@ catalogue, in the reader's language, and renders each parameter by its kind:
 - `Person`: someone opsbot itself names (an assignee, an approver), who may be mentioned;
 - `Term`: one of opsbot's own words that the catalogue translates (a state, a role, a clock);
 - `Time`: an instant, shown on the reader's clock;
+- `Money`: an amount in a currency, written as the reader's locale writes money (¥48,000.00);
 - `Name`: a name the center file gives (a unit, a case type), in the reader's language where it gives one;
 - a plain `str`, `int` or `float`: a record number, a count — data, escaped like everything else;
 - a list of any of these.
@@ -21,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 from typing import Any, Union
 
 
@@ -50,6 +52,12 @@ class Time:
     at: datetime
 
 
+@dataclass(frozen=True)
+class Money:
+    amount: Decimal
+    currency: str  # ISO 4217: CNY
+
+
 class Name(str):
     """A name from the center file: the text in the center's language, which everything that keeps or
     compares it uses, and the name in each language the file gives (`{en: …, zh: …}`)."""
@@ -69,7 +77,7 @@ class Name(str):
         return (Name, (str(self), self.by_locale))
 
 
-Param = Union[str, int, float, Quote, Person, Term, Time, Name, "Notice", Sequence["Param"], None]
+Param = Union[str, int, float, Quote, Person, Term, Time, Money, Name, "Notice", Sequence["Param"], None]
 
 
 @dataclass(frozen=True)
@@ -107,6 +115,8 @@ def _dump(value: Param) -> Any:
         return {"term": value.code}
     if isinstance(value, Time):
         return {"time": value.at.isoformat()}
+    if isinstance(value, Money):
+        return {"money": str(value.amount), "currency": value.currency}
     if isinstance(value, Notice):
         return {"notice": value.dump()}
     if isinstance(value, str | int | float) or value is None:
@@ -127,6 +137,8 @@ def _load(value: Any) -> Param:
         return Term(str(value["term"]))
     if "time" in value:
         return Time(datetime.fromisoformat(value["time"]))
+    if "money" in value:
+        return Money(Decimal(str(value["money"])), str(value["currency"]))
     if "notice" in value:
         return Notice.load(value["notice"])
     return [_load(item) for item in value.get("list", ())]

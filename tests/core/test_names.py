@@ -4,6 +4,7 @@ reader sees theirs."""
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -11,7 +12,7 @@ import pytest
 from handlers.app import wording
 from opsbot.center_file import CenterFileError
 from opsbot.directory import load_directory, sync_directory
-from opsbot.notices import Name, Notice
+from opsbot.notices import Money, Name, Notice
 from opsbot.registry import parse_center
 from opsbot.settings import EXAMPLE_CENTER
 
@@ -85,3 +86,10 @@ def test_the_directory_keeps_each_language_of_a_unit_s_name(db, clock):
     with db.reading() as session:
         unit = load_directory(session).units["business"]
     assert unit.name == "Business Processing Department" and unit.name.in_("zh_CN") == "业务处理部"
+
+
+@pytest.mark.parametrize(("locale", "shown"), [("zh_CN", "¥48,000.00"), ("en", "CN¥48,000.00")])
+def test_money_is_written_as_the_reader_s_locale_writes_the_currency(locale, shown):
+    notice = Notice.load(json.loads(json.dumps(Notice.of("t", amount=Money(Decimal("48000"), "CNY")).dump())))
+    assert notice.params["amount"] == Money(Decimal("48000"), "CNY")
+    assert wording(ZoneInfo("Asia/Shanghai"), locale=locale).money(notice.params["amount"]) == shown
