@@ -10,7 +10,7 @@ import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -34,6 +34,7 @@ from opsbot.deadline_sweep import sweep_deadlines
 from opsbot.directory import sync_directory
 from opsbot.home import serve_homes
 from opsbot.migrate import current_revision, head_revision, upgrade_to_head
+from opsbot.public_holidays import library_of
 from opsbot.registry import WORKFLOWS, load_center
 from opsbot.scheduler import build_scheduler
 from opsbot.schedules.sweep import run_due_schedules
@@ -145,6 +146,21 @@ def every_problem(exc: CenterFileError) -> str:
     return "\n".join([f"{exc.source}: {len(exc.problems)} problem(s)", *(f"  {p}" for p in exc.problems)])
 
 
+def holiday_gaps(center: Center, today: date) -> list[str]:
+    """A line for each year, `today`'s and the next on the center's clock, that `holidays_from`'s library has
+    no data for: the center must hear of it, for that year's holidays would otherwise silently not count."""
+    country = center.calendar.holidays_from
+    if country is None:
+        return []
+    library = library_of(country)
+    return [
+        f"calendar.holidays_from: {library} has no {country} holidays for {year}: that year "
+        f"only the file's working_days, holidays and extra_working_days count (upgrade {library} once the "
+        f"year's holidays are published, or list them in the file)"
+        for year in center.calendar.uncovered_years((today.year, today.year + 1))
+    ]
+
+
 def sync_center(db: Database, center: Center, clock: Clock) -> None:
     for attempt in range(2):
         try:
@@ -189,6 +205,8 @@ def build_bot(
     and sweep. `center`: the file at `settings.config_path` when the caller has read it already."""
     clock = clock or SystemClock()
     center = center or read_center(settings.config_path, workflows.core)
+    for gap in holiday_gaps(center, clock.now().astimezone(center.calendar.zone).date()):
+        log.warning("%s", gap)
     db = open_database(settings, center)
     sync_center(db, center, clock)
     serve_homes(workflows.core.home)
@@ -288,7 +306,9 @@ def migrate(settings: Settings) -> None:
     print(f"database at revision {current_revision(db)}; directory loaded from {settings.config_path}")
 
 
-def config_check(path: Path) -> int:
+def config_check(path: Path, today: date | None = None) -> int:
+    """Every problem of the file (exit 2), or OK; then what is worth knowing and no reason to refuse the file:
+    a year without the library's holidays is a warning, for the center still runs, on the file's own days."""
     try:
         center = load_center(path)
     except CenterFileError as exc:
@@ -299,6 +319,9 @@ def config_check(path: Path) -> int:
         f"{path}: OK ({center.name}: {units} units, {len(center.people)} people, "
         f"{len(center.channels.by_purpose())} channels)"
     )
+    today = today or SystemClock().now().astimezone(center.calendar.zone).date()
+    for gap in holiday_gaps(center, today):
+        print(f"{path}: warning: {gap}", file=sys.stderr)
     return 0
 
 
@@ -343,13 +366,20 @@ def parser() -> argparse.ArgumentParser:
     config_commands = config_cli.add_subparsers(dest="config_command", metavar="ACTION", required=True)
     check = config_commands.add_parser("check", help="validate a center file and print every problem")
     check.add_argument("file", type=Path)
+    check.add_argument(
+        "--on",
+        type=date.fromisoformat,
+        metavar="YYYY-MM-DD",
+        help="check as on that day (default: today on the center's clock): whose year and the next "
+        "the holiday library must cover",
+    )
     return cli
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     if args.command == "config":
-        return config_check(args.file)
+        return config_check(args.file, args.on)
     try:
         settings = load_settings()
         logging.basicConfig(
