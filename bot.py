@@ -27,14 +27,13 @@ from handlers.registry import BUILT_IN, Registered
 from handlers.socket_mode import SocketModeRefused, SocketModeServer
 from handlers.web import WebServer, wsgi_app
 from opsbot.center import Center
-from opsbot.center_file import CenterFileError
+from opsbot.center_file import CenterFileError, holiday_gaps
 from opsbot.clock import Clock, SystemClock
 from opsbot.db import Database
 from opsbot.deadline_sweep import sweep_deadlines
 from opsbot.directory import sync_directory
 from opsbot.home import serve_homes
 from opsbot.migrate import current_revision, head_revision, upgrade_to_head
-from opsbot.public_holidays import library_of
 from opsbot.registry import WORKFLOWS, load_center
 from opsbot.scheduler import build_scheduler
 from opsbot.schedules.sweep import run_due_schedules
@@ -144,21 +143,6 @@ def read_center(path: Path, workflows: Workflows) -> Center:
 def every_problem(exc: CenterFileError) -> str:
     """The file and its problems, one line each with its path."""
     return "\n".join([f"{exc.source}: {len(exc.problems)} problem(s)", *(f"  {p}" for p in exc.problems)])
-
-
-def holiday_gaps(center: Center, today: date) -> list[str]:
-    """A line for each year, `today`'s and the next on the center's clock, that `holidays_from`'s library has
-    no data for: the center must hear of it, for that year's holidays would otherwise silently not count."""
-    country = center.calendar.holidays_from
-    if country is None:
-        return []
-    library = library_of(country)
-    return [
-        f"calendar.holidays_from: {library} has no {country} holidays for {year}: that year "
-        f"only the file's working_days, holidays and extra_working_days count (upgrade {library} once the "
-        f"year's holidays are published, or list them in the file)"
-        for year in center.calendar.uncovered_years((today.year, today.year + 1))
-    ]
 
 
 def sync_center(db: Database, center: Center, clock: Clock) -> None:
