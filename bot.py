@@ -11,7 +11,7 @@ import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -29,7 +29,7 @@ from handlers.registry import BUILT_IN, Registered
 from handlers.socket_mode import SocketModeRefused, SocketModeServer
 from handlers.web import WebServer, wsgi_app
 from opsbot.center import Center
-from opsbot.center_file import CenterFileError
+from opsbot.center_file import CenterFileError, holiday_gaps
 from opsbot.clock import Clock, SystemClock
 from opsbot.db import Database
 from opsbot.deadline_sweep import sweep_deadlines
@@ -198,6 +198,8 @@ def build_bot(
     and sweep. `center`: the file at `settings.config_path` when the caller has read it already."""
     clock = clock or SystemClock()
     center = center or read_center(settings.config_path, workflows.core)
+    for gap in holiday_gaps(center, clock.now().astimezone(center.calendar.zone).date()):
+        log.warning("%s", gap)
     db = open_database(settings, center)
     sync_center(db, center, clock)
     serve_homes(workflows.core.home)
@@ -297,7 +299,9 @@ def migrate(settings: Settings) -> None:
     print(f"database at revision {current_revision(db)}; directory loaded from {settings.config_path}")
 
 
-def config_check(path: Path) -> int:
+def config_check(path: Path, today: date | None = None) -> int:
+    """Every problem of the file (exit 2), or OK; then what is worth knowing and no reason to refuse the file:
+    a year without the library's holidays is a warning, for the center still runs, on the file's own days."""
     try:
         center = load_center(path)
     except CenterFileError as exc:
@@ -308,6 +312,9 @@ def config_check(path: Path) -> int:
         f"{path}: OK ({center.name}: {units} units, {len(center.people)} people, "
         f"{len(center.channels.by_purpose())} channels)"
     )
+    today = today or SystemClock().now().astimezone(center.calendar.zone).date()
+    for gap in holiday_gaps(center, today):
+        print(f"{path}: warning: {gap}", file=sys.stderr)
     return 0
 
 
@@ -352,13 +359,20 @@ def parser() -> argparse.ArgumentParser:
     config_commands = config_cli.add_subparsers(dest="config_command", metavar="ACTION", required=True)
     check = config_commands.add_parser("check", help="validate a center file and print every problem")
     check.add_argument("file", type=Path)
+    check.add_argument(
+        "--on",
+        type=date.fromisoformat,
+        metavar="YYYY-MM-DD",
+        help="check as on that day (default: today on the center's clock): whose year and the next "
+        "the holiday library must cover",
+    )
     return cli
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     if args.command == "config":
-        return config_check(args.file)
+        return config_check(args.file, args.on)
     try:
         settings = load_settings()
         logging.basicConfig(

@@ -18,11 +18,11 @@ from pathlib import Path
 
 from _served import arguments, fresh_database
 
-from opsbot.center import Calendar
 from opsbot.schedules.service import set_schedule
 from opsbot.schedules.spec import ScheduleSpec
 from opsbot.schedules.sweep import run_due_schedules
 from opsbot.schedules.times import next_run
+from opsbot.working_calendar import Calendar
 
 CALENDAR = Calendar(
     timezone="Asia/Shanghai",

@@ -53,6 +53,7 @@ def language_subcommand(edge: Edge) -> Subcommand:
     def language(command: Command, rest: str) -> Message:
         user = command.user_id
         if not rest:
+            edge.read(lambda _session, directory: directory.member(user))  # only for people of the center
             say = edge.say_to(user)
             return Message(text=say(current(say.locale)))
         locale = edge.change(

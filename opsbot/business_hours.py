@@ -1,34 +1,35 @@
-"""Business-hours arithmetic on the center's calendar: working days, opening hours, holidays, make-up days,
-in the center's time zone. Pure functions of their arguments; instants in and out are UTC."""
+"""Business-hours arithmetic on the center's calendar: working days (`Calendar.is_working_day`), the day's
+working-hour windows, in the center's time zone. Pure functions of their arguments; instants in and out are
+UTC."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 
-from opsbot.center import WEEKDAYS, Calendar
+from opsbot.working_calendar import Calendar
 
 # Far enough to cross any run of holidays; a calendar with no working day at all is refused by its schema.
 SEARCH_DAYS = 3660
 
 
-def is_working_day(day: date, calendar: Calendar) -> bool:
-    if day in calendar.extra_working_days:
-        return True
-    if day in calendar.holidays:
-        return False
-    return WEEKDAYS[day.weekday()] in calendar.working_days
+def _windows_of(day: date, calendar: Calendar) -> Iterator[tuple[datetime, datetime]]:
+    """The day's working windows as UTC intervals, in order; none on a day off."""
+    if not calendar.is_working_day(day):
+        return
+    zone = calendar.zone
+    for window in calendar.windows:
+        yield (
+            datetime.combine(day, window.start, tzinfo=zone).astimezone(UTC),
+            datetime.combine(day, window.end, tzinfo=zone).astimezone(UTC),
+        )
 
 
 def _working_periods(start: datetime, calendar: Calendar) -> Iterator[tuple[datetime, datetime]]:
-    """Open intervals (UTC) from `start` on: the rest of today's hours, then each working day's."""
-    zone = calendar.zone
-    local = start.astimezone(zone)
-    day = local.date()
+    """Open intervals (UTC) from `start` on: the rest of today's windows, then each working day's."""
+    day = start.astimezone(calendar.zone).date()
     for _ in range(SEARCH_DAYS):
-        if is_working_day(day, calendar):
-            opens = datetime.combine(day, calendar.hours.start, tzinfo=zone).astimezone(UTC)
-            closes = datetime.combine(day, calendar.hours.end, tzinfo=zone).astimezone(UTC)
+        for opens, closes in _windows_of(day, calendar):
             begin = max(opens, start)
             if begin < closes:
                 yield begin, closes
@@ -62,16 +63,13 @@ def business_time_between(start: datetime, end: datetime, calendar: Calendar) ->
 
 
 def _working_periods_before(end: datetime, calendar: Calendar) -> Iterator[tuple[datetime, datetime]]:
-    """Open intervals (UTC) up to `end`, latest first: the part of today's hours before it, then each earlier
-    working day's."""
-    zone = calendar.zone
-    day = end.astimezone(zone).date()
+    """Open intervals (UTC) up to `end`, latest first: the part of today's windows before it, then each
+    earlier working day's."""
+    day = end.astimezone(calendar.zone).date()
     for _ in range(SEARCH_DAYS):
-        if is_working_day(day, calendar):
-            opens = datetime.combine(day, calendar.hours.start, tzinfo=zone).astimezone(UTC)
-            closes = min(datetime.combine(day, calendar.hours.end, tzinfo=zone).astimezone(UTC), end)
-            if opens < closes:
-                yield opens, closes
+        for opens, closes in reversed(list(_windows_of(day, calendar))):
+            if opens < end:
+                yield opens, min(closes, end)
         day -= timedelta(days=1)
     raise ValueError("the calendar has no working time in the last ten years")
 

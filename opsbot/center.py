@@ -1,13 +1,11 @@
-"""The center file's kernel: units, people, channels, the business calendar, the fixed functions, ladders
-and admins, as pydantic models; each registered workflow adds its own section (`Section`), composed in by
-`opsbot.center_file`, which reads the file."""
+"""The center file's kernel: units, people, channels, the business calendar (`opsbot.working_calendar`), the
+fixed functions, ladders and admins, as pydantic models; each registered workflow adds its own section
+(`Section`), composed in by `opsbot.center_file`, which reads the file."""
 
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-from datetime import date, time
 from typing import Annotated, Any, ClassVar, Self
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
     AfterValidator,
@@ -27,11 +25,11 @@ from opsbot.languages import ENGLISH, LOCALES, supported
 from opsbot.names import Name60, Name80
 from opsbot.roles import Role
 from opsbot.rules import Problem, with_rules
+from opsbot.working_calendar import Calendar
 
 SlackUserId = Annotated[str, StringConstraints(pattern=r"^[UW][A-Z0-9]{2,}$")]
 SlackChannelId = Annotated[str, StringConstraints(pattern=r"^[CGD][A-Z0-9]{2,}$")]
 Key = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]*$", max_length=40)]
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
 def _locale(tag: str) -> str:
@@ -77,61 +75,6 @@ class Person(Strict):
         if value is not None and known is not None and value not in known:
             raise ValueError(f"unknown person {value!r}: reports_to must name someone in people")
         return value
-
-
-def _without_offset(value: time) -> time:
-    if value.tzinfo is not None:
-        raise ValueError("give the time without an offset: working hours are in calendar.timezone")
-    return value
-
-
-# A time of day on the center's clock.
-LocalTime = Annotated[time, AfterValidator(_without_offset)]
-
-
-class WorkingHours(Strict):
-    start: LocalTime
-    end: LocalTime
-
-    @model_validator(mode="after")
-    def _ordered(self) -> WorkingHours:
-        if self.end <= self.start:
-            raise ValueError("end must be after start")
-        return self
-
-
-class Calendar(Strict):
-    timezone: str
-    working_days: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri")
-    hours: WorkingHours = WorkingHours(start=time(9), end=time(18))
-    holidays: tuple[date, ...] = ()
-    # Make-up working days that fall on a weekend (调休), common in the center's calendar.
-    extra_working_days: tuple[date, ...] = ()
-
-    @field_validator("timezone")
-    @classmethod
-    def _zone_exists(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(
-                f"unknown time zone {value!r} (use an IANA name such as Asia/Shanghai)"
-            ) from None
-        return value
-
-    @field_validator("working_days")
-    @classmethod
-    def _weekday_names(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        wrong = [day for day in value if day not in WEEKDAYS]
-        if wrong:
-            raise ValueError(f"unknown day(s) {', '.join(wrong)}; use {', '.join(WEEKDAYS)}")
-        if not value:
-            raise ValueError("at least one working day is needed")
-        return value
-
-    @property
-    def zone(self) -> ZoneInfo:
-        return ZoneInfo(self.timezone)
 
 
 class Channels(Strict):

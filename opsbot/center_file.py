@@ -7,6 +7,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,7 @@ from opsbot.center_rules import ladder_target_problems, organisation_problems, p
 from opsbot.center_yaml import read_yaml
 from opsbot.ladders import Ladder
 from opsbot.names import CENTER_LOCALE
+from opsbot.public_holidays import library_of
 
 
 class CenterFileError(Exception):
@@ -93,6 +95,22 @@ def parse(text: str, shape: CenterShape, *, source: str = "<center file>") -> Ce
         for name, function in found(getattr(center, key)).items()
     }
     return center
+
+
+def holiday_gaps(center: Center, today: date) -> list[str]:
+    """A warning (`path: message`, as a problem reads) for each year, `today`'s and the next on the center's
+    clock, that `holidays_from`'s library has no data for: no reason to refuse the file, for the center still
+    runs on the file's own days, but it must hear of it, or that year's holidays would silently not count."""
+    country = center.calendar.holidays_from
+    if country is None:
+        return []
+    library = library_of(country)
+    return [
+        f"calendar.holidays_from: {library} has no {country} holidays for {year}: that year "
+        f"only the file's working_days, holidays and extra_working_days count (upgrade {library} once the "
+        f"year's holidays are published, or list them in the file)"
+        for year in center.calendar.uncovered_years((today.year, today.year + 1))
+    ]
 
 
 def _not_yaml(exc: yaml.YAMLError) -> str:

@@ -29,10 +29,10 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from opsbot import audit
-from opsbot.center import Calendar
 from opsbot.db import Base, BigId, UTCDateTime
 from opsbot.ladder_times import falls_at, repeats_at
 from opsbot.ladders import Ladder, LadderStep
+from opsbot.working_calendar import Calendar
 
 DONE = "done"
 CANCELLED = "cancelled"

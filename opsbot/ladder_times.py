@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from opsbot.business_hours import add_business_hours, subtract_business_hours
-from opsbot.center import Calendar
 from opsbot.ladders import LadderStep
+from opsbot.working_calendar import Calendar
 
 
 def falls_at(step: LadderStep, started: datetime, due: datetime, calendar: Calendar) -> datetime:

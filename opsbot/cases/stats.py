@@ -18,11 +18,11 @@ from opsbot.cases.clocks import RESOLUTION, due_column
 from opsbot.cases.lifecycle import State
 from opsbot.cases.models import Case
 from opsbot.cases.permissions import MAY_SEE_CASE_FIGURES
-from opsbot.center import Calendar
 from opsbot.context import Context
 from opsbot.errors import InvalidInput
 from opsbot.notices import Quote
 from opsbot.permissions import require
+from opsbot.working_calendar import Calendar
 
 PERIODS = ("week", "month")
 PASSED_BOTH_REVIEWS = (State.FEEDBACK, State.FOLLOW_UP, State.CLOSED)

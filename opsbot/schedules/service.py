@@ -7,11 +7,11 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from opsbot.center import Calendar
 from opsbot.db import insert_ignoring_conflict
 from opsbot.schedules.models import Schedule
 from opsbot.schedules.spec import ScheduleSpec
 from opsbot.schedules.times import next_run
+from opsbot.working_calendar import Calendar
 
 
 def set_schedule(

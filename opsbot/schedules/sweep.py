@@ -22,11 +22,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from opsbot.center import Calendar
 from opsbot.db import Database, insert_ignoring_conflict
 from opsbot.schedules.models import Schedule, ScheduleRun
 from opsbot.schedules.spec import stored_spec
 from opsbot.schedules.times import next_run
+from opsbot.working_calendar import Calendar
 
 log = logging.getLogger(__name__)
 

@@ -19,9 +19,9 @@ from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from opsbot.business_hours import SEARCH_DAYS, is_working_day
-from opsbot.center import Calendar
+from opsbot.business_hours import SEARCH_DAYS
 from opsbot.schedules.spec import NonWorking, ScheduleSpec
+from opsbot.working_calendar import Calendar
 
 
 def next_run(spec: ScheduleSpec, after: datetime, calendar: Calendar) -> datetime:
@@ -85,7 +85,7 @@ def _no_run_before(occurrence: datetime, rule: NonWorking, calendar: Calendar) -
 def _moved(occurrence: datetime, rule: NonWorking, calendar: Calendar) -> datetime | None:
     """The run of a trigger time: itself, none, or the same time of day on the nearest working day."""
     local = occurrence.astimezone(calendar.zone)
-    if rule == "keep" or is_working_day(local.date(), calendar):
+    if rule == "keep" or calendar.is_working_day(local.date()):
         return occurrence
     if rule == "skip":
         return None
@@ -97,7 +97,7 @@ def _working_day(day: date, step: int, calendar: Calendar) -> date:
     """`day` itself if it is a working day, else the nearest one in the direction of `step`."""
     for offset in range(SEARCH_DAYS):
         candidate = day + timedelta(days=offset * step)
-        if is_working_day(candidate, calendar):
+        if calendar.is_working_day(candidate):
             return candidate
     raise ValueError(f"the calendar has no working day within {SEARCH_DAYS} days of {day}")
 

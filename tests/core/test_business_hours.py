@@ -5,8 +5,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from opsbot.business_hours import add_business_hours, business_time_between, is_working_day
-from opsbot.center import Calendar, WorkingHours
+from opsbot.business_hours import add_business_hours, business_time_between, subtract_business_hours
+from opsbot.working_calendar import Calendar, WorkingHours
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 NEW_YORK = ZoneInfo("America/New_York")
@@ -85,10 +85,10 @@ def test_the_result_is_utc():
 
 
 def test_working_days():
-    assert is_working_day(date(2026, 11, 23), CENTER)
-    assert not is_working_day(date(2026, 11, 28), CENTER)
-    assert not is_working_day(date(2026, 10, 1), CENTER)
-    assert is_working_day(date(2026, 10, 10), CENTER)
+    assert CENTER.is_working_day(date(2026, 11, 23))
+    assert not CENTER.is_working_day(date(2026, 11, 28))
+    assert not CENTER.is_working_day(date(2026, 10, 1))
+    assert CENTER.is_working_day(date(2026, 10, 10))
 
 
 @pytest.mark.parametrize(
@@ -110,3 +110,73 @@ def test_adding_then_measuring_gives_the_same_hours():
         assert business_time_between(start, add_business_hours(start, hours, CENTER), CENTER) == timedelta(
             hours=hours
         )
+
+
+# Two windows a day around a lunch break, on China's public holidays and make-up days.
+LUNCH = Calendar.model_validate(
+    {
+        "timezone": "Asia/Shanghai",
+        "hours": [{"start": "09:00", "end": "12:00"}, {"start": "13:30", "end": "18:00"}],
+        "holidays_from": "CN",
+    }
+)
+
+
+@pytest.mark.parametrize(
+    ("start", "hours", "due"),
+    [
+        # set at 11:30 for 2 hours: half an hour before the break, an hour and a half after 13:30
+        (at(SHANGHAI, 2026, 11, 23, 11, 30), 2, at(SHANGHAI, 2026, 11, 23, 15, 0)),
+        # set during the break: counting starts when the afternoon opens
+        (at(SHANGHAI, 2026, 11, 23, 12, 30), 1, at(SHANGHAI, 2026, 11, 23, 14, 30)),
+        # the morning's end exactly
+        (at(SHANGHAI, 2026, 11, 23, 11, 0), 1, at(SHANGHAI, 2026, 11, 23, 12, 0)),
+        # a whole working day is 7.5 hours
+        (at(SHANGHAI, 2026, 11, 23, 9, 0), 7.5, at(SHANGHAI, 2026, 11, 23, 18, 0)),
+        (at(SHANGHAI, 2026, 11, 23, 17, 0), 2, at(SHANGHAI, 2026, 11, 24, 10, 0)),
+        # Friday 13 February onto the make-up Saturday, then over the Spring Festival to Tuesday the 24th
+        (at(SHANGHAI, 2026, 2, 13, 17, 0), 2, at(SHANGHAI, 2026, 2, 14, 10, 0)),
+        (at(SHANGHAI, 2026, 2, 14, 17, 0), 2, at(SHANGHAI, 2026, 2, 24, 10, 0)),
+        (at(SHANGHAI, 2026, 11, 23, 12, 15), 0, at(SHANGHAI, 2026, 11, 23, 13, 30)),
+    ],
+)
+def test_due_times_count_only_inside_the_windows(start, hours, due):
+    assert add_business_hours(start, hours, LUNCH) == due.astimezone(UTC)
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "hours"),
+    [
+        (at(SHANGHAI, 2026, 11, 23, 11, 0), at(SHANGHAI, 2026, 11, 23, 14, 0), 1.5),
+        (at(SHANGHAI, 2026, 11, 23, 12, 10), at(SHANGHAI, 2026, 11, 23, 13, 20), 0),
+        (at(SHANGHAI, 2026, 11, 23, 8, 0), at(SHANGHAI, 2026, 11, 23, 20, 0), 7.5),
+        # Friday's last hour, the make-up Saturday's 7.5, and Tuesday's first after the Spring Festival
+        (at(SHANGHAI, 2026, 2, 13, 17, 0), at(SHANGHAI, 2026, 2, 24, 10, 0), 9.5),
+    ],
+)
+def test_working_time_between_leaves_out_the_break_and_the_holidays(start, end, hours):
+    assert business_time_between(start, end, LUNCH) == timedelta(hours=hours)
+
+
+@pytest.mark.parametrize(
+    ("end", "hours", "earliest"),
+    [
+        (at(SHANGHAI, 2026, 11, 23, 15, 0), 2, at(SHANGHAI, 2026, 11, 23, 11, 30)),
+        (at(SHANGHAI, 2026, 11, 23, 14, 30), 2, at(SHANGHAI, 2026, 11, 23, 11, 0)),
+        (at(SHANGHAI, 2026, 11, 23, 13, 30), 0.5, at(SHANGHAI, 2026, 11, 23, 11, 30)),
+        (at(SHANGHAI, 2026, 11, 23, 13, 0), 1, at(SHANGHAI, 2026, 11, 23, 11, 0)),
+        (at(SHANGHAI, 2026, 11, 24, 9, 30), 1, at(SHANGHAI, 2026, 11, 23, 17, 30)),
+        # back over the Spring Festival onto the make-up Saturday
+        (at(SHANGHAI, 2026, 2, 24, 10, 0), 2, at(SHANGHAI, 2026, 2, 14, 17, 0)),
+    ],
+)
+def test_subtracting_skips_the_break_and_the_holidays(end, hours, earliest):
+    assert subtract_business_hours(end, hours, LUNCH) == earliest.astimezone(UTC)
+
+
+def test_adding_then_measuring_or_subtracting_gives_the_same_hours_around_the_break():
+    start = at(SHANGHAI, 2026, 2, 12, 10, 17)
+    for hours in (0.25, 1.75, 3, 7.5, 9.25, 40):
+        due = add_business_hours(start, hours, LUNCH)
+        assert business_time_between(start, due, LUNCH) == timedelta(hours=hours)
+        assert subtract_business_hours(due, hours, LUNCH) == start.astimezone(UTC)

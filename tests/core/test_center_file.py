@@ -9,6 +9,7 @@ import pytest
 from opsbot.center_file import CenterFileError
 from opsbot.registry import load_center, parse_center
 from opsbot.settings import EXAMPLE_CENTER
+from opsbot.working_calendar import WorkingHours
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -192,7 +193,7 @@ def test_a_date_with_a_one_digit_month_still_reads_when_it_carries_a_time():
 )
 def test_working_hours_read_as_written(hours, start, end):
     center = parse_center(broken(('hours: {start: "09:00", end: "18:00"}', f"hours: {hours}")))
-    assert (center.calendar.hours.start, center.calendar.hours.end) == (start, end)
+    assert center.calendar.windows == (WorkingHours(start=start, end=end),)
 
 
 @pytest.mark.parametrize(
@@ -211,6 +212,56 @@ def test_working_hours_read_as_written(hours, start, end):
 def test_a_working_hour_that_is_not_a_time_of_day_is_named(hours, expected):
     problems = problems_of(broken(('hours: {start: "09:00", end: "18:00"}', f"hours: {hours}")))
     assert any(problem.startswith(expected) for problem in problems), problems
+
+
+def test_several_windows_a_day_read_in_order():
+    hours = '[{start: "09:00", end: "12:00"}, {start: 13:30, end: "18:00"}]'
+    center = parse_center(broken(('hours: {start: "09:00", end: "18:00"}', f"hours: {hours}")))
+    assert center.calendar.windows == (
+        WorkingHours(start=time(9), end=time(12)),
+        WorkingHours(start=time(13, 30), end=time(18)),
+    )
+
+
+@pytest.mark.parametrize(
+    ("hours", "expected"),
+    [
+        (
+            '[{start: "09:00", end: "12:30"}, {start: "12:00", end: "18:00"}]',
+            "calendar.hours: windows must be in order and must not overlap: hours[1] starts at 12:00, before "
+            "hours[0] ends at 12:30",
+        ),
+        (
+            '[{start: "13:30", end: "18:00"}, {start: "09:00", end: "12:00"}]',
+            "calendar.hours: windows must be in order and must not overlap: hours[1] starts at 09:00, before "
+            "hours[0] ends at 18:00",
+        ),
+        (
+            '[{start: "09:00", end: "12:00"}, {start: "13:30", end: 25:00}]',
+            "calendar.hours[1].end: 25:00 is not",
+        ),
+        (
+            '[{start: "09:00", end: "12:00"}, {start: "14:00", end: "13:00"}]',
+            "calendar.hours[1]: end must be after",
+        ),
+        ("[]", "calendar.hours: give at least one window of working hours"),
+    ],
+)
+def test_windows_out_of_order_or_overlapping_are_named(hours, expected):
+    problems = problems_of(broken(('hours: {start: "09:00", end: "18:00"}', f"hours: {hours}")))
+    assert [problem for problem in problems if problem.startswith(expected)], problems
+
+
+def test_holidays_from_a_country_reads_and_an_unknown_one_is_named():
+    field = (
+        "  working_days: [mon, tue, wed, thu, fri]\n",
+        "  working_days: [mon, tue, wed, thu, fri]\n  holidays_from: {}\n",
+    )
+    center = parse_center(broken((field[0], field[1].format("CN"))))
+    assert center.calendar.holidays_from == "CN"
+    assert problems_of(broken((field[0], field[1].format("XX")))) == [
+        "calendar.holidays_from: no holiday data for country 'XX': give an ISO 3166 code such as CN, US or DE"
+    ]
 
 
 def test_a_key_written_twice_is_reported_with_its_lines_and_the_other_mistakes():

@@ -10,13 +10,13 @@ import pytest
 from pydantic import ValidationError
 from sqlalchemy import func, select
 
-from opsbot.center import Calendar
 from opsbot.db import Database
 from opsbot.schedules.models import Schedule, ScheduleRun
 from opsbot.schedules.service import set_schedule, stop_schedule
 from opsbot.schedules.spec import ScheduleSpec, stored_spec
 from opsbot.schedules.sweep import run_due_schedules
 from opsbot.schedules.times import next_run
+from opsbot.working_calendar import Calendar
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 NEW_YORK = ZoneInfo("America/New_York")

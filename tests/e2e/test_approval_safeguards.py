@@ -138,11 +138,16 @@ def test_an_amount_too_large_for_the_database_is_refused_clearly(running, amount
 
 
 @pytest.mark.parametrize(
-    "amount", ["1e15", "1e10", "1E3", "1_000", "1,2,3", "48,00", "0.001", "NaN", "Infinity"]
+    "amount", ["1e15", "1e10", "1E3", "1_000", "1,2,3", "48,00", "NaN", "Infinity", "4.8万万"]
 )
 def test_odd_amount_notations_are_refused(running, amount):
     reply = say(running, SPECIALIST, f"request expense {amount} Taxi")
     assert f"`{amount}` is not an amount; write digits with at most two decimals" in reply, reply
+
+
+def test_a_third_decimal_is_refused_for_what_it_is(running):
+    reply = say(running, SPECIALIST, "request expense 0.001 Taxi")
+    assert "`0.001` is not an amount; give at most two decimals (in CNY)." in reply, reply
 
 
 @pytest.mark.parametrize(
@@ -152,6 +157,10 @@ def test_odd_amount_notations_are_refused(running, amount):
         ("48,000", "48000"),
         ("48000.50", "48000.50"),
         ("999999999999.99", "999999999999.99"),
+        ("4.8万", "48000"),
+        ("４８０００", "48000"),
+        ("４８，０００", "48000"),
+        ("¥48,000.00", "48000"),
     ],
 )
 def test_amounts_as_people_write_them(running, amount, stored):

@@ -1,14 +1,20 @@
 """`config check` and `migrate` as real processes on a center file with many mistakes: every one reported,
-one line each with its path, exit 2, never a traceback."""
+one line each with its path, exit 2, never a traceback; and a year without the holiday library's data, which
+`config check` and start-up warn of without refusing the file."""
 
+import logging
 import os
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
+import bot
+from opsbot.clock import FrozenClock
 from opsbot.settings import EXAMPLE_CENTER
+from tests.e2e.conftest import settings_for
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -100,3 +106,54 @@ def test_a_file_that_is_not_yaml_is_one_line_too(tmp_path, content, problem):
     assert result.returncode == 2
     assert "Traceback" not in result.stderr, result.stderr
     assert f"\n  {problem}" in result.stderr, result.stderr
+
+
+# chinese-calendar adds a year at a time, after the State Council's notice: 2099 and 2100 it will not know.
+UNCOVERED = (2099, 2100)
+
+
+@pytest.fixture
+def chinese_center(tmp_path: Path) -> Path:
+    path = tmp_path / "center.yaml"
+    path.write_text(example_with(("  working_days:", "  holidays_from: CN\n  working_days:")))
+    return path
+
+
+def gap(year: int) -> str:
+    return (
+        f"calendar.holidays_from: chinese-calendar has no CN holidays for {year}: that year only the file's "
+        "working_days, holidays and extra_working_days count"
+    )
+
+
+def test_config_check_warns_of_each_year_the_library_does_not_cover(chinese_center):
+    result = run("config", "check", str(chinese_center), "--on", "2099-12-31")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(f"{chinese_center}: OK (")
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == len(UNCOVERED), result.stderr
+    for line, year in zip(lines, UNCOVERED, strict=True):
+        assert line.startswith(f"{chinese_center}: warning: {gap(year)}"), line
+
+
+@pytest.mark.parametrize(
+    ("holidays_from", "on"),
+    [(True, "2025-06-01"), (False, "2099-06-01")],
+    ids=["2025 and 2026 covered", "no holidays_from"],
+)
+def test_config_check_is_quiet_when_no_year_lacks_data(chinese_center, holidays_from, on):
+    result = run("config", "check", str(chinese_center if holidays_from else EXAMPLE_CENTER), "--on", on)
+    assert (result.returncode, result.stderr) == (0, "")
+
+
+def test_start_up_logs_a_warning_naming_each_uncovered_year(slack, database_url, chinese_center, caplog):
+    caplog.set_level(logging.WARNING, logger="opsbot")
+    clock = FrozenClock(datetime(UNCOVERED[0], 6, 1, tzinfo=UTC))
+    started = bot.build_bot(
+        settings_for(slack, database_url, config_path=chinese_center), clock=clock, with_app=False
+    )
+    started.stop()
+    warnings = [record.getMessage() for record in caplog.records if record.levelno == logging.WARNING]
+    assert [message[: len(gap(year))] for message, year in zip(warnings, UNCOVERED, strict=True)] == [
+        gap(year) for year in UNCOVERED
+    ]

@@ -56,6 +56,8 @@ KERNEL_ROUTES: dict[str, Permission[Any]] = {
     "/ops": ANYONE,
     "/ops help": ANYONE,
     "/ops whoami": IS_MEMBER,
+    "/ops language": IS_MEMBER,
+    "user_change": ANYONE,
     "/ops announce": MAY_ANNOUNCE,
     "/ops deliveries": IS_ADMIN,
     "announcement.compose": MAY_ANNOUNCE,
@@ -757,6 +759,25 @@ def test_anyone_in_the_directory_asks_who_they_are(floor):
     floor.refused_commands("/ops", "whoami", "whoami", [STRANGER])
     answers = command_row(floor, "/ops", "whoami", "whoami", EVERYONE)
     assert all(text.startswith("You are ") for text in answers)
+
+
+@covers("/ops language")
+def test_anyone_in_the_directory_chooses_their_language(floor):
+    for text in ("language", "language zh"):
+        floor.refused_commands("/ops", text, text, [STRANGER])
+    command_row(floor, "/ops", "language", "language", EVERYONE)
+    for person in sorted(EVERYONE):
+        assert "/ops language" not in floor.slack.command(person, "/ops", "language en").json["text"]
+
+
+@covers("user_change")
+def test_a_profile_changed_for_anyone_asks_slack_and_a_stranger_changes_nothing(floor):
+    with floor.unchanged():
+        floor.slack.event({"type": "user_change", "user": {"id": STRANGER}})
+        floor.running.delivered()
+    floor.slack.event({"type": "user_change", "user": {"id": CHENJING}})
+    floor.running.delivered()
+    assert [call.args["user"] for call in floor.slack.calls_to("users.info")] == [STRANGER, CHENJING]
 
 
 @covers("/ops announce", "announcement.compose")
