@@ -13,7 +13,7 @@ from handlers.app import wording
 from opsbot.center_file import CenterFileError
 from opsbot.directory import load_directory, sync_directory
 from opsbot.notices import Money, Name, Notice
-from opsbot.registry import parse_center
+from opsbot.registry import load_center, parse_center
 from opsbot.settings import EXAMPLE_CENTER
 
 BUSINESS = "    name: Business Processing Department\n"
@@ -93,3 +93,11 @@ def test_money_is_written_as_the_reader_s_locale_writes_the_currency(locale, sho
     notice = Notice.load(json.loads(json.dumps(Notice.of("t", amount=Money(Decimal("48000"), "CNY")).dump())))
     assert notice.params["amount"] == Money(Decimal("48000"), "CNY")
     assert wording(ZoneInfo("Asia/Shanghai"), locale=locale).money(notice.params["amount"]) == shown
+
+
+def test_the_chinese_example_center_speaks_chinese_on_the_chinese_calendar():
+    center = load_center(EXAMPLE_CENTER.with_name("center.zh.yaml"))
+    assert center.locale == "zh_CN"
+    assert business(center).name == "业务处理部"
+    assert center.calendar.holidays_from == "CN"
+    assert len(center.calendar.windows) == 2  # a lunch break
