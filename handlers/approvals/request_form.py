@@ -101,20 +101,20 @@ def form_request(values: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def resubmit_form(edge: Edge) -> Form:
-    """**Resubmit…**: the request's purpose, amount and fields, as it holds them, to correct. A form opened
-    from a card is worded in the center's language."""
+    """**Resubmit…**: the request's purpose, amount and fields, as it holds them, to correct; worded in the
+    center's language, as every form a card's button opens."""
+    say = edge.say
 
     def blocks(session: Session, number: str) -> list[dict[str, Any]]:
         request = SUBJECT.load(session, number, for_change=False)
         kind = ApprovalSettings.of(edge.center).kind(request.kind_key)
         initial = {"purpose": request.purpose, "amount": request.amount, **request.fields}
-        why = _why_returned(session, request, edge.directory(session).name_of, edge.say)
-        return [*why, *field_blocks(edge.center, edge.say, kind, initial)]
+        why = _why_returned(session, request, edge.directory(session).name_of, say)
+        return [*why, *field_blocks(edge.center, say, kind, initial)]
 
     def run(session: Session, ctx: Context, number: str, values: dict[str, Any]) -> object:
         return service.resubmit(session, ctx, number, **form_values(values))
 
-    say = edge.say
     return Form(
         RESUBMIT, say.term("approval.form.resubmit"), say.term("approval.form.resubmit.submit"), blocks, run
     )
