@@ -24,12 +24,12 @@ def _named(slack_id: str) -> Person:
 def delegating(edge: Edge, command: Command, rest: str) -> Message:
     """`/approval delegate` (who decides for me, and for whom I decide), `… off`, `… @person until DATE`."""
     user = command.user_id
-    say = edge.say_to(user)
     if not rest.strip():
         return delegation_report(edge, user)
     if rest.strip().lower() == "off":
         ended = edge.change(command, lambda s, d: delegation.end_delegation(s, edge.context(d, user)))
-        return Message(text=say(Notice.of("approval.delegation.ended", who=_named(ended.delegate))))
+        said = Notice.of("approval.delegation.ended", who=_named(ended.delegate))
+        return Message(text=edge.say_to(user)(said))
     who, _, until = rest.strip().partition(" until ")
     person = MENTION.match(who.strip())
     if person is None:
@@ -43,12 +43,12 @@ def delegating(edge: Edge, command: Command, rest: str) -> Message:
         command, lambda s, d: delegation.delegate(s, edge.context(d, user), to=to, until=until.strip())
     )
     set_until = Notice.of("approval.delegation.set", until=f"{row.until:%Y-%m-%d}", who=_named(to))
-    return Message(text=say(set_until))
+    return Message(text=edge.say_to(user)(set_until))
 
 
 def delegation_report(edge: Edge, user: str) -> Message:
-    say = edge.say_to(user)
     mine, for_others = edge.read(lambda s, d: delegation.delegations_of(s, edge.context(d, user)))
+    say = edge.say_to(user)
     lines = [
         say(Notice.of("approval.delegation.mine", who=_named(mine.delegate), until=f"{mine.until:%Y-%m-%d}"))
         if mine

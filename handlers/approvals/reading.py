@@ -18,8 +18,8 @@ from opsbot.notices import Notice, Param, Quote
 
 
 def listing(edge: Edge, user: str) -> Message:
-    say = edge.say_to(user)
     found = edge.read(lambda session, directory: queries.listing(session, edge.context(directory, user)))
+    say = edge.say_to(user)  # once the directory, which knows their language, is read
     lines = [say.term("approval.list.waiting")]
     lines += [
         say(
@@ -51,9 +51,8 @@ def listing(edge: Edge, user: str) -> Message:
 
 
 def showing(edge: Edge, user: str, number: str) -> Message:
-    say = edge.say_to(user)
-
     def read(session: Any, directory: Directory) -> Message:
+        say = edge.say_to(user)
         who = edge.context(directory, user)
         shown = queries.show(session, who, number)
         payload = cards.card_payload(shown.request, shown.steps, who, shown.standing_in)
