@@ -12,6 +12,7 @@ from handlers.blocks import text_input
 from handlers.edge import Edge
 from handlers.forms import Form, button_acts, button_opens, text_value
 from handlers.routes import Routes
+from handlers.wording import Wording
 from opsbot.approvals.deciding import MAX_REASON, decide
 from opsbot.approvals.lifecycle import Decision
 from opsbot.context import Context
@@ -39,19 +40,28 @@ def _reason(label: str) -> Any:
     return lambda _session, _ref: [text_input("reason", label, multiline=True, max_length=MAX_REASON)]
 
 
-FORMS: tuple[Form, ...] = (
-    Form(card.DENY, "Deny", "Deny", _reason("Reason (the requester will see it)"), _decide(Decision.DENY)),
-    Form(
-        card.RETURN,
-        "Return for correction",
-        "Return",
-        _reason("What must be corrected"),
-        _decide(Decision.RETURN),
-    ),
-)
+def reason_forms(say: Wording) -> tuple[Form, ...]:
+    """Deny… and Return for correction…: the reason, worded by `say` (the center's: a form a button opens is
+    worded in one language)."""
+    return (
+        Form(
+            card.DENY,
+            say.term("approval.form.deny"),
+            say.term("approval.form.deny.submit"),
+            _reason(say.term("approval.form.deny.reason")),
+            _decide(Decision.DENY),
+        ),
+        Form(
+            card.RETURN,
+            say.term("approval.form.return"),
+            say.term("approval.form.return.submit"),
+            _reason(say.term("approval.form.return.reason")),
+            _decide(Decision.RETURN),
+        ),
+    )
 
 
 def register(routes: Routes, edge: Edge) -> None:
     button_acts(routes, edge, card.APPROVE, _decide(Decision.APPROVE))
-    for form in (*FORMS, resubmit_form(edge)):
+    for form in (*reason_forms(edge.say), resubmit_form(edge)):
         button_opens(routes, edge, form)

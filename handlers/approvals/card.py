@@ -19,7 +19,7 @@ from opsbot.approvals.cards import CARD, PROMPT
 from opsbot.approvals.lifecycle import RequestState, StepState
 from opsbot.approvals.policy import FieldName
 from opsbot.errors import InvalidInput
-from opsbot.notices import Notice
+from opsbot.notices import Notice, Param, Quote
 
 APPROVE = "approval.approve"
 DENY = "approval.deny"
@@ -46,50 +46,56 @@ def said(value: object, say: Wording) -> Mrkdwn | None:
     return escape(str(value)) if value else None
 
 
-def state_of(state: RequestState | StepState, say: Wording) -> Mrkdwn:
-    return say.term(state.term.code)
-
-
 def chain_lines(steps: list[Mapping[str, Any]], say: Wording) -> Mrkdwn:
-    lines = []
-    for step in steps:
-        state = StepState(step["state"])
-        line = md(
-            "{mark} {position}. {label}: {approver}",
-            mark=MARKS[state],
-            position=step["position"],
-            label=said(step["label"], say),
-            approver=step["approver_name"],
-        )
-        waits = said(step.get("waits_for"), say)
-        if waits:
-            line += md(" — now waits for {who}", who=waits)
-        if step["decided_by_name"]:
-            line += md(
-                " — {state} by {who} {at}",
-                state=state_of(state, say),
-                who=said(step.get("decider"), say) or escape(step["decided_by_name"]),
+    return Mrkdwn("\n").join(_chain_line(step, say) for step in steps)
+
+
+def _chain_line(step: Mapping[str, Any], say: Wording) -> Mrkdwn:
+    """A step on its line: who decided it and when, or whom it waits for besides its approver; the reason
+    they gave on a line below."""
+    state = StepState(step["state"])
+    where: dict[str, Param] = {
+        "mark": MARKS[state],
+        "position": step["position"],
+        "label": said(step["label"], say) or Mrkdwn(""),
+        "approver": step["approver_name"],
+    }
+    waits = said(step.get("waits_for"), say)
+    if step["decided_by_name"]:
+        who = said(step.get("decider"), say) or escape(step["decided_by_name"])
+        line = say(
+            Notice.of(
+                "approval.chain.step.decided",
+                **where,
+                state=state.term,
+                who=who,
                 at=say.at(step["decided_at"]),
             )
-        if step["reason"]:
-            line += md("\n      “{reason}”", reason=step["reason"])
-        lines.append(line)
-    return Mrkdwn("\n").join(lines)
+        )
+    elif waits:
+        line = say(Notice.of("approval.chain.step.waits", **where, who=waits))
+    else:
+        line = say(Notice.of("approval.chain.step", **where))
+    if step["reason"]:
+        line += Mrkdwn("\n") + say(Notice.of("approval.chain.reason", reason=Quote(step["reason"])))
+    return line
 
 
 def approval_card(payload: Mapping[str, Any], *, say: Wording) -> Message:
     state = RequestState(payload["state"])
-    title = f"{payload['number']} · {payload['kind']}"
-    facts: list[tuple[str, Mrkdwn]] = [("Requested by", escape(payload["requester_name"]))]
+    title = say.plain(Notice.of("approval.card.title", number=payload["number"], kind=payload["kind"]))
+    facts: list[tuple[str, Mrkdwn]] = [
+        (say.term("approval.card.requested_by"), escape(payload["requester_name"]))
+    ]
     if payload["amount"]:
         facts.append((say.term("approval.field_label.amount"), escape(payload["amount"])))
     facts += [(label, escape(value)) for label, value in request_facts(payload, say)]
     banner = _banner(payload, say)
-    status = state_of(state, say)
+    purpose = Quote(payload["purpose"])
     blocks = [
         header(title),
         *([section(banner)] if banner else []),
-        section(md("*{purpose}*\nStatus: *{state}*", purpose=payload["purpose"], state=status)),
+        section(say(Notice.of("approval.card.status", purpose=purpose, state=state.term))),
         fields(*facts),
         *sections(chain_lines(payload["steps"], say)),
         *_acting(payload, say),
@@ -98,7 +104,7 @@ def approval_card(payload: Mapping[str, Any], *, say: Wording) -> Message:
     text = (
         banner
         if banner and acting
-        else md("{title}: {purpose} — {state}", title=title, purpose=payload["purpose"], state=status)
+        else say(Notice.of("approval.card.text", title=title, purpose=purpose, state=state.term))
     )
     return Message(text=text, blocks=blocks)
 
@@ -131,19 +137,16 @@ def _acting(payload: Mapping[str, Any], say: Wording) -> list[dict[str, Any]]:
     step = _may_decide(payload)
     if step is not None:
         value = f"{payload['number']}:{step['round']}:{step['position']}"
-        return [actions(*decision_buttons(value, returnable=payload["returnable"]), block_id=value)]
+        buttons = decision_buttons(value, returnable=payload["returnable"], say=say)
+        return [actions(*buttons, block_id=value)]
     if _may_resubmit(payload):
-        corrections = "[amount=…] [new purpose]" if payload["amount"] else "[new purpose]"
-        return [
-            context(
-                md(
-                    "Correct it with *Resubmit…* or type `/approval resubmit {number} {corrections}`.",
-                    number=payload["number"],
-                    corrections=corrections,
-                )
-            ),
-            actions(button("Resubmit…", RESUBMIT, payload["number"], style="primary")),
-        ]
+        # The command corrects the amount too of a kind that has one.
+        correct = Notice.of(
+            "approval.card.correct.amount" if payload["amount"] else "approval.card.correct",
+            number=payload["number"],
+        )
+        resubmit = button(say.term("approval.button.resubmit"), RESUBMIT, payload["number"], style="primary")
+        return [context(say(correct)), actions(resubmit)]
     closing = _closing(payload, say) if _told(payload) else None
     return [context(closing)] if closing else []
 
@@ -188,23 +191,21 @@ def _closing(payload: Mapping[str, Any], say: Wording) -> Mrkdwn | None:
     if told is not None:
         latest = payload["steps"][0]["round"] if payload["steps"] else None
         if int(told.group(1)) != latest:
-            return md("You resubmitted {number}; its chain started again.", number=number)
-        return md("You withdrew {number}.", number=number) if state is RequestState.WITHDRAWN else None
+            return say(Notice.of("approval.closing.resubmitted", number=number))
+        withdrawn = state is RequestState.WITHDRAWN
+        return say(Notice.of("approval.closing.withdrawn", number=number)) if withdrawn else None
     step = _audience_step(payload)
     if step is None:
         return None
-    if StepState(step["state"]) in (StepState.APPROVED, StepState.DENIED, StepState.RETURNED):
-        return md(
-            "Step {position} was {state} by {who}.",
-            position=step["position"],
-            state=state_of(StepState(step["state"]), say),
-            who=said(step.get("decider"), say) or escape(step["decided_by_name"]),
+    step_state = StepState(step["state"])
+    if step_state in (StepState.APPROVED, StepState.DENIED, StepState.RETURNED):
+        who = said(step.get("decider"), say) or escape(step["decided_by_name"])
+        return say(
+            Notice.of("approval.closing.decided", position=step["position"], state=step_state.term, who=who)
         )
     if state is not RequestState.PENDING:
-        return md(
-            "{number} is {state}: nothing waits for a decision.", number=number, state=state_of(state, say)
-        )
-    return md("Step {position} no longer waits for you.", position=step["position"])
+        return say(Notice.of("approval.closing.closed", number=number, state=state.term))
+    return say(Notice.of("approval.closing.not_yours", position=step["position"]))
 
 
 STEP_VALUE = re.compile(r"^(APR-\d{4}-\d{1,12}):(\d{1,4}):(\d{1,4})$")
@@ -219,14 +220,14 @@ def step_of(value: str) -> tuple[str, int, int]:
     return found.group(1), int(found.group(2)), int(found.group(3))
 
 
-def decision_buttons(step: str, *, returnable: bool) -> list[ButtonElement]:
+def decision_buttons(step: str, *, returnable: bool, say: Wording) -> list[ButtonElement]:
     """What an approver may press for a step (`APR-…:<round>:<position>`), on the card or the App Home."""
     buttons = [
-        button("Approve", APPROVE, step, style="primary"),
-        button("Deny…", DENY, step, style="danger"),
+        button(say.term("approval.button.approve"), APPROVE, step, style="primary"),
+        button(say.term("approval.button.deny"), DENY, step, style="danger"),
     ]
     if returnable:
-        buttons.append(button("Return for correction…", RETURN, step))
+        buttons.append(button(say.term("approval.button.return"), RETURN, step))
     return buttons
 
 

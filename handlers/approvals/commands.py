@@ -10,10 +10,10 @@ from slack_bolt import App
 from handlers.approvals import request_form
 from handlers.approvals.delegation import delegating
 from handlers.approvals.reading import listing, showing
+from handlers.approvals.words import HELP as HELP_WORDS
 from handlers.blocks import Message
 from handlers.catalogue import CommandHelp
 from handlers.edge import Edge
-from handlers.mrkdwn import md
 from handlers.payloads import Command
 from handlers.routes import Routes
 from handlers.subcommands import Subcommand, router
@@ -21,24 +21,22 @@ from opsbot.approvals import service
 from opsbot.approvals.asking import DATES
 from opsbot.approvals.policy import ApprovalSettings
 from opsbot.errors import InvalidInput
+from opsbot.notices import Notice
 
 COMMAND = "/approval"
-HELP = (
-    CommandHelp("/approval", "Ask for an approval: opens the form (kind first, then its fields)."),
-    CommandHelp("/approval request <kind> <amount> <purpose>", "Ask at once, for kinds with an amount."),
-    CommandHelp("/approval list", "What waits for your decision, and your own requests."),
-    CommandHelp("/approval show APR-2026-000045", "A request with its chain and every decision."),
-    CommandHelp(
-        "/approval delegate @person until 2026-12-24", "Let someone decide for you while you are away."
-    ),
-    CommandHelp("/approval delegate [off]", "Who decides for you (and for whom you decide); `off` ends it."),
-    CommandHelp("/approval withdraw APR-…", "Withdraw your request before the final decision."),
-    CommandHelp(
-        "/approval resubmit APR-… [amount=48000] [new purpose]",
-        "Resubmit a request returned for correction, correcting its purpose and (kinds with an amount) "
-        "its amount; *Resubmit…* on its card corrects every field.",
-    ),
+# Each use of the command, and the code of what `/ops help` says of it (`words.HELP`). The help lists
+# summaries as text, so each is its entry's English.
+USES = (
+    ("/approval", "approval.help.form"),
+    ("/approval request <kind> <amount> <purpose>", "approval.help.request"),
+    ("/approval list", "approval.help.list"),
+    ("/approval show APR-2026-000045", "approval.help.show"),
+    ("/approval delegate @person until 2026-12-24", "approval.help.delegate"),
+    ("/approval delegate [off]", "approval.help.delegations"),
+    ("/approval withdraw APR-…", "approval.help.withdraw"),
+    ("/approval resubmit APR-… [amount=48000] [new purpose]", "approval.help.resubmit"),
 )
+HELP = tuple(CommandHelp(usage, HELP_WORDS[code].text) for usage, code in USES)
 # How a resubmission names a corrected amount.
 AMOUNT_WORD = "amount="
 
@@ -69,14 +67,17 @@ def resubmitting(edge: Edge, command: Command, number: str, correction: str) -> 
             raise
         # The command corrects no date: the form does.
         raise InvalidInput("approval.resubmit.use_form", refusal=refused.notice) from None
-    corrected = f" with the amount {request.amount:,.2f} {request.currency}" if amount is not None else ""
-    return Message(
-        text=md(
-            "{number} is resubmitted{corrected}; the chain starts again.",
+    said = (
+        Notice.of(
+            "approval.resubmitted.amount",
             number=request.number,
-            corrected=corrected,
+            amount=f"{request.amount:,.2f}",
+            currency=request.currency,
         )
+        if amount is not None
+        else Notice.of("approval.resubmitted", number=request.number)
     )
+    return Message(text=edge.say_to(user)(said))
 
 
 def requesting(edge: Edge, command: Command, rest: str) -> Message:
@@ -96,17 +97,13 @@ def requesting(edge: Edge, command: Command, rest: str) -> Message:
             s, edge.context(d, user), kind_key=kind, purpose=purpose, amount=amount
         ),
     )
-    return Message(
-        text=md(
-            "Asked for {number}; its card in your direct messages shows the chain.", number=request.number
-        )
-    )
+    return Message(text=edge.say_to(user)(Notice.of("approval.requested", number=request.number)))
 
 
 def withdrawing(edge: Edge, command: Command, number: str) -> Message:
     user = command.user_id
     request = edge.change(command, lambda s, d: service.withdraw(s, edge.context(d, user), number))
-    return Message(text=md("{number} is withdrawn.", number=request.number))
+    return Message(text=edge.say_to(user)(Notice.of("approval.withdrawn", number=request.number)))
 
 
 def with_number(sub: str, run: Callable[[Command, str, str], Message]) -> Subcommand:

@@ -7,13 +7,18 @@ import re
 
 from handlers.blocks import Message
 from handlers.edge import Edge
-from handlers.mrkdwn import Mrkdwn, md, mention
+from handlers.mrkdwn import Mrkdwn
 from handlers.payloads import Command
 from opsbot.approvals import delegation
 from opsbot.errors import InvalidInput
-from opsbot.notices import Quote
+from opsbot.notices import Notice, Person, Quote
 
 MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
+
+
+def _named(slack_id: str) -> Person:
+    """Someone the answer mentions: a mention shows Slack's name for them, so their id stands for it."""
+    return Person(slack_id, slack_id)
 
 
 def delegating(edge: Edge, command: Command, rest: str) -> Message:
@@ -23,12 +28,8 @@ def delegating(edge: Edge, command: Command, rest: str) -> Message:
         return delegation_report(edge, user)
     if rest.strip().lower() == "off":
         ended = edge.change(command, lambda s, d: delegation.end_delegation(s, edge.context(d, user)))
-        return Message(
-            text=md(
-                "{who} no longer decides for you; your approvals wait for you again.",
-                who=mention(ended.delegate),
-            )
-        )
+        said = Notice.of("approval.delegation.ended", who=_named(ended.delegate))
+        return Message(text=edge.say_to(user)(said))
     who, _, until = rest.strip().partition(" until ")
     person = MENTION.match(who.strip())
     if person is None:
@@ -41,28 +42,24 @@ def delegating(edge: Edge, command: Command, rest: str) -> Message:
     row = edge.change(
         command, lambda s, d: delegation.delegate(s, edge.context(d, user), to=to, until=until.strip())
     )
-    return Message(
-        text=md(
-            "Until {until}, {who} may decide your approvals. `/approval delegate off` ends it sooner.",
-            until=f"{row.until:%Y-%m-%d}",
-            who=mention(to),
-        )
-    )
+    set_until = Notice.of("approval.delegation.set", until=f"{row.until:%Y-%m-%d}", who=_named(to))
+    return Message(text=edge.say_to(user)(set_until))
 
 
 def delegation_report(edge: Edge, user: str) -> Message:
     mine, for_others = edge.read(lambda s, d: delegation.delegations_of(s, edge.context(d, user)))
+    say = edge.say_to(user)
     lines = [
-        md(
-            "{who} decides your approvals until {until}. `/approval delegate off` ends it now.",
-            who=mention(mine.delegate),
-            until=f"{mine.until:%Y-%m-%d}",
-        )
+        say(Notice.of("approval.delegation.mine", who=_named(mine.delegate), until=f"{mine.until:%Y-%m-%d}"))
         if mine
-        else Mrkdwn("No one decides for you. `/approval delegate @person until 2026-12-24` sets someone.")
+        else say.term("approval.delegation.none")
     ]
     lines += [
-        md("You decide for {who} until {until}.", who=mention(row.delegator), until=f"{row.until:%Y-%m-%d}")
+        say(
+            Notice.of(
+                "approval.delegation.for_other", who=_named(row.delegator), until=f"{row.until:%Y-%m-%d}"
+            )
+        )
         for row in for_others
     ]
     return Message(text=Mrkdwn("\n").join(lines))

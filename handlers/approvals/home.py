@@ -7,51 +7,55 @@ from typing import Any
 
 from handlers.approvals import card as approval_card
 from handlers.blocks import actions, section
-from handlers.mrkdwn import Mrkdwn, escape, md
+from handlers.mrkdwn import Mrkdwn, escape
 from handlers.wording import Wording
+from opsbot.notices import Notice, Param
 
 
 def approvals_section(part: Mapping[str, Any], say: Wording) -> list[dict[str, Any]]:
     items = part["items"]
     if not items:
-        return [section(Mrkdwn("*Approvals*\nNothing waits for your decision. ✓"))]
-    blocks = [section(md("*Approvals waiting for your decision* ({count})", count=len(items)))]
+        return [section(say.term("approval.home.none"))]
+    blocks = [section(say(Notice.of("approval.home.waiting", count=len(items))))]
     for item in items:
-        blocks.append(
-            section(
-                md(
-                    "*{number}* {purpose}{amount}\nfrom {requester} · step: {label}{standing_in}",
-                    number=item["number"],
-                    purpose=escape(item["purpose"]).cut(200),
-                    amount=f" · {item['amount']}" if item["amount"] else "",
-                    requester=item["requester_name"],
-                    label=approval_card.said(item["label"], say),
-                    standing_in=md(" (for {name})", name=item["for"]) if item["for"] else "",
-                )
-            )
-        )
+        blocks.append(section(_item(item, say)))
         # Items published before `returnable` was in the payload: Approve and Deny only.
-        buttons = approval_card.decision_buttons(item["step"], returnable=item.get("returnable", False))
+        returnable = item.get("returnable", False)
+        buttons = approval_card.decision_buttons(item["step"], returnable=returnable, say=say)
         blocks.append(actions(*buttons, block_id=f"home:{item['step']}"))
     return blocks
 
 
+def _item(item: Mapping[str, Any], say: Wording) -> Mrkdwn:
+    """A step waiting for me: the request on one line, whose it is and which step on the next."""
+    number, purpose = item["number"], escape(item["purpose"]).cut(200)
+    request = (
+        Notice.of("approval.home.item.amount", number=number, purpose=purpose, amount=item["amount"])
+        if item["amount"]
+        else Notice.of("approval.home.item", number=number, purpose=purpose)
+    )
+    where: dict[str, Param] = {
+        "requester": item["requester_name"],
+        "label": approval_card.said(item["label"], say),
+    }
+    step = (
+        Notice.of("approval.home.step.for", **where, name=item["for"])
+        if item["for"]
+        else Notice.of("approval.home.step", **where)
+    )
+    return say(request) + Mrkdwn("\n") + say(step)
+
+
 def delegation_section(part: Mapping[str, Any], say: Wording) -> list[dict[str, Any]]:
-    lines = []
+    lines = [say.term("approval.home.delegation")]
     if part["mine"]:
-        lines.append(
-            md(
-                "*{name}* decides your approvals until {until} (the last day). `/approval delegate off` "
-                "ends it now.",
-                name=part["mine"]["name"],
-                until=part["mine"]["until"],
-            )
-        )
+        mine = part["mine"]
+        lines.append(say(Notice.of("approval.home.delegated", name=mine["name"], until=mine["until"])))
     lines.extend(
-        md("You decide *{name}*'s approvals until {until}.", name=other["name"], until=other["until"])
+        say(Notice.of("approval.home.delegated_to_me", name=other["name"], until=other["until"]))
         for other in part["for_others"]
     )
-    return [section(Mrkdwn("*Delegation*\n") + Mrkdwn("\n").join(lines))]
+    return [section(Mrkdwn("\n").join(lines))]
 
 
 VIEWS = {"approvals": approvals_section, "delegation": delegation_section}

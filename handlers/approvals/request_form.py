@@ -17,7 +17,6 @@ from handlers.approvals.card import RESUBMIT, field_label
 from handlers.blocks import modal, section, select_input, text_input
 from handlers.edge import Edge
 from handlers.forms import Form
-from handlers.mrkdwn import md
 from handlers.payloads import Click, Command, Submission
 from handlers.routes import Routes
 from handlers.wording import Wording
@@ -30,6 +29,7 @@ from opsbot.approvals.policy import ApprovalKind, ApprovalSettings
 from opsbot.approvals.records import SUBJECT, steps_of
 from opsbot.center import Center
 from opsbot.context import Context
+from opsbot.notices import Notice, Quote
 
 FORM = "approval.request"
 
@@ -42,7 +42,7 @@ def field_blocks(
     blocks = [
         text_input(
             "purpose",
-            "Purpose",
+            say.term("approval.field_label.purpose"),
             multiline=True,
             max_length=MAX_PURPOSE,
             initial=initial.get("purpose") or None,
@@ -59,7 +59,7 @@ def field_blocks(
                 max_value=str(MAX_AMOUNT),
                 initial_value=f"{value:.2f}" if value is not None else None,
             )
-            amount = f"{label} ({settings.currency})"
+            amount = say.plain(Notice.of("approval.form.amount", currency=settings.currency))
             blocks.append(InputBlock(block_id="amount", label=amount, element=element).to_dict())
         elif name in DATES:
             day = DatePickerElement(action_id=name, initial_date=str(value) if value else None)
@@ -78,9 +78,11 @@ def field_blocks(
 def request_view(center: Center, say: Wording, kind_key: str | None = None) -> dict[str, Any]:
     settings = ApprovalSettings.of(center)
     kind = settings.kind(kind_key) if kind_key else settings.kinds[0]
-    choice = select_input("kind", "Kind", [(k.key, k.name) for k in settings.kinds], initial=kind.key)
+    kinds = [(k.key, k.name) for k in settings.kinds]
+    choice = select_input("kind", say.term("approval.form.kind"), kinds, initial=kind.key)
     blocks = [{**choice, "dispatch_action": True}, *field_blocks(center, say, kind, {})]
-    return modal("Ask for approval", blocks, callback_id=FORM, submit="Submit")
+    title, submit = say.term("approval.form.request"), say.term("approval.form.request.submit")
+    return modal(title, blocks, callback_id=FORM, submit=submit)
 
 
 def form_values(values: Mapping[str, Any]) -> dict[str, Any]:
@@ -99,19 +101,23 @@ def form_request(values: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def resubmit_form(edge: Edge) -> Form:
-    """**Resubmit…**: the request's purpose, amount and fields, as it holds them, to correct."""
+    """**Resubmit…**: the request's purpose, amount and fields, as it holds them, to correct; worded in the
+    center's language, as every form a card's button opens."""
+    say = edge.say
 
     def blocks(session: Session, number: str) -> list[dict[str, Any]]:
         request = SUBJECT.load(session, number, for_change=False)
         kind = ApprovalSettings.of(edge.center).kind(request.kind_key)
         initial = {"purpose": request.purpose, "amount": request.amount, **request.fields}
-        why = _why_returned(session, request, edge.directory(session).name_of, edge.say)
-        return [*why, *field_blocks(edge.center, edge.say, kind, initial)]
+        why = _why_returned(session, request, edge.directory(session).name_of, say)
+        return [*why, *field_blocks(edge.center, say, kind, initial)]
 
     def run(session: Session, ctx: Context, number: str, values: dict[str, Any]) -> object:
         return service.resubmit(session, ctx, number, **form_values(values))
 
-    return Form(RESUBMIT, "Resubmit for approval", "Resubmit", blocks, run)
+    return Form(
+        RESUBMIT, say.term("approval.form.resubmit"), say.term("approval.form.resubmit.submit"), blocks, run
+    )
 
 
 def _why_returned(
@@ -122,17 +128,13 @@ def _why_returned(
     returned = next((s for s in steps if StepState(s.state) is StepState.RETURNED), None)
     if returned is None:
         return []
-    who = decider(returned, names)
-    return [
-        section(
-            md(
-                "*{number}* was returned for correction by {who}: “{reason}”",
-                number=request.number,
-                who=say(who) if who else "",
-                reason=returned.reason or "",
-            )
-        )
-    ]
+    said = Notice.of(
+        "approval.form.returned",
+        number=request.number,
+        who=decider(returned, names),
+        reason=Quote(returned.reason or ""),
+    )
+    return [section(say(said))]
 
 
 def register(app: App, routes: Routes, edge: Edge, command: str) -> None:
@@ -147,13 +149,14 @@ def register(app: App, routes: Routes, edge: Edge, command: str) -> None:
     def open_form(client: WebClient, body: dict[str, Any]) -> None:
         sent = Command.of(body)
         if edge.read(lambda _session, directory: directory.get(sent.user_id)) is not None:
-            client.views_open(trigger_id=sent.trigger_id, view=request_view(edge.center, edge.say))
+            view = request_view(edge.center, edge.say_to(sent.user_id))
+            client.views_open(trigger_id=sent.trigger_id, view=view)
 
     def redraw(body: dict[str, Any], client: WebClient, _respond: Respond) -> None:
         click = Click.of(body)
         if click.view is None or click.action.selected_option is None:
             return
-        view = request_view(edge.center, edge.say, click.action.selected_option.value)
+        view = request_view(edge.center, edge.say_to(click.user.id), click.action.selected_option.value)
         client.views_update(view_id=click.view.id, hash=click.view.hash, view=view)
 
     @routes.view(FORM)
@@ -164,10 +167,11 @@ def register(app: App, routes: Routes, edge: Edge, command: str) -> None:
         request = edge.change(
             submission, lambda s, d: service.request_approval(s, edge.context(d, user), **asked)
         )
-        asked_for = md(
-            "Asked for *{number}*. Its card in your direct messages shows the chain.", number=request.number
+        say = edge.say_to(user)
+        asked_for = say(Notice.of("approval.form.asked", number=request.number))
+        done = modal(
+            say.term("approval.form.request"), [section(asked_for)], close=say.term("approval.form.done")
         )
-        done = modal("Ask for approval", [section(asked_for)], close="Done")
         ack(response_action="update", view=done)
 
     app.command(command, matchers=[lambda body: not str(body.get("text", "")).strip()])(

@@ -181,6 +181,121 @@ COMMANDS = words(
     ),
 )
 
+# The card and the prompts (`card.py`): a step of the chain on its line, and what became of a copy that
+# asked its reader to act.
+CARD = words(
+    w("approval.card.title", "{number} · {kind}"),
+    w("approval.card.text", "{title}: {purpose} — {state}"),
+    w("approval.card.requested_by", "Requested by"),
+    w("approval.card.status", "*{purpose}*\nStatus: *{state}*"),
+    w("approval.chain.step", "{mark} {position}. {label}: {approver}"),
+    w("approval.chain.step.waits", "{mark} {position}. {label}: {approver} — now waits for {who}"),
+    w("approval.chain.step.decided", "{mark} {position}. {label}: {approver} — {state} by {who} {at}"),
+    w("approval.chain.reason", "      “{reason}”"),
+    w(
+        "approval.card.correct",
+        "Correct it with *Resubmit…* or type `/approval resubmit {number} [new purpose]`.",
+    ),
+    w(
+        "approval.card.correct.amount",
+        "Correct it with *Resubmit…* or type `/approval resubmit {number} [amount=…] [new purpose]`.",
+    ),
+    w("approval.closing.resubmitted", "You resubmitted {number}; its chain started again."),
+    w("approval.closing.withdrawn", "You withdrew {number}."),
+    w("approval.closing.decided", "Step {position} was {state} by {who}."),
+    w("approval.closing.closed", "{number} is {state}: nothing waits for a decision."),
+    w("approval.closing.not_yours", "Step {position} no longer waits for you."),
+    w("approval.button.approve", "Approve"),
+    w("approval.button.deny", "Deny…"),
+    w("approval.button.return", "Return for correction…"),
+    w("approval.button.resubmit", "Resubmit…"),
+)
+
+# The forms: asking, resubmitting, and the reason a denial or a return gives. Titles and submit labels hold
+# 24 characters at most.
+FORMS = words(
+    w("approval.form.request", "Ask for approval"),
+    w("approval.form.request.submit", "Submit"),
+    w("approval.form.done", "Done"),
+    w("approval.form.kind", "Kind"),
+    w("approval.form.amount", "Amount ({currency})"),
+    w("approval.form.asked", "Asked for *{number}*. Its card in your direct messages shows the chain."),
+    w("approval.form.resubmit", "Resubmit for approval"),
+    w("approval.form.resubmit.submit", "Resubmit"),
+    w("approval.form.returned", "*{number}* was returned for correction by {who}: “{reason}”"),
+    w("approval.form.deny", "Deny"),
+    w("approval.form.deny.submit", "Deny"),
+    w("approval.form.deny.reason", "Reason (the requester will see it)"),
+    w("approval.form.return", "Return for correction"),
+    w("approval.form.return.submit", "Return"),
+    w("approval.form.return.reason", "What must be corrected"),
+)
+
+# What `/approval` answers once it has done what was asked, and what it and the App Home list.
+DONE = words(
+    w("approval.requested", "Asked for {number}; its card in your direct messages shows the chain."),
+    w("approval.withdrawn", "{number} is withdrawn."),
+    w("approval.resubmitted", "{number} is resubmitted; the chain starts again."),
+    w(
+        "approval.resubmitted.amount",
+        "{number} is resubmitted with the amount {amount} {currency}; the chain starts again.",
+    ),
+    w("approval.delegation.ended", "{who} no longer decides for you; your approvals wait for you again."),
+    w(
+        "approval.delegation.set",
+        "Until {until}, {who} may decide your approvals. `/approval delegate off` ends it sooner.",
+    ),
+    w(
+        "approval.delegation.mine",
+        "{who} decides your approvals until {until}. `/approval delegate off` ends it now.",
+    ),
+    w(
+        "approval.delegation.none",
+        "No one decides for you. `/approval delegate @person until 2026-12-24` sets someone.",
+    ),
+    w("approval.delegation.for_other", "You decide for {who} until {until}."),
+)
+LISTS = words(
+    w("approval.list.waiting", "*Waiting for your decision*"),
+    w("approval.list.waiting.line", "• *{number}* {purpose} — step {position} ({label}), since {since}"),
+    w("approval.list.waiting.none", "Nothing. ✓"),
+    w("approval.list.mine", "*Your requests*"),
+    w("approval.list.mine.line", "• *{number}* {purpose} — {state}"),
+    w("approval.list.mine.none", "None yet."),
+    w("approval.show.head", "*{number}* {kind} by {requester}: {purpose} — *{state}*"),
+    w("approval.show.head.amount", "*{number}* {kind} by {requester}: {purpose} ({amount}) — *{state}*"),
+    w("approval.show.fact", "*{label}*: {value}"),
+    w("approval.show.history", "*History*"),
+    w("approval.home.none", "*Approvals*\nNothing waits for your decision. ✓"),
+    w("approval.home.waiting", "*Approvals waiting for your decision* ({count})"),
+    w("approval.home.item", "*{number}* {purpose}"),
+    w("approval.home.item.amount", "*{number}* {purpose} · {amount}"),
+    w("approval.home.step", "from {requester} · step: {label}"),
+    w("approval.home.step.for", "from {requester} · step: {label} (for {name})"),
+    w("approval.home.delegation", "*Delegation*"),
+    w(
+        "approval.home.delegated",
+        "*{name}* decides your approvals until {until} (the last day). `/approval delegate off` ends it now.",
+    ),
+    w("approval.home.delegated_to_me", "You decide *{name}*'s approvals until {until}."),
+)
+
+# What `/ops help` says of each of `/approval`'s uses (`commands.HELP`).
+HELP = words(
+    w("approval.help.form", "Ask for an approval: opens the form (kind first, then its fields)."),
+    w("approval.help.request", "Ask at once, for kinds with an amount."),
+    w("approval.help.list", "What waits for your decision, and your own requests."),
+    w("approval.help.show", "A request with its chain and every decision."),
+    w("approval.help.delegate", "Let someone decide for you while you are away."),
+    w("approval.help.delegations", "Who decides for you (and for whom you decide); `off` ends it."),
+    w("approval.help.withdraw", "Withdraw your request before the final decision."),
+    w(
+        "approval.help.resubmit",
+        "Resubmit a request returned for correction, correcting its purpose and (kinds with an amount) "
+        "its amount; *Resubmit…* on its card corrects every field.",
+    ),
+)
+
 STATES = words(
     w("approval.state.pending", "pending"),
     w("approval.state.approved", "approved"),
@@ -205,6 +320,7 @@ STEPS = words(
 )
 # How each field reads on the form, the card and `/approval show`.
 FIELD_LABELS = words(
+    w("approval.field_label.purpose", "Purpose"),
     w("approval.field_label.amount", "Amount"),
     w("approval.field_label.start_date", "From"),
     w("approval.field_label.end_date", "To (last day)"),
@@ -233,6 +349,11 @@ WORDS = words(
     TOLD,
     HISTORY,
     COMMANDS,
+    CARD,
+    FORMS,
+    DONE,
+    LISTS,
+    HELP,
     STATES,
     STEP_STATES,
     STEPS,

@@ -12,6 +12,7 @@ from datetime import UTC
 from typing import get_args
 
 from handlers.app import wording
+from handlers.approvals.commands import USES
 from handlers.approvals.words import WORDS
 from handlers.wording import placeholders
 from handlers.words import WORDS as KERNEL_WORDS
@@ -36,6 +37,7 @@ EMITTERS = {
     "Notice.of": set(),
     "Notice": set(),
     "Term": set(),
+    "say.term": set(),  # a fixed text of the Slack side's, in the reader's words
     "OpsError": set(),
     "InvalidInput": set(),
     "NotAllowed": set(),
@@ -113,6 +115,7 @@ def vocabulary() -> set[str]:
         # The deadline digest words each clock an approval's ladders run on, and where a request is shown.
         *(f"deadline.clock.{key.split('.')[1]}" for key in APPROVALS.ladders),
         f"deadline.look_up.{SUBJECT.kind}",
+        *(code for _usage, code in USES),  # what `/ops help` says of each use of `/approval`
     }
 
 
