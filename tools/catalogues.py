@@ -109,8 +109,10 @@ def key(message: Message) -> tuple[str | None, str]:
     return message.context, msgid
 
 
-def translated(message: Message) -> tuple[str, ...]:
-    return message.string if isinstance(message.string, tuple) else (message.string,)
+def translated(message: Message) -> list[str]:
+    """Each form's translation (one, or one per plural form); empty where a form is untranslated."""
+    forms = message.string if isinstance(message.string, list | tuple) else [message.string]
+    return [form if isinstance(form, str) else "" for form in forms]
 
 
 def problems() -> Iterator[str]:
