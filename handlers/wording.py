@@ -185,6 +185,10 @@ class Wording:
             value, format="#,##0" + ("." + "0" * decimals if decimals else ""), locale=self._babel
         )
 
+    def value(self, value: Param) -> Mrkdwn:
+        """One parameter on its own, as a notice would show it."""
+        return Mrkdwn(self._rich(value))
+
     def money(self, money: Money) -> str:
         """`¥48,000.00` as the reader's locale writes the center's currency."""
         return format_currency(money.amount, money.currency, locale=self._babel)

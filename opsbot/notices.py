@@ -104,6 +104,15 @@ class Notice:
         return f"{self.code} {dict(self.params)}" if self.params else self.code
 
 
+def dump_param(value: Param) -> Any:
+    """One parameter as JSON (for a payload that carries one outside a notice)."""
+    return _dump(value)
+
+
+def load_param(value: Any) -> Param:
+    return _load(value)
+
+
 def _dump(value: Param) -> Any:
     if isinstance(value, Quote):
         return {"quote": str(value)}

@@ -19,7 +19,7 @@ from opsbot.approvals.cards import CARD, PROMPT
 from opsbot.approvals.lifecycle import RequestState, StepState
 from opsbot.approvals.policy import FieldName
 from opsbot.errors import InvalidInput
-from opsbot.notices import Notice, Param, Quote
+from opsbot.notices import Notice, Param, Quote, load_param
 
 APPROVE = "approval.approve"
 DENY = "approval.deny"
@@ -88,7 +88,7 @@ def approval_card(payload: Mapping[str, Any], *, say: Wording) -> Message:
         (say.term("approval.card.requested_by"), escape(payload["requester_name"]))
     ]
     if payload["amount"]:
-        facts.append((say.term("approval.field_label.amount"), escape(payload["amount"])))
+        facts.append((say.term("approval.field_label.amount"), say.value(load_param(payload["amount"]))))
     facts += [(label, escape(value)) for label, value in request_facts(payload, say)]
     banner = _banner(payload, say)
     purpose = Quote(payload["purpose"])

@@ -20,8 +20,9 @@ from handlers.subcommands import Subcommand, router
 from opsbot.approvals import service
 from opsbot.approvals.asking import DATES
 from opsbot.approvals.policy import ApprovalSettings
+from opsbot.approvals.records import money_of
 from opsbot.errors import InvalidInput
-from opsbot.notices import Notice
+from opsbot.notices import Notice, load_param
 
 COMMAND = "/approval"
 # Each use of the command, and the code of what `/ops help` says of it (`words.HELP`). The help lists
@@ -71,8 +72,7 @@ def resubmitting(edge: Edge, command: Command, number: str, correction: str) -> 
         Notice.of(
             "approval.resubmitted.amount",
             number=request.number,
-            amount=f"{request.amount:,.2f}",
-            currency=request.currency,
+            amount=load_param(money_of(request)),
         )
         if amount is not None
         else Notice.of("approval.resubmitted", number=request.number)

@@ -9,7 +9,7 @@ from handlers.approvals import card as approval_card
 from handlers.blocks import actions, section
 from handlers.mrkdwn import Mrkdwn, escape
 from handlers.wording import Wording
-from opsbot.notices import Notice, Param
+from opsbot.notices import Notice, Param, load_param
 
 
 def approvals_section(part: Mapping[str, Any], say: Wording) -> list[dict[str, Any]]:
@@ -30,7 +30,9 @@ def _item(item: Mapping[str, Any], say: Wording) -> Mrkdwn:
     """A step waiting for me: the request on one line, whose it is and which step on the next."""
     number, purpose = item["number"], escape(item["purpose"]).cut(200)
     request = (
-        Notice.of("approval.home.item.amount", number=number, purpose=purpose, amount=item["amount"])
+        Notice.of(
+            "approval.home.item.amount", number=number, purpose=purpose, amount=load_param(item["amount"])
+        )
         if item["amount"]
         else Notice.of("approval.home.item", number=number, purpose=purpose)
     )

@@ -14,7 +14,7 @@ from opsbot.approvals import cards, queries
 from opsbot.approvals.lifecycle import RequestState
 from opsbot.approvals.phrases import label
 from opsbot.directory import Directory
-from opsbot.notices import Notice, Param, Quote
+from opsbot.notices import Notice, Param, Quote, load_param
 
 
 def listing(edge: Edge, user: str) -> Message:
@@ -78,5 +78,5 @@ def _head(payload: dict[str, Any], say: Wording) -> Mrkdwn:
         "state": RequestState(payload["state"]).term,
     }
     if payload["amount"]:
-        return say(Notice.of("approval.show.head.amount", **head, amount=payload["amount"]))
+        return say(Notice.of("approval.show.head.amount", **head, amount=load_param(payload["amount"])))
     return say(Notice.of("approval.show.head", **head))

@@ -238,7 +238,7 @@ DONE = words(
     w("approval.resubmitted", "{number} is resubmitted; the chain starts again."),
     w(
         "approval.resubmitted.amount",
-        "{number} is resubmitted with the amount {amount} {currency}; the chain starts again.",
+        "{number} is resubmitted with the amount {amount}; the chain starts again.",
     ),
     w("approval.delegation.ended", "{who} no longer decides for you; your approvals wait for you again."),
     w(

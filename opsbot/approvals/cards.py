@@ -25,7 +25,7 @@ from opsbot.approvals.lifecycle import StepState
 from opsbot.approvals.models import ApprovalRequest, ApprovalStep
 from opsbot.approvals.phrases import decider, label, waits_for
 from opsbot.approvals.policy import ApprovalSettings
-from opsbot.approvals.records import SUBJECT, active_delegations, stand_in, steps_of
+from opsbot.approvals.records import SUBJECT, active_delegations, money_of, stand_in, steps_of
 from opsbot.changes import Card, Change, Step, record_change
 from opsbot.context import Context
 from opsbot.notices import Notice, Param, Quote, Time
@@ -250,7 +250,7 @@ def card_payload(
         "requester": request.requester,
         "requester_name": names(request.requester),
         "purpose": request.purpose,
-        "amount": f"{request.amount:,.2f} {request.currency}" if request.amount is not None else None,
+        "amount": money_of(request),
         "fields": dict(request.fields),  # stored as JSON already (dates as ISO text)
         "facts": facts(request, ctx),
         "state": request.state,

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from opsbot.approvals.phrases import label
 from opsbot.approvals.policy import ApprovalSettings
 from opsbot.approvals.queries import waiting_for
-from opsbot.approvals.records import delegations_in_force
+from opsbot.approvals.records import delegations_in_force, money_of
 from opsbot.directory import Directory
 from opsbot.home import Viewer
 
@@ -36,7 +36,7 @@ def approvals_waiting(session: Session, directory: Directory, viewer: Viewer) ->
                 "kind": request.kind_key,
                 "purpose": request.purpose,
                 "requester_name": directory.name_of(request.requester),
-                "amount": f"{request.amount:,.2f} {request.currency}" if request.amount is not None else None,
+                "amount": money_of(request),
                 "step": f"{request.number}:{step.round}:{step.position}",
                 "label": label(step.label).dump(),
                 "for": directory.name_of(step.approver) if step.approver != me else None,

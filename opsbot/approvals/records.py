@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
+from typing import Any
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from opsbot.approvals.models import ApprovalRequest, ApprovalStep, Delegation
 from opsbot.directory import Directory
+from opsbot.notices import Money, dump_param
 from opsbot.subjects import Parties, SubjectKind, by_number
 
 
@@ -101,3 +103,10 @@ def stand_in(
     if delegate is None or delegate in (requester, step.approver):
         return None
     return None if decides_another_step(delegate, step, steps) else delegate
+
+
+def money_of(request: ApprovalRequest) -> Any:
+    """The request's amount as a payload carries it (a `Money` parameter), or None."""
+    if request.amount is None or request.currency is None:
+        return None
+    return dump_param(Money(request.amount, request.currency))

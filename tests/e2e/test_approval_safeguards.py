@@ -302,7 +302,7 @@ def test_resubmit_corrects_the_amount_and_the_chain_follows_its_tier(running):
         assert why in say(running, SPECIALIST, f"resubmit {number} amount={bad}")
     assert chain(running, number)[0].state == "returned"
     reply = say(running, SPECIALIST, f"resubmit {number} amount=48,000 Corrected taxi receipts")
-    assert reply == f"{number} is resubmitted with the amount 48,000.00 CNY; the chain starts again."
+    assert reply == f"{number} is resubmitted with the amount CN¥48,000.00; the chain starts again."
     request, steps = settled(running, number, "pending")
     assert (request.amount, request.purpose) == (Decimal("48000"), "Corrected taxi receipts")
     assert [(s.round, s.approver) for s in steps] == [(2, WUFANG), (2, SUNLI), (2, SHIHONG)]  # the next tier
@@ -318,14 +318,14 @@ def test_resubmit_corrects_the_amount_and_the_chain_follows_its_tier(running):
     assert entry.before == {"purpose": "Taxi receipts", "amount": "4800.00"}
     assert entry.after["amount"] == "48000.00" and set(rounds) == {1, 2}  # round 1 kept as history
     assert running.slack.wait_for(
-        lambda: [m for m in running.slack.messages(CHANNEL) if "48,000.00 CNY" in text_of(m)]
+        lambda: [m for m in running.slack.messages(CHANNEL) if "CN¥48,000.00" in text_of(m)]
     )
 
 
 def test_resubmit_with_only_an_amount_keeps_the_purpose(running):
     number = quick(running, "expense 4800 Taxi receipts")
     returned(running, number)
-    assert "with the amount 480.00 CNY" in say(running, SPECIALIST, f"resubmit {number} amount=480")
+    assert "with the amount CN¥480.00" in say(running, SPECIALIST, f"resubmit {number} amount=480")
     request, _ = settled(running, number, "pending")
     assert (request.amount, request.purpose) == (Decimal("480"), "Taxi receipts")
 

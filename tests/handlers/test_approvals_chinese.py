@@ -238,7 +238,7 @@ def test_the_app_home_sections_read_in_chinese(loaded, center, clock, requests):
         assert blocks
         assert_chinese(blocks, center)
     wu_fang, chen_jing = "\n".join(texts(shown[WUFANG])), "\n".join(texts(shown[CHENJING]))
-    assert "*待您审批* （1项）" in wu_fang and f"*{requests['waiting']}* 购买文具 · 200.00 CNY" in wu_fang
+    assert "*待您审批* （1项）" in wu_fang and f"*{requests['waiting']}* 购买文具 · ¥200.00" in wu_fang
     assert "申请人：Zheng Hao · 审批环节：直接上级" in wu_fang
     assert "*委托审批*" in wu_fang and "代您审批至2099-12-31（含当日）" in wu_fang
     assert "审批环节：直接上级（代Wu Fang审批）" in chen_jing
@@ -293,7 +293,7 @@ def test_what_approval_list_show_and_delegate_answer_reads_in_chinese(loaded, ce
     assert "*您的申请*" in answers["mine"].text and "购买打印纸——已退回更正" in answers["mine"].text
     shown = answers["show"].text
     assert (
-        f"*{requests['expense']}* Zheng Hao的Expense reimbursement：打车（附发票）（480.00 CNY）—— *未批准*"
+        f"*{requests['expense']}* Zheng Hao的Expense reimbursement：打车（附发票）（¥480.00）—— *未批准*"
         in shown
     )
     assert "*详细说明* ：往返出租车费" in shown and "\n*审批记录*\n" in shown
