@@ -16,6 +16,7 @@ from handlers.mrkdwn import Mrkdwn, escape
 from handlers.payloads import Click, Command
 from handlers.routes import Routes
 from handlers.wording import Wording
+from opsbot.audit import SYSTEM
 from opsbot.cases import queries
 from opsbot.cases.clocks import REPLY, RESOLUTION
 from opsbot.cases.lifecycle import State
@@ -111,7 +112,7 @@ def entry_line(entry: TimelineEntry, say: Wording) -> Mrkdwn:
     )
     where: dict[str, Param] = {
         "at": Time(entry.at),
-        "actor": entry.actor_name,
+        "actor": Term("case.show.system") if entry.actor == SYSTEM else entry.actor_name,
         "action": Term(f"case.action.{entry.action}"),
     }
     if not facts:

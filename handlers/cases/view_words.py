@@ -98,6 +98,7 @@ SHOW = words(
     w("case.show.returns_scored", "{returns} · {score}/5"),
     wn("case.show.timeline", "*Timeline* ({count} entry)", "*Timeline* ({count} entries)"),
     wn("case.show.hidden", "{count} earlier entry is not shown.", "{count} earlier entries are not shown."),
+    w("case.show.system", "system"),  # the actor of what opsbot did by itself (the deadline sweep)
     w("case.show.entry", "{at} · *{actor}* {action}"),
     w("case.show.entry_facts", "{at} · *{actor}* {action} — {facts}"),
     w("case.show.fact", "{label}: {value}"),
