@@ -8,6 +8,7 @@ from slack_bolt import App
 
 from handlers.cases import actions, card, commands, home, queries, words
 from handlers.edge import Edge
+from handlers.forms import form_id
 from handlers.routes import Routes
 from handlers.wording import Domain
 from handlers.workflows import SlackWorkflow
@@ -22,7 +23,7 @@ def register(app: App, routes: Routes, edge: Edge) -> None:
         edge,
         {
             commands.INTAKE_FORM: commands.redraw_intake,
-            actions.complete_form(edge).callback_id: actions.redraw_details,
+            form_id(card.COMPLETE): actions.redraw_details,
         },
     )
 

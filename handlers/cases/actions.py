@@ -4,7 +4,7 @@ told, the satisfaction score)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 from slack_bolt import Ack
 from slack_sdk.models.blocks import CheckboxesElement, InputBlock, Option, UserMultiSelectElement
@@ -25,93 +25,98 @@ from handlers.forms import (
 )
 from handlers.payloads import Click, View
 from handlers.routes import Routes
+from handlers.wording import Wording
 from opsbot.cases import assignment, details, feedback, handling, intake
 from opsbot.cases.inputs import MAX_COMMENT, MAX_HOW, MAX_NOTE, MAX_REASON
 from opsbot.cases.models import Case
 from opsbot.cases.records import load
 from opsbot.cases.settings import CaseSettings
+from opsbot.context import Context
 from opsbot.errors import InvalidInput
-from opsbot.notices import Notice
+from opsbot.notices import Notice, Term
+
+FormBlocks = Callable[[Session, str], list[dict[str, Any]]]
+Run = Callable[[Session, Context, str, dict[str, Any]], object]
 
 
-def _reason(label: str) -> Callable[[Session, str], list[dict[str, Any]]]:
-    return lambda _session, _ref: [text_input("reason", label, multiline=True, max_length=MAX_REASON)]
+def _reason(label: Term) -> Callable[[Wording], FormBlocks]:
+    def worded(say: Wording) -> FormBlocks:
+        shown = say.term(label.code)
+        return lambda _s, _ref: [text_input("reason", shown, multiline=True, max_length=MAX_REASON)]
+
+    return worded
 
 
-def _how(_session: Session, _ref: str) -> list[dict[str, Any]]:
-    return [
-        text_input(
-            "how",
-            "How and when was the customer told?",
-            max_length=MAX_HOW,
-            placeholder="e.g. phone call at 10:20, spoke to the customer",
+def _note(say: Wording) -> FormBlocks:
+    label = say.term("case.form.progress_note")
+    return lambda _s, _ref: [text_input("note", label, multiline=True, max_length=MAX_NOTE)]
+
+
+def _how(say: Wording) -> FormBlocks:
+    label, placeholder = say.term("case.form.how"), say.term("case.form.how_placeholder")
+    return lambda _s, _ref: [text_input("how", label, max_length=MAX_HOW, placeholder=placeholder)]
+
+
+def _satisfaction(say: Wording) -> FormBlocks:
+    def blocks(_session: Session, _ref: str) -> list[dict[str, Any]]:
+        scores = [(str(n), str(say.term(f"case.form.score.{n}"))) for n in range(1, 6)]
+        objects = Option(value="yes", text=say.term("case.form.objects"))
+        objection = InputBlock(
+            block_id="objection",
+            label=say.term("case.form.objection"),
+            optional=True,
+            element=CheckboxesElement(action_id="objection", options=[objects]),
         )
-    ]
-
-
-def _satisfaction(_session: Session, _ref: str) -> list[dict[str, Any]]:
-    scores = [
-        (str(n), f"{n} — {label}")
-        for n, label in [
-            (1, "very dissatisfied"),
-            (2, "dissatisfied"),
-            (3, "neutral"),
-            (4, "satisfied"),
-            (5, "very satisfied"),
+        comment = text_input("comment", say.term("case.form.comment"), multiline=True, max_length=MAX_COMMENT)
+        return [
+            select_input("score", say.term("case.form.score"), scores),
+            {**comment, "optional": True},
+            objection.to_dict(),
         ]
-    ]
-    objection = InputBlock(
-        block_id="objection",
-        label="Objection",
-        optional=True,
-        element=CheckboxesElement(
-            action_id="objection", options=[Option(value="yes", text="The customer objects to the result")]
-        ),
-    )
-    return [
-        select_input("score", "Satisfaction", scores),
-        {
-            **text_input("comment", "Customer's comment", multiline=True, max_length=MAX_COMMENT),
-            "optional": True,
-        },
-        objection.to_dict(),
-    ]
+
+    return blocks
 
 
-def _reviewers(session: Session, ref: str) -> list[dict[str, Any]]:
-    """A new round of a joint review is asked, unless changed, of those asked in the last."""
-    asked = handling.last_joint_reviewers(session, load(session, ref, for_change=False))
-    return [
-        InputBlock(
-            block_id="reviewers",
-            label="Reviewers (all must agree)",
-            element=UserMultiSelectElement(
-                action_id="reviewers", max_selected_items=5, initial_users=asked or None
-            ),
-        ).to_dict()
-    ]
+def _reviewers(say: Wording) -> FormBlocks:
+    def blocks(session: Session, ref: str) -> list[dict[str, Any]]:
+        """A new round of a joint review is asked, unless changed, of those asked in the last."""
+        asked = handling.last_joint_reviewers(session, load(session, ref, for_change=False))
+        element = UserMultiSelectElement(
+            action_id="reviewers", max_selected_items=5, initial_users=asked or None
+        )
+        label = say.term("case.form.joint_reviewers")
+        return [InputBlock(block_id="reviewers", label=label, element=element).to_dict()]
+
+    return blocks
 
 
-def _result(session: Session, ref: str) -> list[dict[str, Any]]:
-    """A result submitted again (after a return, or an objection) starts from the one submitted last."""
-    case = load(session, ref, for_change=False)
-    return [text_input("result", "Result", multiline=True, max_length=MAX_REASON, initial=case.result)]
+def _result(say: Wording) -> FormBlocks:
+    def blocks(session: Session, ref: str) -> list[dict[str, Any]]:
+        """A result submitted again (after a return, or an objection) starts from the one submitted last."""
+        case = load(session, ref, for_change=False)
+        label = say.term("case.form.result")
+        return [text_input("result", label, multiline=True, max_length=MAX_REASON, initial=case.result)]
+
+    return blocks
 
 
-def _missing(session: Session, ref: str) -> list[dict[str, Any]]:
-    case = load(session, ref, for_change=False)
-    items = [Option(value=item, text=item) for item in case.missing_items]
-    return [
-        InputBlock(
-            block_id="items",
-            label="Items now received",
-            element=CheckboxesElement(action_id="items", options=items),
-        ).to_dict()
-    ]
+def _missing(say: Wording) -> FormBlocks:
+    def blocks(session: Session, ref: str) -> list[dict[str, Any]]:
+        case = load(session, ref, for_change=False)
+        items = [Option(value=item, text=item) for item in case.missing_items]
+        element = CheckboxesElement(action_id="items", options=items)
+        label = say.term("case.form.items_now")
+        return [InputBlock(block_id="items", label=label, element=element).to_dict()]
+
+    return blocks
 
 
 def details_blocks(
-    edge: Edge, case: Case, type_key: str | None = None, given: Mapping[str, Any] | None = None
+    edge: Edge,
+    say: Wording,
+    case: Case,
+    type_key: str | None = None,
+    given: Mapping[str, Any] | None = None,
 ) -> list[dict[str, Any]]:
     """Complete details…: the customer's details as the case has them (a quick case's still empty) or as
     filled in so far, and its type, which may change until the result is in: another type
@@ -127,107 +132,122 @@ def details_blocks(
     chosen = CaseSettings.of(edge.center).type(type_key or "") or current
     if current is None or chosen is None or not details.can_retype(case):
         name = current.name if current else case.type_key
-        kind_line = context(edge.say(Notice.of("case.form.type_fixed", name=name)))
-        return [kind_line, *customer_inputs(filled, edge.say), details_input(filled)]
-    extra = type_inputs(edge, chosen, filled) if chosen.key != current.key else []
-    return [type_choice(edge, chosen), *customer_inputs(filled, edge.say), details_input(filled), *extra]
+        kind_line = context(say(Notice.of("case.form.type_fixed", name=name)))
+        return [kind_line, *customer_inputs(filled, say), details_input(filled, say)]
+    extra = type_inputs(edge, chosen, filled, say) if chosen.key != current.key else []
+    choice = type_choice(edge, chosen, say)
+    return [choice, *customer_inputs(filled, say), details_input(filled, say), *extra]
 
 
-def redraw_details(edge: Edge, view: View, chosen: str | None) -> dict[str, Any]:
+def redraw_details(edge: Edge, say: Wording, view: View, chosen: str | None) -> dict[str, Any]:
     ref = view.private_metadata
     blocks = edge.read(
         lambda session, _directory: details_blocks(
-            edge, load(session, ref, for_change=False), chosen, view.fields()
+            edge, say, load(session, ref, for_change=False), chosen, view.fields()
         )
     )
-    return form_view(complete_form(edge), ref, blocks)
+    return form_view(complete_form(edge, say), ref, blocks)
 
 
-def complete_form(edge: Edge) -> Form:
+def complete_form(edge: Edge, say: Wording) -> Form:
     return Form(
         card.COMPLETE,
-        "Complete details",
-        "Save",
-        lambda session, ref: details_blocks(edge, load(session, ref, for_change=False)),
+        say.term("case.form.complete"),
+        say.term("case.form.save"),
+        lambda session, ref: details_blocks(edge, say, load(session, ref, for_change=False)),
         details.complete_details,
     )
 
 
-FORMS: tuple[Form, ...] = (
-    Form(
+class CardForm(NamedTuple):
+    """A form a card's button opens: its title and submit label as terms, its inputs as a reader's words
+    make them, and the service its submission runs."""
+
+    action_id: str
+    title: Term
+    submit: Term
+    blocks: Callable[[Wording], FormBlocks]
+    run: Run
+
+    def worded(self, say: Wording) -> Form:
+        title, submit = say.term(self.title.code), say.term(self.submit.code)
+        return Form(self.action_id, title, submit, self.blocks(say), self.run)
+
+
+def _record_satisfaction(session: Session, ctx: Context, ref: str, values: Mapping[str, Any]) -> object:
+    return feedback.record_satisfaction(
+        session,
+        ctx,
+        ref,
+        score=int(chosen_value(values, "score") or 0),
+        comment=text_value(values, "comment"),
+        objection=bool(chosen_values(values, "objection")),
+    )
+
+
+SAVE = Term("case.form.save")
+FORMS: tuple[CardForm, ...] = (
+    CardForm(
         card.REJECT,
-        "Reject the case",
-        "Reject",
-        _reason("Reason (the customer will be told)"),
+        Term("case.form.reject"),
+        Term("case.form.reject_submit"),
+        _reason(Term("case.form.reject_reason")),
         lambda s, d, ref, v: handling.reject(s, d, ref, text_value(v, "reason")),
     ),
-    Form(
+    CardForm(
         card.JOINT,
-        "Joint review",
-        "Ask them",
+        Term("case.form.joint"),
+        Term("case.form.joint_submit"),
         _reviewers,
         lambda s, d, ref, v: handling.ask_joint_review(s, d, ref, chosen_values(v, "reviewers")),
     ),
-    Form(
+    CardForm(
         card.DISAGREE,
-        "Disagree",
-        "Disagree",
-        _reason("Why you disagree"),
+        Term("case.form.disagree"),
+        Term("case.form.disagree_submit"),
+        _reason(Term("case.form.disagree_reason")),
         lambda s, d, ref, v: handling.joint_decide(s, d, ref, agree=False, reason=text_value(v, "reason")),
     ),
-    Form(
+    CardForm(
         card.PROGRESS,
-        "Add progress",
-        "Add",
-        lambda _s, _r: [text_input("note", "Progress", multiline=True, max_length=MAX_NOTE)],
+        Term("case.form.progress"),
+        Term("case.form.progress_submit"),
+        _note,
         lambda s, d, ref, v: handling.add_progress(s, d, ref, text_value(v, "note")),
     ),
-    Form(
+    CardForm(
         card.SUBMIT,
-        "Submit the result",
-        "Submit",
+        Term("case.form.submit"),
+        Term("case.form.submit_submit"),
         _result,
         lambda s, d, ref, v: handling.submit(s, d, ref, text_value(v, "result")),
     ),
-    Form(
+    CardForm(
         card.RETURN,
-        "Return to the handler",
-        "Return",
-        _reason("What must be fixed"),
+        Term("case.form.return"),
+        Term("case.form.return_submit"),
+        _reason(Term("case.form.return_reason")),
         lambda s, d, ref, v: handling.review(s, d, ref, passed=False, reason=text_value(v, "reason")),
     ),
-    Form(
+    CardForm(
         card.REPLIED,
-        "Replied to the customer",
-        "Save",
+        Term("case.form.replied"),
+        SAVE,
         _how,
         lambda s, d, ref, v: feedback.record_contact(s, d, ref, text_value(v, "how")),
     ),
-    Form(
+    CardForm(
         card.INFORMED,
-        "Customer informed",
-        "Save",
+        Term("case.form.informed"),
+        SAVE,
         _how,
         lambda s, d, ref, v: feedback.record_informed(s, d, ref, text_value(v, "how")),
     ),
-    Form(
-        card.SATISFACTION,
-        "Satisfaction follow-up",
-        "Save",
-        _satisfaction,
-        lambda s, d, ref, v: feedback.record_satisfaction(
-            s,
-            d,
-            ref,
-            score=int(chosen_value(v, "score") or 0),
-            comment=text_value(v, "comment"),
-            objection=bool(chosen_values(v, "objection")),
-        ),
-    ),
-    Form(
+    CardForm(card.SATISFACTION, Term("case.form.satisfaction"), SAVE, _satisfaction, _record_satisfaction),
+    CardForm(
         card.SUPPLEMENT,
-        "Supplement received",
-        "Save",
+        Term("case.form.supplement"),
+        SAVE,
         _missing,
         lambda s, d, ref, v: intake.supplement(s, d, ref, chosen_values(v, "items")),
     ),
@@ -253,5 +273,6 @@ def register(routes: Routes, edge: Edge) -> None:
         )
         ack()
 
-    for form in (*FORMS, complete_form(edge)):
+    # A form opened by a button is worded when it is registered, in the center's words.
+    for form in (*(shape.worded(edge.say) for shape in FORMS), complete_form(edge, edge.say)):
         button_opens(routes, edge, form)

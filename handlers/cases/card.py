@@ -9,11 +9,11 @@ from slack_sdk.models.blocks import UserSelectElement
 
 from handlers.blocks import Message, actions, button, context, fields, header, section, sections
 from handlers.cases.words import channel_word
-from handlers.mrkdwn import Mrkdwn, escape, md, mention
+from handlers.mrkdwn import Mrkdwn, escape, md
 from handlers.wording import Wording
 from opsbot.cases.lifecycle import State
 from opsbot.errors import InvalidInput
-from opsbot.notices import Notice
+from opsbot.notices import Notice, Person, Term
 
 TAKE = "case.take"
 PICK = "case.pick"
@@ -33,33 +33,39 @@ SUPPLEMENT = "case.supplement"
 COMPLETE = "case.complete"
 
 
-def _buttons(ref: str, payload: Mapping[str, Any]) -> list[Any]:
+def _buttons(ref: str, payload: Mapping[str, Any], say: Wording) -> list[Any]:
     """What the case asks for in its state, as buttons (and the user picker): the card shows them all, and a
     prompt those of the act it asks its reader for (`ACT_BUTTONS`)."""
     state = State(payload["state"])
-    pick = UserSelectElement(action_id=PICK, placeholder="Assign to…")
+    pick = UserSelectElement(action_id=PICK, placeholder=say.term("case.button.assign_to"))
     # The promised reply can be kept at any point before the result is told.
-    reply = [] if payload["replied"] else [button("Replied to customer…", REPLIED, ref)]
+    reply = [] if payload["replied"] else [button(say.term("case.button.replied"), REPLIED, ref)]
+    informed = button(say.term("case.button.informed"), INFORMED, ref, style="primary")
+    review = [
+        button(say.term("case.button.pass"), PASS, ref, style="primary"),
+        button(say.term("case.button.return"), RETURN, ref),
+        *reply,
+    ]
     by_state: dict[State, list[Any]] = {
-        State.RETURNED: [button("Supplement received…", SUPPLEMENT, ref, style="primary")],
-        State.REGISTERED: [button("Take", TAKE, ref, style="primary"), pick],
+        State.RETURNED: [button(say.term("case.button.supplement"), SUPPLEMENT, ref, style="primary")],
+        State.REGISTERED: [button(say.term("case.button.take"), TAKE, ref, style="primary"), pick],
         State.ASSIGNED: [
-            button("Accept", ACCEPT, ref, style="primary"),
-            button("Reject…", REJECT, ref, style="danger"),
-            button("Joint review…", JOINT, ref),
-            button("Take", TAKE, ref),
+            button(say.term("case.button.accept"), ACCEPT, ref, style="primary"),
+            button(say.term("case.button.reject"), REJECT, ref, style="danger"),
+            button(say.term("case.button.joint"), JOINT, ref),
+            button(say.term("case.button.take"), TAKE, ref),
             *reply,
             pick,
         ],
         State.JOINT_REVIEW: [
-            button("Agree", AGREE, ref, style="primary"),
-            button("Disagree…", DISAGREE, ref),
+            button(say.term("case.button.agree"), AGREE, ref, style="primary"),
+            button(say.term("case.button.disagree"), DISAGREE, ref),
             *reply,  # the promised reply does not wait for the reviewers
         ],
         State.IN_PROGRESS: [
-            button("Add progress…", PROGRESS, ref),
+            button(say.term("case.button.progress"), PROGRESS, ref),
             button(
-                "Return result…" if payload["complaint"] else "Submit for review…",
+                say.term("case.button.return_result" if payload["complaint"] else "case.button.submit"),
                 SUBMIT,
                 ref,
                 style="primary",
@@ -67,19 +73,13 @@ def _buttons(ref: str, payload: Mapping[str, Any]) -> list[Any]:
             *reply,
             pick,
         ],
-        State.FIRST_REVIEW: [
-            button("Pass review", PASS, ref, style="primary"),
-            button("Return…", RETURN, ref),
-            *reply,
-        ],
-        State.SECOND_REVIEW: [
-            button("Pass review", PASS, ref, style="primary"),
-            button("Return…", RETURN, ref),
-            *reply,
-        ],
-        State.FEEDBACK: [button("Customer informed…", INFORMED, ref, style="primary")],
-        State.FOLLOW_UP: [button("Record satisfaction…", SATISFACTION, ref, style="primary")],
-        State.REJECTED: [] if payload.get("informed") else [button("Customer informed…", INFORMED, ref)],
+        State.FIRST_REVIEW: review,
+        State.SECOND_REVIEW: review,
+        State.FEEDBACK: [informed],
+        State.FOLLOW_UP: [button(say.term("case.button.satisfaction"), SATISFACTION, ref, style="primary")],
+        State.REJECTED: []
+        if payload.get("informed")
+        else [button(say.term("case.button.informed"), INFORMED, ref)],
     }
     return by_state.get(state, [])
 
@@ -99,22 +99,21 @@ ACT_BUTTONS = {
 
 def case_card(payload: Mapping[str, Any], *, say: Wording) -> Message:
     state = State(payload["state"])
-    flag = say.term("case.card.overdue") if payload["overdue"] and state.is_open else Mrkdwn("")
-    assignee = mention(payload["assignee"]) if payload["assignee"] else say.term("case.card.unassigned")
-    words = say.term(state.term.code)
-    label = Mrkdwn(words[:1].upper() + words[1:])
-    status = (
-        md("{label} ({reviewer})", label=label, reviewer=mention(payload["reviewer"]))
-        if payload.get("reviewer")
-        else label
-    )
+    overdue = payload["overdue"] and state.is_open
     to_complete = say.term("case.to_complete")
     blocks = [
-        header(f"{payload['number']} · {payload['type']}"),
-        section(md("*{summary}*\n{status}{flag}", summary=payload["summary"], status=status, flag=flag)),
+        header(say.plain(Notice.of("case.card.header", number=payload["number"], kind=payload["type"]))),
+        section(
+            md(
+                "*{summary}*\n{status}{flag}",
+                summary=payload["summary"],
+                status=_status(payload, say),
+                flag=say.term("case.card.overdue") if overdue else Mrkdwn(""),
+            )
+        ),
         fields(
             (
-                "Customer",
+                say.term("case.label.customer"),
                 md(
                     "{customer} · {contact} · {channel}",
                     customer=payload["customer"] or to_complete,
@@ -122,33 +121,53 @@ def case_card(payload: Mapping[str, Any], *, say: Wording) -> Message:
                     channel=channel_word(payload["channel"], say),
                 ),
             ),
-            ("Handler", md("{assignee} ({unit})", assignee=assignee, unit=payload["unit"])),
+            (say.term("case.label.handler"), say(_handler(payload))),
             (
-                "Reply due",
+                say.term("case.label.reply_due"),
                 say.term("case.card.replied") if payload["replied"] else say.at(payload["reply_due_at"]),
             ),
-            ("Resolve by", say.at(payload["resolve_due_at"])),
+            (say.term("case.label.resolve_by"), say.at(payload["resolve_due_at"])),
         ),
     ]
     if payload.get("satisfaction") is not None:
         blocks.append(context(say(Notice.of("case.card.satisfaction", score=payload["satisfaction"]))))
-    buttons = _buttons(payload["number"], payload)
+    buttons = _buttons(payload["number"], payload, say)
     if payload.get("to_complete") and (state.is_open or not payload.get("informed")):
-        buttons.insert(0, button("Complete details…", COMPLETE, payload["number"], style="primary"))
+        complete = button(say.term("case.button.complete"), COMPLETE, payload["number"], style="primary")
+        buttons.insert(0, complete)
     if buttons:
         blocks.append(actions(*buttons, block_id=card_block(payload["number"], payload["version"])))
     thread = Notice.of(
         "case.card.thread_complaint" if payload["complaint"] else "case.card.thread", kind=payload["type"]
     )
     blocks.append(context(say(thread)))
-    text = md(
-        "{number} {summary} — {state}{flag}",
+    text = Notice.of(
+        "case.card.text",
         number=payload["number"],
         summary=payload["summary"],
-        state=say.term(state.term.code),
-        flag=flag,
+        state=state.term,
+        flag=Term("case.card.overdue") if overdue else None,
     )
-    return Message(text=text, blocks=blocks)
+    return Message(text=say(text), blocks=blocks)
+
+
+def _status(payload: Mapping[str, Any], say: Wording) -> Mrkdwn:
+    """The case's state, and who reviews it at this level; the state's words begin the card's line, so
+    the first letter is a capital."""
+    state = State(payload["state"]).term
+    reviewer = payload.get("reviewer")
+    shown = (
+        say(Notice.of("case.card.status_reviewer", state=state, reviewer=Person(reviewer, "")))
+        if reviewer
+        else say.term(state.code)
+    )
+    return Mrkdwn(shown[:1].upper() + shown[1:])
+
+
+def _handler(payload: Mapping[str, Any]) -> Notice:
+    assignee = payload["assignee"]
+    who = Person(assignee, payload.get("assignee_name") or "") if assignee else Term("case.card.unassigned")
+    return Notice.of("case.card.handler", assignee=who, unit=payload["unit"])
 
 
 def card_block(number: str, version: int) -> str:
@@ -180,7 +199,9 @@ def case_prompt(payload: Mapping[str, Any], *, say: Wording) -> Message:
     blocks = sections(text)
     act, outcome = payload.get("act"), payload.get("outcome")
     wanted = ACT_BUTTONS.get(act or "", set())
-    buttons = [element for element in _buttons(ref, payload) if element.action_id in wanted] if wanted else []
+    buttons = (
+        [element for element in _buttons(ref, payload, say) if element.action_id in wanted] if wanted else []
+    )
     if buttons:
         blocks.append(actions(*buttons))
     if outcome is not None:

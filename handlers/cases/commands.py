@@ -33,18 +33,16 @@ log = logging.getLogger(__name__)
 COMMAND = "/case"
 INTAKE_FORM = "case.intake"
 TYPE_KEY = "type_key"
+# Each summary is the code of its words (`view_words.HELP`), worded for the reader of `/ops help`.
 HELP = (
-    CommandHelp("/case", "Take in a customer's request: opens the intake form."),
-    CommandHelp(
-        "/case new <summary>",
-        "Register a request at once as a general enquiry; complete it, and correct its type, on its card.",
-    ),
+    CommandHelp("/case", "case.help.case"),
+    CommandHelp("/case new <summary>", "case.help.new"),
 )
 
 # A subcommand of /case, given the edge it runs on.
 EdgeSubcommand = Callable[[Edge, Command, str], Message]
-# A form drawn again for the case type chosen in it, from the modal as filled in so far.
-Redraw = Callable[[Edge, View, str | None], dict[str, Any]]
+# A form drawn again in its reader's words for the case type chosen in it, from the modal as filled in.
+Redraw = Callable[[Edge, Wording, View, str | None], dict[str, Any]]
 
 
 def registered(case: Case, say: Wording) -> Message:
@@ -71,32 +69,43 @@ def quick_case(edge: Edge, command: Command, text: str) -> Message:
     case = edge.change(
         command, lambda session, directory: intake.receive(session, edge.context(directory, user), form)
     )
-    return registered(case, edge.say)
+    return registered(case, edge.say_to(user))
 
 
-def type_choice(edge: Edge, kind: CaseType) -> dict[str, Any]:
+def type_choice(edge: Edge, kind: CaseType, say: Wording) -> dict[str, Any]:
     """The case type; choosing another redraws the form with what that type asks for."""
     kinds = [(t.key, t.name) for t in CaseSettings.of(edge.center).types]
-    return {**select_input(TYPE_KEY, "Case type", kinds, initial=kind.key), "dispatch_action": True}
+    chosen = select_input(TYPE_KEY, say.term("case.label.type_key"), kinds, initial=kind.key)
+    return {**chosen, "dispatch_action": True}
 
 
 def customer_inputs(given: Mapping[str, Any], say: Wording) -> list[dict[str, Any]]:
     """Who the customer is and how to reach them, filled in with what is `given` so far."""
     channels = [(channel, str(channel_word(channel, say))) for channel in CHANNELS]
     return [
-        text_input("customer", "Customer", max_length=MAX_CUSTOMER, initial=_text(given, "customer")),
         text_input(
-            "contact", "Contact (phone or e-mail)", max_length=MAX_CONTACT, initial=_text(given, "contact")
+            "customer",
+            say.term("case.label.customer"),
+            max_length=MAX_CUSTOMER,
+            initial=_text(given, "customer"),
         ),
-        select_input("channel", "Came in by", channels, initial=given.get("channel") or "phone"),
+        text_input(
+            "contact",
+            say.term("case.label.contact_input"),
+            max_length=MAX_CONTACT,
+            initial=_text(given, "contact"),
+        ),
+        select_input(
+            "channel", say.term("case.label.came_in_by"), channels, initial=given.get("channel") or "phone"
+        ),
     ]
 
 
-def details_input(given: Mapping[str, Any]) -> dict[str, Any]:
+def details_input(given: Mapping[str, Any], say: Wording) -> dict[str, Any]:
     return {
         **text_input(
             "details",
-            "Details",
+            say.term("case.label.details"),
             multiline=True,
             max_length=MAX_DETAILS,
             initial=_text(given, "details"),
@@ -105,7 +114,7 @@ def details_input(given: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def type_inputs(edge: Edge, kind: CaseType, given: Mapping[str, Any]) -> list[dict[str, Any]]:
+def type_inputs(edge: Edge, kind: CaseType, given: Mapping[str, Any], say: Wording) -> list[dict[str, Any]]:
     """What a case type asks for beyond the customer: the items it requires and, for a complaint, the unit to
     forward it to (by default the type's own)."""
     blocks = []
@@ -115,7 +124,7 @@ def type_inputs(edge: Edge, kind: CaseType, given: Mapping[str, Any]) -> list[di
         blocks.append(
             InputBlock(
                 block_id="provided_items",
-                label=f"Items received ({kind.name} needs them all)",
+                label=say.plain(Notice.of("case.form.items_received", kind=kind.name)),
                 optional=True,
                 element=CheckboxesElement(
                     action_id="provided_items", options=options, initial_options=checked or None
@@ -125,12 +134,12 @@ def type_inputs(edge: Edge, kind: CaseType, given: Mapping[str, Any]) -> list[di
     if kind.complaint:
         units = [(unit.key, unit.name) for unit, _parent in edge.center.all_units()]
         own = next(name for key, name in units if key == kind.unit)
-        hint = edge.say.plain(Notice.of("case.form.forward_hint", unit=own))
+        hint = say.plain(Notice.of("case.form.forward_hint", unit=own))
         blocks.append(
             {
                 **select_input(
                     "responsible_unit",
-                    "Forward to",
+                    say.term("case.form.forward_to"),
                     units,
                     initial=given.get("responsible_unit") or kind.unit,
                 ),
@@ -147,7 +156,7 @@ def _text(given: Mapping[str, Any], name: str) -> str | None:
 
 
 def intake_view(
-    edge: Edge, type_key: str | None = None, given: Mapping[str, Any] | None = None
+    edge: Edge, say: Wording, type_key: str | None = None, given: Mapping[str, Any] | None = None
 ) -> dict[str, Any]:
     """The intake form for a case type: choosing another type redraws it with that type's required items,
     its reply target and, for a complaint, where to forward it; what was filled in stays."""
@@ -156,34 +165,33 @@ def intake_view(
     kind = cases.type(type_key or "") or cases.default_type
     promised = add_business_hours(edge.now(), kind.reply_hours, edge.center.calendar)
     blocks = [
-        type_choice(edge, kind),
-        *customer_inputs(given, edge.say),
+        type_choice(edge, kind, say),
+        *customer_inputs(given, say),
         text_input(
             "summary",
-            "Summary",
+            say.term("case.label.summary"),
             max_length=MAX_SUMMARY,
-            placeholder="What the customer wants",
+            placeholder=say.term("case.form.summary_placeholder"),
             initial=_text(given, "summary"),
         ),
-        details_input(given),
-        *type_inputs(edge, kind, given),
+        details_input(given, say),
+        *type_inputs(edge, kind, given, say),
         InputBlock(
             block_id="promised_reply_at",
-            label="Reply promised by",
+            label=say.term("case.form.reply_promised"),
             optional=True,
-            hint=edge.say.plain(
-                Notice.of("case.form.reply_hint", kind=kind.name, hours=f"{kind.reply_hours:g}")
-            ),
+            hint=say.plain(Notice.of("case.form.reply_hint", kind=kind.name, hours=f"{kind.reply_hours:g}")),
             element=DateTimePickerElement(
                 action_id="promised_reply_at", initial_date_time=int(promised.timestamp())
             ),
         ).to_dict(),
     ]
-    return modal("New case", blocks, callback_id=INTAKE_FORM, submit="Register")
+    title, submit = say.term("case.form.new"), say.term("case.form.register")
+    return modal(title, blocks, callback_id=INTAKE_FORM, submit=submit)
 
 
-def redraw_intake(edge: Edge, view: View, chosen: str | None) -> dict[str, Any]:
-    return intake_view(edge, chosen, view.fields())
+def redraw_intake(edge: Edge, say: Wording, view: View, chosen: str | None) -> dict[str, Any]:
+    return intake_view(edge, say, chosen, view.fields())
 
 
 def redraws_on_type(routes: Routes, edge: Edge, redraws: Mapping[str, Redraw]) -> None:
@@ -197,7 +205,7 @@ def redraws_on_type(routes: Routes, edge: Edge, redraws: Mapping[str, Redraw]) -
         if view is None or view.callback_id not in redraws:
             return
         try:
-            drawn = redraws[view.callback_id](edge, view, chosen)
+            drawn = redraws[view.callback_id](edge, edge.say_to(click.user.id), view, chosen)
         except OpsError as error:  # the form names a case that is not there: nothing to draw it for
             log.warning("did not redraw %s for %s: %s", view.callback_id, click.user.id, error.notice)
             return
@@ -219,7 +227,8 @@ def register(app: App, routes: Routes, edge: Edge, queries: Mapping[str, EdgeSub
     def open_form(client: WebClient, body: dict[str, Any]) -> None:
         command = Command.of(body)
         if edge.read(lambda _session, directory: directory.get(command.user_id)) is not None:
-            client.views_open(trigger_id=command.trigger_id, view=intake_view(edge))
+            view = intake_view(edge, edge.say_to(command.user_id))
+            client.views_open(trigger_id=command.trigger_id, view=view)
 
     @routes.view(INTAKE_FORM)
     def submit_intake(ack: Ack, body: dict[str, Any]) -> None:
@@ -231,7 +240,9 @@ def register(app: App, routes: Routes, edge: Edge, queries: Mapping[str, EdgeSub
             lambda session, directory: intake.receive(session, edge.context(directory, user), form),
         )
         # The form turns into the confirmation, so the clerk sees the number (or what is missing) at once.
-        done = modal("New case", [section(registered(case, edge.say).text)], close="Done")
+        say = edge.say_to(user)
+        confirmed = [section(registered(case, say).text)]
+        done = modal(say.term("case.form.new"), confirmed, close=say.term("case.form.done"))
         ack(response_action="update", view=done)
 
     app.command(COMMAND, matchers=[lambda body: not str(body.get("text", "")).strip()])(

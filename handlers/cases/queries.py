@@ -12,10 +12,11 @@ from handlers.blocks import Message, actions, button, context, divider, fields, 
 from handlers.cases.words import channel_word, shortened
 from handlers.catalogue import CommandHelp
 from handlers.edge import Edge
-from handlers.mrkdwn import Mrkdwn, escape, md
+from handlers.mrkdwn import Mrkdwn, escape
 from handlers.payloads import Click, Command
 from handlers.routes import Routes
 from handlers.wording import Wording
+from opsbot.audit import SYSTEM
 from opsbot.cases import queries
 from opsbot.cases.clocks import REPLY, RESOLUTION
 from opsbot.cases.lifecycle import State
@@ -26,19 +27,16 @@ from opsbot.directory import Directory
 from opsbot.errors import InvalidInput
 from opsbot.notices import Notice, Param, Term, Time
 
+# Each summary is the code of its words (`view_words.HELP`), worded for the reader of `/ops help`.
 HELP: tuple[CommandHelp, ...] = (
-    CommandHelp(
-        "/case list [mine|open|overdue|unit] [page N]",
-        "List cases, newest first: yours to act on (the default), all open, overdue, or your unit's.",
-    ),
-    CommandHelp("/case show CASE-2026-000123", "A case's details and its full timeline."),
-    CommandHelp(
-        "/case stats [week|month]",
-        "(group leaders and above, QC) Intake, handling time, on-time and first-pass rates, satisfaction.",
-    ),
+    CommandHelp("/case list [mine|open|overdue|unit] [page N]", "case.help.list"),
+    CommandHelp("/case show CASE-2026-000123", "case.help.show"),
+    CommandHelp("/case stats [week|month]", "case.help.stats"),
 )
 
 MAX_BLOCKS = 50
+# How a case came to its handler (`opsbot.cases.assignment`), as its timeline words it.
+ASSIGNED_HOW = ("auto", "taken", "picked")
 SUMMARY_CUT = 80
 PREVIOUS, NEXT = "case.list.previous", "case.list.next"
 
@@ -68,17 +66,17 @@ def render_list(page: CasePage, say: Wording) -> Message:
         blocks.append(section(say(shown)))
     turns = []
     if page.page > 1:
-        turns.append(button("‹ Previous", PREVIOUS, f"{page.scope} {page.page - 1}"))
+        turns.append(button(say.term("case.button.previous_page"), PREVIOUS, f"{page.scope} {page.page - 1}"))
     if page.page < page.pages:
-        turns.append(button("Next ›", NEXT, f"{page.scope} {page.page + 1}"))
+        turns.append(button(say.term("case.button.next_page"), NEXT, f"{page.scope} {page.page + 1}"))
     if turns:
         blocks.append(actions(*turns))
     blocks.append(context(say.term("case.list.show_one")))
-    lines = Mrkdwn("; ").join(
+    lines = say.term("case.list.text_separator").join(
         say(Notice.of("case.list.text_line", reference=line.reference, state=line.state.term))
         for line in page.lines
     )
-    text = (say(Notice.of("case.list.text", **where)) + Mrkdwn(" ") + lines).cut(3000)
+    text = say(Notice.of("case.list.text", **where, lines=lines)).cut(3000)
     return Message(text=text, blocks=blocks)
 
 
@@ -90,7 +88,7 @@ def listing(edge: Edge, user: str, text: str) -> Message:
     request = queries.parse_list(text)
     now = edge.now()
     page = edge.read(lambda session, directory: queries.list_cases(session, directory, user, request, now))
-    return render_list(page, edge.say)
+    return render_list(page, edge.say_to(user))
 
 
 def register(routes: Routes, edge: Edge) -> None:
@@ -108,34 +106,49 @@ def register(routes: Routes, edge: Edge) -> None:
 
 
 def entry_line(entry: TimelineEntry, say: Wording) -> Mrkdwn:
-    facts = Mrkdwn("; ").join(
-        md("{label}: {value}", label=say.term(f"case.fact.{key}"), value=value) for key, value in entry.facts
+    facts = say.term("case.show.fact_separator").join(
+        say(Notice.of("case.show.fact", label=Term(f"case.fact.{key}"), value=_fact_value(key, value)))
+        for key, value in entry.facts
     )
-    return md(
-        "{at} · *{actor}* {action}{facts}",
-        at=say.at(entry.at),
-        actor=entry.actor_name,
-        action=say.term(f"case.action.{entry.action}"),
-        facts=Mrkdwn(" — ") + facts if facts else "",
-    )
+    where: dict[str, Param] = {
+        "at": Time(entry.at),
+        "actor": Term("case.show.system") if entry.actor == SYSTEM else entry.actor_name,
+        "action": Term(f"case.action.{entry.action}"),
+    }
+    if not facts:
+        return say(Notice.of("case.show.entry", **where))
+    # The facts are worded already: Mrkdwn goes into a template as it is.
+    return say(Notice.of("case.show.entry_facts", **where, facts=facts))
 
 
-def render_case(details: CaseDetails, directory: Directory, edge: Edge) -> Message:
+def _fact_value(key: str, value: str) -> Param:
+    """A fact as the timeline shows it: the words of opsbot's own values (a level, how a case was assigned,
+    an objection raised), the rest as the step recorded it."""
+    if key == "level" and value in ("first", "second"):
+        return Term(f"case.level.{value}")
+    if key == "assigned_how" and value in ASSIGNED_HOW:
+        return Term(f"case.assigned_how.{value}")
+    if key == "objection":
+        return Term("case.fact.objection_raised")
+    return value
+
+
+def render_case(details: CaseDetails, directory: Directory, edge: Edge, say: Wording) -> Message:
     """opsbot's full view of a case: long texts run over as many sections as they need."""
-    case, say = details.case, edge.say
+    case = details.case
     ref = case.number or f"INTAKE-{case.id}"
-    state = say.term(State(case.state).term.code)
+    state = State(case.state).term
     blocks = [
-        header(f"{ref} · {state}"),
-        _case_fields(details, directory, edge),
-        *sections(md("*Summary*\n{text}", text=case.summary)),
+        header(say.plain(Notice.of("case.show.header", reference=ref, state=state))),
+        _case_fields(details, directory, edge, say),
+        *sections(say(Notice.of("case.show.summary", text=case.summary))),
     ]
     if case.details:
-        blocks += sections(md("*Details*\n{text}", text=case.details))
+        blocks += sections(say(Notice.of("case.show.details", text=case.details)))
     if case.missing_items:
-        blocks += sections(md("*Missing items*\n{text}", text=", ".join(case.missing_items)))
+        blocks += sections(say(Notice.of("case.show.missing", items=list(case.missing_items))))
     if case.rejected_reason:
-        blocks += sections(md("*Rejected because*\n{text}", text=case.rejected_reason))
+        blocks += sections(say(Notice.of("case.show.rejected_because", text=case.rejected_reason)))
     count = len(details.timeline)
     timeline = Notice.of("case.show.timeline", count=count)
     blocks += [divider(), section(say(timeline))]
@@ -148,12 +161,12 @@ def render_case(details: CaseDetails, directory: Directory, edge: Edge) -> Messa
         blocks.append(context(say(earlier)))
         entries = shown
     blocks += [context(entry_line(entry, say)) for entry in entries]
-    text = md("{ref}: {summary} ({state})", ref=ref, summary=case.summary, state=state).cut(3000)
+    text = say(Notice.of("case.show.text", reference=ref, summary=case.summary, state=state)).cut(3000)
     return Message(text=text, blocks=blocks)
 
 
-def _case_fields(details: CaseDetails, directory: Directory, edge: Edge) -> dict[str, Any]:
-    case, say = details.case, edge.say
+def _case_fields(details: CaseDetails, directory: Directory, edge: Edge, say: Wording) -> dict[str, Any]:
+    case = details.case
     kind = CaseSettings.of(edge.center).type(case.type_key)
     unit = directory.units.get(case.unit_key)
 
@@ -165,21 +178,28 @@ def _case_fields(details: CaseDetails, directory: Directory, edge: Edge) -> dict
     if not details.contact_shown and details.contact:
         contact = say(Notice.of("case.show.masked", contact=details.contact))
     reviewers = " → ".join(name(r) for r in (case.first_reviewer, case.second_reviewer) if r) or "—"
-    satisfaction = f"{case.satisfaction}/5" if case.satisfaction is not None else "—"
+    returns = (
+        Notice.of("case.show.returns_scored", returns=case.review_returns, score=case.satisfaction)
+        if case.satisfaction is not None
+        else Notice.of("case.show.returns", returns=case.review_returns)
+    )
     return fields(
         (
-            "Type",
+            say.term("case.label.type"),
             say(Notice.of("case.kind_complaint", name=kind_name)) if case.complaint else escape(kind_name),
         ),
-        ("Customer", escape(case.customer) if case.customer else say.term("case.to_complete")),
-        ("Contact", contact),
-        ("Came in by", channel_word(case.channel, say)),
-        ("Unit", escape(unit.name if unit else case.unit_key)),
-        ("Handler", escape(name(case.assignee))),
-        ("Reviewers", escape(reviewers)),
-        ("Reply due", say.at(details.clocks.due(REPLY))),
-        ("Resolution due", say.at(details.clocks.due(RESOLUTION))),
-        ("Returns · satisfaction", escape(f"{case.review_returns} · {satisfaction}")),
+        (
+            say.term("case.label.customer"),
+            escape(case.customer) if case.customer else say.term("case.to_complete"),
+        ),
+        (say.term("case.label.contact"), contact),
+        (say.term("case.label.came_in_by"), channel_word(case.channel, say)),
+        (say.term("case.label.unit"), escape(unit.name if unit else case.unit_key)),
+        (say.term("case.label.handler"), escape(name(case.assignee))),
+        (say.term("case.label.reviewers"), escape(reviewers)),
+        (say.term("case.label.reply_due"), say.at(details.clocks.due(REPLY))),
+        (say.term("case.label.resolution_due"), say.at(details.clocks.due(RESOLUTION))),
+        (say.term("case.label.returns_satisfaction"), say(returns)),
     )
 
 
@@ -190,7 +210,7 @@ def show(edge: Edge, command: Command, rest: str) -> Message:
 
     def read(session: Any, directory: Directory) -> Message:
         found = queries.case_details(session, edge.context(directory, command.user_id), ref)
-        return render_case(found, directory, edge)
+        return render_case(found, directory, edge, edge.say_to(command.user_id))
 
     return edge.read(read)
 
@@ -230,12 +250,12 @@ def _figures(s: CaseStats, edge: Edge) -> dict[str, Param]:
     }
 
 
-def render_stats(found: PeriodStats, edge: Edge) -> Message:
-    say, zone = edge.say, edge.center.calendar.zone
+def render_stats(found: PeriodStats, edge: Edge, say: Wording) -> Message:
+    zone = edge.center.calendar.zone
     period = Term(f"case.period.{found.period}")
     figures = _figures(found.stats, edge)
 
-    def field(label: str, name: str) -> tuple[str, Mrkdwn]:
+    def field(label: Mrkdwn, name: str) -> tuple[str, Mrkdwn]:
         return label, say(Notice.of("case.stats.figure", figure=figures[name]))
 
     span = Notice.of(
@@ -249,14 +269,14 @@ def render_stats(found: PeriodStats, edge: Edge) -> Message:
         header(say.plain(Notice.of("case.stats.header", period=period))),
         context(say(span)),
         fields(
-            field("Registered", "registered"),
-            field("By channel", "channels"),
-            field("By type", "types"),
-            field("Average handling time", "handling"),
-            field("On time", "on_time"),
-            field("First-pass review", "first_pass"),
-            field("Satisfaction", "satisfaction"),
-            field("Complaints", "complaints"),
+            field(say.term("case.stats.label.registered"), "registered"),
+            field(say.term("case.stats.label.channels"), "channels"),
+            field(say.term("case.stats.label.types"), "types"),
+            field(say.term("case.stats.label.handling"), "handling"),
+            field(say.term("case.stats.label.on_time"), "on_time"),
+            field(say.term("case.stats.label.first_pass"), "first_pass"),
+            field(say.term("case.stats.label.satisfaction"), "satisfaction"),
+            field(say.term("case.stats.label.complaints"), "complaints"),
         ),
     ]
     text = say(Notice.of("case.stats.text", period=period, **figures))
@@ -271,7 +291,8 @@ def stats(edge: Edge, command: Command, rest: str) -> Message:
         ensure_may_see_stats(edge.context(directory, command.user_id))
         return period_stats(session, now, period, edge.center.calendar)
 
-    return render_stats(edge.read(read), edge)
+    found = edge.read(read)
+    return render_stats(found, edge, edge.say_to(command.user_id))
 
 
 SUBCOMMANDS: dict[str, Callable[[Edge, Command, str], Message]] = {

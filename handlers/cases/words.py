@@ -1,9 +1,11 @@
-"""The words of the case workflow: each notice the core emits about a case (`opsbot.cases`), the terms its
-notices name (states, clocks, review levels), and the sentences of the case views, in English. Templates
-are opsbot's own mrkdwn; each `{name}` is filled by `handlers.wording.Wording`, people's words escaped."""
+"""The words of the case workflow: each notice the core emits about a case (`opsbot.cases`) and the terms its
+notices name (states, clocks, review levels), in English, and with them the views' own (`view_words`): the
+`cases` domain. Templates are opsbot's own mrkdwn; each `{name}` is filled by `handlers.wording.Wording`,
+people's words escaped."""
 
 from __future__ import annotations
 
+from handlers.cases.view_words import VIEW_WORDS
 from handlers.mrkdwn import Mrkdwn, escape
 from handlers.wording import Wording, w, wn, words
 from opsbot.notices import Quote
@@ -300,119 +302,6 @@ PROMPTS = words(
     w("case.legacy_text", "{text}"),
 )
 
-# The case views' own words: the card, `/case list`, `/case show` and `/case stats`.
-VIEWS = words(
-    w("case.card.overdue", " ⚠️ OVERDUE"),
-    w("case.card.unassigned", "not assigned yet"),
-    w("case.card.replied", "replied ✓"),
-    w("case.card.satisfaction", "Satisfaction: {score}/5"),
-    w("case.card.thread", "{kind} · the thread below holds every step"),
-    w("case.card.thread_complaint", "{kind} (complaint) · the thread below holds every step"),
-    w("case.prompt.show", "`/case show {reference}` shows it in full."),
-    w("case.kind_complaint", "{name} (complaint)"),
-    w("case.list.title.mine", "Your cases"),
-    w("case.list.title.open", "Open cases"),
-    w("case.list.title.overdue", "Overdue cases"),
-    w("case.list.title.unit", "Your unit's open cases"),
-    w(
-        "case.list.empty.mine",
-        "Nothing waits for you: no case is yours to handle, review, follow up or complete.",
-    ),
-    w("case.list.empty.open", "There are no open cases you can see."),
-    w("case.list.empty.overdue", "No case you can see is overdue."),
-    w("case.list.empty.unit", "Your unit has no open cases."),
-    w("case.list.head", "*{title}* · {cases}, page {page} of {pages}"),
-    w("case.list.line", "*{reference}*{kind} {summary}\n_{state}_ · {who} · due {due}{mark}"),
-    w("case.list.complaint", " (complaint)"),
-    w("case.list.unassigned", "unassigned"),
-    w("case.list.overdue", " · ⚠️ *overdue*"),
-    w("case.list.show_one", "`/case show CASE-…` shows a case."),
-    w("case.list.text", "{title}: {cases}, page {page} of {pages}."),
-    w("case.list.text_line", "{reference} ({state})"),
-    w("case.show.masked", "{contact} _(masked)_"),
-    wn("case.show.timeline", "*Timeline* ({count} entry)", "*Timeline* ({count} entries)"),
-    wn("case.show.hidden", "{count} earlier entry is not shown.", "{count} earlier entries are not shown."),
-    w("case.period.week", "week"),
-    w("case.period.month", "month"),
-    w("case.stats.header", "Case figures: this {period}"),
-    w(
-        "case.stats.span",
-        "Cases registered this {period}, {first} to {last} (exclusive), center time ({zone}).",
-    ),
-    # One figure as a field shows it: a count, a list of counts, a share, "—".
-    w("case.stats.figure", "{figure}"),
-    w("case.stats.count", "{name} {count}"),
-    w("case.stats.handling", "{hours} business hours (over {resolved} resolved)"),
-    w("case.stats.handling_none", "— (over {resolved} resolved)"),
-    w("case.stats.share", "{percent}% ({part} of {whole})"),
-    w("case.stats.share_none", "— (none yet)"),
-    w("case.stats.satisfaction", "{average} / 5 ({rated} rated)"),
-    w("case.stats.complaints", "{count} ({closed} closed)"),
-    w(
-        "case.stats.text",
-        "Case figures this {period}: {registered} registered; handling {handling}; on time "
-        "{on_time}; first-pass {first_pass}; satisfaction {satisfaction}; complaints {complaints}.",
-    ),
-    # `/case` and its forms.
-    w("case.also", "Type `/case` alone for the intake form; "),
-    w("case.registered", "Registered {number}; its card is in the intake channel."),
-    w(
-        "case.registered_returned",
-        "{reference} is recorded and returned for supplement: missing {items}. I've "
-        "sent you the list to ask the customer for.",
-    ),
-    w("case.form.reply_hint", "{kind}: {hours} business hours; change it if you promised otherwise."),
-    w("case.form.forward_hint", "The unit responsible for what the complaint is about; left empty, {unit}."),
-    w("case.form.type_fixed", "Case type: {name} (it can no longer change)."),
-)
-
-# How a step is named in a case's timeline (`/case show`), by its audit action.
-ACTIONS = words(
-    w("case.action.returned", "returned"),
-    w("case.action.supplement_partial", "supplement partial"),
-    w("case.action.supplemented", "supplemented"),
-    w("case.action.registered", "registered"),
-    w("case.action.assigned", "assigned"),
-    w("case.action.details_completed", "details completed"),
-    w("case.action.retyped", "retyped"),
-    w("case.action.accepted", "accepted"),
-    w("case.action.rejected", "rejected"),
-    w("case.action.joint_review", "joint review"),
-    w("case.action.joint_declined", "joint declined"),
-    w("case.action.joint_agreed", "joint agreed"),
-    w("case.action.progress", "progress"),
-    w("case.action.result_returned", "result returned"),
-    w("case.action.submitted", "submitted"),
-    w("case.action.review_returned", "review returned"),
-    w("case.action.review_passed", "review passed"),
-    w("case.action.rejection_informed", "rejection informed"),
-    w("case.action.informed", "informed"),
-    w("case.action.replied", "replied"),
-    w("case.action.reopened", "reopened"),
-    w("case.action.closed", "closed"),
-    w("case.action.reply_overdue", "reply overdue"),
-    w("case.action.resolution_overdue", "resolution overdue"),
-    w("case.action.follow_up_overdue", "follow up overdue"),
-)
-
-# The facts of a step a timeline shows, by their key in its audit row.
-FACTS = words(
-    w("case.fact.reason", "reason"),
-    w("case.fact.result", "result"),
-    w("case.fact.note", "note"),
-    w("case.fact.how", "how"),
-    w("case.fact.score", "score"),
-    w("case.fact.objection", "objection"),
-    w("case.fact.comment", "comment"),
-    w("case.fact.level", "level"),
-    w("case.fact.assignee", "to"),
-    w("case.fact.assigned_how", "how"),
-    w("case.fact.reviewers", "reviewers"),
-    w("case.fact.missing", "missing"),
-    w("case.fact.still_missing", "still missing"),
-    w("case.fact.number", "number"),
-)
-
 # The deadline digest's words for the cases' clocks, and the command that shows a case.
 DEADLINES = words(
     w("deadline.look_up.case", "`/case show …`"),
@@ -428,10 +317,8 @@ WORDS = words(
     REFUSALS,
     LINES,
     PROMPTS,
-    VIEWS,
-    ACTIONS,
-    FACTS,
     DEADLINES,
+    VIEW_WORDS,
 )
 
 

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from handlers.app import wording
+from handlers.cases.queries import ASSIGNED_HOW
 from handlers.cases.words import WORDS
 from handlers.wording import placeholders
 from opsbot.cases import inputs
@@ -103,6 +104,8 @@ def _scan_call(call: ast.Call, where: str, found: Scan) -> None:
         found.uses += [Use(code, frozenset({"what"}), False, where) for code in literal_codes(args[1])]
     elif name in ("Term", "term") and first is not None:
         found.uses += [Use(code, frozenset(), True, where) for code in literal_codes(first)]
+    elif name == "CommandHelp" and len(args) > 1:
+        found.uses += [Use(code, frozenset(), True, where) for code in literal_codes(args[1])]
     elif name == "Step" and first is not None:
         found.actions |= set(literal_codes(first))
     elif name in PERMISSIONS and first is not None:
@@ -140,6 +143,8 @@ FAMILIES = {
     "case.action.": sorted(SCANNED.actions | {f"{clock}_overdue" for clock in CLOCKS}),
     "case.period.": list(PERIODS),
     "case.channel.": list(CHANNELS),
+    "case.assigned_how.": list(ASSIGNED_HOW),
+    "case.form.score.": [str(score) for score in range(1, 6)],  # the satisfaction form's options
 }
 FIELDS = [model for model in vars(inputs).values() if isinstance(model, type) and issubclass(model, Input)]
 
