@@ -31,6 +31,8 @@ WORDS = words(
     w("deadline.text", "{head} {lines}"),
     w("deadline.separator", "; "),
     w("deadline.look_up", "{commands} shows one."),
+    # Between the commands that look up what the digest names: each a `command` (a code span).
+    w("deadline.commands.separator", ", "),
     w("deadline.no_one", "no one"),
 )
 # Each workflow words its clocks (`deadline.clock.<clock>`) and, where a command shows its subjects, that
@@ -45,9 +47,10 @@ def digest(payload: Mapping[str, Any], *, say: Wording) -> Message:
     listed = Mrkdwn("\n").join(Mrkdwn("• ") + line for line in lines)
     blocks = [section(head), *sections(listed)][:49]
     kinds = dict.fromkeys(notice["kind"] for notice in notices)
-    commands = [Term(code) for kind in kinds if say.has(code := f"deadline.look_up.{kind}")]
+    commands = [say.term(code) for kind in kinds if say.has(code := f"deadline.look_up.{kind}")]
     if commands:
-        blocks.append(context(say(Notice.of("deadline.look_up", commands=commands))))
+        listed_commands = say.term("deadline.commands.separator").join(commands)
+        blocks.append(context(say(Notice.of("deadline.look_up", commands=listed_commands))))
     text = say(Notice.of("deadline.text", head=head, lines=say.term("deadline.separator").join(lines)))
     return Message(text=text.cut(3000), blocks=blocks)
 

@@ -14,7 +14,7 @@ from handlers.edge import Edge
 from handlers.mrkdwn import Mrkdwn
 from handlers.payloads import Command
 from handlers.subcommands import Subcommand, router
-from handlers.wording import w, wn, words
+from handlers.wording import Wording, w, wn, words
 from opsbot import admin
 from opsbot.errors import InvalidInput
 from opsbot.notices import Notice, Param, Quote, Term
@@ -110,12 +110,18 @@ def deliveries(edge: Edge, command: Command, rest: str) -> Message:
     return Message(text=Mrkdwn("\n").join(lines))
 
 
+def reader(edge: Edge, user: str) -> Wording:
+    """The wording of `user`, from the directory that knows their language: read here, as the help itself
+    reads nothing (a process's first request finds no directory read yet)."""
+    return edge.read(lambda _session, _directory: edge.say_to(user))
+
+
 def register(app: App, edge: Edge, catalogue: Iterable[CommandHelp], more: Mapping[str, Subcommand]) -> None:
     """`/ops` and its subcommands, with those the workflows add (`more`); registered after the workflows'
     own listeners, which may take some `/ops` first (a form to open)."""
     guide = functools.cache(functools.partial(help_message, list(catalogue)))  # made once per locale
     subcommands: dict[str, Subcommand] = {
-        "help": lambda command, _rest: guide(edge.say_to(command.user_id)),
+        "help": lambda command, _rest: guide(reader(edge, command.user_id)),
         "whoami": lambda command, _rest: whoami(edge, command.user_id),
         "deliveries": lambda command, rest: deliveries(edge, command, rest),
         **more,
