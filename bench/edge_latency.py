@@ -20,13 +20,14 @@ from __future__ import annotations
 
 import re
 import sys
+from datetime import UTC
 
 from _harness import Expect, Outcome
 from _rounds import Goal, Target
 from _served import Stage, arguments, floor_app
 from sqlalchemy import select
 
-from handlers.app import command_help
+from handlers.app import command_help, wording
 from handlers.catalogue import help_message
 from opsbot.announcements.models import Announcement
 from opsbot.db import Database
@@ -39,7 +40,8 @@ ANNOUNCE = "announce leadership Bench announcement {n}: the quarterly review mov
 
 def help_target() -> Target:
     expect = Expect(
-        keys=("blocks", "response_type", "text"), text=re.escape(help_message(command_help()).text)
+        keys=("blocks", "response_type", "text"),
+        text=re.escape(help_message(command_help(), wording(UTC)).text),  # the center's words: English
     )
     return Target("/ops help", MANAGER, expect, command="/ops", text="help")
 

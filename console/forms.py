@@ -13,6 +13,8 @@ from fakeslack.fake import FakeSlack
 from fakeslack.outbound import STATEFUL
 from fakeslack.render import parse_answer
 from fakeslack.state import View
+from handlers.wording import Wording
+from opsbot.notices import Notice
 
 
 class Forms:
@@ -33,21 +35,22 @@ class Forms:
         views = self.fake.open_views(user)
         return views[-1] if views else None
 
-    def pick(self, element: dict[str, Any], label: str) -> Any:
+    def pick(self, element: dict[str, Any], label: str, say: Wording) -> Any:
         """Ask for an element's value, listing its options by number; None leaves it as it is."""
         for i, option in enumerate(all_options(element), 1):
             print(f"    {i}. {option['text'].get('text', option.get('value'))}")
+        asked = say.plain(Notice.of("console.ask", label=label, hints=answer_hint(element, say)))
         while True:
-            answer = self.ask(f"  {label}{answer_hint(element, self.zone.key)}: ")
+            answer = self.ask(f"  {asked} ")
             try:
                 return parse_answer(element, answer or "", self.users, self.channels, self.zone)
             except (ValueError, LookupError) as exc:
                 if answer is None:  # end of input: nothing more will come
                     raise
-                print(f"  ! {exc}; try again")
+                print(f"  ! {say.plain(Notice.of('console.try_again', problem=str(exc)))}")
 
-    def fill(self, user: str, view: View) -> None:
-        """Ask for the form's inputs and submit it as `user`."""
+    def fill(self, user: str, view: View, say: Wording) -> None:
+        """Ask for the form's inputs and submit it as `user`, in the words of `say`."""
         # A refused form keeps what was typed: only the fields named wrong (by the app, or by Slack's own
         # limits before sending) are asked again.
         wrong = set(view.errors) | self.wrong.pop(view.id, set())
@@ -63,7 +66,8 @@ class Forms:
                     continue
                 asked.add(block["block_id"])
                 label = block.get("label", {}).get("text", block["block_id"])
-                value = self.pick(element, label + (" (optional)" if block.get("optional") else ""))
+                optional = say.term("console.hint.optional") if block.get("optional") else ""
+                value = self.pick(element, label + optional, say)
                 if value is None:  # left empty: the field keeps what it shows
                     continue
                 values[block["block_id"]] = value

@@ -8,7 +8,7 @@ import logging
 import secrets
 import sys
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import UTC, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -17,11 +17,13 @@ from pydantic import SecretStr
 from console.people import People
 from console.terminal import Console
 from fakeslack.fake import FakeSlack
+from handlers.app import wordings
 from handlers.web import WebServer, wsgi_app
 from opsbot import deliveries
 from opsbot.center import Center
 from opsbot.center_file import CenterFileError
 from opsbot.clock import ShiftedClock
+from opsbot.notices import Notice
 from opsbot.registry import load_center
 from opsbot.settings import Settings
 
@@ -39,11 +41,9 @@ def run_console(settings: Settings, build_bot: Callable[..., Any]) -> int:
     try:
         center = load_center(settings.config_path)
     except CenterFileError as exc:
-        print(
-            f"opsbot: OPSBOT_CONFIG: {exc.source} has {len(exc.problems)} problem(s); run "
-            f"`python bot.py config check {exc.source}` to see them",
-            file=sys.stderr,
-        )
+        # No center, so no center's language: English, as the center file's own problems are written.
+        problems = Notice.of("console.center_file", source=str(exc.source), count=len(exc.problems))
+        print(wordings(UTC).center.plain(problems), file=sys.stderr)
         return 2
     fake = _fake_for(center).start()
     clock = ShiftedClock()
@@ -73,6 +73,7 @@ def run_console(settings: Settings, build_bot: Callable[..., Any]) -> int:
             fake,
             center,
             sys.stdin,
+            wordings(center.calendar.zone, center.locale),
             later=lambda delta: _later(bot, clock, delta),
             delivering=lambda: _delivering(bot, clock),
         )

@@ -16,23 +16,16 @@ from console.typed import SLASH_COMMANDS, as_slack_sends, duration
 from fakeslack.fake import FakeSlack
 from fakeslack.render import Control, Rendered, render_message, render_view
 from fakeslack.state import Message, View
+from handlers.wording import Wording, Wordings
 from opsbot.center import Center
+from opsbot.errors import InvalidInput, OpsError
+from opsbot.notices import Notice, Param, Quote
 from opsbot.settings import Settings
 
 BOT_NAME = "opsbot"
 SETTLE_WAIT = 0.5  # how long to wait for something to happen after an action (a form opens after the ack)
 SETTLE_QUIET = 0.1  # once something happened and nothing is left to deliver, how long it must stay quiet
 SETTLE_MAX = 4.0  # never hang the prompt on a chatty worker
-HELP = """\
-/command text        run a slash command as you, in the current channel (e.g. /ops help)
-:who                 the people of the center;  :as N|SLACK_ID|name  become one of them
-:channels            channels with unread counts;  :in #name  switch channel
-:read [#name]        a channel's messages;  :dm  your direct messages from opsbot;  :home  your App Home
-:press N [home|modal|#name]  press control [N] of what was shown last (or of home, the modal, a channel)
-:fill                fill in and submit the open form;  :cancel  close it
-@Name                in /approval, a mention as Slack sends it (e.g. /approval delegate @Zhou Jie until …)
-:later 3d|5h|30m     move time on and run what falls due (follow-ups, reminders, overdue marks, escalations)
-:help                this list;  :quit  leave (so do Ctrl-D and Ctrl-C)"""
 
 
 class Console:
@@ -41,10 +34,11 @@ class Console:
         fake: FakeSlack,
         center: Center,
         stdin: TextIO,
+        wordings: Wordings,
         later: Callable[[timedelta], None] | None = None,
         delivering: Callable[[], bool] = lambda: False,
     ) -> None:
-        self.fake, self.center, self.stdin = fake, center, stdin
+        self.fake, self.center, self.stdin, self.wordings = fake, center, stdin, wordings
         self.later, self.delivering = later, delivering
         self.tty = stdin.isatty()
         self.people = People(center)
@@ -66,13 +60,30 @@ class Console:
             with contextlib.suppress(ImportError):
                 import readline  # noqa: F401  (history and line editing for input())
 
+    # ---- the console's words ---------------------------------------------------------------------------
+    @property
+    def say(self) -> Wording:
+        """The words of the person the console acts as: their language in the center file, else the
+        center's."""
+        return self.wordings(self.people.locale(self.user))
+
+    def said(self, code: str, **params: Param) -> str:
+        return self.say.plain(Notice(code, params))
+
+    def tell(self, code: str, **params: Param) -> None:
+        print("  " + self.said(code, **params))
+
     # ---- the loop -------------------------------------------------------------------------------------
     def banner(self, settings: Settings, log_file: Path) -> None:
         print(
-            f"opsbot console: opsbot runs here against a local fake Slack ({self.center.name}).\n"
-            f"Database {settings.database_url}; logs go to {log_file}.\n"
-            f"You are {self.people.who(self.user)}, in #{self.channels[self.channel]}.\n"
-            "Type /ops help for opsbot's commands, :help for the console's, :quit to leave."
+            self.said(
+                "console.banner",
+                center=self.center.name,
+                database=settings.database_url,
+                log=str(log_file),
+                who=self.people.who(self.user, self.say),
+                channel=self.channels[self.channel],
+            )
         )
 
     def ask(self, prompt: str) -> str | None:
@@ -101,6 +112,8 @@ class Console:
             if line:
                 try:
                     self.handle(line)
+                except OpsError as exc:  # a console command that names nothing the console knows
+                    print(f"  ! {self.say.plain(exc.notice)}")
                 except (ValueError, LookupError) as exc:  # what Slack's client would not let you do
                     print(f"  ! {exc}")
             sys.stdout.flush()
@@ -109,12 +122,12 @@ class Console:
     def handle(self, line: str) -> None:
         before = self.snapshot()
         if self.last is not None and before != self.last:
-            self.report(self.last, before, "meanwhile")  # arrived after the last action went quiet
+            self.report(self.last, before, meanwhile=True)  # arrived after the last action went quiet
         if line.startswith("/"):
             command, _, text = line.partition(" ")
             if SLASH_COMMANDS and command not in SLASH_COMMANDS:
                 # What Slack's own client says: the command never reaches the app.
-                print(f"  {command} is not a valid command. opsbot's are {', '.join(SLASH_COMMANDS)}.")
+                self.tell("console.not_a_command", command=command, commands=list(SLASH_COMMANDS))
                 return
             text = as_slack_sends(command, text.strip(), self.center.people)
             self.fake.command(self.user, command, text, channel=self.channel)
@@ -122,7 +135,7 @@ class Console:
             name, _, arg = line.partition(" ")
             action = getattr(self, "cmd_" + name[1:], None) if name.startswith(":") else None
             if action is None:
-                print(f"  unknown console command {name!r}; :help lists them")
+                self.tell("console.unknown", name=Quote(name))
                 return
             if not action(arg.strip()):
                 self.last = self.snapshot()  # a command that only shows things: nothing to wait for
@@ -158,39 +171,44 @@ class Console:
         self.report(before, last)
         return last
 
-    def report(self, before: dict[str, Any], after: dict[str, Any], note: str = "") -> None:
-        if note:
-            print(f"  ({note})")
+    def report(self, before: dict[str, Any], after: dict[str, Any], *, meanwhile: bool = False) -> None:
+        if meanwhile:
+            self.tell("console.meanwhile")
         shown = dict(before["ephemerals"])
         for message in self.fake.ephemerals(self.user):
             if message.ts not in shown:
-                self.show(message, "(only you can see this)")
+                self.show(message, self.said("console.only_you"))
             elif message.edits != shown[message.ts]:  # a list turned to another page, in place
-                self.show(message, "(only you can see this, updated)")
+                self.show(message, self.said("console.only_you_updated"))
         if after["view"] and after["view"] != before["view"]:
             self.show_view(self.top_view())
         elif before["view"] and not after["view"]:
-            print("  (the form closed)")
+            self.tell("console.form_closed")
         if before["home"] and after["home"] != before["home"]:
-            print("  your App Home changed:")
+            self.tell("console.home_changed")
             self.show_view(self.fake.home(self.user))
         dm = self.fake.dm_channel(self.user)
         for channel, now in after["messages"].items():
             known = {ts for ts, _edits, _replies in before["messages"].get(channel, [])}
             changed = {ts for ts, *_ in set(now) - set(before["messages"].get(channel, []))}
             if changed and channel in (self.channel, dm):  # what you are looking at: shown in full
-                where = "your DMs" if channel == dm else f"#{self.channels[channel]}"
+                name = None if channel == dm else self.channels[channel]
                 for message in (m for m in self.fake.messages(channel) if m.ts in changed):
-                    self.show(message, f"{'updated' if message.ts in known else 'new'} in {where}:")
+                    self.show(message, self.arrived(message.ts in known, name))
                 self.read_upto[channel] = len(now)
             elif changed:
-                print(
-                    f"  ({len(changed)} new or updated in #{self.channels[channel]}: :read "
-                    f"#{self.channels[channel]})"
-                )
+                self.tell("console.elsewhere", count=len(changed), channel=self.channels[channel])
         for error in self.fake.errors[self.errors_seen :]:
-            print(f"  warning: fake Slack: {error}")
+            self.tell("console.fake_warning", error=str(error))
         self.errors_seen = len(self.fake.errors)
+
+    def arrived(self, updated: bool, channel: str | None) -> str:
+        """The note over a message that came or changed where the person is looking (None: their DMs)."""
+        if channel is None:
+            return self.said("console.updated_in_dms" if updated else "console.new_in_dms")
+        return self.said(
+            "console.updated_in_channel" if updated else "console.new_in_channel", channel=channel
+        )
 
     # ---- showing things ---------------------------------------------------------------------------------
     def show(self, message: Message, note: str = "", indent: str = "  ") -> None:
@@ -198,7 +216,7 @@ class Console:
         shift = self.shift_at.setdefault(message.ts, self.shift)
         posted = datetime.fromtimestamp(float(message.ts), UTC) + shift
         stamp = f"{posted.astimezone(self.zone):%m-%d %H:%M}"
-        edited = " (edited)" if message.edits else ""
+        edited = self.say.term("console.edited") if message.edits else ""
         author = self.users.get(message.user, message.user)
         print(f"{indent}{note + ' ' if note else ''}{author} {stamp}{edited}")
         self.remember(rendered, message, indent + "  ")
@@ -209,11 +227,11 @@ class Console:
         if fresh:
             self.screen = []
         if view is None:
-            print("  (nothing to show)")
+            self.tell("console.nothing_to_show")
             return
         self.remember(render_view(view, self.users, self.channels, start=len(self.screen) + 1), view, "  ")
         if view.errors:
-            print("  the form has problems: correct them with :fill")
+            self.tell("console.form_problems")
 
     def remember(self, rendered: Rendered, source: Message | View, indent: str) -> None:
         print("\n".join(indent + line for line in rendered.text.splitlines()))
@@ -226,7 +244,7 @@ class Console:
         name = name.lstrip("#")
         found = next((cid for cid, n in self.channels.items() if name in (cid, n)), None)
         if found is None:
-            raise LookupError(f"no channel {name!r}; :channels lists them")
+            raise InvalidInput("console.no_channel", name=Quote(name))
         return found
 
     def click(self, control: Control, source: Message | View, value: Any) -> None:
@@ -235,30 +253,30 @@ class Console:
 
     # ---- console commands: each returns True when it acted, so the console waits for what follows ----
     def cmd_help(self, _arg: str) -> bool:
-        print(HELP)
+        print(self.say.term("console.help"))
         return False
 
     def cmd_who(self, _arg: str) -> bool:
-        print("\n".join(self.people.listing(self.user)))
+        print("\n".join(self.people.listing(self.user, self.say)))
         return False
 
     def cmd_as(self, arg: str) -> bool:
         self.user = self.people.find(arg)
-        print(f"  you are now {self.people.who(self.user)}")
+        self.tell("console.you_are_now", who=self.people.who(self.user, self.say))
         return False
 
     def cmd_channels(self, _arg: str) -> bool:
         for cid, name in self.channels.items():
             total = len(self.fake.messages(cid))
-            print(
-                f" {'*' if cid == self.channel else ' '} #{name:<16} {cid:<12} {total} message(s), "
-                f"{total - self.read_upto.get(cid, 0)} unread"
+            counts = self.said(
+                "console.channel_counts", count=total, unread=total - self.read_upto.get(cid, 0)
             )
+            print(f" {'*' if cid == self.channel else ' '} #{name:<16} {cid:<12} {counts}")
         return False
 
     def cmd_in(self, arg: str) -> bool:
         self.channel = self.channel_id(arg)
-        print(f"  now in #{self.channels[self.channel]}")
+        self.tell("console.now_in", channel=self.channels[self.channel])
         return False
 
     def cmd_read(self, arg: str) -> bool:
@@ -267,13 +285,18 @@ class Console:
         return False
 
     def cmd_dm(self, _arg: str) -> bool:
-        self.show_all(self.fake.dm_channel(self.user), f"opsbot's DMs to {self.users[self.user]}")
+        self.show_all(
+            self.fake.dm_channel(self.user), self.said("console.dms_of", name=self.users[self.user])
+        )
         return False
 
     def show_all(self, channel: str, title: str) -> None:
         messages = self.fake.messages(channel)
         self.screen = []
-        print(f"  {title}: {len(messages) or 'no'} message(s)")
+        if messages:
+            self.tell("console.messages", title=title, count=len(messages))
+        else:
+            self.tell("console.no_messages", title=title)
         for message in messages:
             self.show(message)
         self.read_upto[channel] = len(messages)
@@ -305,15 +328,15 @@ class Console:
                 ref.strip(), self.cmd_read
             )(ref.strip())
         if not number.isdigit() or not 1 <= int(number) <= len(self.screen):
-            print(f"  no control [{number}] on the screen; :read, :dm, :home and forms show numbered ones")
+            self.tell("console.no_control", number=Quote(number))
             return False
         control, source = self.screen[int(number) - 1]
         value = None
         if control.element.get("type") != "button":
-            label = control.element.get("placeholder", {}).get("text", "choose")
-            value = self.forms.pick(control.element, label)
+            label = control.element.get("placeholder", {}).get("text") or self.said("console.choose")
+            value = self.forms.pick(control.element, label, self.say)
             if value is None:
-                print("  (nothing chosen)")
+                self.tell("console.nothing_chosen")
                 return False
         self.click(control, source, value)
         return True
@@ -321,18 +344,18 @@ class Console:
     def cmd_fill(self, _arg: str) -> bool:
         if (view := self.form()) is None:
             return False
-        self.forms.fill(self.user, view)
+        self.forms.fill(self.user, view, self.say)
         return True
 
     def cmd_later(self, arg: str) -> bool:
         """Move time on (`:later 3d`, `:later 5h`) and run what falls due, as the worker would."""
         delta = duration(arg)
         if delta is None or self.later is None:
-            print("  :later takes a number of days, hours or minutes, e.g. :later 3d, :later 5h")
+            self.tell("console.later_usage")
             return False
         self.later(delta)
         self.shift += delta
-        print(f"  (time moves on {arg.strip()}: what fell due meanwhile is sent)")
+        self.tell("console.time_moves", span=Quote(arg.strip()))
         return True
 
     def cmd_cancel(self, _arg: str) -> bool:
@@ -342,5 +365,5 @@ class Console:
 
     def form(self) -> View | None:
         if (view := self.top_view()) is None:
-            print("  no form is open")
+            self.tell("console.no_form")
         return view

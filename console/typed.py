@@ -11,7 +11,9 @@ from typing import Any
 import yaml
 
 from fakeslack.render import MULTI
+from handlers.wording import Wording
 from opsbot.center import Person
+from opsbot.notices import Notice
 
 MANIFEST = Path(__file__).resolve().parents[1] / "manifest.yaml"
 UNITS = {"d": "days", "h": "hours", "m": "minutes"}
@@ -57,10 +59,10 @@ def duration(text: str) -> timedelta | None:
     return timedelta(**{UNITS[match.group(2)]: int(match.group(1))}) if match else None
 
 
-def answer_hint(element: Mapping[str, Any], zone_name: str = "UTC") -> str:
+def answer_hint(element: Mapping[str, Any], say: Wording) -> str:
     """How to type a value for an element the console asks about (a time as the center's clock reads)."""
     kind = str(element.get("type", ""))
-    hint = {"datepicker": " (YYYY-MM-DD)", "datetimepicker": f" (YYYY-MM-DD HH:MM, {zone_name} time)"}.get(
-        kind, " (name or id)" if "user" in kind else ""
-    )
-    return hint + (" (comma-separated)" if kind.startswith(MULTI) else "")
+    code = {"datepicker": "console.hint.date", "datetimepicker": "console.hint.datetime"}.get(kind)
+    code = code or ("console.hint.person" if "user" in kind else None)
+    hint = say.plain(Notice.of(code, zone=str(say.zone))) if code else ""
+    return hint + (say.term("console.hint.several") if kind.startswith(MULTI) else "")

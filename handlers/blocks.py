@@ -141,11 +141,13 @@ def modal(
     *,
     callback_id: str | None = None,
     submit: str | None = None,
-    close: str = "Cancel",
+    close: str | None = None,
     private_metadata: str | None = None,
 ) -> dict[str, Any]:
     """A modal view, built by slack_sdk so that Slack's limits (a title, submit and close of 24 characters
-    at most, 1 to 100 blocks, private metadata up to 3,000) are checked here rather than refused by Slack."""
+    at most, 1 to 100 blocks, private metadata up to 3,000) are checked here rather than refused by Slack.
+    Its words are the reader's: without `close`, Slack shows its own close button, in the reader's Slack
+    language."""
     view = View(
         type="modal",
         title=title,
@@ -158,6 +160,7 @@ def modal(
     return view.to_dict()
 
 
-def notice_view(message: Mrkdwn) -> dict[str, Any]:
-    """A modal that only tells the person something, with a button to close it."""
-    return modal("opsbot", [section(message)], close="Close")
+def notice_view(message: Mrkdwn, *, close: str | None = None) -> dict[str, Any]:
+    """A modal that only tells the person something, with a button to close it (`close`: its label in the
+    reader's words; Slack's own without)."""
+    return modal("opsbot", [section(message)], close=close)

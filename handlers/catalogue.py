@@ -10,13 +10,16 @@ from typing import Any
 
 from handlers.blocks import Message, context, header, section
 from handlers.mrkdwn import Mrkdwn, md
-from handlers.wording import w, words
+from handlers.wording import Wording, w, words
 from opsbot.errors import InvalidInput
-from opsbot.notices import Quote, Term
+from opsbot.notices import Notice, Quote, Term
 
 
 @dataclass(frozen=True)
 class CommandHelp:
+    """A command as it is typed (its words are opsbot's to read, never translated) and the code of its
+    summary in the catalogue."""
+
     usage: str
     summary: str
 
@@ -25,17 +28,20 @@ class CommandHelp:
         return self.usage.split()[0]
 
 
-def help_message(entries: Iterable[CommandHelp]) -> Message:
+def help_message(entries: Iterable[CommandHelp], say: Wording) -> Message:
+    """`/ops help` in the words of `say`, its reader."""
     entries = list(entries)
     by_command: dict[str, list[CommandHelp]] = {}
     for entry in entries:
         by_command.setdefault(entry.command, []).append(entry)
-    blocks: list[dict[str, Any]] = [header("opsbot commands")]
+    blocks: list[dict[str, Any]] = [header(say.term("help.header"))]
     for items in by_command.values():
-        lines = (md("`{usage}`  {summary}", usage=item.usage, summary=item.summary) for item in items)
+        lines = (
+            md("`{usage}`  {summary}", usage=item.usage, summary=say.term(item.summary)) for item in items
+        )
         blocks.append(section(Mrkdwn("\n").join(lines)))
-    blocks.append(context(Mrkdwn("Words in [brackets] are optional. Only you can see this message.")))
-    text = md("opsbot commands: {usages}", usages=", ".join(entry.usage for entry in entries))
+    blocks.append(context(say.term("help.footer")))
+    text = say(Notice.of("help.text", usages=[entry.usage for entry in entries]))
     return Message(text=text, blocks=blocks)
 
 
@@ -57,6 +63,10 @@ def unknown_subcommand(
 
 
 WORDS = words(
+    # `/ops help`: the commands as typed, each with its summary (the workflows word theirs).
+    w("help.header", "opsbot commands"),
+    w("help.footer", "Words in [brackets] are optional. Only you can see this message."),
+    w("help.text", "opsbot commands: {usages}"),
     w(
         "subcommand.unknown",
         "I don't know `{command} {typed}`. {also}`/ops help` lists every command "

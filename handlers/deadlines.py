@@ -10,7 +10,7 @@ from typing import Any
 from handlers.blocks import Message, context, section, sections
 from handlers.catalogue import CommandHelp
 from handlers.mrkdwn import Mrkdwn
-from handlers.wording import Wording, w, words
+from handlers.wording import Wording, w, wn, words
 from opsbot.notices import Notice, Param, Person, Quote, Term, Time
 
 HELP: list[CommandHelp] = []
@@ -25,11 +25,14 @@ WORDS = words(
         "can — no one above is free to take it.",
     ),
     w("deadline.late", "{line} (late: this was due {falls})"),
-    w("deadline.head.overdue", "⚠️ A deadline has passed:"),
-    w("deadline.head.overdue_many", "⚠️ {count} deadlines have passed:"),
-    w("deadline.head.due", "⏰ A deadline needs you:"),
-    w("deadline.head.due_many", "⏰ {count} deadlines need you:"),
+    wn("deadline.head.overdue", "⚠️ A deadline has passed:", "⚠️ {count} deadlines have passed:"),
+    wn("deadline.head.due", "⏰ A deadline needs you:", "⏰ {count} deadlines need you:"),
+    # The digest's fallback text (notifications): the head, then the lines one after another.
+    w("deadline.text", "{head} {lines}"),
+    w("deadline.separator", "; "),
     w("deadline.look_up", "{commands} shows one."),
+    # Between the commands that look up what the digest names: each a `command` (a code span).
+    w("deadline.commands.separator", ", "),
     w("deadline.no_one", "no one"),
 )
 # Each workflow words its clocks (`deadline.clock.<clock>`) and, where a command shows its subjects, that
@@ -40,19 +43,16 @@ def digest(payload: Mapping[str, Any], *, say: Wording) -> Message:
     notices = payload["notices"]
     lines = [say(line(notice)) for notice in notices]
     overdue = all(notice["code"] == "deadline.overdue" for notice in notices)
-    head = say(Notice.of(_head(overdue, many=len(lines) > 1), count=len(lines)))
+    head = say(Notice.of("deadline.head.overdue" if overdue else "deadline.head.due", count=len(lines)))
     listed = Mrkdwn("\n").join(Mrkdwn("• ") + line for line in lines)
     blocks = [section(head), *sections(listed)][:49]
     kinds = dict.fromkeys(notice["kind"] for notice in notices)
-    commands = [Term(code) for kind in kinds if say.has(code := f"deadline.look_up.{kind}")]
+    commands = [say.term(code) for kind in kinds if say.has(code := f"deadline.look_up.{kind}")]
     if commands:
-        blocks.append(context(say(Notice.of("deadline.look_up", commands=commands))))
-    text = (head + Mrkdwn(" ") + Mrkdwn("; ").join(lines)).cut(3000)
-    return Message(text=text, blocks=blocks)
-
-
-def _head(overdue: bool, *, many: bool) -> str:
-    return f"deadline.head.{'overdue' if overdue else 'due'}{'_many' if many else ''}"
+        listed_commands = say.term("deadline.commands.separator").join(commands)
+        blocks.append(context(say(Notice.of("deadline.look_up", commands=listed_commands))))
+    text = say(Notice.of("deadline.text", head=head, lines=say.term("deadline.separator").join(lines)))
+    return Message(text=text.cut(3000), blocks=blocks)
 
 
 def line(notice: Mapping[str, Any]) -> Notice:

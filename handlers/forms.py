@@ -16,6 +16,7 @@ from handlers.blocks import modal
 from handlers.edge import Edge, tell_clicker
 from handlers.payloads import Click, Submission
 from handlers.routes import Routes
+from handlers.wording import Wording
 from opsbot.context import Context
 
 T = TypeVar("T")
@@ -29,6 +30,7 @@ def form_id(action_id: str) -> str:
 @dataclass(frozen=True)
 class Form:
     action_id: str
+    # The codes of the form's title and submit label, worded for the person who opens it.
     title: str
     submit: str
     # The form's input blocks, given a read-only session and the button's value (the record's reference).
@@ -68,10 +70,10 @@ def button_opens(routes: Routes, edge: Edge, form: Form) -> None:
             lambda session, directory: form.run(session, edge.context(directory, user), ref, {})
         )
         if refusal is not None:
-            tell_clicker(client, click, edge.say(refusal.notice))
+            tell_clicker(client, click, edge.say_to(user)(refusal.notice))
             return
         blocks = edge.read(lambda session, _directory: form.blocks(session, ref))
-        client.views_open(trigger_id=click.trigger_id, view=form_view(form, ref, blocks))
+        client.views_open(trigger_id=click.trigger_id, view=form_view(form, ref, blocks, edge.say_to(user)))
 
     routes.action_after_ack(form.action_id, open_form)
 
@@ -86,9 +88,21 @@ def button_opens(routes: Routes, edge: Edge, form: Form) -> None:
         ack()
 
 
-def form_view(form: Form, ref: str, blocks: list[dict[str, Any]]) -> dict[str, Any]:
-    """The modal of `form` for the record `ref`, holding `blocks` (as opened, or redrawn after a choice)."""
-    return modal(form.title, blocks, callback_id=form.callback_id, submit=form.submit, private_metadata=ref)
+def form_view(
+    form: Form, ref: str, blocks: list[dict[str, Any]], say: Wording | None = None
+) -> dict[str, Any]:
+    """The modal of `form` for the record `ref`, holding `blocks` (as opened, or redrawn after a choice),
+    in the words of `say`, the person it opens for (without it: the title and submit as given, and Slack's
+    own close button)."""
+    word = say.term if say is not None else str
+    return modal(
+        word(form.title),
+        blocks,
+        callback_id=form.callback_id,
+        submit=word(form.submit),
+        close=say.term("form.cancel") if say is not None else None,
+        private_metadata=ref,
+    )
 
 
 def text_value(values: Mapping[str, Any], name: str) -> str:

@@ -9,11 +9,11 @@ from slack_bolt import App
 
 from handlers.blocks import context, divider, header, section
 from handlers.edge import Edge
-from handlers.mrkdwn import Mrkdwn, md
 from handlers.payloads import EventEnvelope, HomeOpened
 from handlers.wording import Wording
 from handlers.workflows import SectionView
 from opsbot.home import HomeSettings, open_home
+from opsbot.notices import Notice, Param, Term
 
 HELP = ()
 
@@ -42,32 +42,23 @@ def home_view(
     kind)."""
     if not payload["known"]:
         blocks = [
-            header("My work"),
-            section(
-                md(
-                    "You are not in this center's directory yet, so there is no work to show. Ask an admin "
-                    "to add you to the center file (your Slack id is `{slack_id}`).",
-                    slack_id=payload["slack_id"],
-                )
-            ),
+            header(say.term("home.header")),
+            section(say(Notice.of("home.not_in", slack_id=payload["slack_id"]))),
         ]
         return {"type": "home", "blocks": blocks}
-    superior = md(" · reports to {name}", name=payload["superior"]) if payload["superior"] else ""
-    blocks = [
-        header("My work"),
-        context(
-            md(
-                "*{name}* · {role} · {unit}{superior}",
-                name=payload["name"],
-                role=say.term(f"role.{payload['role']}"),
-                unit=payload["unit"],
-                superior=superior,
-            )
-        ),
-    ]
+    who: dict[str, Param] = {
+        "name": payload["name"],
+        "role": Term(f"role.{payload['role']}"),
+        "unit": payload["unit"],
+    }
+    if payload["superior"]:
+        frame = say(Notice("home.who.reports_to", {**who, "superior": payload["superior"]}))
+    else:
+        frame = say(Notice("home.who", who))
+    blocks = [header(say.term("home.header")), context(frame)]
     for part in payload["sections"]:
         blocks.append(divider())
         blocks.extend(sections[part["kind"]](part, say))
     blocks.append(divider())
-    blocks.append(context(Mrkdwn("Type `/ops help` in any channel to see every opsbot command.")))
+    blocks.append(context(say.term("home.footer")))
     return {"type": "home", "blocks": blocks}

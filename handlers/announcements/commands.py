@@ -1,4 +1,4 @@
-"""`/ops announce`, its form, and the "Mark as read" button."""
+"""`/ops announce`, its form, and the button that marks an announcement as read."""
 
 from __future__ import annotations
 
@@ -17,25 +17,22 @@ from handlers.blocks import (
 )
 from handlers.catalogue import CommandHelp
 from handlers.edge import Edge
-from handlers.mrkdwn import channel_link, md
+from handlers.mrkdwn import channel_link
 from handlers.payloads import Click, Command, Payload, Submission
 from handlers.routes import Routes
 from handlers.subcommands import Subcommand, split
+from handlers.wording import Wording
 from opsbot.announcements import service as announcements
 from opsbot.announcements.service import ANNOUNCE, MAY_ANNOUNCE
 from opsbot.errors import OpsError
+from opsbot.notices import Notice
 from opsbot.permissions import require
 
 COMPOSE = "announcement.compose"
 PURPOSE = "purpose"
 TEXT = "text"
 
-HELP = (
-    CommandHelp(
-        "/ops announce [<channel> <text>]",
-        "Post an announcement to a center channel (supervisors and above). Without text, opens a form.",
-    ),
-)
+HELP = (CommandHelp("/ops announce [<channel> <text>]", "help.ops.announce"),)
 
 
 def post(edge: Edge, request: Payload, author: str, purpose: str, text: str) -> announcements.Posted:
@@ -48,14 +45,10 @@ def post(edge: Edge, request: Payload, author: str, purpose: str, text: str) -> 
     )
 
 
-def confirmation(posted: announcements.Posted) -> Message:
-    return Message(
-        text=md(
-            "Posted {number} to {channel}. Staff can mark it as read on the card.",
-            number=posted.number,
-            channel=channel_link(posted.channel),
-        )
-    )
+def confirmation(posted: announcements.Posted, say: Wording) -> Message:
+    """What the author is told, in their words."""
+    said = Notice.of("announcements.posted", number=posted.number, channel=channel_link(posted.channel))
+    return Message(text=say(said))
 
 
 def check_author(edge: Edge, user: str) -> None:
@@ -70,22 +63,30 @@ def open_compose(edge: Edge, client: WebClient, command: Command, purpose: str |
         check_author(edge, command.user_id)
     except OpsError:
         return
-    client.views_open(trigger_id=command.trigger_id, view=compose_view(edge.channels, purpose))
+    view = compose_view(edge.channels, purpose, edge.say_to(command.user_id))
+    client.views_open(trigger_id=command.trigger_id, view=view)
 
 
-def compose_view(channels: Mapping[str, str], purpose: str | None) -> dict[str, Any]:
+def compose_view(channels: Mapping[str, str], purpose: str | None, say: Wording) -> dict[str, Any]:
+    """The form, in the words of `say`, the person who opens it."""
     options = [(name, f"#{name}") for name in sorted(channels)]
     blocks = [
-        select_input(PURPOSE, "Channel", options, initial=purpose),
+        select_input(PURPOSE, say.term("announcements.form.channel"), options, initial=purpose),
         text_input(
             TEXT,
-            "Announcement",
+            say.term("announcements.form.text"),
             multiline=True,
             max_length=announcements.MAX_TEXT,
-            placeholder="What everyone in the channel should know",
+            placeholder=say.term("announcements.form.placeholder"),
         ),
     ]
-    return modal("New announcement", blocks, callback_id=COMPOSE, submit="Post")
+    return modal(
+        say.term("announcements.form.title"),
+        blocks,
+        callback_id=COMPOSE,
+        submit=say.term("announcements.form.post"),
+        close=say.term("form.cancel"),
+    )
 
 
 def wants_form(body: dict[str, Any]) -> bool:
@@ -100,7 +101,8 @@ def announce(edge: Edge) -> Subcommand:
     def posted(command: Command, rest: str) -> Message:
         purpose, _, said = rest.partition(" ")
         text = edge.typed(command, said)
-        return confirmation(post(edge, command, command.user_id, command.typed(purpose), text))
+        posted = post(edge, command, command.user_id, command.typed(purpose), text)
+        return confirmation(posted, edge.say_to(command.user_id))
 
     return posted
 

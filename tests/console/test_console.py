@@ -6,13 +6,17 @@ import subprocess
 import sys
 from pathlib import Path
 
+from opsbot.settings import EXAMPLE_CENTER
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def console(tmp_path: Path, script: str, *args: str) -> str:
+def console(tmp_path: Path, script: str, *args: str, center: Path | None = None) -> str:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "OPSBOT_", "DATABASE_URL"))}
     # A DATABASE_URL that must not be touched: the console keeps its records in a file of its own.
     env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'real-center.db'}"
+    if center is not None:
+        env["OPSBOT_CONFIG"] = str(center)
     done = subprocess.run(
         [sys.executable, str(ROOT / "bot.py"), *args],
         input=script,
@@ -185,3 +189,21 @@ def test_message_times_follow_the_console_clock_in_the_center_zone(tmp_path):
     assert len(stamps) >= 2
     first, last = stamps[0], stamps[-1]
     assert first != last and first[:5] != last[:5]  # three days later on the console's clock
+
+
+def test_the_console_speaks_the_center_s_language(tmp_path):
+    chinese = tmp_path / "center.yaml"
+    text = EXAMPLE_CENTER.read_text(encoding="utf-8")
+    chinese.write_text(text.replace("\nname: ", "\nlocale: zh_CN\nname: ", 1), encoding="utf-8")
+    out = console(
+        tmp_path,
+        "\n".join([":help", ":as Sun Li", "/ops whoami", ":as Nobody", ":channels", ":fill", ":quit"]),
+        "console",
+        center=chinese,
+    )
+    assert "您当前的身份是Zheng Hao（专员，Intake and Handling Group），位于#intake。" in out  # the banner
+    assert ":later 3d|5h|30m     让时间前进" in out
+    assert "您现在的身份是Sun Li（部门经理，" in out and "（仅您可见）" in out
+    assert "您是 *Sun Li* ，Business Processing Department部门经理。" in out
+    assert "! “Nobody”对应0人；:who可列出所有人员" in out
+    assert "C0INTAKE     0条消息，0条未读" in out and "当前没有打开的表单" in out

@@ -128,7 +128,7 @@ def test_admins_see_failed_deliveries_and_send_them_again(running):
     refused = running.slack.command(CLERK, "/ops", "deliveries")
     assert "Only opsbot's admins" in refused.json["text"]
     again = running.slack.command(admin, "/ops", "deliveries retry")
-    assert again.json["text"] == "1 failed message(s) queued to be sent again."
+    assert again.json["text"] == "1 failed message queued to be sent again."
     running.slack.wait_for(
         lambda: "1 failed" in running.slack.command(admin, "/ops", "deliveries").json["text"]
     )

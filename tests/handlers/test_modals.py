@@ -11,7 +11,14 @@ BLOCK = section(Mrkdwn("A line."))
 
 
 def test_a_modal_is_what_slack_takes():
-    view = modal("New case", [BLOCK], callback_id="case.intake", submit="Register", private_metadata="CASE-1")
+    view = modal(
+        "New case",
+        [BLOCK],
+        callback_id="case.intake",
+        submit="Register",
+        close="Cancel",
+        private_metadata="CASE-1",
+    )
     assert view["type"] == "modal" and view["callback_id"] == "case.intake"
     assert (view["title"]["text"], view["submit"]["text"], view["close"]["text"]) == (
         "New case",
@@ -19,9 +26,10 @@ def test_a_modal_is_what_slack_takes():
         "Cancel",
     )
     assert view["private_metadata"] == "CASE-1" and view["blocks"] == [BLOCK]
-    assert (
-        "submit" not in notice_view(Mrkdwn("Done."))
-        and notice_view(Mrkdwn("Done."))["close"]["text"] == "Close"
+    # Without its words for the close button, a modal has Slack's own, in the reader's Slack language.
+    assert "close" not in modal("New case", [BLOCK]) and "close" not in notice_view(Mrkdwn("Done."))
+    assert "submit" not in notice_view(Mrkdwn("Done.")) and (
+        notice_view(Mrkdwn("Done."), close="Close")["close"]["text"] == "Close"
     )
 
 
