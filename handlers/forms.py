@@ -33,8 +33,9 @@ class Form:
     # The codes of the form's title and submit label, worded for the person who opens it.
     title: str
     submit: str
-    # The form's input blocks, given a read-only session and the button's value (the record's reference).
-    blocks: Callable[[Session, str], list[dict[str, Any]]]
+    # The form's input blocks, given a read-only session, the button's value (the record's reference) and
+    # the wording of the person who opens it.
+    blocks: Callable[[Session, str, Wording], list[dict[str, Any]]]
     run: Callable[[Session, Context, str, dict[str, Any]], object]
 
     @property
@@ -72,8 +73,9 @@ def button_opens(routes: Routes, edge: Edge, form: Form) -> None:
         if refusal is not None:
             tell_clicker(client, click, edge.say_to(user)(refusal.notice))
             return
-        blocks = edge.read(lambda session, _directory: form.blocks(session, ref))
-        client.views_open(trigger_id=click.trigger_id, view=form_view(form, ref, blocks, edge.say_to(user)))
+        say = edge.say_to(user)
+        blocks = edge.read(lambda session, _directory: form.blocks(session, ref, say))
+        client.views_open(trigger_id=click.trigger_id, view=form_view(form, ref, blocks, say))
 
     routes.action_after_ack(form.action_id, open_form)
 
@@ -88,19 +90,15 @@ def button_opens(routes: Routes, edge: Edge, form: Form) -> None:
         ack()
 
 
-def form_view(
-    form: Form, ref: str, blocks: list[dict[str, Any]], say: Wording | None = None
-) -> dict[str, Any]:
+def form_view(form: Form, ref: str, blocks: list[dict[str, Any]], say: Wording) -> dict[str, Any]:
     """The modal of `form` for the record `ref`, holding `blocks` (as opened, or redrawn after a choice),
-    in the words of `say`, the person it opens for (without it: the title and submit as given, and Slack's
-    own close button)."""
-    word = say.term if say is not None else str
+    in the words of `say`, the person it opens for."""
     return modal(
-        word(form.title),
+        say.term(form.title),
         blocks,
         callback_id=form.callback_id,
-        submit=word(form.submit),
-        close=say.term("form.cancel") if say is not None else None,
+        submit=say.term(form.submit),
+        close=say.term("form.cancel"),
         private_metadata=ref,
     )
 

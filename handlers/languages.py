@@ -39,14 +39,13 @@ WORDS = words(
     w("language.how", "Change it with `/ops language zh`, `/ops language en` or `/ops language auto`."),
     w("language.name.en", "English"),
     w("language.name.zh_CN", "Chinese (中文)"),
-)
-
-HELP = (
-    CommandHelp(
-        "/ops language [zh|en|auto]",
+    w(
+        "help.ops.language",
         "Choose the language opsbot writes to you in; `auto` follows your Slack language.",
     ),
 )
+
+HELP = (CommandHelp("/ops language [zh|en|auto]", "help.ops.language"),)
 
 
 def language_subcommand(edge: Edge) -> Subcommand:

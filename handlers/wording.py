@@ -185,6 +185,10 @@ class Wording:
             value, format="#,##0" + ("." + "0" * decimals if decimals else ""), locale=self._babel
         )
 
+    def name(self, name: str) -> str:
+        """A name from the center file in the reader's language, where the file gives it in theirs."""
+        return name.in_(self.locale) if isinstance(name, Name) else name
+
     def value(self, value: Param) -> Mrkdwn:
         """One parameter on its own, as a notice would show it."""
         return Mrkdwn(self._rich(value))

@@ -70,10 +70,17 @@ def read(path: Path, locale: str) -> Catalog:
 
 
 def write(catalog: Catalog, path: Path) -> None:
+    """Write the catalogue, unless only the header's creation date would change: a file is rewritten (and
+    its .mo compiled anew) only when its messages did."""
     path.parent.mkdir(parents=True, exist_ok=True)
     buffer = io.BytesIO()
     write_po(buffer, catalog, width=110, omit_header=False, sort_output=False, include_previous=True)
-    path.write_bytes(buffer.getvalue())
+    if not path.exists() or _dateless(path.read_bytes()) != _dateless(buffer.getvalue()):
+        path.write_bytes(buffer.getvalue())
+
+
+def _dateless(text: bytes) -> bytes:
+    return b"\n".join(line for line in text.split(b"\n") if not line.startswith(b'"POT-Creation-Date:'))
 
 
 def update() -> None:

@@ -12,7 +12,6 @@ from handlers.blocks import text_input
 from handlers.edge import Edge
 from handlers.forms import Form, button_acts, button_opens, text_value
 from handlers.routes import Routes
-from handlers.wording import Wording
 from opsbot.approvals.deciding import MAX_REASON, decide
 from opsbot.approvals.lifecycle import Decision
 from opsbot.context import Context
@@ -37,31 +36,31 @@ def _decide(decision: Decision) -> Any:
 
 
 def _reason(label: str) -> Any:
-    return lambda _session, _ref: [text_input("reason", label, multiline=True, max_length=MAX_REASON)]
+    return lambda _session, _ref, say: [
+        text_input("reason", say.term(label), multiline=True, max_length=MAX_REASON)
+    ]
 
 
-def reason_forms(say: Wording) -> tuple[Form, ...]:
-    """Deny… and Return for correction…: the reason, worded by `say` (the center's: a form a button opens is
-    worded in one language)."""
-    return (
-        Form(
-            card.DENY,
-            say.term("approval.form.deny"),
-            say.term("approval.form.deny.submit"),
-            _reason(say.term("approval.form.deny.reason")),
-            _decide(Decision.DENY),
-        ),
-        Form(
-            card.RETURN,
-            say.term("approval.form.return"),
-            say.term("approval.form.return.submit"),
-            _reason(say.term("approval.form.return.reason")),
-            _decide(Decision.RETURN),
-        ),
-    )
+# Deny… and Return for correction…: the reason, worded for whoever opens the form.
+REASON_FORMS = (
+    Form(
+        card.DENY,
+        "approval.form.deny",
+        "approval.form.deny.submit",
+        _reason("approval.form.deny.reason"),
+        _decide(Decision.DENY),
+    ),
+    Form(
+        card.RETURN,
+        "approval.form.return",
+        "approval.form.return.submit",
+        _reason("approval.form.return.reason"),
+        _decide(Decision.RETURN),
+    ),
+)
 
 
 def register(routes: Routes, edge: Edge) -> None:
     button_acts(routes, edge, card.APPROVE, _decide(Decision.APPROVE))
-    for form in (*reason_forms(edge.say), resubmit_form(edge)):
+    for form in (*REASON_FORMS, resubmit_form(edge)):
         button_opens(routes, edge, form)

@@ -65,7 +65,7 @@ def field_blocks(
             day = DatePickerElement(action_id=name, initial_date=str(value) if value else None)
             blocks.append(InputBlock(block_id=name, label=label, element=day).to_dict())
         elif name == "target_unit":
-            units = [(unit.key, unit.name) for unit, _parent in center.all_units()]
+            units = [(unit.key, say.name(unit.name)) for unit, _parent in center.all_units()]
             blocks.append(select_input("target_unit", label, units, initial=value))
         elif name == "details":
             details = text_input(
@@ -78,11 +78,11 @@ def field_blocks(
 def request_view(center: Center, say: Wording, kind_key: str | None = None) -> dict[str, Any]:
     settings = ApprovalSettings.of(center)
     kind = settings.kind(kind_key) if kind_key else settings.kinds[0]
-    kinds = [(k.key, k.name) for k in settings.kinds]
+    kinds = [(k.key, say.name(k.name)) for k in settings.kinds]
     choice = select_input("kind", say.term("approval.form.kind"), kinds, initial=kind.key)
     blocks = [{**choice, "dispatch_action": True}, *field_blocks(center, say, kind, {})]
     title, submit = say.term("approval.form.request"), say.term("approval.form.request.submit")
-    return modal(title, blocks, callback_id=FORM, submit=submit)
+    return modal(title, blocks, callback_id=FORM, submit=submit, close=say.term("form.cancel"))
 
 
 def form_values(values: Mapping[str, Any]) -> dict[str, Any]:
@@ -101,11 +101,10 @@ def form_request(values: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def resubmit_form(edge: Edge) -> Form:
-    """**Resubmit…**: the request's purpose, amount and fields, as it holds them, to correct; worded in the
-    center's language, as every form a card's button opens."""
-    say = edge.say
+    """**Resubmit…**: the request's purpose, amount and fields, as it holds them, to correct, worded for the
+    requester who opens it."""
 
-    def blocks(session: Session, number: str) -> list[dict[str, Any]]:
+    def blocks(session: Session, number: str, say: Wording) -> list[dict[str, Any]]:
         request = SUBJECT.load(session, number, for_change=False)
         kind = ApprovalSettings.of(edge.center).kind(request.kind_key)
         initial = {"purpose": request.purpose, "amount": request.amount, **request.fields}
@@ -115,9 +114,7 @@ def resubmit_form(edge: Edge) -> Form:
     def run(session: Session, ctx: Context, number: str, values: dict[str, Any]) -> object:
         return service.resubmit(session, ctx, number, **form_values(values))
 
-    return Form(
-        RESUBMIT, say.term("approval.form.resubmit"), say.term("approval.form.resubmit.submit"), blocks, run
-    )
+    return Form(RESUBMIT, "approval.form.resubmit", "approval.form.resubmit.submit", blocks, run)
 
 
 def _why_returned(

@@ -4,7 +4,7 @@ told, the satisfaction score)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any, NamedTuple
+from typing import Any
 
 from slack_bolt import Ack
 from slack_sdk.models.blocks import CheckboxesElement, InputBlock, Option, UserMultiSelectElement
@@ -146,32 +146,22 @@ def redraw_details(edge: Edge, say: Wording, view: View, chosen: str | None) -> 
             edge, say, load(session, ref, for_change=False), chosen, view.fields()
         )
     )
-    return form_view(complete_form(edge, say), ref, blocks)
+    return form_view(complete_form(edge), ref, blocks, say)
 
 
-def complete_form(edge: Edge, say: Wording) -> Form:
+def complete_form(edge: Edge) -> Form:
     return Form(
         card.COMPLETE,
-        say.term("case.form.complete"),
-        say.term("case.form.save"),
-        lambda session, ref: details_blocks(edge, say, load(session, ref, for_change=False)),
+        "case.form.complete",
+        "case.form.save",
+        lambda session, ref, say: details_blocks(edge, say, load(session, ref, for_change=False)),
         details.complete_details,
     )
 
 
-class CardForm(NamedTuple):
-    """A form a card's button opens: its title and submit label as terms, its inputs as a reader's words
-    make them, and the service its submission runs."""
-
-    action_id: str
-    title: Term
-    submit: Term
-    blocks: Callable[[Wording], FormBlocks]
-    run: Run
-
-    def worded(self, say: Wording) -> Form:
-        title, submit = say.term(self.title.code), say.term(self.submit.code)
-        return Form(self.action_id, title, submit, self.blocks(say), self.run)
+def worded(make: Callable[[Wording], FormBlocks]) -> Callable[[Session, str, Wording], list[dict[str, Any]]]:
+    """A form's inputs made in the words of whoever opens it."""
+    return lambda session, ref, say: make(say)(session, ref)
 
 
 def _record_satisfaction(session: Session, ctx: Context, ref: str, values: Mapping[str, Any]) -> object:
@@ -185,70 +175,70 @@ def _record_satisfaction(session: Session, ctx: Context, ref: str, values: Mappi
     )
 
 
-SAVE = Term("case.form.save")
-FORMS: tuple[CardForm, ...] = (
-    CardForm(
+SAVE = "case.form.save"
+FORMS: tuple[Form, ...] = (
+    Form(
         card.REJECT,
-        Term("case.form.reject"),
-        Term("case.form.reject_submit"),
-        _reason(Term("case.form.reject_reason")),
+        "case.form.reject",
+        "case.form.reject_submit",
+        worded(_reason(Term("case.form.reject_reason"))),
         lambda s, d, ref, v: handling.reject(s, d, ref, text_value(v, "reason")),
     ),
-    CardForm(
+    Form(
         card.JOINT,
-        Term("case.form.joint"),
-        Term("case.form.joint_submit"),
-        _reviewers,
+        "case.form.joint",
+        "case.form.joint_submit",
+        worded(_reviewers),
         lambda s, d, ref, v: handling.ask_joint_review(s, d, ref, chosen_values(v, "reviewers")),
     ),
-    CardForm(
+    Form(
         card.DISAGREE,
-        Term("case.form.disagree"),
-        Term("case.form.disagree_submit"),
-        _reason(Term("case.form.disagree_reason")),
+        "case.form.disagree",
+        "case.form.disagree_submit",
+        worded(_reason(Term("case.form.disagree_reason"))),
         lambda s, d, ref, v: handling.joint_decide(s, d, ref, agree=False, reason=text_value(v, "reason")),
     ),
-    CardForm(
+    Form(
         card.PROGRESS,
-        Term("case.form.progress"),
-        Term("case.form.progress_submit"),
-        _note,
+        "case.form.progress",
+        "case.form.progress_submit",
+        worded(_note),
         lambda s, d, ref, v: handling.add_progress(s, d, ref, text_value(v, "note")),
     ),
-    CardForm(
+    Form(
         card.SUBMIT,
-        Term("case.form.submit"),
-        Term("case.form.submit_submit"),
-        _result,
+        "case.form.submit",
+        "case.form.submit_submit",
+        worded(_result),
         lambda s, d, ref, v: handling.submit(s, d, ref, text_value(v, "result")),
     ),
-    CardForm(
+    Form(
         card.RETURN,
-        Term("case.form.return"),
-        Term("case.form.return_submit"),
-        _reason(Term("case.form.return_reason")),
+        "case.form.return",
+        "case.form.return_submit",
+        worded(_reason(Term("case.form.return_reason"))),
         lambda s, d, ref, v: handling.review(s, d, ref, passed=False, reason=text_value(v, "reason")),
     ),
-    CardForm(
+    Form(
         card.REPLIED,
-        Term("case.form.replied"),
+        "case.form.replied",
         SAVE,
-        _how,
+        worded(_how),
         lambda s, d, ref, v: feedback.record_contact(s, d, ref, text_value(v, "how")),
     ),
-    CardForm(
+    Form(
         card.INFORMED,
-        Term("case.form.informed"),
+        "case.form.informed",
         SAVE,
-        _how,
+        worded(_how),
         lambda s, d, ref, v: feedback.record_informed(s, d, ref, text_value(v, "how")),
     ),
-    CardForm(card.SATISFACTION, Term("case.form.satisfaction"), SAVE, _satisfaction, _record_satisfaction),
-    CardForm(
+    Form(card.SATISFACTION, "case.form.satisfaction", SAVE, worded(_satisfaction), _record_satisfaction),
+    Form(
         card.SUPPLEMENT,
-        Term("case.form.supplement"),
+        "case.form.supplement",
         SAVE,
-        _missing,
+        worded(_missing),
         lambda s, d, ref, v: intake.supplement(s, d, ref, chosen_values(v, "items")),
     ),
 )
@@ -273,6 +263,5 @@ def register(routes: Routes, edge: Edge) -> None:
         )
         ack()
 
-    # A form opened by a button is worded when it is registered, in the center's words.
-    for form in (*(shape.worded(edge.say) for shape in FORMS), complete_form(edge, edge.say)):
+    for form in (*FORMS, complete_form(edge)):
         button_opens(routes, edge, form)

@@ -74,7 +74,7 @@ def quick_case(edge: Edge, command: Command, text: str) -> Message:
 
 def type_choice(edge: Edge, kind: CaseType, say: Wording) -> dict[str, Any]:
     """The case type; choosing another redraws the form with what that type asks for."""
-    kinds = [(t.key, t.name) for t in CaseSettings.of(edge.center).types]
+    kinds = [(t.key, say.name(t.name)) for t in CaseSettings.of(edge.center).types]
     chosen = select_input(TYPE_KEY, say.term("case.label.type_key"), kinds, initial=kind.key)
     return {**chosen, "dispatch_action": True}
 
@@ -119,7 +119,7 @@ def type_inputs(edge: Edge, kind: CaseType, given: Mapping[str, Any], say: Wordi
     forward it to (by default the type's own)."""
     blocks = []
     if kind.required_items:
-        options = [Option(value=item, text=item) for item in kind.required_items]
+        options = [Option(value=item, text=say.name(item)) for item in kind.required_items]
         checked = [option for option in options if option.value in (given.get("provided_items") or [])]
         blocks.append(
             InputBlock(
@@ -132,7 +132,7 @@ def type_inputs(edge: Edge, kind: CaseType, given: Mapping[str, Any], say: Wordi
             ).to_dict()
         )
     if kind.complaint:
-        units = [(unit.key, unit.name) for unit, _parent in edge.center.all_units()]
+        units = [(unit.key, say.name(unit.name)) for unit, _parent in edge.center.all_units()]
         own = next(name for key, name in units if key == kind.unit)
         hint = say.plain(Notice.of("case.form.forward_hint", unit=own))
         blocks.append(
@@ -187,7 +187,7 @@ def intake_view(
         ).to_dict(),
     ]
     title, submit = say.term("case.form.new"), say.term("case.form.register")
-    return modal(title, blocks, callback_id=INTAKE_FORM, submit=submit)
+    return modal(title, blocks, callback_id=INTAKE_FORM, submit=submit, close=say.term("form.cancel"))
 
 
 def redraw_intake(edge: Edge, say: Wording, view: View, chosen: str | None) -> dict[str, Any]:

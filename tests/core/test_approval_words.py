@@ -25,7 +25,7 @@ from opsbot.approvals.records import SUBJECT
 from opsbot.approvals.workflow import WORKFLOW as APPROVALS
 from opsbot.roles import Role
 from opsbot.settings import EXAMPLE_CENTER
-from tests.source_scan import literal_codes
+from tests.source_scan import codes_named, literal_codes
 
 ROOT = EXAMPLE_CENTER.parent.parent
 SOURCES = [
@@ -116,6 +116,7 @@ def vocabulary() -> set[str]:
         *(f"deadline.clock.{key.split('.')[1]}" for key in APPROVALS.ladders),
         f"deadline.look_up.{SUBJECT.kind}",
         *(code for _usage, code in USES),  # what `/ops help` says of each use of `/approval`
+        *codes_named(ROOT / "handlers" / "approvals", WORDS),  # the forms' titles and labels
     }
 
 

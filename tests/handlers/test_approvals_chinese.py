@@ -16,7 +16,7 @@ import pytest
 import bot
 from handlers.app import renderers, wording, wordings
 from handlers.approvals import home
-from handlers.approvals.actions import reason_forms
+from handlers.approvals.actions import REASON_FORMS
 from handlers.approvals.delegation import delegation_report
 from handlers.approvals.reading import listing, showing
 from handlers.approvals.request_form import request_view, resubmit_form
@@ -249,10 +249,12 @@ def test_the_app_home_sections_read_in_chinese(loaded, center, clock, requests):
 def test_the_forms_read_in_chinese_within_slacks_limits(loaded, center, clock, requests):
     say, resubmit = zh(center), resubmit_form(zh_edge(loaded, center, clock))
     views = [request_view(center, say, kind.key) for kind in center.approvals.kinds]
-    views += [form_view(form, requests["expense"], form.blocks(None, "")) for form in reason_forms(say)]
+    views += [form_view(form, requests["expense"], form.blocks(None, "", say), say) for form in REASON_FORMS]
     with loaded.reading() as session:
         views.append(
-            form_view(resubmit, requests["returned"], resubmit.blocks(session, requests["returned"]))
+            form_view(
+                resubmit, requests["returned"], resubmit.blocks(session, requests["returned"], say), say
+            )
         )
     for view in views:
         assert_chinese(view, center)

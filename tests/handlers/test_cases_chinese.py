@@ -170,14 +170,12 @@ def test_the_forms_read_as_chinese(db, center, clock, zh):
     kinds = CaseSettings.of(center).types
     views = [commands.intake_view(edge, zh, kind.key) for kind in kinds]
     with db.reading() as session:
-        views += [
-            form_view(f.worded(zh), returned, f.worded(zh).blocks(session, returned)) for f in actions.FORMS
-        ]
+        views += [form_view(f, returned, f.blocks(session, returned, zh), zh) for f in actions.FORMS]
         case = load(session, quick, for_change=False)
         for chosen in (None, "complaint", "refund"):
             views.append(
                 form_view(
-                    actions.complete_form(edge, zh), quick, actions.details_blocks(edge, zh, case, chosen)
+                    actions.complete_form(edge), quick, actions.details_blocks(edge, zh, case, chosen), zh
                 )
             )
         told = [commands.registered(load(session, ref, for_change=False), zh) for ref in (returned, quick)]

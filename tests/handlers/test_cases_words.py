@@ -24,7 +24,7 @@ from opsbot.cases.stats import PERIODS
 from opsbot.cases.workflow import WORKFLOW as CASES
 from opsbot.inputs import Input
 from opsbot.roles import Role
-from tests.source_scan import literal_codes
+from tests.source_scan import codes_named, literal_codes
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = sorted([*(ROOT / "opsbot" / "cases").glob("*.py"), *(ROOT / "handlers" / "cases").glob("*.py")])
@@ -179,6 +179,7 @@ def test_every_word_the_cases_keep_is_used():
     used = {use.code for use in SCANNED.uses}
     used |= {prefix + value for prefix, values in FAMILIES.items() for value in values}
     used |= {f"case.field.{name}" for model in FIELDS for name in model.model_fields}
+    used |= codes_named(ROOT / "handlers" / "cases", WORDS)  # the forms' titles and labels
     used.add("case.legacy_text")  # what migration 0012 made of the sentences prompts had stored
     # The deadline digest words each clock a case's ladders run on, and where a case is shown.
     used |= {f"deadline.clock.{key.split('.')[1]}" for key in CASES.ladders} | {"deadline.look_up.case"}

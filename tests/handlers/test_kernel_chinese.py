@@ -46,7 +46,7 @@ def test_the_help_lists_the_commands_in_chinese():
     assert header["text"]["text"] == "opsbot命令"
     # `/ops` and the subcommands the workflows add to it (`announce`), each with its summary.
     lines = ops["text"]["text"].split("\n")
-    assert len(lines) == 4 and lines[0].startswith("`/ops help`  列出")
+    assert len(lines) == 5 and lines[0].startswith("`/ops help`  列出")
     assert_chinese([*lines, footer["elements"][0]["text"]])
     assert_chinese([message.text], kept=[escape(entry.usage) for entry in command_help()])
     assert_within_limits(message.blocks)

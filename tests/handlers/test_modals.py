@@ -1,8 +1,11 @@
 """Modals are built by slack_sdk, so what Slack would refuse is refused before it is sent."""
 
+from zoneinfo import ZoneInfo
+
 import pytest
 from slack_sdk.errors import SlackObjectFormationError
 
+from handlers.app import wording
 from handlers.blocks import modal, notice_view, section
 from handlers.forms import Form, form_view
 from handlers.mrkdwn import Mrkdwn
@@ -51,6 +54,8 @@ def test_what_slack_would_refuse_is_refused_here(shape):
 
 
 def test_a_cards_form_is_checked_too():
-    form = Form("case.reject", "Reject the case with a reason", "Reject", lambda _s, _r: [], lambda *_a: None)
+    form = Form(
+        "case.reject", "Reject the case with a reason", "Reject", lambda _s, _r, _w: [], lambda *_a: None
+    )
     with pytest.raises(SlackObjectFormationError):
-        form_view(form, "CASE-1", [BLOCK])
+        form_view(form, "CASE-1", [BLOCK], wording(ZoneInfo("UTC")))
