@@ -108,7 +108,7 @@ def build_app(edge: Edge, *, client: WebClient, workflows: SlackWorkflows, home:
         process_before_response=True,
         logger=logging.getLogger("opsbot.bolt"),
     )
-    app.error(error_handler(edge.say))
+    app.error(error_handler(edge))
     routes = Routes()
     for workflow in workflows.each:
         if workflow.register is not None:

@@ -125,17 +125,30 @@ class Edge:
         return self.read(lambda _session, directory: command.typed(text, directory.known_name))
 
 
+def _wording_of(edge: Edge, body: Mapping[str, Any]) -> Wording:
+    """The wording of whoever sent `body`; the center's when the directory can't be read (the very trouble
+    being answered may be the database's)."""
+    user = body.get("user")
+    actor = body.get("user_id") or (user.get("id") if isinstance(user, Mapping) else None)
+    try:
+        return edge.say_to(actor if isinstance(actor, str) else None)
+    except Exception:
+        log.warning("the directory could not be read to word an error; worded in the center's language")
+        return edge.say
+
+
 # Replies that need a Slack call of their own (after a button press) go out after the ack.
 _after_ack = ThreadPoolExecutor(max_workers=4, thread_name_prefix="opsbot-reply")
 
 
-def error_handler(say: Wording) -> Callable[..., BoltResponse]:
+def error_handler(edge: Edge) -> Callable[..., BoltResponse]:
     """The one error path (Bolt's `@app.error`): refusals become a message to the person who caused them,
-    worded by `say`; anything else is logged with a reference they can quote to an admin."""
+    in their language; anything else is logged with a reference they can quote to an admin."""
 
     def handle_error(
         error: Exception, body: dict[str, Any], response: BoltResponse, client: WebClient
     ) -> BoltResponse:
+        say = _wording_of(edge, body)
         if isinstance(error, Redelivered):
             log.info("ignored a redelivered request (%s)", error)
             return BoltResponse(status=200, body="")

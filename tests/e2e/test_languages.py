@@ -13,7 +13,7 @@ from handlers.app import wording
 from handlers.languages import ask_slack_for_locales
 from opsbot.audit import AuditEntry
 from opsbot.directory import PersonRow, load_directory
-from opsbot.notices import Notice, Term
+from opsbot.notices import Notice, Quote, Term
 
 CLERK = "U0ZHENGHAO"
 OTHER = "U0FENGYU"
@@ -112,3 +112,14 @@ def test_a_user_change_that_is_not_a_person_is_ignored(running):
     running.delivered()
     assert running.row_counts() == before
     assert not running.slack.calls_to("users.info")
+
+
+def test_a_refusal_is_in_the_language_of_whoever_is_refused(running):
+    running.slack.command(CLERK, "/ops", "language zh")
+    refused = running.slack.command(CLERK, "/ops", "language klingon").json["text"]
+    assert refused == said("zh_CN", "language.unknown", typed=Quote("klingon"))
+    assert CHINESE.search(refused.replace("中文", ""))
+    other = running.slack.command(OTHER, "/ops", "language klingon").json["text"]
+    assert other == said("en", "language.unknown", typed=Quote("klingon"))
+    card_refusal = running.slack.command(CLERK, "/case", "show CASE-2026-999999").json["text"]
+    assert card_refusal == said("zh_CN", "case.not_found", number="CASE-2026-999999")
