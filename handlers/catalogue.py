@@ -46,17 +46,18 @@ def help_message(entries: Iterable[CommandHelp], say: Wording) -> Message:
 
 
 def unknown_subcommand(
-    command: str, sub: str, known: Iterable[str], *, also: str | None = None
+    command: str, sub: str, known: Iterable[str], *, guess: str | None = None, also: str | None = None
 ) -> InvalidInput:
-    """What a command answers to a word it doesn't know: the nearest one it does, and all of them. `also`
-    names a term that tells what else the command does."""
+    """What a command answers to a word it doesn't know: the nearest one it does (`guess`, else the nearest
+    of `known`), and all of them, as its reader types them. `also` names a term that tells what else the
+    command does."""
     known = sorted(known)
-    guess = difflib.get_close_matches(sub.lower(), known, n=1)
+    guess = guess or next(iter(difflib.get_close_matches(sub.lower(), known, n=1)), None)
     return InvalidInput(
         "subcommand.unknown_near" if guess else "subcommand.unknown",
         command=command,
         typed=Quote(sub),
-        guess=guess[0] if guess else None,
+        guess=guess,
         known=known,
         also=Term(also) if also else None,
     )

@@ -21,6 +21,12 @@ from opsbot.notices import Notice, Param, Quote, Term
 
 COMMAND = "/ops"
 WORDS = words(
+    # `/ops`'s subcommands as each language types them (`subcommands.spoken`).
+    w("word.ops.help", "help"),
+    w("word.ops.whoami", "whoami"),
+    w("word.ops.announce", "announce"),
+    w("word.ops.deliveries", "deliveries"),
+    w("word.ops.language", "language"),
     w("ops.deliveries_usage", "`/ops deliveries` takes nothing or `retry`, not `{typed}`."),
     w("action.look_after_deliveries", "look after deliveries"),
     w("help.ops.help", "List every opsbot command (this list)."),
@@ -126,4 +132,4 @@ def register(app: App, edge: Edge, catalogue: Iterable[CommandHelp], more: Mappi
         "deliveries": lambda command, rest: deliveries(edge, command, rest),
         **more,
     }
-    app.command(COMMAND)(router(COMMAND, subcommands, empty="help"))
+    app.command(COMMAND)(router(COMMAND, subcommands, edge.wordings, edge.say_to, empty="help"))

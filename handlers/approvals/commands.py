@@ -134,4 +134,4 @@ def subcommands(edge: Edge) -> dict[str, Subcommand]:
 def register(app: App, routes: Routes, edge: Edge) -> None:
     """`/approval` typed alone opens the request form; with a word, the word's subcommand answers."""
     request_form.register(app, routes, edge, COMMAND)
-    app.command(COMMAND)(router(COMMAND, subcommands(edge), also="approval.also"))
+    app.command(COMMAND)(router(COMMAND, subcommands(edge), edge.wordings, edge.say_to, also="approval.also"))

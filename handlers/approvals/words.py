@@ -341,7 +341,18 @@ FIELDS = words(
     w("approval.field.until", "last day"),
 )
 
+# `/approval`'s subcommands as each language types them (`subcommands.spoken`).
+TYPED = words(
+    w("word.approval.request", "request"),
+    w("word.approval.list", "list"),
+    w("word.approval.show", "show"),
+    w("word.approval.withdraw", "withdraw"),
+    w("word.approval.resubmit", "resubmit"),
+    w("word.approval.delegate", "delegate"),
+)
+
 WORDS = words(
+    TYPED,
     REFUSALS,
     PERMISSIONS,
     REQUEST_RULES,

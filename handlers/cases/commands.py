@@ -217,7 +217,7 @@ def redraws_on_type(routes: Routes, edge: Edge, redraws: Mapping[str, Redraw]) -
 def register(app: App, routes: Routes, edge: Edge, queries: Mapping[str, EdgeSubcommand]) -> None:
     words: dict[str, EdgeSubcommand] = {"new": quick_case, **queries}
     subcommands: dict[str, Subcommand] = {word: functools.partial(run, edge) for word, run in words.items()}
-    answer = router(COMMAND, subcommands, also="case.also")
+    answer = router(COMMAND, subcommands, edge.wordings, edge.say_to, also="case.also")
 
     def ack_form(ack: Ack, body: dict[str, Any]) -> None:
         user = Command.of(body).user_id

@@ -15,14 +15,22 @@ from handlers.edge import Edge
 from handlers.mrkdwn import Mrkdwn, escape
 from handlers.payloads import Click, Command
 from handlers.routes import Routes
+from handlers.subcommands import spoken, translated
 from handlers.wording import Wording
 from opsbot.audit import SYSTEM
 from opsbot.cases import queries
 from opsbot.cases.clocks import REPLY, RESOLUTION
 from opsbot.cases.lifecycle import State
-from opsbot.cases.queries import CaseDetails, CasePage, TimelineEntry
+from opsbot.cases.queries import SCOPES, CaseDetails, CasePage, TimelineEntry
 from opsbot.cases.settings import CaseSettings
-from opsbot.cases.stats import CaseStats, PeriodStats, ensure_may_see_stats, parse_period, period_stats
+from opsbot.cases.stats import (
+    PERIODS,
+    CaseStats,
+    PeriodStats,
+    ensure_may_see_stats,
+    parse_period,
+    period_stats,
+)
 from opsbot.directory import Directory
 from opsbot.errors import InvalidInput
 from opsbot.notices import Notice, Param, Term, Time
@@ -85,7 +93,8 @@ def list_cases(edge: Edge, command: Command, rest: str) -> Message:
 
 
 def listing(edge: Edge, user: str, text: str) -> Message:
-    request = queries.parse_list(text)
+    typed = translated(text, spoken(edge.wordings, "word.case.list", [*SCOPES, "page"]))
+    request = queries.parse_list(typed)
     now = edge.now()
     page = edge.read(lambda session, directory: queries.list_cases(session, directory, user, request, now))
     return render_list(page, edge.say_to(user))
@@ -284,7 +293,7 @@ def render_stats(found: PeriodStats, edge: Edge, say: Wording) -> Message:
 
 
 def stats(edge: Edge, command: Command, rest: str) -> Message:
-    period = parse_period(rest)
+    period = parse_period(translated(rest, spoken(edge.wordings, "word.case.stats", PERIODS)))
     now = edge.now()
 
     def read(session: Any, directory: Directory) -> PeriodStats:

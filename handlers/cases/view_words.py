@@ -280,4 +280,20 @@ HELP = words(
     ),
 )
 
-VIEW_WORDS = words(LABELS, BUTTONS, CARD, LIST, SHOW, ACTIONS, FACTS, STATS, FORMS, HOME, HELP)
+# `/case`'s words as each language types them: its subcommands, `/case list`'s lists and pages, the periods
+# of `/case stats` (`subcommands.spoken`).
+TYPED = words(
+    w("word.case.new", "new"),
+    w("word.case.list", "list"),
+    w("word.case.show", "show"),
+    w("word.case.stats", "stats"),
+    w("word.case.list.mine", "mine"),
+    w("word.case.list.open", "open"),
+    w("word.case.list.overdue", "overdue"),
+    w("word.case.list.unit", "unit"),
+    w("word.case.list.page", "page"),
+    w("word.case.stats.week", "week"),
+    w("word.case.stats.month", "month"),
+)
+
+VIEW_WORDS = words(LABELS, BUTTONS, CARD, LIST, SHOW, ACTIONS, FACTS, STATS, FORMS, HOME, HELP, TYPED)

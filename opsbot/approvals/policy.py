@@ -35,7 +35,7 @@ from pydantic import (
 from opsbot.center import Function, Section
 from opsbot.errors import InvalidInput, OpsError
 from opsbot.names import Name60
-from opsbot.notices import Quote
+from opsbot.notices import Name, Quote
 from opsbot.rules import Problem, entries, items, read, repeated, unique_keys, with_rules
 
 Key = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]*$", max_length=40)]
@@ -139,13 +139,18 @@ class ApprovalSettings(Section):
         return with_rules(data, handler, _settings_rules(data, (info.context or {}).get(FUNCTION_NAMES)))
 
     def kind(self, key: str) -> ApprovalKind:
-        """The kind with this key, or UnknownKind listing the keys a person can use."""
-        if not key.strip():
+        """The kind a person names: by its key (typed as `Expense` as often as `expense`), by its name in any
+        language the file gives it, or as the one kind whose name holds the word (报销 for 费用报销); else
+        UnknownKind listing the keys a person can use."""
+        word = key.strip().lower()
+        if not word:
             raise InvalidInput("approval.kind_required", field="kind")
-        for kind in self.kinds:
-            if kind.key == key.strip().lower():  # typed in a command as `Expense` as often as `expense`
-                return kind
-        raise UnknownKind(key, [kind.key for kind in self.kinds])
+        named = [kind for kind in self.kinds if kind.key == word or word in _names(kind)]
+        holding = [kind for kind in self.kinds if any(word in name for name in _names(kind))]
+        found = named or (holding if len(holding) == 1 else [])
+        if not found:
+            raise UnknownKind(key, [kind.key for kind in self.kinds])
+        return found[0]
 
     def step_label(self, step: str) -> str:
         """How a step is kept in a chain's label: a step relative to the requester by its name, which the
@@ -157,6 +162,12 @@ class ApprovalSettings(Section):
         if function is not None and function.label:
             return function.label
         return step.replace("_", " ").capitalize()
+
+
+def _names(kind: ApprovalKind) -> set[str]:
+    """A kind's name in each language, as people may type it."""
+    given = kind.name.by_locale.values() if isinstance(kind.name, Name) else [kind.name]
+    return {name.lower() for name in given}
 
 
 def function_names(raw_approvals: object) -> set[str]:

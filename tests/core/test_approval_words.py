@@ -12,7 +12,7 @@ from datetime import UTC
 from typing import get_args
 
 from handlers.app import wording
-from handlers.approvals.commands import USES
+from handlers.approvals.commands import USES, subcommands
 from handlers.approvals.words import WORDS
 from handlers.wording import placeholders
 from handlers.words import WORDS as KERNEL_WORDS
@@ -116,6 +116,8 @@ def vocabulary() -> set[str]:
         *(f"deadline.clock.{key.split('.')[1]}" for key in APPROVALS.ladders),
         f"deadline.look_up.{SUBJECT.kind}",
         *(code for _usage, code in USES),  # what `/ops help` says of each use of `/approval`
+        # `/approval`'s subcommands as each language types them (`handlers.subcommands.spoken`).
+        *(f"word.approval.{sub}" for sub in subcommands(None)),  # built without touching the edge
         *codes_named(ROOT / "handlers" / "approvals", WORDS),  # the forms' titles and labels
     }
 

@@ -294,10 +294,7 @@ def test_what_approval_list_show_and_delegate_answer_reads_in_chinese(loaded, ce
     )
     assert "*您的申请*" in answers["mine"].text and "购买打印纸——已退回更正" in answers["mine"].text
     shown = answers["show"].text
-    assert (
-        f"*{requests['expense']}* Zheng Hao的Expense reimbursement：打车（附发票）（¥480.00）—— *未批准*"
-        in shown
-    )
+    assert f"*{requests['expense']}* Zheng Hao的费用报销：打车（附发票）（¥480.00）—— *未批准*" in shown
     assert "*详细说明* ：往返出租车费" in shown and "\n*审批记录*\n" in shown
     assert "· 第1个审批环节：退回更正——“请附上发票”" in shown and "· 就第1个审批环节提醒" in shown
     assert "将第1个审批环节由Wu Fang上报至Zhou Jie" in shown and "将第1个审批环节委托Chen Jing审批" in shown

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from handlers.app import wording
-from handlers.cases.queries import ASSIGNED_HOW
+from handlers.cases.queries import ASSIGNED_HOW, SUBCOMMANDS
 from handlers.cases.words import WORDS
 from handlers.wording import placeholders
 from opsbot.cases import inputs
@@ -142,6 +142,10 @@ FAMILIES = {
     # The overdue steps' actions are made from their clock (`opsbot.cases.deadlines`).
     "case.action.": sorted(SCANNED.actions | {f"{clock}_overdue" for clock in CLOCKS}),
     "case.period.": list(PERIODS),
+    # `/case`'s words as each language types them (`handlers.subcommands.spoken`).
+    "word.case.": ["new", *SUBCOMMANDS],
+    "word.case.list.": [*SCOPES, "page"],
+    "word.case.stats.": list(PERIODS),
     "case.channel.": list(CHANNELS),
     "case.assigned_how.": list(ASSIGNED_HOW),
     "case.form.score.": [str(score) for score in range(1, 6)],  # the satisfaction form's options
