@@ -91,10 +91,13 @@ def web_client(token: str, base_url: str, timeout: int, *, for_delivery: bool = 
 
 
 class OpsApp(App):
-    """Bolt's App, reading each payload into its model before Bolt's own middleware touches it."""
+    """Bolt's App, reading each payload into its model before Bolt's own middleware touches it; `say` words
+    the answer to one that does not fit (in the center's language: whose it is can't be read)."""
+
+    say: Wording
 
     def dispatch(self, req: BoltRequest) -> BoltResponse:
-        return misshapen(req.body) or super().dispatch(req)
+        return misshapen(req.body, self.say) or super().dispatch(req)
 
 
 def build_app(edge: Edge, *, client: WebClient, workflows: SlackWorkflows, home: HomeSettings) -> App:
@@ -108,6 +111,7 @@ def build_app(edge: Edge, *, client: WebClient, workflows: SlackWorkflows, home:
         process_before_response=True,
         logger=logging.getLogger("opsbot.bolt"),
     )
+    app.say = edge.say
     app.error(error_handler(edge))
     routes = Routes()
     for workflow in workflows.each:

@@ -20,12 +20,12 @@ from slack_bolt import BoltResponse
 
 from handlers.blocks import notice_view
 from handlers.mrkdwn import Mrkdwn
+from handlers.wording import Wording
 from opsbot.errors import InvalidInput
 
 log = logging.getLogger(__name__)
 
 UserId = Annotated[str, StringConstraints(pattern=r"^[UW][A-Z0-9]{2,40}$")]
-NOT_READ = "opsbot could not read this request from Slack, so nothing was changed. Please try again."
 
 
 class Payload(BaseModel):
@@ -267,7 +267,7 @@ def kind_of(body: Mapping[str, Any]) -> type[Payload] | None:
     return None
 
 
-def misshapen(body: Mapping[str, Any]) -> BoltResponse | None:
+def misshapen(body: Mapping[str, Any], say: Wording) -> BoltResponse | None:
     """The answer to a body that does not fit the model of its kind; None when it fits (or is of a kind
     opsbot has no model for, which Bolt answers as unhandled)."""
     model = kind_of(body)
@@ -282,15 +282,15 @@ def misshapen(body: Mapping[str, Any]) -> BoltResponse | None:
     except ValidationError as exc:
         where = ", ".join(".".join(str(p) for p in error["loc"]) or "body" for error in exc.errors()[:3])
         log.warning("ignored a %s that does not fit its model (at %s)", model.__name__, where)
-        return _not_read(model)
+        return _not_read(model, say.term("edge.not_read"))
     return None
 
 
-def _not_read(model: type[Payload]) -> BoltResponse:
+def _not_read(model: type[Payload], said: Mrkdwn) -> BoltResponse:
     if model is Command:
-        return BoltResponse(status=200, body={"response_type": "ephemeral", "text": NOT_READ})
+        return BoltResponse(status=200, body={"response_type": "ephemeral", "text": said})
     if model is Submission:
-        notice = notice_view(Mrkdwn(NOT_READ))
+        notice = notice_view(said)
         return BoltResponse(status=200, body=json.dumps({"response_action": "update", "view": notice}))
     # A click or an event has no answer Slack would show: the warning line is all.
     return BoltResponse(status=200, body="")

@@ -25,6 +25,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from waitress import wasyncore
 from waitress.server import create_server
 
+from handlers.app import OpsApp
 from handlers.payloads import misshapen
 from opsbot import deliveries
 from opsbot.db import Database
@@ -81,7 +82,7 @@ def _answer_slack(
         log.warning("a signed request could not be read (%s); answered 400", exc)
         return _answer(start_response, "400 Bad Request", "opsbot could not read this request")
     # Bolt reads parts of the body while it builds its request: a misshapen one is answered first.
-    early = misshapen(body)
+    early = misshapen(body, app.say) if isinstance(app, OpsApp) else None
     if early is not None:
         return _answer_bolt(start_response, early)
     # Bolt takes a body it has not parsed itself only in its Socket Mode form; its own parser drops a

@@ -105,6 +105,10 @@ WORDS = words(
         "keeps happening, give an admin the reference `{reference}`.",
     ),
     w("form.date_unreadable", "Pick a date from the calendar."),
+    w(
+        "edge.not_read",
+        "opsbot could not read this request from Slack, so nothing was changed. Please try again.",
+    ),
     # People's input that a service's model refuses (`opsbot.inputs`); `what` is the field's term.
     w("input.required", "The {what} is required."),
     w("input.too_long", "The {what} holds up to {limit} characters; yours has {length}."),

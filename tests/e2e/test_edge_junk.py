@@ -10,7 +10,7 @@ from urllib.parse import quote, urlencode
 
 import pytest
 
-from handlers.payloads import NOT_READ
+from handlers.app import wording
 from tests.e2e.conftest import STRANGER
 
 CLERK = "U0ZHENGHAO"
@@ -194,7 +194,7 @@ def test_a_command_that_does_not_fit_is_answered_plainly(running, log, fields):
     if "user_id" in fields:
         assert reply.json == {
             "response_type": "ephemeral",
-            "text": NOT_READ,
+            "text": wording(running.bot.center.calendar.zone).term("edge.not_read"),
         }
         nothing_happened(running, before)
     else:  # `/case` with no text at all: the intake form, opened after the ack
