@@ -18,17 +18,17 @@ import logging
 import string
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, tzinfo
+from datetime import date, datetime, tzinfo
 from pathlib import Path
 
 from babel import Locale
-from babel.dates import format_datetime
+from babel.dates import format_date, format_datetime
 from babel.numbers import format_currency, format_decimal
 from babel.support import Translations
 
 from handlers.mrkdwn import Mrkdwn, escape, mention, slack_time
 from opsbot.languages import ENGLISH, LOCALES
-from opsbot.notices import Money, Name, Notice, Param, Person, Quote, Term, Time
+from opsbot.notices import Day, Money, Name, Notice, Param, Person, Quote, Term, Time
 
 log = logging.getLogger(__name__)
 _FORMATTER = string.Formatter()
@@ -193,6 +193,11 @@ class Wording:
         """One parameter on its own, as a notice would show it."""
         return Mrkdwn(self._rich(value))
 
+    def day(self, on: date) -> str:
+        """A calendar day as the reader's locale writes one (`2026-12-04`, `2026年12月4日`)."""
+        pattern = self.catalogue.template("date.center", self.locale) or "yyyy-MM-dd"
+        return format_date(on, pattern, locale=self._babel)
+
     def money(self, money: Money) -> str:
         """`¥48,000.00` as the reader's locale writes the center's currency."""
         return format_currency(money.amount, money.currency, locale=self._babel)
@@ -232,6 +237,8 @@ class Wording:
             return text(value.in_(self.locale))
         if isinstance(value, Money):
             return text(self.money(value))
+        if isinstance(value, Day):
+            return text(self.day(value.on))
         if isinstance(value, Quote | str):
             return text(value)
         if isinstance(value, bool) or value is None:

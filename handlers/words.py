@@ -92,6 +92,7 @@ CONSOLE = words(
 WORDS = words(
     # How the center's clock is written (a Unicode date pattern, as Babel formats it), and a list's commas.
     w("time.center", "yyyy-MM-dd HH:mm"),
+    w("date.center", "yyyy-MM-dd"),
     w("list.separator", ", "),
     # What every listener may answer.
     w(

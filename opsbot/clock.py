@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 
@@ -60,10 +60,3 @@ class ShiftedClock:
         with self._lock:
             self._shift += delta
         return self.now()
-
-
-def center_time(moment: datetime, zone: tzinfo) -> str:
-    """A moment as the center's clock reads it, labelled with the zone (`2026-12-01 18:00 CST`), for the
-    places that must say what clock a time is on."""
-    local = moment.astimezone(zone)
-    return f"{local:%Y-%m-%d %H:%M} {local.tzname() or zone}"

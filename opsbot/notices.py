@@ -8,6 +8,7 @@ catalogue, in the reader's language, and renders each parameter by its kind:
 - `Person`: someone opsbot itself names (an assignee, an approver), who may be mentioned;
 - `Term`: one of opsbot's own words that the catalogue translates (a state, a role, a clock);
 - `Time`: an instant, shown on the reader's clock;
+- `Day`: a calendar day (a follow-up's, a leave's), written as the reader's locale writes dates;
 - `Money`: an amount in a currency, written as the reader's locale writes money (¥48,000.00);
 - `Name`: a name the center file gives (a unit, a case type), in the reader's language where it gives one;
 - a plain `str`, `int` or `float`: a record number, a count — data, escaped like everything else;
@@ -21,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Union
 
@@ -53,6 +54,11 @@ class Time:
 
 
 @dataclass(frozen=True)
+class Day:
+    on: date
+
+
+@dataclass(frozen=True)
 class Money:
     amount: Decimal
     currency: str  # ISO 4217: CNY
@@ -77,7 +83,7 @@ class Name(str):
         return (Name, (str(self), self.by_locale))
 
 
-Param = Union[str, int, float, Quote, Person, Term, Time, Money, Name, "Notice", Sequence["Param"], None]
+Param = Union[str, int, float, Quote, Person, Term, Time, Day, Money, Name, "Notice", Sequence["Param"], None]
 
 
 @dataclass(frozen=True)
@@ -126,6 +132,8 @@ def _dump(value: Param) -> Any:
         return {"time": value.at.isoformat()}
     if isinstance(value, Money):
         return {"money": str(value.amount), "currency": value.currency}
+    if isinstance(value, Day):
+        return {"day": value.on.isoformat()}
     if isinstance(value, Notice):
         return {"notice": value.dump()}
     if isinstance(value, str | int | float) or value is None:
@@ -146,6 +154,8 @@ def _load(value: Any) -> Param:
         return Term(str(value["term"]))
     if "time" in value:
         return Time(datetime.fromisoformat(value["time"]))
+    if "day" in value:
+        return Day(date.fromisoformat(value["day"]))
     if "money" in value:
         return Money(Decimal(str(value["money"])), str(value["currency"]))
     if "notice" in value:

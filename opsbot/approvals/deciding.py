@@ -18,10 +18,10 @@ from opsbot.approvals.permissions import DECIDES_STEP, on_step
 from opsbot.approvals.policy import ApprovalSettings
 from opsbot.approvals.records import SUBJECT, active_delegations, steps_of
 from opsbot.changes import Step
-from opsbot.clock import center_time
 from opsbot.context import Context
 from opsbot.errors import InvalidInput, NotFound
 from opsbot.inputs import Input, Words, parse
+from opsbot.notices import Time
 from opsbot.permissions import require
 
 MAX_REASON = 2000
@@ -126,8 +126,7 @@ def _already(
             position=position,
             state=StepState(step.state).term,
             who=ctx.directory.name_of(step.decided_by),
-            # The clock the center reads, as a refusal has always said it.
-            at=center_time(step.decided_at, ctx.center.calendar.zone) if step.decided_at else None,
+            at=Time(step.decided_at) if step.decided_at else None,
         )
     if resubmitted:
         return InvalidInput("approval.no_longer_waiting.resubmitted", number=number, position=position)

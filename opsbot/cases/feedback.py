@@ -18,7 +18,7 @@ from opsbot.cases.settings import CaseSettings
 from opsbot.context import Context
 from opsbot.errors import InvalidInput
 from opsbot.inputs import parse
-from opsbot.notices import Notice, Quote, Term, Time
+from opsbot.notices import Day, Notice, Quote, Term, Time
 
 LOW_SCORE = 2
 
@@ -43,7 +43,7 @@ def record_informed(session: Session, ctx: Context, ref: str, how: str) -> Case:
     due = add_business_hours(ctx.now + timedelta(days=days), 0, ctx.center.calendar)
     owner = case.follow_up_owner or case.registered_by
     clocks.start(session, case, ctx.center, ctx.now, clocks.FOLLOW_UP, due=due, owner=owner)
-    due_on = due.astimezone(ctx.center.calendar.zone).date().isoformat()
+    due_on = Day(due.astimezone(ctx.center.calendar.zone).date())
     changed(
         session,
         case,

@@ -353,7 +353,9 @@ def test_a_stale_click_from_an_earlier_round_says_who_decided_it(running):
     settled(running, number, "pending")
     stale_click(running, WUFANG, card, "approval.approve")
     (told,) = ephemeral_with(running, WUFANG, "already")
-    assert told.startswith(f"Step 1 of {number} was already returned for correction by Wu Fang at 2026-")
+    # When: Slack's date token, each reader's clock, with the center's in its fallback.
+    assert told.startswith(f"Step 1 of {number} was already returned for correction by Wu Fang at <!date^")
+    assert "|2026-" in told
     assert told.endswith("was resubmitted since; open its latest card.")
     assert chain(running, number)[1][0].state == "pending"  # round 2 untouched
 
