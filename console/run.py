@@ -8,6 +8,7 @@ import logging
 import secrets
 import sys
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, timedelta
 from pathlib import Path
 from typing import Any
@@ -67,6 +68,9 @@ def run_console(settings: Settings, build_bot: Callable[..., Any]) -> int:
     )
     fake.bot_url = server.url
     bot.front = server
+    # The console's own reads of the database run beside its main thread, where a Ctrl-C lands: one that
+    # came in the middle of a read would leave the connection half used.
+    reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="opsbot-console-read")
     try:
         bot.start(worker=True)
         console = Console(
@@ -75,11 +79,12 @@ def run_console(settings: Settings, build_bot: Callable[..., Any]) -> int:
             sys.stdin,
             wordings(center.calendar.zone, center.locale),
             later=lambda delta: _later(bot, clock, delta),
-            delivering=lambda: _delivering(bot, clock),
+            delivering=lambda: reader.submit(_delivering, bot, clock).result(),
         )
         console.banner(settings, log_file)
         return console.loop()
     finally:  # also on Ctrl-C, which `python bot.py` turns into a quiet exit
+        reader.shutdown(wait=True)
         bot.stop()
         fake.stop()
 
