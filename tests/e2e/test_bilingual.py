@@ -237,3 +237,18 @@ def test_choosing_english_again_switches_at_once(running):
 
 def test_the_longest_words_are_english_sentences_found(running):
     assert len(ENGLISH) > 100 and all(not placeholders(run) for run in ENGLISH)
+
+
+def test_a_language_chosen_again_words_the_next_direct_message_in_it(running):
+    slack = running.slack
+    first = "U0WUFANG"  # the direct superior: the first approver of the specialist's expense
+    choose_chinese(running, first)
+    slack.command(REQUESTER, "/approval", "request expense 480 Taxi to the client")
+    running.delivered()
+    chinese = approver_card(running, first, "APR-2026-000001")
+    assert CHINESE.search(" ".join(texts(chinese.blocks)))
+    slack.command(first, "/ops", "language en")
+    slack.command(REQUESTER, "/approval", "request expense 520 Taxi back")
+    running.delivered()
+    english = approver_card(running, first, "APR-2026-000002")
+    assert not CHINESE.search(_NOT_WORDS.sub(" ", " ".join(texts(english.blocks))))
