@@ -10,7 +10,6 @@ from slack_bolt import App
 from handlers.approvals import request_form
 from handlers.approvals.delegation import delegating
 from handlers.approvals.reading import listing, showing
-from handlers.approvals.words import HELP as HELP_WORDS
 from handlers.blocks import Message
 from handlers.catalogue import CommandHelp
 from handlers.edge import Edge
@@ -25,8 +24,7 @@ from opsbot.errors import InvalidInput
 from opsbot.notices import Notice, load_param
 
 COMMAND = "/approval"
-# Each use of the command, and the code of what `/ops help` says of it (`words.HELP`). The help lists
-# summaries as text, so each is its entry's English.
+# Each use of the command, and the code of what `/ops help` says of it (`words.HELP`), in its reader's words.
 USES = (
     ("/approval", "approval.help.form"),
     ("/approval request <kind> <amount> <purpose>", "approval.help.request"),
@@ -37,7 +35,7 @@ USES = (
     ("/approval withdraw APR-…", "approval.help.withdraw"),
     ("/approval resubmit APR-… [amount=48000] [new purpose]", "approval.help.resubmit"),
 )
-HELP = tuple(CommandHelp(usage, HELP_WORDS[code].text) for usage, code in USES)
+HELP = tuple(CommandHelp(usage, code) for usage, code in USES)
 # How a resubmission names a corrected amount.
 AMOUNT_WORD = "amount="
 

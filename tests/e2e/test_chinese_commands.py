@@ -48,3 +48,16 @@ def test_an_unknown_word_is_answered_with_the_nearest_in_the_reader_s_language(r
     assert "Did you mean `/case list`?" in english
     across = running.slack.command(OTHER, "/case", "列").json["text"]  # a Chinese word, an English reader
     assert "Did you mean `/case list`?" in across
+
+
+def test_the_help_is_all_in_the_reader_s_language(running):
+    running.slack.command(CLERK, "/ops", "language zh")
+    help_text = running.slack.command(CLERK, "/ops", "help").json["text"]
+    shown = " ".join(
+        element.get("text", "") if isinstance(element, dict) else ""
+        for block in running.slack.ephemerals(CLERK)[-1].blocks
+        for element in [block.get("text") or {}]
+    )
+    summaries = [line.split("`  ", 1)[1] for line in shown.split("\n") if "`  " in line]
+    assert len(summaries) >= 15 and help_text
+    assert all(CHINESE.search(summary) for summary in summaries), summaries
