@@ -15,17 +15,10 @@ from opsbot.directory import load_directory, sync_directory
 from opsbot.notices import Money, Name, Notice
 from opsbot.registry import load_center, parse_center
 from opsbot.settings import EXAMPLE_CENTER
+from tests.core.test_center_file import broken
 
 BUSINESS = "    name: Business Processing Department\n"
 BOTH = "    name: {en: Business Processing Department, zh: 业务处理部}\n"
-
-
-def center_text(*replacements: tuple[str, str]) -> str:
-    text = EXAMPLE_CENTER.read_text()
-    for old, new in replacements:
-        assert old in text, old
-        text = text.replace(old, new, 1)
-    return text
 
 
 def business(center):
@@ -33,18 +26,16 @@ def business(center):
 
 
 def test_a_name_in_each_language_keeps_the_center_s_and_gives_each_reader_theirs():
-    center = parse_center(
-        center_text(("name: Riverside", "locale: zh_CN\nname: Riverside"), (BUSINESS, BOTH))
-    )
+    center = parse_center(broken(("name: Riverside", "locale: zh_CN\nname: Riverside"), (BUSINESS, BOTH)))
     name = business(center).name
     assert name == "业务处理部" and isinstance(name, Name)
     assert name.in_("en") == "Business Processing Department" and name.in_("zh_CN") == "业务处理部"
-    english = parse_center(center_text((BUSINESS, BOTH)))
+    english = parse_center(broken((BUSINESS, BOTH)))
     assert business(english).name == "Business Processing Department"
 
 
 def test_a_plain_name_is_the_center_s_for_every_reader():
-    center = parse_center(center_text())
+    center = parse_center(broken())
     assert business(center).name.in_("zh_CN") == "Business Processing Department"
 
 
@@ -59,7 +50,7 @@ def test_a_plain_name_is_the_center_s_for_every_reader():
     ],
 )
 def test_config_check_names_a_name_missing_in_the_center_s_language(locale, given, expected):
-    text = center_text(
+    text = broken(
         ("name: Riverside", f"locale: {locale}\nname: Riverside"), (BUSINESS, f"    name: {given}\n")
     )
     with pytest.raises(CenterFileError) as found:
@@ -80,7 +71,7 @@ def test_a_name_reaches_each_reader_in_their_language_and_survives_the_outbox():
 
 
 def test_the_directory_keeps_each_language_of_a_unit_s_name(db, clock):
-    center = parse_center(center_text((BUSINESS, BOTH)))
+    center = parse_center(broken((BUSINESS, BOTH)))
     with db.transaction() as session:
         sync_directory(session, center, now=clock.now())
     with db.reading() as session:

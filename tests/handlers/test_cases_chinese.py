@@ -30,6 +30,7 @@ from opsbot.context import Context
 from opsbot.directory import load_directory
 from opsbot.home import my_work
 from opsbot.registry import WORKFLOWS
+from tests.handlers.chinese import texts_of
 from tests.handlers.test_cases_renderers import CLERK, QC, Desk, hostile_payloads
 
 ZH = "zh_CN"
@@ -68,15 +69,8 @@ def shown_texts(obj: Any) -> Iterator[str]:
     """Every text a person reads in a message or a view: its fallback text, and each text object's."""
     if isinstance(obj, Message):
         yield str(obj.text)
-        yield from shown_texts(obj.blocks)
-    elif isinstance(obj, dict):
-        if obj.get("type") in ("plain_text", "mrkdwn") and isinstance(obj.get("text"), str):
-            yield obj["text"]
-        for value in obj.values():
-            yield from shown_texts(value)
-    elif isinstance(obj, list):
-        for item in obj:
-            yield from shown_texts(item)
+        obj = obj.blocks
+    yield from texts_of(obj)
 
 
 def too_long(obj: Any) -> Iterator[tuple[str, str]]:
