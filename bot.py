@@ -7,7 +7,6 @@ import argparse
 import logging
 import signal
 import sys
-import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -24,7 +23,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from handlers.app import build_app, rendering, web_client, wordings
 from handlers.delivery import TOKEN_ERRORS, Deliverer, DeliveryLoop, Pacer
 from handlers.edge import Edge
-from handlers.languages import ask_slack_for_locales
+from handlers.languages import ask_slack_for_locales_meanwhile
 from handlers.registry import BUILT_IN, Registered
 from handlers.socket_mode import SocketModeRefused, SocketModeServer
 from handlers.web import WebServer, wsgi_app
@@ -102,13 +101,7 @@ class Bot:
             scheduler.start()
             self.background.append(scheduler)
             self.delivery.start()
-            # Who has not been asked about yet: in the background, so that start-up waits on no Slack call.
-            threading.Thread(
-                target=ask_slack_for_locales,
-                args=(self.deliverer.client, self.db, self.clock),
-                name="opsbot-languages",
-                daemon=True,
-            ).start()
+            ask_slack_for_locales_meanwhile(self.deliverer.client, self.db, self.clock)
         if self.front is not None:
             self.front.start()
         mask_stop_signals(signal.SIG_UNBLOCK)

@@ -4,6 +4,7 @@ with `users.info` once (`include_locale`) and again when Slack says their profil
 from __future__ import annotations
 
 import logging
+import threading
 from typing import Any
 
 from slack_bolt import Ack, App
@@ -106,6 +107,13 @@ def ask_slack_for_locales(client: WebClient, db: Database, clock: Clock) -> int:
     if kept:
         log.info("languages: Slack's locale kept for %d person(s)", kept)
     return kept
+
+
+def ask_slack_for_locales_meanwhile(client: WebClient, db: Database, clock: Clock) -> None:
+    """`ask_slack_for_locales` in a thread of its own, so that start-up waits on no Slack call."""
+    threading.Thread(
+        target=ask_slack_for_locales, args=(client, db, clock), name="opsbot-languages", daemon=True
+    ).start()
 
 
 def register(app: App, edge: Edge) -> None:
