@@ -9,7 +9,7 @@ from typing import Any
 
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
+from slack_sdk.errors import SlackApiError, SlackRequestError
 
 from handlers.blocks import Message
 from handlers.catalogue import CommandHelp
@@ -80,6 +80,9 @@ def ask_slack(client: WebClient, db: Database, clock: Clock, slack_id: str) -> b
     """Ask Slack for one person's locale and keep it; False when Slack could not say (asked again later)."""
     try:
         answer = client.users_info(user=slack_id, include_locale=True)
+    except (OSError, SlackRequestError) as exc:  # Slack out of reach (or the process stopping under it)
+        log.warning("Slack could not be asked for %s's language (%s); asked again later", slack_id, exc)
+        return False
     except SlackApiError as exc:
         if exc.response.get("error") != "user_not_found":
             log.warning(

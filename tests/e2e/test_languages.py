@@ -123,3 +123,13 @@ def test_a_refusal_is_in_the_language_of_whoever_is_refused(running):
     assert other == said("en", "language.unknown", typed=Quote("klingon"))
     card_refusal = running.slack.command(CLERK, "/case", "show CASE-2026-999999").json["text"]
     assert card_refusal == said("zh_CN", "case.not_found", number="CASE-2026-999999")
+
+
+def test_slack_out_of_reach_leaves_the_asking_for_later_without_a_traceback(running, caplog):
+    running.slack.go_down()
+    try:
+        assert ask_slack_for_locales(running.bot.deliverer.client, running.db, running.bot.clock) == 0
+    finally:
+        running.slack.come_back()
+    assert "could not be asked" in caplog.text and "Traceback" not in caplog.text
+    assert person(running, CLERK) == (None, None)
