@@ -170,7 +170,10 @@ class Wording:
         zone (`2026-12-01 18:00 CST`), for the places that must say what clock a time is on."""
         local = moment.astimezone(self.zone)
         pattern = self.catalogue.template("time.center", self.locale) or "yyyy-MM-dd HH:mm"
-        return f"{format_datetime(local, pattern, locale=self._babel)} {local.tzname() or self.zone}"
+        shown = format_datetime(local, pattern, locale=self._babel)
+        # A zone the catalogue names (Asia/Shanghai is 北京时间 in Chinese), else its abbreviation.
+        named = self.catalogue.template(f"zone.{self.zone}", self.locale)
+        return f"{shown} {named or local.tzname() or self.zone}"
 
     def at(self, moment: datetime | str | None) -> Mrkdwn:
         """A time Slack shows in each reader's own zone, the center's clock in the fallback; `—` for none."""

@@ -93,6 +93,8 @@ WORDS = words(
     # How the center's clock is written (a Unicode date pattern, as Babel formats it), and a list's commas.
     w("time.center", "yyyy-MM-dd HH:mm"),
     w("date.center", "yyyy-MM-dd"),
+    # A zone by its IANA name, as the fallback of a time names it.
+    w("zone.Asia/Shanghai", "CST"),
     w("list.separator", ", "),
     # What every listener may answer.
     w(

@@ -4,6 +4,7 @@ reader sees theirs."""
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -92,3 +93,17 @@ def test_the_chinese_example_center_speaks_chinese_on_the_chinese_calendar():
     assert business(center).name == "业务处理部"
     assert center.calendar.holidays_from == "CN"
     assert len(center.calendar.windows) == 2  # a lunch break
+
+
+@pytest.mark.parametrize(
+    ("zone", "locale", "shown"),
+    [
+        ("Asia/Shanghai", "en", "2026-12-01 14:30 CST"),
+        ("Asia/Shanghai", "zh_CN", "2026年12月1日 14:30 北京时间"),
+        ("Europe/Berlin", "zh_CN", "2026年12月1日 07:30 CET"),  # a zone the catalogue does not name
+    ],
+)
+def test_the_center_s_clock_is_written_and_named_as_the_reader_writes_it(zone, locale, shown):
+    moment = datetime(2026, 12, 1, 6, 30, tzinfo=UTC)
+    assert wording(ZoneInfo(zone), locale=locale).time(moment) == shown
+    assert wording(ZoneInfo(zone), locale=locale).day(moment.date()) == shown.split()[0]
