@@ -212,14 +212,19 @@ class Deliverer:
         return outbox.Status.SENT
 
     def _send(self, claim: deliveries.Claim) -> tuple[str, str | None]:
-        rendered = self.render(claim.kind, claim.payload, self._reader_locale(claim))
+        # One read for what the row needs of the database: its reader's language (a person's own rows, their
+        # direct messages and App Home, are in theirs, read as the row goes out; a channel's in the
+        # center's), and the messages it updates or replies under.
+        with self.db.reading() as session:
+            to_person = claim.method == outbox.Method.HOME or claim.channel.startswith(PERSON_PREFIXES)
+            locale = reading_locale(session, claim.channel) if to_person else None
+            living = deliveries.posted_message(session, claim.message_key) if claim.message_key else None
+            parent = deliveries.posted_message(session, claim.thread_key) if claim.thread_key else None
+        rendered = self.render(claim.kind, claim.payload, locale)
         if claim.method == outbox.Method.HOME:
             self._ask(claim, self.client.views_publish, user_id=claim.channel, view=rendered)
             return claim.channel, None
         assert isinstance(rendered, Message)
-        with self.db.reading() as session:
-            living = deliveries.posted_message(session, claim.message_key) if claim.message_key else None
-            parent = deliveries.posted_message(session, claim.thread_key) if claim.thread_key else None
         if living is not None:
             self._ask(
                 claim,
@@ -251,14 +256,6 @@ class Deliverer:
             unfurl_media=False,
         )
         return str(answer["channel"]), str(answer["ts"])
-
-    def _reader_locale(self, claim: deliveries.Claim) -> str | None:
-        """A person's own rows (their direct messages, their App Home) are in their language; a channel's in
-        the center's. Read as the row goes out, so a language chosen since applies."""
-        if claim.method != outbox.Method.HOME and not claim.channel.startswith(PERSON_PREFIXES):
-            return None
-        with self.db.reading() as session:
-            return reading_locale(session, claim.channel)
 
     def _ask(
         self, claim: deliveries.Claim, call: Callable[..., SlackResponse], **arguments: Any

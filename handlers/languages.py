@@ -19,6 +19,7 @@ from handlers.subcommands import Subcommand
 from handlers.wording import w, words
 from opsbot.clock import Clock
 from opsbot.db import Database
+from opsbot.languages import AUTO
 from opsbot.notices import Notice, Term
 from opsbot.people_languages import (
     choose_language,
@@ -61,7 +62,7 @@ def language_subcommand(edge: Edge) -> Subcommand:
         )
         edge.forget_directory()  # the answer, and what follows, in the language just chosen
         say = edge.say_to(user)
-        code = "language.chosen" if rest.strip().lower() not in ("auto", "自动") else "language.following"
+        code = "language.following" if rest.strip().lower() in AUTO else "language.chosen"
         return Message(text=say(Notice.of(code, language=Term(f"language.name.{locale or say.locale}"))))
 
     return language

@@ -4,7 +4,8 @@ a word the command doesn't know is answered with the nearest one it does."""
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable, Iterable, Mapping
+import functools
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from slack_bolt import Ack
@@ -25,7 +26,8 @@ def split(text: str) -> tuple[str, str]:
     return head.lower(), rest.strip()
 
 
-def spoken(wordings: Wordings, prefix: str, known: Iterable[str]) -> dict[str, str]:
+@functools.cache  # the catalogue is fixed for the process: each command's table is made once
+def spoken(wordings: Wordings, prefix: str, known: tuple[str, ...]) -> dict[str, str]:
     """What people may type for each of the `known` words (as the code knows them, in English): the word,
     and its translation in every locale (the catalogue's `<prefix>.<word>`: `word.case.new` is 新建)."""
     aliases = {word: word for word in known}
@@ -62,7 +64,7 @@ def router(
     word typed in any of opsbot's languages (`/case 新建 …` is `/case new …`); `empty` is the subcommand run
     when no word is typed. `also` names the term that an answer to an unknown word adds."""
     prefix = f"word.{command.lstrip('/')}"
-    aliases = spoken(wordings, prefix, subcommands)
+    aliases = spoken(wordings, prefix, tuple(subcommands))
 
     def answer(ack: Ack, body: dict[str, Any]) -> None:
         sent = Command.of(body)

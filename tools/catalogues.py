@@ -138,13 +138,14 @@ def problems() -> Iterator[str]:
             path = po_path(domain, locale)
             catalog = read(path, locale)
             have = {key(m) for m in catalog if m.id}
+            wanted = {key(m) for m in template if m.id}
             for message in template:
                 if message.id and key(message) not in have:
                     yield f"{path.relative_to(ROOT)}: {message.context} is not in the catalogue (run update)"
             for message in catalog:
                 if not message.id:
                     continue
-                if key(message) not in {key(m) for m in template if m.id}:
+                if key(message) not in wanted:
                     yield f"{path.relative_to(ROOT)}: {message.context} is no longer used (run update)"
                 elif message.fuzzy or not all(
                     message.string if isinstance(message.string, tuple) else [message.string]

@@ -21,7 +21,7 @@ from opsbot.approvals.asking import DATES
 from opsbot.approvals.policy import ApprovalSettings
 from opsbot.approvals.records import money_of
 from opsbot.errors import InvalidInput
-from opsbot.notices import Notice, load_param
+from opsbot.notices import Notice
 
 COMMAND = "/approval"
 # Each use of the command, and the code of what `/ops help` says of it (`words.HELP`), in its reader's words.
@@ -70,7 +70,7 @@ def resubmitting(edge: Edge, command: Command, number: str, correction: str) -> 
         Notice.of(
             "approval.resubmitted.amount",
             number=request.number,
-            amount=load_param(money_of(request)),
+            amount=money_of(request),
         )
         if amount is not None
         else Notice.of("approval.resubmitted", number=request.number)

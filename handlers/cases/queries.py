@@ -93,7 +93,7 @@ def list_cases(edge: Edge, command: Command, rest: str) -> Message:
 
 
 def listing(edge: Edge, user: str, text: str) -> Message:
-    typed = translated(text, spoken(edge.wordings, "word.case.list", [*SCOPES, "page"]))
+    typed = translated(text, spoken(edge.wordings, "word.case.list", (*SCOPES, "page")))
     request = queries.parse_list(typed)
     now = edge.now()
     page = edge.read(lambda session, directory: queries.list_cases(session, directory, user, request, now))
@@ -293,7 +293,7 @@ def render_stats(found: PeriodStats, edge: Edge, say: Wording) -> Message:
 
 
 def stats(edge: Edge, command: Command, rest: str) -> Message:
-    period = parse_period(translated(rest, spoken(edge.wordings, "word.case.stats", PERIODS)))
+    period = parse_period(translated(rest, spoken(edge.wordings, "word.case.stats", tuple(PERIODS))))
     now = edge.now()
 
     def read(session: Any, directory: Directory) -> PeriodStats:

@@ -28,7 +28,7 @@ from opsbot.approvals.policy import ApprovalSettings
 from opsbot.approvals.records import SUBJECT, active_delegations, money_of, stand_in, steps_of
 from opsbot.changes import Card, Change, Step, record_change
 from opsbot.context import Context
-from opsbot.notices import Notice, Param, Quote, Time
+from opsbot.notices import Notice, Param, Quote, Time, dump_param
 
 CARD = "approval.card"
 PROMPT = "approval.prompt"
@@ -250,7 +250,7 @@ def card_payload(
         "requester": request.requester,
         "requester_name": names(request.requester),
         "purpose": request.purpose,
-        "amount": money_of(request),
+        "amount": dump_param(money_of(request)),
         "fields": dict(request.fields),  # stored as JSON already (dates as ISO text)
         "facts": facts(request, ctx),
         "state": request.state,

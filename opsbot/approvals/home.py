@@ -13,6 +13,7 @@ from opsbot.approvals.queries import waiting_for
 from opsbot.approvals.records import delegations_in_force, money_of
 from opsbot.directory import Directory
 from opsbot.home import Viewer
+from opsbot.notices import dump_param
 
 
 def home_settings(settings: ApprovalSettings) -> dict[str, Any]:
@@ -36,7 +37,7 @@ def approvals_waiting(session: Session, directory: Directory, viewer: Viewer) ->
                 "kind": request.kind_key,
                 "purpose": request.purpose,
                 "requester_name": directory.name_of(request.requester),
-                "amount": money_of(request),
+                "amount": dump_param(money_of(request)),
                 "step": f"{request.number}:{step.round}:{step.position}",
                 "label": label(step.label).dump(),
                 "for": directory.name_of(step.approver) if step.approver != me else None,

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
-from typing import Any
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from opsbot.approvals.models import ApprovalRequest, ApprovalStep, Delegation
 from opsbot.directory import Directory
-from opsbot.notices import Money, dump_param
+from opsbot.notices import Money
 from opsbot.subjects import Parties, SubjectKind, by_number
 
 
@@ -105,8 +104,8 @@ def stand_in(
     return None if decides_another_step(delegate, step, steps) else delegate
 
 
-def money_of(request: ApprovalRequest) -> Any:
-    """The request's amount as a payload carries it (a `Money` parameter), or None."""
+def money_of(request: ApprovalRequest) -> Money | None:
+    """The request's amount in its currency, or None."""
     if request.amount is None or request.currency is None:
         return None
-    return dump_param(Money(request.amount, request.currency))
+    return Money(request.amount, request.currency)
